@@ -1,0 +1,36 @@
+import type { Module } from './types.js';
+
+/**
+ * The module registry. Each module lives in its own file and is listed here.
+ * `ansible.builtin.x` and `ansible.legacy.x` resolve to `x`.
+ */
+const registry = new Map<string, Module>();
+
+export function registerModule(m: Module): void {
+  registry.set(m.name, m);
+}
+
+/** Actions the engine or loader handles itself (they have no Module object). */
+export const ENGINE_ACTIONS = [
+  'include_tasks',
+  'import_tasks',
+  'include_role',
+  'import_role',
+  'import_playbook',
+  'meta',
+  'block',
+] as const;
+
+export function canonicalName(name: string): string {
+  return name.replace(/^ansible\.(builtin|legacy)\./, '');
+}
+
+export function getModule(name: string): Module | undefined {
+  return registry.get(canonicalName(name));
+}
+
+export function moduleNames(): string[] {
+  return [...registry.keys()];
+}
+
+export type { Module, ModuleContext } from './types.js';

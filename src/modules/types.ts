@@ -1,0 +1,40 @@
+import type { ModuleResult, Pos, Task, Vars } from '../model/index.js';
+import type { ExecOptions, ExecResult, Transport } from '../transport/types.js';
+
+/** What a module gets to do its work on one host. */
+export interface ModuleContext {
+  host: string;
+  /** Args, already rendered (except the module's `rawArgs`). */
+  args: Vars;
+  /** The task's whole variable scope for this host (read-only). */
+  vars: Vars;
+  task: Task;
+  transport: Transport;
+  check: boolean;
+  /** Runs a command under the task's become/environment/timeout settings. */
+  exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
+  /** Renders `{{ }}` in a value with the task's scope. */
+  render(value: unknown): unknown;
+  /** Evaluates a bare Jinja expression (`debug: var=`). */
+  evalExpr(expr: string): unknown;
+  /** Evaluates a condition (`assert: that`). */
+  evalCond(expr: string | boolean): boolean;
+  /** Aborted when the operator hard-stops the run. */
+  signal: AbortSignal;
+  /** Sleeps, returning early if aborted. */
+  sleep(ms: number): Promise<void>;
+}
+
+export interface Module {
+  /** Short name: `command`. `ansible.builtin.command` resolves to it. */
+  name: string;
+  /** Args the engine must not render; the module evaluates them itself. */
+  rawArgs?: string[];
+  /** Whether the module can run in check mode; if not, it is skipped there. */
+  supportsCheck: boolean;
+  /** Whether a free-form string (`command: ls -l`) is accepted. */
+  freeForm?: boolean;
+  /** Throws UserError (with `pos`) for bad args at load time. */
+  validate?(args: Vars, pos: Pos): void;
+  run(ctx: ModuleContext): Promise<ModuleResult>;
+}

@@ -1,0 +1,68 @@
+/**
+ * The narrow transport interface (pyinfra connectors are the model).
+ * A transport runs commands and moves files; it never emits events and
+ * never prints.
+ *
+ * The command contract (DESIGN §11): every command runs in its own process
+ * group, stdin is closed unless `stdin` is given, and a timeout or an abort
+ * ends the whole group.
+ */
+export interface ExecOptions {
+  /** Working directory on the target. */
+  cwd?: string;
+  /** Extra environment for this command. */
+  env?: Record<string, string>;
+  /** Data fed to stdin, then closed. Without it stdin is closed at once. */
+  stdin?: string;
+  /** Kill the command's process group after this many ms. */
+  timeoutMs?: number;
+  /** Aborting kills the command's process group. */
+  signal?: AbortSignal;
+  /** Streamed output as it arrives (already capped by the caller if needed). */
+  onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void;
+  /** Max bytes of each stream kept in the result (head and tail); default 1 MiB. */
+  maxBytes?: number;
+}
+
+export interface ExecResult {
+  rc: number;
+  stdout: string;
+  stderr: string;
+  /** True when the middle of a stream was cut to stay under maxBytes. */
+  truncated: boolean;
+  /** Process group id on the target, when known. */
+  pgid?: number;
+  timedOut: boolean;
+  /** Set when the command was ended by a signal. */
+  signal?: string;
+}
+
+export interface Transport {
+  readonly host: string;
+  /** Opens the connection; throws UnreachableError when the host can't be reached. */
+  connect(): Promise<void>;
+  /** Runs a `/bin/sh -c` command line. Failures are data (rc), not exceptions. */
+  exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
+  put(content: string | Buffer, remotePath: string, mode?: number): Promise<void>;
+  get(remotePath: string): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+/** The host can't be reached: the engine marks it unreachable. */
+export class UnreachableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnreachableError';
+  }
+}
+
+/** Connection settings for one host, read from its vars. */
+export interface ConnectionSpec {
+  host: string;
+  connection: 'local' | 'ssh';
+  address?: string;
+  port?: number;
+  user?: string;
+  /** Local connection only: the directory that plays this host's machine (cwd and HOME). */
+  root?: string;
+}
