@@ -17,6 +17,8 @@ export interface TaskRef {
   /** `file:line:col` of the task. */
   path: string;
   isHandler?: boolean;
+  /** Canonical module name (`command`, `debug`, ...). */
+  module?: string;
 }
 
 export type RunEvent =

@@ -1,4 +1,15 @@
 import type { Module } from './types.js';
+import { assertModule } from './assert.js';
+import { commandModule } from './command.js';
+import { debugModule } from './debug.js';
+import { failModule } from './fail.js';
+import { includeVarsModule } from './include-vars.js';
+import { pauseModule } from './pause.js';
+import { pingModule } from './ping.js';
+import { rawModule } from './raw.js';
+import { setFactModule } from './set-fact.js';
+import { setupModule } from './setup.js';
+import { shellModule } from './shell.js';
 
 /**
  * The module registry. Each module lives in its own file and is listed here.
@@ -8,6 +19,13 @@ const registry = new Map<string, Module>();
 
 export function registerModule(m: Module): void {
   registry.set(m.name, m);
+}
+
+for (const m of [
+  commandModule, shellModule, rawModule, debugModule, setFactModule, failModule,
+  assertModule, pingModule, pauseModule, includeVarsModule, setupModule,
+]) {
+  registerModule(m);
 }
 
 /** Actions the engine or loader handles itself (they have no Module object). */

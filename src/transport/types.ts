@@ -30,9 +30,14 @@ export interface ExecResult {
   stderr: string;
   /** True when the middle of a stream was cut to stay under maxBytes. */
   truncated: boolean;
+  /** Which stream was cut, when known (both default to `truncated`). */
+  stdoutTruncated?: boolean;
+  stderrTruncated?: boolean;
   /** Process group id on the target, when known. */
   pgid?: number;
   timedOut: boolean;
+  /** True when `signal` aborted the command and its group was killed. */
+  aborted?: boolean;
   /** Set when the command was ended by a signal. */
   signal?: string;
 }

@@ -1,0 +1,13 @@
+import { Environment } from 'minijinja-js';
+const env = new Environment();
+env.undefinedBehavior = 'strict';
+env.enablePyCompat();
+const tryit = (f: () => unknown, label: string) => { try { const r = f(); console.log(label, '=>', typeof r, r instanceof Map ? 'Map' : '', JSON.stringify(r instanceof Map ? [...r] : r)); } catch (e: any) { console.log(label, 'THROW', e?.constructor?.name, JSON.stringify(e?.message ?? String(e)), e && Object.keys(e)); } };
+const ctx = { r: { rc: 0, x: null }, l: [1,2,3], s: 'a b c', d: {a: 1, b: {c: 2}} };
+for (const e of ['r.finished is defined', 'foo is defined', 'foo is undefined', 'r.finished', 'r.finished | default(5)', 'foo | default(3)', "'0' == 0", 'True', 'None', 'r.x', 'r.x is none', 'l', 'd', "s.split()", "d.items() | list", "r.rc + 1", "foo", "foo.bar", "r.finished.x", "1 +", "l | unique | list", "l | sort", "l|first", "l|last", "l|join(',')", "s|length", "'x'|upper", "'A'|lower", "' a '|trim", "'abc'|replace('b','z')", "'3'|int", "3|string", "'yes'|bool", "d|tojson", "l|map('string')|list", "[{'a':1},{'a':2}]|selectattr('a','eq',2)|list", "l|select('odd')|list", "l|reject('odd')|list", "'' | default('x', true)", "d|dictsort", "d.keys()|list", "3.5", "2**70", "{'a': none}", "range(3)", "l is sequence", "d is mapping", "s is string", "3 is number", "l is iterable", "'1' is version('2', '<')"]) tryit(() => env.evalExpr(e, ctx), e);
+tryit(() => env.renderStr('{{ foo }}', ctx), 'render foo');
+tryit(() => env.renderStr('{{ r.rc }} x {{ d }} {{ l }} {{ r.x }} {{ True }}', ctx), 'render r.rc');
+tryit(() => env.renderStr('{% if x %}', ctx), 'render syntax');
+tryit(() => env.renderStr('{{ foo(}}', ctx), 'render syntax2');
+tryit(() => env.renderStr('{{ 1 | nosuchfilter }}', ctx), 'nofilter');
+tryit(() => env.renderStr('{{ 1 is nosuchtest }}', ctx), 'notest');

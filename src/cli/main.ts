@@ -1,0 +1,59 @@
+import { createRequire } from 'node:module';
+import { Command, Option } from 'commander';
+import { runCommand, type RunFlags } from './run-command.js';
+import { reportFatal } from './fatal.js';
+
+const require = createRequire(import.meta.url);
+const { version } = require('../../package.json') as { version: string };
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+const EXAMPLES = `
+Examples:
+  $ playwatch run fixtures/demo/site.yml -i fixtures/demo/inventory.ini
+  $ playwatch run deploy.yml -i prod.ini --limit 'web:!web3' --tags app -f 10
+  $ playwatch run deploy.yml -i prod.ini -e version=1.4.2 -e @vars/prod.yml --check
+  $ playwatch run deploy.yml -i prod.ini --ui json > events.ndjson
+`;
+
+export function buildProgram(): Command {
+  const program = new Command('playwatch')
+    .description('Run Ansible-style playbooks and watch the deploy live')
+    .version(version, '--version')
+    .showHelpAfterError()
+    .addHelpText('after', EXAMPLES);
+
+  program
+    .command('run')
+    .description('run a playbook against an inventory')
+    .argument('<playbook>', 'playbook file (YAML)')
+    .option('-i, --inventory <path>', 'inventory file, directory or host list (repeatable)', collect)
+    .option('--inventory-file <path>', 'same as --inventory', collect)
+    .option('-l, --limit <pattern>', 'further limit hosts to a pattern (e.g. web:!web3, @file)')
+    .option('-t, --tags <tags>', 'only run tasks tagged with these (repeatable, comma separated)', collect)
+    .option('--skip-tags <tags>', 'skip tasks tagged with these (repeatable, comma separated)', collect)
+    .option('-e, --extra-vars <vars>', 'extra vars: k=v, JSON, or @file.yml (repeatable)', collect)
+    .option('-f, --forks <n>', 'hosts to run at once', (v) => parseInt(v, 10))
+    .option('-C, --check', "don't change anything; modules that can't check are skipped")
+    .option('-u, --user <user>', 'connect as this user')
+    .option('-b, --become', 'run operations with become (sudo)')
+    .option('--become-user <user>', 'run operations as this user')
+    .addOption(new Option('--ui <mode>', 'how to show the run').choices(['tui', 'plain', 'json']))
+    .option('--runs-dir <dir>', 'where run records are written (default .playwatch/runs)')
+    .option('--syntax-check', 'check the playbook and exit')
+    .option('--list-hosts', 'list the hosts each play would run on and exit')
+    .option('--list-tasks', 'list the tasks each play would run and exit')
+    .option('--list-tags', 'list the tags in the playbook and exit')
+    .option('-v, --verbose', 'more output (repeatable)', (_v: string, n: number) => n + 1, 0)
+    .addHelpText('after', EXAMPLES)
+    .action(async (playbook: string, flags: RunFlags) => {
+      process.exitCode = await runCommand(playbook, flags, process.argv.slice(2));
+    });
+  return program;
+}
+
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((err) => {
+    process.exitCode = reportFatal(err);
+  });

@@ -1,0 +1,29 @@
+import type { RunControl } from '../engine/index.js';
+
+/** SIGTERM drains for this long, then kills (DESIGN §11). */
+const SIGTERM_BUDGET_MS = 10_000;
+
+/**
+ * Plain mode: the first Ctrl-C drains, the second kills. SIGTERM drains and
+ * kills after its budget. Returns a function that removes the handlers.
+ */
+export function installSignals(control: RunControl, termBudgetMs = SIGTERM_BUDGET_MS): () => void {
+  let termTimer: NodeJS.Timeout | undefined;
+  const onInt = () => {
+    if (!control.draining) process.stderr.write('\n[playwatch] draining: running tasks finish, nothing new starts (Ctrl-C again to kill)\n');
+    else process.stderr.write('\n[playwatch] killing running commands\n');
+    control.escalate('SIGINT');
+  };
+  const onTerm = () => {
+    control.drain('SIGTERM');
+    termTimer ??= setTimeout(() => control.kill('SIGTERM'), termBudgetMs);
+    termTimer.unref();
+  };
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  return () => {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+    if (termTimer) clearTimeout(termTimer);
+  };
+}

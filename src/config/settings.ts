@@ -1,0 +1,106 @@
+/** The settings playwatch reads, where each comes from, and their defaults. */
+import os from 'node:os';
+import path from 'node:path';
+
+/** Every setting, after precedence has been applied. Paths are absolute. */
+export interface Settings {
+  /** Inventory sources (`-i`): paths, or `a,b,` host lists. */
+  inventory: string[];
+  forks: number;
+  rolesPath: string[];
+  retryFilesEnabled: boolean;
+  hostKeyChecking: boolean;
+  /** SSH connection timeout in seconds. */
+  timeout: number;
+  remoteUser?: string;
+  become: boolean;
+  becomeUser: string;
+  becomeMethod: string;
+  gathering: 'implicit' | 'explicit' | 'smart';
+  runsDir: string;
+  /** Variable names (or globs) whose values are masked everywhere. */
+  secrets: string[];
+  /** The `mail:` section of playwatch.yml, as written; the mail issue gives it a type. */
+  mail?: unknown;
+}
+
+/** Where a setting's value came from. */
+export type SettingSource = 'cli' | 'playwatch.yml' | 'env' | 'ansible.cfg' | 'default';
+
+/** How a setting's text is turned into a value. */
+export type ValueType = 'int' | 'bool' | 'string' | 'pathlist' | 'pathspec' | 'path' | 'choice' | 'list' | 'raw';
+
+/** One setting: its type and its name in each place it can be set. */
+export interface SettingSpec {
+  type: ValueType;
+  /** Key in playwatch.yml. */
+  yml: string;
+  env?: string;
+  /** `[section] key` in ansible.cfg. */
+  cfg?: [section: string, key: string];
+  choices?: readonly string[];
+}
+
+export const SPECS: { readonly [K in keyof Settings]-?: SettingSpec } = {
+  inventory: { type: 'pathlist', yml: 'inventory', env: 'ANSIBLE_INVENTORY', cfg: ['defaults', 'inventory'] },
+  forks: { type: 'int', yml: 'forks', env: 'ANSIBLE_FORKS', cfg: ['defaults', 'forks'] },
+  rolesPath: { type: 'pathspec', yml: 'roles_path', env: 'ANSIBLE_ROLES_PATH', cfg: ['defaults', 'roles_path'] },
+  retryFilesEnabled: {
+    type: 'bool',
+    yml: 'retry_files_enabled',
+    env: 'ANSIBLE_RETRY_FILES_ENABLED',
+    cfg: ['defaults', 'retry_files_enabled'],
+  },
+  hostKeyChecking: {
+    type: 'bool',
+    yml: 'host_key_checking',
+    env: 'ANSIBLE_HOST_KEY_CHECKING',
+    cfg: ['defaults', 'host_key_checking'],
+  },
+  timeout: { type: 'int', yml: 'timeout', env: 'ANSIBLE_TIMEOUT', cfg: ['defaults', 'timeout'] },
+  remoteUser: { type: 'string', yml: 'remote_user', env: 'ANSIBLE_REMOTE_USER', cfg: ['defaults', 'remote_user'] },
+  become: { type: 'bool', yml: 'become', env: 'ANSIBLE_BECOME', cfg: ['privilege_escalation', 'become'] },
+  becomeUser: {
+    type: 'string',
+    yml: 'become_user',
+    env: 'ANSIBLE_BECOME_USER',
+    cfg: ['privilege_escalation', 'become_user'],
+  },
+  becomeMethod: {
+    type: 'string',
+    yml: 'become_method',
+    env: 'ANSIBLE_BECOME_METHOD',
+    cfg: ['privilege_escalation', 'become_method'],
+  },
+  gathering: {
+    type: 'choice',
+    yml: 'gathering',
+    env: 'ANSIBLE_GATHERING',
+    cfg: ['defaults', 'gathering'],
+    choices: ['implicit', 'explicit', 'smart'],
+  },
+  runsDir: { type: 'path', yml: 'runs_dir', env: 'PLAYWATCH_RUNS_DIR' },
+  secrets: { type: 'list', yml: 'secrets' },
+  mail: { type: 'raw', yml: 'mail' },
+};
+
+export const SETTING_KEYS = Object.keys(SPECS) as Array<keyof Settings>;
+
+/** Defaults, with relative paths resolved against `cwd` and `~` against `home`. */
+export function defaultSettings(cwd: string, home: string = os.homedir()): Settings {
+  return {
+    inventory: [],
+    forks: 5,
+    // ansible-core's DEFAULT_ROLES_PATH
+    rolesPath: [path.join(home, '.ansible/roles'), '/usr/share/ansible/roles', '/etc/ansible/roles'],
+    retryFilesEnabled: false,
+    hostKeyChecking: true,
+    timeout: 10,
+    become: false,
+    becomeUser: 'root',
+    becomeMethod: 'sudo',
+    gathering: 'implicit',
+    runsDir: path.resolve(cwd, '.playwatch/runs'),
+    secrets: ['*password*', '*passwd*', '*secret*', '*token*'],
+  };
+}

@@ -1,0 +1,37 @@
+import type { Play, Task, Vars } from '../model/index.js';
+import type { TaskRef } from '../events/index.js';
+import type { HostState, RunOptions } from './state.js';
+
+/** What every part of the engine needs while a play runs. */
+export interface PlayContext {
+  opts: RunOptions;
+  play: Play;
+  playIndex: number;
+  /** Every host of the run, by name. */
+  hosts: Map<string, HostState>;
+  /** Hosts of this play, in inventory order. */
+  playHosts: string[];
+  /** vars_files of the play, loaded once. */
+  varsFilesVars: Vars;
+  handlers: Task[];
+  /** Run-wide counter for task ids. */
+  nextTaskId: () => number;
+  /** Inventory vars per host, computed once per run. */
+  inventoryVars: (host: string) => Vars;
+}
+
+/**
+ * Per-host vars that an enclosing include adds (its params and loop item),
+ * keyed by host name. Empty at the top of a section.
+ */
+export type Frame = ReadonlyMap<string, Vars>;
+
+export const EMPTY_FRAME: Frame = new Map();
+
+/** A task as the events name it. */
+export function taskRef(id: number, task: { name?: string; pos: { file: string; line: number; col: number }; role?: { name: string } }, module: string, name: string, isHandler = false): TaskRef {
+  const ref: TaskRef = { id, name, path: `${task.pos.file}:${task.pos.line}:${task.pos.col}`, module };
+  if (task.role) ref.role = task.role.name;
+  if (isHandler) ref.isHandler = true;
+  return ref;
+}

@@ -1,0 +1,108 @@
+import type { Include, TaskNode, Vars } from '../model/index.js';
+import { evalCond, render } from '../template/index.js';
+import { includeContext, loadRole, loadTaskFile } from '../playbook/index.js';
+import { taskRef, type Frame, type PlayContext } from './context.js';
+import { scopeFor } from './scope.js';
+import type { RunMode } from './task.js';
+import { runNodes } from './nodes.js';
+
+/** One include as reached by one host: what to load and the vars it adds. */
+interface Instance {
+  key: string;
+  target: string;
+  vars: Vars;
+}
+
+const CONTROL_ARGS = new Set(['file', '_raw_params', 'name', 'apply', 'tasks_from', 'vars_from', 'defaults_from', 'handlers_from', 'public', 'allow_duplicates', 'rolespec_validate']);
+
+/**
+ * include_tasks / include_role, resolved when reached (ansible-core's
+ * dynamic includes): each host renders the target and loop, hosts that
+ * include the same file run it together, and the include's params and
+ * loop item reach the included tasks through the frame.
+ */
+export async function runInclude(pc: PlayContext, inc: Include, hosts: string[], frame: Frame, mode: RunMode): Promise<void> {
+  const ref = taskRef(pc.nextTaskId(), inc, inc.action, inc.name ?? inc.action);
+  pc.opts.emit({ type: 'task.start', task: ref });
+  const perHost = new Map<string, Instance[]>();
+  for (const host of hosts) {
+    pc.opts.emit({ type: 'host.start', task: ref, host });
+    try {
+      const list = instancesFor(pc, inc, host, frame);
+      perHost.set(host, list);
+      if (list.length) {
+        pc.hosts.get(host)!.stats.ok++;
+        pc.opts.emit({ type: 'host.ok', task: ref, host, changed: false, result: { include: list.map((i) => i.target) } });
+      } else {
+        pc.hosts.get(host)!.stats.skipped++;
+        pc.opts.emit({ type: 'host.skipped', task: ref, host, result: { skip_reason: 'Conditional result was False' } });
+      }
+    } catch (err) {
+      const st = pc.hosts.get(host)!;
+      mode.rescuable ? st.stats.rescued++ : st.stats.failed++;
+      st.failed = true;
+      st.lastFailure = { task: { name: ref.name, path: ref.path, action: inc.action }, result: { failed: true, msg: (err as Error).message } };
+      pc.opts.emit({ type: 'host.failed', task: ref, host, result: { failed: true, msg: (err as Error).message }, ignored: false });
+    }
+  }
+  const rounds = Math.max(0, ...[...perHost.values()].map((l) => l.length));
+  for (let i = 0; i < rounds; i++) {
+    const groups = new Map<string, string[]>();
+    for (const [host, list] of perHost) {
+      const inst = list[i];
+      if (inst && pc.hosts.get(host)!.active) groups.set(inst.key, [...(groups.get(inst.key) ?? []), host]);
+    }
+    for (const [key, group] of groups) {
+      const first = perHost.get(group[0])![i];
+      const nodes = load(pc, inc, first.target);
+      const sub = new Map(frame);
+      for (const h of group) sub.set(h, { ...(frame.get(h) ?? {}), ...perHost.get(h)![i].vars });
+      void key;
+      await runNodes(pc, nodes, group, sub, mode);
+    }
+  }
+}
+
+function instancesFor(pc: PlayContext, inc: Include, host: string, frame: Frame): Instance[] {
+  const scope = scopeFor(pc, host, inc, frame);
+  if (!inc.loop) {
+    if (!inc.when.every((c) => evalCond(c, scope, inc.pos))) return [];
+    return [instance(inc, scope, {})];
+  }
+  let items = render(inc.loop.items, scope, inc.pos);
+  if (!Array.isArray(items)) throw new Error(`Invalid data passed to 'loop', it requires a list, got this instead: ${JSON.stringify(items)}`);
+  if (inc.loop.flatten) items = items.flatMap((x: unknown) => (Array.isArray(x) ? x : [x]));
+  const out: Instance[] = [];
+  (items as unknown[]).forEach((item, index) => {
+    const loopVars: Vars = { [inc.loop!.loopVar]: item, ansible_loop_var: inc.loop!.loopVar };
+    if (inc.loop!.indexVar) loopVars[inc.loop!.indexVar] = index;
+    const s = { ...scope, ...loopVars };
+    if (inc.when.every((c) => evalCond(c, s, inc.pos))) out.push(instance(inc, s, loopVars));
+  });
+  return out;
+}
+
+function instance(inc: Include, scope: Vars, loopVars: Vars): Instance {
+  const target = String(render(inc.target, scope, inc.pos));
+  // The include's own `vars:` and extra args are ansible-core's "include params".
+  const params: Vars = { ...(render(inc.vars, scope, inc.pos) as Vars) };
+  for (const [k, v] of Object.entries(inc.args)) if (!CONTROL_ARGS.has(k)) params[k] = render(v, scope, inc.pos);
+  const vars = { ...params, ...loopVars };
+  return { key: `${target}\u0000${JSON.stringify(vars)}`, target, vars };
+}
+
+function load(pc: PlayContext, inc: Include, target: string): TaskNode[] {
+  const ctx = includeContext(inc, { playbookDir: pc.opts.playbook.dir, rolesPath: pc.opts.rolesPath ?? [], handlers: pc.handlers });
+  if (inc.action === 'include_tasks') return loadTaskFile(target, { ...ctx, baseDir: inc.baseDir });
+  const from = (k: string) => (inc.args[k] === undefined ? undefined : String(inc.args[k]));
+  const loaded = loadRole(target, {}, {
+    ...ctx,
+    pos: inc.pos,
+    tasksFrom: from('tasks_from'),
+    varsFrom: from('vars_from'),
+    defaultsFrom: from('defaults_from'),
+    handlersFrom: from('handlers_from'),
+  });
+  for (const h of loaded.handlers) if (!pc.handlers.includes(h)) pc.handlers.push(h);
+  return loaded.tasks;
+}

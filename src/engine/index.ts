@@ -1,0 +1,5 @@
+export { runPlaybook, exitCodeOf, EXIT, type RunOutcome } from './run.js';
+export { RunControl } from './control.js';
+export type { RunOptions } from './state.js';
+export { shouldRun, splitTags, type TagFilter } from './tags.js';
+export { allTasks } from './play.js';

@@ -1,0 +1,125 @@
+import type { ModuleResult, Task, Vars } from '../model/index.js';
+import { UserError } from '../model/index.js';
+import { evalCond, evalExpr, render } from '../template/index.js';
+import { getModule } from '../modules/index.js';
+import type { ModuleContext } from '../modules/types.js';
+import { UnreachableError, type ExecOptions } from '../transport/types.js';
+import { wrapCommand } from '../transport/command.js';
+import type { TaskRef } from '../events/index.js';
+import type { PlayContext } from './context.js';
+import { dropOmitted } from './scope.js';
+import { sleep } from './sleep.js';
+
+/** Thrown inside a module call when the host can't be reached. */
+export class HostUnreachable extends Error {}
+
+/**
+ * Runs the task's module once on one host with a ready scope and returns
+ * its result. Errors in templates and modules become failed results;
+ * only an unreachable host escapes, as HostUnreachable.
+ */
+export async function callModule(pc: PlayContext, task: Task, host: string, scope: Vars, ref: TaskRef): Promise<ModuleResult> {
+  const mod = getModule(task.module);
+  if (!mod) return { failed: true, msg: `module '${task.module}' is not available` };
+  const check = task.checkMode === undefined ? pc.opts.check : asBool(render(task.checkMode, scope, task.pos));
+  if (check && !mod.supportsCheck) {
+    return { changed: false, skipped: true, msg: `skipped: module '${mod.name}' does not support check mode` };
+  }
+  let args: Vars;
+  try {
+    args = renderArgs(task, scope, mod.rawArgs ?? []);
+  } catch (err) {
+    return failedFrom(err);
+  }
+  const ctx = moduleContext(pc, task, host, scope, ref, args, check);
+  try {
+    return await mod.run(ctx);
+  } catch (err) {
+    if (err instanceof UnreachableError || err instanceof HostUnreachable) throw new HostUnreachable(err.message);
+    return failedFrom(err);
+  }
+}
+
+function renderArgs(task: Task, scope: Vars, raw: string[]): Vars {
+  const toRender: Vars = {};
+  const kept: Vars = {};
+  for (const [k, v] of Object.entries(task.args)) (raw.includes(k) ? kept : toRender)[k] = v;
+  const rendered = render(toRender, scope, task.pos) as Vars;
+  return { ...dropOmitted(rendered), ...kept };
+}
+
+function failedFrom(err: unknown): ModuleResult {
+  if (err instanceof UserError) return { failed: true, msg: err.message };
+  const e = err as Error;
+  return { failed: true, msg: `MODULE FAILURE: ${e?.message ?? String(err)}` };
+}
+
+export function asBool(v: unknown): boolean {
+  if (typeof v === 'string') return ['yes', 'on', '1', 'true', 'y', 't'].includes(v.trim().toLowerCase());
+  return Boolean(v);
+}
+
+function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, ref: TaskRef, args: Vars, check: boolean): ModuleContext {
+  const st = pc.hosts.get(host)!;
+  const control = pc.opts.control;
+  const timeoutSec = task.timeout === undefined ? undefined : Number(render(task.timeout, scope, task.pos));
+  const env = task.environment ? (render(task.environment, scope, task.pos) as Vars) : undefined;
+  const become = task.become ?? pc.play.become;
+  const becomeUser = task.becomeUser ?? pc.play.becomeUser;
+  return {
+    host,
+    args,
+    vars: scope,
+    task,
+    // Created on first use; modules go through exec, which also connects.
+    get transport() {
+      if (!st.transport) st.transport = pc.opts.transportFor(host, pc.inventoryVars(host));
+      return st.transport;
+    },
+    check,
+    signal: control.signal,
+    render: (v) => render(v, scope, task.pos),
+    evalExpr: (e) => evalExpr(e, scope, task.pos),
+    evalCond: (c) => evalCond(c, scope, task.pos),
+    sleep: (ms) => sleep(ms, control.signal),
+    exec: async (command: string, opts: ExecOptions = {}) => {
+      const transport = await connected(pc, host);
+      const wrapped = wrapCommand(command, {
+        become: become === undefined ? undefined : asBool(render(become, scope, task.pos)),
+        becomeUser: becomeUser === undefined ? undefined : String(render(becomeUser, scope, task.pos)),
+        env: env ? stringify(env) : undefined,
+      });
+      return transport.exec(wrapped.command, {
+        ...opts,
+        stdin: opts.stdin ?? wrapped.stdin,
+        signal: control.signal,
+        timeoutMs: opts.timeoutMs ?? (timeoutSec ? timeoutSec * 1000 : undefined),
+        onOutput: (stream, chunk) => {
+          opts.onOutput?.(stream, chunk);
+          pc.opts.emit({ type: 'host.output', task: ref, host, stream, chunk });
+        },
+      });
+    },
+  };
+}
+
+function stringify(env: Vars): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) out[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  return out;
+}
+
+/** The host's transport, connected on first use; a failure makes it unreachable. */
+export async function connected(pc: PlayContext, host: string) {
+  const st = pc.hosts.get(host)!;
+  if (!st.transport) st.transport = pc.opts.transportFor(host, pc.inventoryVars(host));
+  if (!st.connected) {
+    try {
+      await st.transport.connect();
+      st.connected = true;
+    } catch (err) {
+      throw new HostUnreachable((err as Error).message);
+    }
+  }
+  return st.transport;
+}

@@ -1,0 +1,107 @@
+import type { Block, Task, TaskNode } from '../model/index.js';
+import { UserError } from '../model/index.js';
+import type { Frame, PlayContext } from './context.js';
+import { EMPTY_FRAME, taskRef } from './context.js';
+import { evalCond } from '../template/index.js';
+import { scopeFor } from './scope.js';
+import { shouldRun } from './tags.js';
+import { runTask, type RunMode } from './task.js';
+import { runInclude } from './include.js';
+
+/**
+ * Walks a list of tasks, blocks and includes over a set of hosts, the
+ * linear way: each task runs on every active host before the next starts.
+ * Stops starting new work when the operator drains or kills.
+ */
+export async function runNodes(pc: PlayContext, nodes: TaskNode[], hosts: string[], frame: Frame, mode: RunMode): Promise<void> {
+  for (const node of nodes) {
+    await pc.opts.control.waitWhilePaused();
+    if (mode.cleanup ? pc.opts.control.killed : pc.opts.control.stopping) return;
+    const active = hosts.filter((h) => pc.hosts.get(h)!.active);
+    if (!active.length) return;
+    if (node.kind === 'block') await runBlock(pc, node, active, frame, mode);
+    else if (!shouldRun(node.tags, pc.opts.tags)) continue;
+    else if (node.kind === 'include') await runInclude(pc, node, active, frame, mode);
+    else if (node.module === 'meta') await runMeta(pc, node, active, frame);
+    else await runTask(pc, node, active, frame, mode);
+  }
+}
+
+/**
+ * block/rescue/always: hosts that fail in `block` run `rescue` (and are
+ * rescued if it succeeds); every host that entered runs `always`, and a
+ * host that failed without rescue stays failed afterwards.
+ */
+async function runBlock(pc: PlayContext, block: Block, hosts: string[], frame: Frame, mode: RunMode): Promise<void> {
+  const st = (h: string) => pc.hosts.get(h)!;
+  await runNodes(pc, block.block, hosts, frame, { ...mode, rescuable: mode.rescuable || block.rescue.length > 0 });
+  const failed = hosts.filter((h) => st(h).failed && !st(h).unreachable);
+  if (block.rescue.length && failed.length) {
+    for (const h of failed) {
+      const s = st(h);
+      s.failed = false;
+      s.hostFacts.ansible_failed_task = s.lastFailure?.task;
+      s.hostFacts.ansible_failed_result = s.lastFailure?.result;
+    }
+    await runNodes(pc, block.rescue, failed, frame, mode);
+  }
+  if (!block.always.length) return;
+  const stillFailed = hosts.filter((h) => st(h).failed);
+  const always = hosts.filter((h) => !st(h).unreachable && !st(h).ended);
+  for (const h of stillFailed) st(h).failed = false;
+  // `always` runs even while draining: it is cleanup the operator expects.
+  await runNodes(pc, block.always, always, frame, { ...mode, cleanup: true });
+  for (const h of stillFailed) st(h).failed = true;
+}
+
+/** Runs the notified handlers, in the order they are defined. */
+export async function flushHandlers(pc: PlayContext, hosts: string[]): Promise<void> {
+  const force = Boolean(pc.play.keywords.force_handlers);
+  for (let round = 0; round < 10; round++) {
+    let ran = false;
+    for (let i = 0; i < pc.handlers.length; i++) {
+      if (pc.opts.control.killed) return;
+      const targets = hosts.filter((h) => {
+        const s = pc.hosts.get(h)!;
+        return s.notified.has(i) && !s.unreachable && (s.active || force);
+      });
+      if (!targets.length) continue;
+      for (const h of targets) pc.hosts.get(h)!.notified.delete(i);
+      ran = true;
+      await runTask(pc, pc.handlers[i], targets, EMPTY_FRAME, { rescuable: false, handler: true, cleanup: true });
+    }
+    if (!ran) return;
+  }
+}
+
+async function runMeta(pc: PlayContext, task: Task, all: string[], frame: Frame): Promise<void> {
+  const hosts = all.filter((h) => task.when.every((c) => evalCond(c, scopeFor(pc, h, task, frame), task.pos)));
+  if (!hosts.length) return;
+  const action = String(task.args._raw_params ?? task.args.free_form ?? Object.keys(task.args)[0] ?? '').trim();
+  const ref = taskRef(pc.nextTaskId(), task, 'meta', task.name ?? `meta: ${action}`);
+  switch (action) {
+    case 'flush_handlers':
+      return flushHandlers(pc, hosts);
+    case 'end_play':
+      for (const h of pc.playHosts) pc.hosts.get(h)!.ended = true;
+      return;
+    case 'end_host':
+      pc.opts.emit({ type: 'task.start', task: ref });
+      for (const h of hosts) {
+        pc.hosts.get(h)!.ended = true;
+        pc.opts.emit({ type: 'host.skipped', task: ref, host: h, result: { msg: 'end_host conditional evaluated to True, ending host' } });
+      }
+      return;
+    case 'clear_host_errors':
+      for (const h of pc.playHosts) pc.hosts.get(h)!.failed = false;
+      return;
+    case 'noop':
+    case 'refresh_inventory':
+    case 'reset_connection':
+    case 'clear_facts':
+      if (action === 'clear_facts') for (const h of hosts) pc.hosts.get(h)!.facts = {};
+      return;
+    default:
+      throw new UserError(`unknown meta action '${action}'`, task.pos);
+  }
+}

@@ -1,0 +1,96 @@
+import path from 'node:path';
+import fs from 'node:fs';
+import type { Play, Task, TaskNode, Vars } from '../model/index.js';
+import { UserError } from '../model/index.js';
+import { render } from '../template/index.js';
+import { selectHosts } from '../inventory/index.js';
+import { loadVarsFile } from '../playbook/index.js';
+import { EMPTY_FRAME, type PlayContext } from './context.js';
+import type { HostState, RunOptions } from './state.js';
+import { checkNotifies } from './handlers.js';
+import { flushHandlers, runNodes } from './nodes.js';
+import { runTask } from './task.js';
+
+/** Hosts a play targets: its pattern, narrowed by --limit, minus hosts already out. */
+export function playHostsOf(opts: RunOptions, play: Play, hosts: Map<string, HostState>): string[] {
+  let names = selectHosts(opts.inventory, play.hosts, { cwd: opts.cwd });
+  if (opts.limit) {
+    const allowed = new Set(selectHosts(opts.inventory, opts.limit, { cwd: opts.cwd }));
+    names = names.filter((h) => allowed.has(h));
+  }
+  return names.filter((h) => {
+    const st = hosts.get(h);
+    return !st || (!st.failed && !st.unreachable);
+  });
+}
+
+/** Runs one play: vars_files, facts, the sections and their handler flushes. */
+export async function runPlay(pc: PlayContext): Promise<void> {
+  const { play } = pc;
+  pc.varsFilesVars = loadVarsFiles(pc);
+  checkNotifies(pc, allTasks(play.sections.flatMap((s) => s.tasks)));
+  const hosts = pc.playHosts;
+  if (play.gatherFacts && !pc.opts.control.stopping) {
+    await runTask(pc, gatherTask(play), hosts, EMPTY_FRAME, { rescuable: false });
+  }
+  const flushAfter = new Set(['pre_tasks', 'tasks', 'post_tasks']);
+  const sections = play.sections;
+  for (let i = 0; i < sections.length; i++) {
+    const sec = sections[i];
+    await runNodes(pc, sec.tasks, hosts, EMPTY_FRAME, { rescuable: false });
+    const last = i === sections.length - 1;
+    const nextIsTasks = sections[i + 1]?.name === 'tasks';
+    if (flushAfter.has(sec.name) || (sec.name === 'roles' && !nextIsTasks) || last) {
+      if (!pc.opts.control.killed) await flushHandlers(pc, hosts);
+    }
+  }
+}
+
+/** The implicit first task, tagged `always` as in ansible-core. */
+function gatherTask(play: Play): Task {
+  return {
+    kind: 'task',
+    pos: play.pos,
+    name: 'Gathering Facts',
+    module: 'setup',
+    args: {},
+    when: [],
+    tags: ['always'],
+    vars: {},
+    notify: [],
+    listen: [],
+    extra: {},
+  };
+}
+
+/** Every task in a tree, for static checks. */
+export function* allTasks(nodes: TaskNode[]): Generator<Task> {
+  for (const n of nodes) {
+    if (n.kind === 'task') yield n;
+    else if (n.kind === 'block') {
+      yield* allTasks(n.block);
+      yield* allTasks(n.rescue);
+      yield* allTasks(n.always);
+    }
+  }
+}
+
+/**
+ * vars_files: rendered with play vars and extra vars; an entry that is a
+ * list takes the first file that exists (ansible-core's fallback form).
+ */
+function loadVarsFiles(pc: PlayContext): Vars {
+  const scope = { ...pc.play.vars, ...pc.opts.extraVars, playbook_dir: pc.opts.playbook.dir };
+  const out: Vars = {};
+  for (const entry of pc.play.varsFiles) {
+    const options = (Array.isArray(entry) ? entry : [entry]).map((f) => resolve(pc, String(render(f, scope, pc.play.pos))));
+    const found = options.find((f) => fs.existsSync(f));
+    if (!found) throw new UserError(`vars file not found: ${options.join(', ')}`, pc.play.pos);
+    Object.assign(out, loadVarsFile(found));
+  }
+  return out;
+}
+
+function resolve(pc: PlayContext, file: string): string {
+  return path.isAbsolute(file) ? file : path.resolve(pc.opts.playbook.dir, file);
+}

@@ -1,0 +1,85 @@
+import type { HostStats, Vars } from '../model/index.js';
+import { inventoryVarsFor } from '../inventory/index.js';
+import type { PlayContext } from './context.js';
+import { HostState, type RunOptions } from './state.js';
+import { playHostsOf, runPlay } from './play.js';
+
+export interface RunOutcome {
+  exitCode: number;
+  stats: Record<string, HostStats>;
+  aborted: boolean;
+}
+
+/** Exit codes (DESIGN §6). */
+export const EXIT = { ok: 0, error: 1, failed: 2, regression: 3, unreachable: 4, aborted: 99, internal: 250 } as const;
+
+/**
+ * Runs a whole playbook. Talks to the world only through `opts.emit` and
+ * the transports it is given; returns the stats and the exit code.
+ */
+export async function runPlaybook(opts: RunOptions): Promise<RunOutcome> {
+  const hosts = new Map<string, HostState>();
+  const invCache = new Map<string, Vars>();
+  const inventoryVars = (h: string) => {
+    let v = invCache.get(h);
+    if (!v) invCache.set(h, (v = inventoryVarsFor(opts.inventory, h, opts.playbook.dir)));
+    return v;
+  };
+  opts.control.onAbort = (mode, source) => opts.emit({ type: 'abort.requested', mode, source });
+  let nextId = 0;
+  const started = performance.now();
+  const allHosts = opts.playbook.plays.flatMap((p) => playHostsOf(opts, p, hosts));
+  opts.emit({
+    type: 'run.start',
+    schema: 1,
+    runId: opts.runMeta.runId,
+    playbook: opts.playbook.path,
+    runDir: opts.runMeta.runDir,
+    hosts: [...new Set(allHosts)],
+    check: opts.check,
+    argv: opts.runMeta.argv,
+  });
+  try {
+    for (let i = 0; i < opts.playbook.plays.length && !opts.control.stopping; i++) {
+      const play = opts.playbook.plays[i];
+      const playHosts = playHostsOf(opts, play, hosts);
+      for (const h of playHosts) if (!hosts.has(h)) hosts.set(h, new HostState(h));
+      opts.emit({ type: 'play.start', index: i, total: opts.playbook.plays.length, name: play.name, hosts: playHosts });
+      const pc: PlayContext = {
+        opts,
+        play,
+        playIndex: i,
+        hosts,
+        playHosts,
+        varsFilesVars: {},
+        handlers: [...play.handlers],
+        nextTaskId: () => nextId++,
+        inventoryVars,
+      };
+      if (playHosts.length) await runPlay(pc);
+      for (const h of playHosts) {
+        const st = hosts.get(h)!;
+        st.ended = false;
+        st.notified.clear();
+      }
+      opts.emit({ type: 'play.end', index: i });
+    }
+  } finally {
+    await Promise.allSettled([...hosts.values()].map((h) => h.transport?.close()));
+  }
+  const stats: Record<string, HostStats> = {};
+  for (const [name, st] of hosts) stats[name] = st.stats;
+  const aborted = opts.control.stopping;
+  const exitCode = exitCodeOf(stats, aborted);
+  if (aborted) opts.emit({ type: 'abort.done', mode: opts.control.killed ? 'kill' : 'drain' });
+  opts.emit({ type: 'run.end', stats, exitCode, aborted, durationMs: performance.now() - started });
+  return { exitCode, stats, aborted };
+}
+
+export function exitCodeOf(stats: Record<string, HostStats>, aborted: boolean): number {
+  if (aborted) return EXIT.aborted;
+  const all = Object.values(stats);
+  if (all.some((s) => s.unreachable > 0)) return EXIT.unreachable;
+  if (all.some((s) => s.failed > 0)) return EXIT.failed;
+  return EXIT.ok;
+}

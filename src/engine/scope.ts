@@ -1,0 +1,106 @@
+import path from 'node:path';
+import type { NodeBase, Vars } from '../model/index.js';
+import { groupNamesOf, groupsMap } from '../inventory/index.js';
+import type { Frame, PlayContext } from './context.js';
+
+/** ansible-core's placeholder that drops an argument when a value is omitted. */
+export const OMIT = '__omit_place_holder__playwatch';
+
+/**
+ * The variables a task sees on one host, in ansible-core's precedence
+ * order, lowest first (DESIGN §3 and the foundation issue):
+ * role defaults < inventory layers < facts < play vars < vars_files <
+ * role vars < block/task vars < include_vars < set_fact/register <
+ * role params < include params < extra vars. Magic vars sit on top.
+ */
+export function scopeFor(pc: PlayContext, host: string, node: NodeBase | undefined, frame: Frame): Vars {
+  const st = pc.hosts.get(host)!;
+  const role = node?.role;
+  const scope: Vars = {
+    ...(role?.defaults ?? {}),
+    ...pc.inventoryVars(host),
+    ...injectFacts(st.facts),
+    ...pc.play.vars,
+    ...pc.varsFilesVars,
+    ...(role?.vars ?? {}),
+    ...(node?.vars ?? {}),
+    ...st.includedVars,
+    ...st.hostFacts,
+    ...(role?.params ?? {}),
+    ...(frame.get(host) ?? {}),
+    ...pc.opts.extraVars,
+  };
+  Object.assign(scope, magicVars(pc, host));
+  if (role) {
+    scope.role_name = role.name;
+    scope.role_path = role.dir;
+  }
+  return scope;
+}
+
+function injectFacts(facts: Vars): Vars {
+  const out: Vars = { ansible_facts: facts };
+  for (const [k, v] of Object.entries(facts)) out[k.startsWith('ansible_') ? k : `ansible_${k}`] = v;
+  return out;
+}
+
+function magicVars(pc: PlayContext, host: string): Vars {
+  const playHosts = pc.playHosts.filter((h) => !pc.hosts.get(h)?.unreachable);
+  const inv = pc.opts.inventory;
+  return {
+    inventory_hostname: host,
+    inventory_hostname_short: host.split('.')[0],
+    group_names: groupNamesOf(inv, host),
+    groups: groupsMap(inv),
+    hostvars: hostvarsView(pc),
+    play_hosts: playHosts,
+    ansible_play_hosts: playHosts,
+    ansible_play_hosts_all: pc.playHosts,
+    ansible_play_batch: playHosts,
+    ansible_play_name: pc.play.name,
+    ansible_check_mode: pc.opts.check,
+    ansible_run_tags: pc.opts.tags.only.length ? pc.opts.tags.only : ['all'],
+    ansible_skip_tags: pc.opts.tags.skip,
+    playbook_dir: pc.opts.playbook.dir,
+    inventory_dir: inv.sourceDirs[0] ?? null,
+    ansible_version: { full: '2.14.0', major: 2, minor: 14, revision: 0, string: '2.14.0' },
+    omit: OMIT,
+  };
+}
+
+/**
+ * `hostvars`: every host's vars, built only when a template reads it.
+ * Getters keep the cost away from templates that never look.
+ */
+function hostvarsView(pc: PlayContext): Vars {
+  const view: Vars = {};
+  for (const name of pc.hosts.keys()) {
+    Object.defineProperty(view, name, {
+      enumerable: true,
+      get: () => {
+        const st = pc.hosts.get(name)!;
+        return {
+          ...pc.inventoryVars(name),
+          ...injectFacts(st.facts),
+          ...st.includedVars,
+          ...st.hostFacts,
+          inventory_hostname: name,
+          group_names: groupNamesOf(pc.opts.inventory, name),
+        };
+      },
+    });
+  }
+  return view;
+}
+
+/** Drops arguments whose value is `omit`. */
+export function dropOmitted(args: Vars): Vars {
+  const out: Vars = {};
+  for (const [k, v] of Object.entries(args)) if (v !== OMIT) out[k] = v;
+  return out;
+}
+
+/** Directory a task's relative files resolve against. */
+export function taskDir(node: NodeBase): string {
+  return path.dirname(node.pos.file);
+}

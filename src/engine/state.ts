@@ -1,0 +1,64 @@
+import type { HostStats, Inventory, Playbook, Vars } from '../model/index.js';
+import { emptyStats } from '../model/index.js';
+import type { NewEvent, RunEvent } from '../events/index.js';
+import type { Transport } from '../transport/types.js';
+import type { TagFilter } from './tags.js';
+import type { RunControl } from './control.js';
+
+/** Everything a run is given. The engine reads nothing else from the world. */
+export interface RunOptions {
+  playbook: Playbook;
+  inventory: Inventory;
+  /** Host pattern from --limit, if any. */
+  limit?: string;
+  tags: TagFilter;
+  extraVars: Vars;
+  forks: number;
+  check: boolean;
+  /** Default for plays without gather_facts (config `gathering`). */
+  gatherDefault: boolean;
+  emit: (event: NewEvent) => RunEvent;
+  /** Builds the transport for a host from its vars. */
+  transportFor: (host: string, vars: Vars) => Transport;
+  control: RunControl;
+  cwd: string;
+  rolesPath?: string[];
+  /** Identity of this run, for the `run.start` event. */
+  runMeta: { runId: string; runDir: string; argv: string[] };
+  /** Speeds up test runs: retries' `delay` is multiplied by this (default 1). */
+  delayScale?: number;
+}
+
+/** What the engine knows about one host during a run. */
+export class HostState {
+  readonly name: string;
+  stats: HostStats = emptyStats();
+  /** Gathered facts (`ansible_facts`). */
+  facts: Vars = {};
+  /** set_fact and register values: they rank above play vars. */
+  hostFacts: Vars = {};
+  /** include_vars values. */
+  includedVars: Vars = {};
+  /** Failed in this play and not rescued: runs nothing more in the play. */
+  failed = false;
+  /** Ever failed during the run (for the exit code). */
+  everFailed = false;
+  unreachable = false;
+  /** Ended by `meta: end_host`. */
+  ended = false;
+  /** Handler indexes notified and not yet run. */
+  notified = new Set<number>();
+  /** The last unrescued failure: `ansible_failed_task` / `ansible_failed_result` in rescue. */
+  lastFailure?: { task: Vars; result: Vars };
+  transport?: Transport;
+  connected = false;
+
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  /** True while the host can take another task in this play. */
+  get active(): boolean {
+    return !this.failed && !this.unreachable && !this.ended;
+  }
+}

@@ -1,0 +1,199 @@
+import type { ModuleResult, Task, Vars } from '../model/index.js';
+import { UserError } from '../model/index.js';
+import { evalCond, render } from '../template/index.js';
+import type { TaskRef } from '../events/index.js';
+import type { Frame, PlayContext } from './context.js';
+import { scopeFor } from './scope.js';
+import { callModule, HostUnreachable, asBool } from './module-call.js';
+import { sleep } from './sleep.js';
+
+export type Outcome = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
+
+export interface HostOutcome {
+  status: Outcome;
+  result: ModuleResult;
+  /** A failure that `ignore_errors` let pass. */
+  ignored: boolean;
+}
+
+/**
+ * Runs one task on one host: loop, when, until/retries, changed_when,
+ * failed_when, register, ignore_errors. Emits the per-item and retry events;
+ * the caller emits the final one (it knows about rescue).
+ */
+export async function runTaskOnHost(pc: PlayContext, task: Task, host: string, frame: Frame, ref: TaskRef): Promise<HostOutcome> {
+  const scope = scopeFor(pc, host, task, frame);
+  pc.opts.emit({ type: 'host.start', task: ref, host });
+  let result: ModuleResult;
+  try {
+    result = task.loop ? await runLoop(pc, task, host, scope, ref) : await runSingle(pc, task, host, scope, ref);
+  } catch (err) {
+    if (err instanceof HostUnreachable) {
+      return { status: 'unreachable', result: { unreachable: true, changed: false, msg: err.message }, ignored: false };
+    }
+    throw err;
+  }
+  if (task.register) pc.hosts.get(host)!.hostFacts[task.register] = result;
+  return classify(task, result, scope);
+}
+
+function classify(task: Task, result: ModuleResult, scope: Vars): HostOutcome {
+  if (result.unreachable) return { status: 'unreachable', result, ignored: Boolean(task.ignoreUnreachable) };
+  if (result.failed) {
+    const ignored = task.ignoreErrors !== undefined && asBool(render(task.ignoreErrors, scope, task.pos));
+    return { status: 'failed', result, ignored };
+  }
+  if (result.skipped) return { status: 'skipped', result, ignored: false };
+  return { status: result.changed ? 'changed' : 'ok', result, ignored: false };
+}
+
+async function runSingle(pc: PlayContext, task: Task, host: string, scope: Vars, ref: TaskRef): Promise<ModuleResult> {
+  const skip = whenSkip(task, scope);
+  if (skip) return skip;
+  return runWithRetries(pc, task, host, scope, ref);
+}
+
+/** `when:` false → the skipped result ansible-core registers. */
+function whenSkip(task: Task, scope: Vars): ModuleResult | undefined {
+  for (const cond of task.when) {
+    let ok: boolean;
+    try {
+      ok = evalCond(cond, scope, task.pos);
+    } catch (err) {
+      return { failed: true, msg: (err as Error).message };
+    }
+    if (!ok) return { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: cond };
+  }
+  return undefined;
+}
+
+async function runLoop(pc: PlayContext, task: Task, host: string, scope: Vars, ref: TaskRef): Promise<ModuleResult> {
+  const loop = task.loop!;
+  let items: unknown;
+  try {
+    items = render(loop.items, scope, task.pos);
+  } catch (err) {
+    return { failed: true, msg: (err as Error).message };
+  }
+  if (items && typeof items === 'object' && !Array.isArray(items) && task.extra.with_dict !== undefined) {
+    items = Object.entries(items as Vars).map(([key, value]) => ({ key, value }));
+  }
+  if (!Array.isArray(items)) {
+    return { failed: true, msg: `Invalid data passed to 'loop', it requires a list, got this instead: ${JSON.stringify(items)}` };
+  }
+  if (loop.flatten) items = items.flatMap((i) => (Array.isArray(i) ? i : [i]));
+  const list = items as unknown[];
+  if (list.length === 0) return { changed: false, skipped: true, skipped_reason: 'No items in the list', results: [] };
+  const results: ModuleResult[] = [];
+  for (let i = 0; i < list.length; i++) {
+    if (pc.opts.control.killed) break;
+    const itemScope: Vars = { ...scope, [loop.loopVar]: list[i], ansible_loop_var: loop.loopVar };
+    if (loop.indexVar) itemScope[loop.indexVar] = i;
+    const label = itemLabel(loop.label, list[i], itemScope, task);
+    const r = (whenSkip(task, itemScope) ?? (await runWithRetries(pc, task, host, itemScope, ref))) as ModuleResult;
+    r[loop.loopVar] = list[i];
+    r.ansible_loop_var = loop.loopVar;
+    results.push(r);
+    emitItem(pc, task, host, ref, r, label, itemScope);
+    if (loop.pause && i < list.length - 1) await sleep(loop.pause * 1000, pc.opts.control.signal);
+  }
+  return aggregate(results);
+}
+
+function itemLabel(label: string | undefined, item: unknown, scope: Vars, task: Task): string {
+  if (label !== undefined) {
+    try {
+      const v = render(label, scope, task.pos);
+      return typeof v === 'string' ? v : JSON.stringify(v);
+    } catch {
+      return label;
+    }
+  }
+  return typeof item === 'string' ? item : JSON.stringify(item);
+}
+
+function emitItem(pc: PlayContext, task: Task, host: string, ref: TaskRef, r: ModuleResult, item: string, scope: Vars): void {
+  const o = classify(task, r, scope);
+  const emit = pc.opts.emit;
+  if (o.status === 'failed') emit({ type: 'host.failed', task: ref, host, result: r, ignored: o.ignored, item });
+  else if (o.status === 'skipped') emit({ type: 'host.skipped', task: ref, host, result: r, item });
+  else if (o.status !== 'unreachable') emit({ type: 'host.ok', task: ref, host, changed: o.status === 'changed', result: r, item });
+}
+
+function aggregate(results: ModuleResult[]): ModuleResult {
+  const failed = results.some((r) => r.failed);
+  const out: ModuleResult = {
+    changed: results.some((r) => r.changed),
+    results,
+    msg: failed ? 'One or more items failed' : 'All items completed',
+  };
+  if (failed) out.failed = true;
+  if (results.every((r) => r.skipped)) out.skipped = true;
+  return out;
+}
+
+/** The module call with until/retries/delay and changed_when/failed_when. */
+async function runWithRetries(pc: PlayContext, task: Task, host: string, scope: Vars, ref: TaskRef): Promise<ModuleResult> {
+  const attempts = task.until ? retriesOf(task, scope) + 1 : 1;
+  const delayMs = task.until ? Number(render(task.delay ?? 5, scope, task.pos)) * 1000 * (pc.opts.delayScale ?? 1) : 0;
+  let result: ModuleResult = {};
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    result = await callModule(pc, task, host, scope, ref);
+    result = applyOverrides(task, result, scope);
+    storeFacts(pc, task, host, result);
+    if (!task.until || result.skipped) return result;
+    result.attempts = attempt;
+    let done: boolean;
+    try {
+      done = evalCond(task.until, withRegister(task, scope, result), task.pos);
+    } catch (err) {
+      return { ...result, failed: true, msg: (err as Error).message };
+    }
+    if (done) return result;
+    if (attempt < attempts) {
+      pc.opts.emit({ type: 'host.retry', task: ref, host, attempt, retriesLeft: attempts - attempt, result });
+      await sleep(delayMs, pc.opts.control.signal);
+      if (pc.opts.control.killed) break;
+    }
+  }
+  return { ...result, failed: true, retries: attempts };
+}
+
+/** Facts a module returns land in the precedence layer its kind belongs to. */
+function storeFacts(pc: PlayContext, task: Task, host: string, result: ModuleResult): void {
+  const facts = result.ansible_facts as Vars | undefined;
+  if (result.failed || !facts || typeof facts !== 'object') return;
+  const st = pc.hosts.get(host)!;
+  if (task.module === 'include_vars') Object.assign(st.includedVars, facts);
+  else if (task.module === 'set_fact') Object.assign(st.hostFacts, facts);
+  // Gathered facts live in `ansible_facts` without the prefix, as in ansible-core.
+  else for (const [k, v] of Object.entries(facts)) st.facts[k.replace(/^ansible_/, '')] = v;
+}
+
+function retriesOf(task: Task, scope: Vars): number {
+  if (task.retries === undefined) return 3;
+  const n = Number(render(task.retries, scope, task.pos));
+  if (!Number.isFinite(n)) throw new UserError(`retries must be a number, got '${task.retries}'`, task.pos);
+  return Math.max(0, n);
+}
+
+function withRegister(task: Task, scope: Vars, result: ModuleResult): Vars {
+  return task.register ? { ...scope, [task.register]: result } : scope;
+}
+
+/** changed_when / failed_when see the result under the register name. */
+function applyOverrides(task: Task, result: ModuleResult, scope: Vars): ModuleResult {
+  if (result.skipped || result.unreachable || (!task.changedWhen && !task.failedWhen)) return result;
+  const s = withRegister(task, scope, result);
+  const out = { ...result };
+  try {
+    if (task.changedWhen) out.changed = evalCond(task.changedWhen, s, task.pos);
+    if (task.failedWhen) {
+      out.failed = evalCond(task.failedWhen, s, task.pos);
+      out.failed_when_result = out.failed;
+    }
+  } catch (err) {
+    return { ...out, failed: true, msg: (err as Error).message };
+  }
+  return out;
+}

@@ -1,0 +1,100 @@
+import pLimit from 'p-limit';
+import type { Task, Vars } from '../model/index.js';
+import { render } from '../template/index.js';
+import type { TaskRef } from '../events/index.js';
+import { taskRef, type Frame, type PlayContext } from './context.js';
+import { runTaskOnHost, type HostOutcome } from './task-host.js';
+import { notify } from './handlers.js';
+import { scopeFor } from './scope.js';
+import { asBool } from './module-call.js';
+
+/** How a task is being run: inside a block with a rescue, or as a handler. */
+export interface RunMode {
+  rescuable: boolean;
+  handler?: boolean;
+  /** always: blocks and handlers: they still run while draining (not after a kill). */
+  cleanup?: boolean;
+}
+
+/**
+ * Runs one task on a set of hosts at once (linear strategy), at most
+ * `forks` at a time, and books each host's result: event, stats, failure
+ * state and handler notifications.
+ */
+export async function runTask(pc: PlayContext, task: Task, hosts: string[], frame: Frame, mode: RunMode): Promise<void> {
+  const ref = taskRef(pc.nextTaskId(), task, task.module, displayName(pc, task, hosts[0], frame), mode.handler);
+  pc.opts.emit({ type: mode.handler ? 'handler.start' : 'task.start', task: ref });
+  const runOnce = task.runOnce !== undefined && asBool(task.runOnce);
+  const targets = runOnce ? hosts.slice(0, 1) : hosts;
+  const limit = pLimit(Math.max(1, Math.min(pc.opts.forks, throttleOf(task))));
+  await Promise.all(
+    targets.map((host) =>
+      limit(async () => {
+        const outcome = await runTaskOnHost(pc, task, host, frame, ref);
+        book(pc, task, host, ref, outcome, mode);
+        if (runOnce) for (const other of hosts.slice(1)) shareRunOnce(pc, task, other, outcome);
+      }),
+    ),
+  );
+}
+
+/** run_once: the other hosts get the same registered result, without events. */
+function shareRunOnce(pc: PlayContext, task: Task, host: string, outcome: HostOutcome): void {
+  if (task.register) pc.hosts.get(host)!.hostFacts[task.register] = outcome.result;
+}
+
+function throttleOf(task: Task): number {
+  return task.throttle && task.throttle > 0 ? task.throttle : Infinity;
+}
+
+/** ansible-core names a task by its rendered name, or its action when unnamed. */
+export function displayName(pc: PlayContext, task: { name?: string; pos: Task['pos']; role?: Task['role']; vars: Vars }, host: string | undefined, frame: Frame, fallback?: string): string {
+  const raw = task.name ?? fallback ?? ('module' in task ? String((task as Task).module) : 'task');
+  if (!raw.includes('{{') || !host) return raw;
+  try {
+    return String(render(raw, scopeFor(pc, host, task as Task, frame), task.pos));
+  } catch {
+    return raw;
+  }
+}
+
+/** Emits the host's final event for the task and updates its stats and state. */
+export function book(pc: PlayContext, task: Task, host: string, ref: TaskRef, o: HostOutcome, mode: RunMode): void {
+  const st = pc.hosts.get(host)!;
+  const loop = task.loop ? { loop: true as const } : {};
+  const emit = pc.opts.emit;
+  switch (o.status) {
+    case 'ok':
+    case 'changed':
+      st.stats.ok++;
+      if (o.status === 'changed') {
+        st.stats.changed++;
+        notify(pc, host, task);
+      }
+      emit({ type: 'host.ok', task: ref, host, changed: o.status === 'changed', result: o.result, ...loop });
+      return;
+    case 'skipped':
+      st.stats.skipped++;
+      emit({ type: 'host.skipped', task: ref, host, result: o.result, ...loop });
+      return;
+    case 'unreachable':
+      emit({ type: 'host.unreachable', task: ref, host, result: o.result, ignored: o.ignored });
+      if (o.ignored) return;
+      st.stats.unreachable++;
+      st.unreachable = true;
+      return;
+    case 'failed':
+      emit({ type: 'host.failed', task: ref, host, result: o.result, ignored: o.ignored, ...loop });
+      if (o.ignored) {
+        st.stats.ok++;
+        st.stats.ignored++;
+        if (o.result.changed) st.stats.changed++;
+        return;
+      }
+      if (mode.rescuable) st.stats.rescued++;
+      else st.stats.failed++;
+      st.failed = true;
+      st.lastFailure = { task: { name: ref.name, role: ref.role, path: ref.path, action: task.module }, result: o.result };
+      return;
+  }
+}

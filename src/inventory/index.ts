@@ -1,0 +1,18 @@
+/**
+ * Inventories: INI and YAML sources, `group_vars/` and `host_vars/`, the
+ * inventory layers of variable precedence, and host patterns.
+ */
+export { loadInventory } from './load.js';
+export { ensureImplicitLocalhost, isImplicit, LOCALHOST_NAMES } from './data.js';
+export { inventoryVarsFor, groupNamesOf, groupsMap, groupHosts, sortedGroupsOf } from './vars.js';
+export {
+  selectHosts,
+  unmatchedPatterns,
+  limitHosts,
+  evaluatePattern,
+  splitPattern,
+  type PatternOptions,
+  type Selection,
+} from './pattern.js';
+export { parseIniValue } from './literal.js';
+export { expandHostRange } from './ranges.js';

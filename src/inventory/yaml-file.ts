@@ -1,0 +1,69 @@
+/** YAML reading with positions, for inventories and vars files. */
+import fs from 'node:fs';
+import { Document, LineCounter, parseDocument, type Node, type Tags } from 'yaml';
+import type { Pos, Vars } from '../model/index.js';
+import { UserError } from '../model/index.js';
+
+/** A parsed YAML document and how to turn a node into a `file:line:col` position. */
+export interface YamlSource {
+  doc: Document;
+  file: string;
+  pos(node: Node | null | undefined): Pos;
+  toJS(node: Node | null | undefined): unknown;
+}
+
+// PyYAML (which ansible-core uses) reads yes/no/on/off/true/false as
+// booleans but not `y`/`n`, and leaves dates as strings for our purposes.
+const PY_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
+const PY_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
+
+function pyyamlTags(tags: Tags): Tags {
+  return tags
+    .filter((t) => !(typeof t === 'object' && t.tag.endsWith(':timestamp')))
+    .map((t) => {
+      if (typeof t !== 'object' || !t.tag.endsWith(':bool') || !('test' in t) || !t.test) return t;
+      const isTrue = t.test.test('true');
+      return { ...t, test: isTrue ? PY_TRUE : PY_FALSE };
+    });
+}
+
+/**
+ * Parse YAML the way ansible-core reads it (YAML 1.1: `yes`/`no` are
+ * booleans). A syntax error becomes a UserError at its position.
+ */
+export function parseYaml(text: string, file: string): YamlSource {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', customTags: pyyamlTags, prettyErrors: true });
+  const err = doc.errors[0];
+  if (err) {
+    const at = err.linePos?.[0] ?? { line: 1, col: 1 };
+    const firstLine = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    throw new UserError(`invalid YAML: ${firstLine}`, { file, line: at.line, col: at.col });
+  }
+  return {
+    doc,
+    file,
+    pos(node) {
+      const offset = node?.range?.[0] ?? 0;
+      const { line, col } = lc.linePos(offset);
+      return { file, line, col };
+    },
+    toJS(node) {
+      return node == null ? null : (node as Node).toJS(doc);
+    },
+  };
+}
+
+/**
+ * Read a `group_vars`/`host_vars` file: a YAML (or JSON) mapping. An empty
+ * file is `{}`; anything but a mapping is a UserError.
+ */
+export function readVarsFile(file: string): Vars {
+  const src = parseYaml(fs.readFileSync(file, 'utf8'), file);
+  const value = src.toJS(src.doc.contents as Node | null);
+  if (value == null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new UserError('a vars file must hold a mapping of variable names to values', src.pos(src.doc.contents as Node));
+  }
+  return value as Vars;
+}

@@ -1,0 +1,82 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse, YAMLParseError } from 'yaml';
+import { UserError, type ModuleResult, type Pos, type Vars } from '../model/index.js';
+import { checkArgs, optString } from './args.js';
+import type { Module, ModuleContext } from './types.js';
+
+/**
+ * `include_vars: file.yml` reads a YAML (or JSON) vars file on the controller.
+ * The result's `ansible_facts` go to the engine's include_vars precedence
+ * layer. Relative names are looked up as ansible-core does: in the role's
+ * `vars/` and the role itself, then beside the task's file, then in the
+ * playbook's directory (`playbook_dir`), each with and without `vars/`.
+ */
+export const includeVarsModule: Module = {
+  name: 'include_vars',
+  supportsCheck: true,
+  freeForm: true,
+  validate(args: Vars, pos: Pos) {
+    checkArgs('include_vars', args, pos, { _raw_params: 'str', file: 'str', name: 'str', dir: 'str' });
+    if (args.dir !== undefined) {
+      throw new UserError(`module 'include_vars': 'dir' is not supported yet; name the file with 'file'`, pos);
+    }
+    if (args._raw_params === undefined && args.file === undefined) {
+      throw new UserError(`module 'include_vars' needs a file: free form or 'file'`, pos);
+    }
+  },
+  async run(ctx: ModuleContext): Promise<ModuleResult> {
+    const name = optString(ctx.args.file ?? ctx.args._raw_params) ?? '';
+    const candidates = searchPaths(ctx, name);
+    const found = candidates.find((p) => fs.existsSync(p) && fs.statSync(p).isFile());
+    if (!found) {
+      return { failed: true, changed: false, msg: `Could not find or access '${name}'; searched: ${candidates.join(', ')}` };
+    }
+    const loaded = readVars(found);
+    if (typeof loaded === 'string') return { failed: true, changed: false, msg: loaded };
+    const into = optString(ctx.args.name);
+    return {
+      changed: false,
+      ansible_facts: into ? { [into]: loaded } : loaded,
+      ansible_included_var_files: [found],
+    };
+  },
+};
+
+function searchPaths(ctx: ModuleContext, name: string): string[] {
+  if (path.isAbsolute(name)) return [name];
+  const dirs: string[] = [];
+  if (ctx.task.role) dirs.push(ctx.task.role.dir);
+  dirs.push(path.dirname(ctx.task.pos.file));
+  const playbookDir = ctx.vars.playbook_dir;
+  if (typeof playbookDir === 'string' && playbookDir) dirs.push(playbookDir);
+  const out: string[] = [];
+  for (const dir of dirs) {
+    for (const p of [path.join(dir, 'vars', name), path.join(dir, name)]) {
+      const abs = path.resolve(p);
+      if (!out.includes(abs)) out.push(abs);
+    }
+  }
+  return out;
+}
+
+/** The file's mapping, or an error message. */
+function readVars(file: string): Vars | string {
+  const text = fs.readFileSync(file, 'utf8');
+  if (text.startsWith('$ANSIBLE_VAULT;')) return `${file}: vault-encrypted vars files are not supported yet`;
+  let data: unknown;
+  try {
+    data = parse(text);
+  } catch (err) {
+    if (err instanceof YAMLParseError && err.linePos) {
+      const { line, col } = err.linePos[0];
+      return `${file}:${line}:${col}: ${err.message.split('\n')[0]}`;
+    }
+    return `${file}: ${(err as Error).message}`;
+  }
+  if (data === null || data === undefined) return {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    return `${file}: a vars file must hold a mapping of names to values`;
+  }
+  return data as Vars;
+}

@@ -1,0 +1,164 @@
+/**
+ * What a parent (play, block, role, import) hands down to the nodes under it,
+ * and reading the keywords common to every node.
+ */
+import type { NodeBase, Pos, Role, Task, Vars } from '../model/index.js';
+import {
+  field,
+  toBool,
+  toBoolOrTemplate,
+  toConds,
+  toInt,
+  toMap,
+  toNumOrStr,
+  toStr,
+  toTags,
+  union,
+  type Cond,
+  type Field,
+} from './coerce.js';
+import { BASE_KEYWORDS } from './keywords.js';
+import type { ModuleInfo } from './modules.js';
+import { toValue, type Entry, type Source } from './source.js';
+
+/** Keywords inherited by children when they do not set them. */
+export interface Inherited {
+  become?: boolean;
+  becomeUser?: string;
+  becomeMethod?: string;
+  ignoreErrors?: boolean | string;
+  ignoreUnreachable?: boolean;
+  environment?: Vars;
+  noLog?: boolean | string;
+  checkMode?: boolean | string;
+  runOnce?: boolean;
+  delegateTo?: string;
+  throttle?: number;
+  /** Other inheritable keywords, as written (connection, remote_user, timeout…). */
+  extra: Vars;
+}
+
+/** Where the loader is and what it inherits. */
+export interface Scope {
+  /** Directory that relative `import_tasks`/`include_tasks` paths start from. */
+  baseDir: string;
+  playbookDir: string;
+  rolesPath: string[];
+  modules: ModuleInfo;
+  role?: Role;
+  when: Cond[];
+  tags: string[];
+  vars: Vars;
+  kw: Inherited;
+  /** Where handlers of statically imported roles go. */
+  handlers: Task[];
+  /** Absolute paths of files being imported, to catch import cycles. */
+  stack: string[];
+}
+
+type Setter = (n: NodeBase, f: Field) => void;
+
+// Keywords that map onto NodeBase fields; the rest of BASE_KEYWORDS go to extra.
+const SETTERS: Record<string, Setter> = {
+  name: (n, f) => (n.name = toStr(f)),
+  become: (n, f) => (n.become = toBool(f)),
+  become_user: (n, f) => (n.becomeUser = toStr(f)),
+  become_method: (n, f) => (n.becomeMethod = toStr(f)),
+  ignore_errors: (n, f) => (n.ignoreErrors = toBoolOrTemplate(f)),
+  ignore_unreachable: (n, f) => (n.ignoreUnreachable = toBool(f)),
+  no_log: (n, f) => (n.noLog = toBoolOrTemplate(f)),
+  check_mode: (n, f) => (n.checkMode = toBoolOrTemplate(f)),
+  run_once: (n, f) => (n.runOnce = toBool(f)),
+  delegate_to: (n, f) => (n.delegateTo = toStr(f)),
+  throttle: (n, f) => (n.throttle = toInt(f)),
+};
+
+const BASE_SET: ReadonlySet<string> = new Set(BASE_KEYWORDS);
+
+/**
+ * Reads the common keywords of a node and combines them with what the scope
+ * passes down. Returns the node base and the entries it did not consume.
+ */
+export function readBase(src: Source, ents: Entry[], scope: Scope, pos: Pos): { base: NodeBase; rest: Entry[] } {
+  const own: NodeBase = { pos, when: [], tags: [], vars: {}, extra: {} };
+  const rest: Entry[] = [];
+  let env: Vars | undefined;
+  for (const e of ents) {
+    if (!BASE_SET.has(e.key)) {
+      rest.push(e);
+      continue;
+    }
+    const f = field(src, e);
+    const set = SETTERS[e.key];
+    if (set) set(own, f);
+    else if (e.key === 'when') own.when = toConds(f);
+    else if (e.key === 'tags') own.tags = toTags(f);
+    else if (e.key === 'vars') own.vars = toMap(f);
+    else if (e.key === 'environment') env = readEnvironment(f, own);
+    else if (e.key === 'timeout') own.extra.timeout = toNumOrStr(f);
+    else own.extra[e.key] = toValue(src, e.value);
+  }
+  const kw = scope.kw;
+  const base: NodeBase = {
+    pos,
+    name: own.name,
+    when: scope.when.length ? [...scope.when, ...own.when] : own.when,
+    tags: union(scope.tags, own.tags),
+    vars: Object.keys(own.vars).length ? { ...scope.vars, ...own.vars } : { ...scope.vars },
+    role: scope.role,
+    become: own.become ?? kw.become,
+    becomeUser: own.becomeUser ?? kw.becomeUser,
+    becomeMethod: own.becomeMethod ?? kw.becomeMethod,
+    ignoreErrors: own.ignoreErrors ?? kw.ignoreErrors,
+    ignoreUnreachable: own.ignoreUnreachable ?? kw.ignoreUnreachable,
+    environment: env && kw.environment ? { ...kw.environment, ...env } : (env ?? kw.environment),
+    noLog: own.noLog ?? kw.noLog,
+    checkMode: own.checkMode ?? kw.checkMode,
+    runOnce: own.runOnce ?? kw.runOnce,
+    delegateTo: own.delegateTo ?? kw.delegateTo,
+    throttle: own.throttle ?? kw.throttle,
+    extra: { ...kw.extra, ...own.extra },
+  };
+  if (base.name === undefined) delete base.name;
+  return { base, rest };
+}
+
+// `environment: "{{ proxy_env }}"` cannot be merged at load time; it is kept
+// in extra.environment for the engine to render.
+function readEnvironment(f: Field, own: NodeBase): Vars | undefined {
+  const v = toValue(f.src, f.node);
+  if (typeof v === 'string') {
+    own.extra.environment = v;
+    return undefined;
+  }
+  return toMap(f);
+}
+
+/** What a node passes to its children. */
+export function inheritedFrom(n: NodeBase): Inherited {
+  return compact({
+    become: n.become,
+    becomeUser: n.becomeUser,
+    becomeMethod: n.becomeMethod,
+    ignoreErrors: n.ignoreErrors,
+    ignoreUnreachable: n.ignoreUnreachable,
+    environment: n.environment,
+    noLog: n.noLog,
+    checkMode: n.checkMode,
+    runOnce: n.runOnce,
+    delegateTo: n.delegateTo,
+    throttle: n.throttle,
+    extra: { ...n.extra },
+  });
+}
+
+/** The scope under a node (a block, a role entry, an import). */
+export function childScope(scope: Scope, n: NodeBase): Scope {
+  return { ...scope, when: n.when, tags: n.tags, vars: n.vars, kw: inheritedFrom(n) };
+}
+
+/** Drops undefined fields so nodes print and compare cleanly. */
+export function compact<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as Array<keyof T>) if (o[k] === undefined) delete o[k];
+  return o;
+}

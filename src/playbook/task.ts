@@ -1,0 +1,157 @@
+/** Task lists: tasks, blocks, and the dispatch to imports and includes. */
+import type { Node, YAMLMap } from 'yaml';
+import { UserError, withHint, type Block, type NodeBase, type Pos, type Task, type TaskNode } from '../model/index.js';
+import { actionArgs, classify, type Classified } from './action.js';
+import { field, toConds, toNumOrStr, toStr, toStrList } from './coerce.js';
+import { importRole, importTasks, includeNode } from './imports.js';
+import { META_ACTIONS } from './keywords.js';
+import { LOOP_KEYS, readLoop } from './loop.js';
+import { childScope, compact, readBase, type Scope } from './scope.js';
+import { asMap, asSeq, deref, entries as entriesOf, kindOf, posOf, type Entry, type Source } from './source.js';
+
+/** Whether the list being read is `handlers:`. */
+export interface ListOpts {
+  handler?: boolean;
+}
+
+/**
+ * Reads a list of tasks. `owner` names the key or file that holds the list,
+ * for the message when it is not a list.
+ */
+export function parseTaskList(
+  src: Source,
+  node: Node | null,
+  scope: Scope,
+  owner: { what: string; pos: Pos },
+  opts: ListOpts = {},
+): TaskNode[] {
+  if (kindOf(deref(src, node)) === 'nothing') return [];
+  const seq = asSeq(src, node);
+  if (!seq) throw new UserError(`${owner.what} must be a list of tasks, got ${kindOf(node)}`, owner.pos);
+  const out: TaskNode[] = [];
+  for (const item of seq.items) {
+    const map = asMap(src, item);
+    if (!map) {
+      const n = item as Node;
+      throw new UserError(`a task must be a mapping (key: value), got ${kindOf(n)}`, posOf(src, n));
+    }
+    for (const t of parseItem(src, map, scope, opts)) out.push(t);
+  }
+  return out;
+}
+
+/** One entry of a task list; an import expands to the tasks it imports. */
+function parseItem(src: Source, map: YAMLMap, scope: Scope, opts: ListOpts): TaskNode[] {
+  const pos = posOf(src, map);
+  const { base, rest } = readBase(src, entriesOf(src, map), scope, pos);
+  const c = classify(src, rest, scope.modules, pos);
+  if (c.block.length) {
+    if (opts.handler) throw new UserError('blocks are not supported in handlers; list handler tasks directly', pos);
+    return [parseBlock(src, base, c, scope)];
+  }
+  const action = c.action!;
+  switch (action.name) {
+    case 'import_tasks':
+      return importTasks(src, base, c, scope, opts);
+    case 'import_role':
+      if (opts.handler) throw new UserError("'import_role' is not supported in handlers", action.pos);
+      return importRole(src, base, c, scope);
+    case 'include_tasks':
+    case 'include_role':
+      if (opts.handler) throw new UserError(`'${action.name}' is not supported in handlers`, action.pos);
+      return [includeNode(src, base, c, scope)];
+    case 'import_playbook':
+      throw new UserError("'import_playbook' is only allowed at the top level of a playbook, next to plays", action.pos);
+    default:
+      return [buildTask(src, base, c, scope, opts)];
+  }
+}
+
+function parseBlock(src: Source, base: NodeBase, c: Classified, scope: Scope): Block {
+  for (const e of c.keywords) {
+    throw new UserError(`'${e.key}' is not a valid attribute for a block`, posOf(src, e.keyNode));
+  }
+  const part = (key: string): Entry | undefined => c.block.find((e) => e.key === key);
+  const main = part('block');
+  if (!main) {
+    const other = c.block[0];
+    throw new UserError(`'${other.key}' needs a 'block' in the same task`, posOf(src, other.keyNode));
+  }
+  const inner = childScope(scope, base);
+  const list = (key: string): TaskNode[] => {
+    const e = part(key);
+    return e ? parseTaskList(src, e.value, inner, { what: `'${key}'`, pos: posOf(src, e.keyNode) }) : [];
+  };
+  return compact({ kind: 'block' as const, ...base, block: list('block'), rescue: list('rescue'), always: list('always') });
+}
+
+function buildTask(src: Source, base: NodeBase, c: Classified, scope: Scope, opts: ListOpts): Task {
+  const action = c.action!;
+  const extra = { ...base.extra };
+  const argsEntry = c.keywords.find((e) => e.key === 'args');
+  const task: Task = {
+    kind: 'task',
+    ...base,
+    module: action.name,
+    args: actionArgs(src, action, argsEntry, scope.modules),
+    notify: [],
+    listen: [],
+    extra,
+  };
+  for (const e of c.keywords) readTaskKeyword(src, e, task, opts);
+  task.loop = readLoop(src, c.keywords, extra);
+  if (extra.timeout !== undefined) {
+    task.timeout = extra.timeout as number | string;
+    delete extra.timeout;
+  }
+  if (task.module === 'meta') checkMeta(task, action.pos);
+  else if (scope.modules.validate && scope.modules.has(task.module)) {
+    scope.modules.validate(task.module, task.args, action.pos);
+  }
+  return compact(task);
+}
+
+function readTaskKeyword(src: Source, e: Entry, task: Task, opts: ListOpts): void {
+  const f = field(src, e);
+  switch (e.key) {
+    case 'register': {
+      const v = toStr(f);
+      if (!/^[A-Za-z_]\w*$/.test(v)) throw new UserError(`'register' must be a variable name, got '${v}'`, f.pos);
+      task.register = v;
+      return;
+    }
+    case 'changed_when':
+      task.changedWhen = toConds(f);
+      return;
+    case 'failed_when':
+      task.failedWhen = toConds(f);
+      return;
+    case 'until':
+      task.until = toConds(f);
+      return;
+    case 'retries':
+    case 'delay':
+    case 'async':
+    case 'poll':
+      task[e.key] = toNumOrStr(f);
+      return;
+    case 'notify':
+      task.notify = toStrList(f);
+      return;
+    case 'listen':
+      if (!opts.handler) throw new UserError("'listen' is only valid on handlers", f.pos);
+      task.listen = toStrList(f);
+      return;
+    default:
+      // args, loop keywords and loop_control are read with the action and the loop.
+      if (e.key === 'args' || e.key === 'loop_control' || LOOP_KEYS.has(e.key)) return;
+      throw new UserError(`'${e.key}' is not valid here`, f.pos);
+  }
+}
+
+function checkMeta(task: Task, pos: Pos): void {
+  const what = task.args._raw_params;
+  if (typeof what !== 'string' || !META_ACTIONS.includes(what)) {
+    throw new UserError(withHint(`unknown meta action '${String(what ?? '')}'`, String(what ?? ''), META_ACTIONS), pos);
+  }
+}

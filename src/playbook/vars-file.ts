@@ -1,0 +1,32 @@
+/** Vars files (vars_files, include_vars, role defaults/vars): a mapping of names to values. */
+import path from 'node:path';
+import type { Node } from 'yaml';
+import { UserError, type Pos, type Vars } from '../model/index.js';
+import { asMap, entries, kindOf, posOf, readYaml, toValue, type Source } from './source.js';
+import type { YAMLMap } from 'yaml';
+
+const VAR_NAME = /^[A-Za-z_]\w*$/;
+
+/**
+ * Reads a YAML or JSON vars file. An empty file is `{}`; anything but a
+ * mapping, or a key that is not a variable name, is a positioned error.
+ * `from` is where the file was named, for a missing-file error.
+ */
+export function loadVarsFile(file: string, from?: Pos): Vars {
+  const src = readYaml(path.resolve(file), from);
+  const root = src.doc.contents as Node | null;
+  if (kindOf(root) === 'nothing') return {};
+  const map = asMap(src, root);
+  if (!map) {
+    throw new UserError(`a vars file must be a mapping of variable names to values, got ${kindOf(root)}`, posOf(src, root));
+  }
+  return varsOf(src, map);
+}
+
+/** A vars mapping's value, after checking every key is a variable name. */
+export function varsOf(src: Source, map: YAMLMap): Vars {
+  for (const e of entries(src, map)) {
+    if (!VAR_NAME.test(e.key)) throw new UserError(`'${e.key}' is not a valid variable name`, posOf(src, e.keyNode));
+  }
+  return toValue(src, map) as Vars;
+}

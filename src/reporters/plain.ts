@@ -1,0 +1,160 @@
+/**
+ * The plain presenter (CI, no TTY, `--ui plain`): what ansible-playbook
+ * prints with the default, profile_tasks, profile_roles and timer callbacks,
+ * without colour. Every line goes through `inert`, so nothing a target
+ * printed can drive the terminal.
+ */
+import type { EventHandlers, EventOf, Reporter, RunEvent, TaskRef } from '../events/index.js';
+import { banner, durationClock, filled, wallClock } from './format.js';
+import { ProfileCollector } from './profile.js';
+import { dumpResult, itemLabel, viewResult } from './result-view.js';
+import { inert } from './sanitize.js';
+import { profileLines, recapLines } from './summary.js';
+
+export interface PlainOptions {
+  /** Receives whole lines, each ending in `\n`. */
+  write: (s: string) => void;
+  /** Rows in TASKS RECAP (default 10). */
+  profileLimit?: number;
+  /** Clock for the timestamp lines; by default each event's `wall` time. */
+  now?: () => Date;
+  /** IANA zone for the timestamp lines (`Europe/Helsinki`); the process's zone by default. */
+  timezone?: string;
+  /** Replaces the `%A %d %B %Y  %H:%M:%S %z` part entirely (tests, other locales). */
+  formatClock?: (date: Date) => string;
+}
+
+/** Creates the plain presenter. */
+export function createPlainPresenter(opts: PlainOptions): Reporter {
+  return new PlainPresenter(opts);
+}
+
+/** How ansible names a task in banners and retries: `role : name`. */
+export function taskTitle(task: TaskRef): string {
+  return (task.role ? `${task.role} : ${task.name}` : task.name).trim();
+}
+
+class PlainPresenter implements Reporter {
+  readonly name = 'plain';
+  private readonly profile = new ProfileCollector();
+  private readonly limit: number;
+  private readonly clock: (date: Date) => string;
+  private runStartAt = 0;
+  private lastTaskAt = 0;
+  /** The task whose banner was printed last; a result of another task reprints its banner. */
+  private bannerTask: number | undefined;
+
+  constructor(private readonly opts: PlainOptions) {
+    this.limit = opts.profileLimit ?? 10;
+    this.clock = opts.formatClock ?? ((d) => wallClock(d, opts.timezone));
+  }
+
+  onEvent(event: RunEvent): void {
+    this.profile.onEvent(event);
+    (this.handlers[event.type] as (e: RunEvent) => void)(event);
+  }
+
+  private out(...lines: string[]): void {
+    if (lines.length > 0) this.opts.write(lines.map((l) => `${inert(l)}\n`).join(''));
+  }
+
+  private readonly handlers: EventHandlers = {
+    'run.start': (e) => {
+      this.runStartAt = e.at;
+      this.lastTaskAt = e.at;
+    },
+    'play.start': (e) => this.out('', banner(e.name.trim() ? `PLAY [${e.name.trim()}]` : 'PLAY')),
+    'batch.start': () => {},
+    'task.start': (e) => this.taskStart(e),
+    'handler.start': (e) => this.taskStart(e),
+    'host.start': () => {},
+    'host.ok': (e) => this.ok(e),
+    'host.failed': (e) => this.failed(e),
+    'host.skipped': (e) => {
+      this.ensureBanner(e.task);
+      // ansible leaves a trailing space after a skipped item; kept for byte-for-byte output.
+      this.out(e.item === undefined ? `skipping: [${e.host}]` : `skipping: [${e.host}] => (item=${itemLabel(e.item, e.result)}) `);
+    },
+    'host.unreachable': (e) => {
+      this.ensureBanner(e.task);
+      const view = viewResult(e.task, e.result);
+      this.out(`fatal: [${e.host}]: UNREACHABLE! => ${dumpResult(view)}`, ...(e.ignored ? ['...ignoring'] : []));
+    },
+    'host.retry': (e) =>
+      this.out(`FAILED - RETRYING: [${e.host}]: ${taskTitle(e.task)} (${e.retriesLeft} retries left).`),
+    'host.rescued': () => {},
+    'host.output': () => {},
+    'async.start': () => {},
+    'async.poll': (e) =>
+      this.out(
+        `ASYNC POLL on ${e.host}: jid=${e.jid} started=1 finished=0 elapsed=${Math.floor(e.elapsed)}s/${e.limit}s`,
+      ),
+    'async.done': (e) => this.asyncDone(e),
+    warning: (e) => this.out(`[WARNING]: ${e.message}`),
+    'abort.requested': (e) =>
+      this.out(
+        '',
+        e.mode === 'drain'
+          ? `ABORT REQUESTED (drain, by ${e.source}): no new hosts or tasks will start; running tasks will finish`
+          : `ABORT REQUESTED (kill, by ${e.source}): stopping running commands and async jobs now`,
+      ),
+    'abort.done': (e) => this.out(e.mode === 'drain' ? 'ABORT: drained' : 'ABORT: running work killed'),
+    'play.end': () => {},
+    'run.end': (e) => this.runEnd(e),
+  };
+
+  private taskStart(e: EventOf<'task.start'> | EventOf<'handler.start'>): void {
+    this.printBanner(e.task, e.type === 'handler.start');
+    this.out(this.timeLine(e));
+  }
+
+  /** profile_tasks' line: wall clock, time since the previous task started, time since the run started. */
+  private timeLine(e: RunEvent): string {
+    const date = this.opts.now ? this.opts.now() : new Date(e.wall);
+    const sinceTask = durationClock(e.at - this.lastTaskAt);
+    const sinceRun = durationClock(e.at - this.runStartAt);
+    this.lastTaskAt = e.at;
+    return filled(`${this.clock(date)} (${sinceTask})${' '.repeat(7)}${sinceRun}`);
+  }
+
+  private printBanner(task: TaskRef, handler = task.isHandler === true): void {
+    this.bannerTask = task.id;
+    this.out('', banner(`${handler ? 'RUNNING HANDLER' : 'TASK'} [${taskTitle(task)}]`));
+  }
+
+  /** Results of a task other than the last banner's (strategy free) get their banner again. */
+  private ensureBanner(task: TaskRef): void {
+    if (this.bannerTask !== task.id) this.printBanner(task);
+  }
+
+  private ok(e: EventOf<'host.ok'>): void {
+    this.ensureBanner(e.task);
+    const view = viewResult(e.task, e.result, { loop: e.loop });
+    // A loop's summary prints nothing: its items were shown one by one.
+    if (e.loop) return this.out(...view.notes);
+    let line = `${e.changed ? 'changed' : 'ok'}: [${e.host}]`;
+    if (e.item !== undefined) line += ` => (item=${itemLabel(e.item, e.result)})`;
+    if (view.verbose) line += ` => ${dumpResult(view)}`;
+    this.out(...view.notes, line);
+  }
+
+  private failed(e: EventOf<'host.failed'>): void {
+    this.ensureBanner(e.task);
+    const view = viewResult(e.task, e.result, { loop: e.loop });
+    if (e.item !== undefined) {
+      this.out(...view.notes, `failed: [${e.host}] (item=${itemLabel(e.item, e.result)}) => ${dumpResult(view)}`);
+      return;
+    }
+    this.out(...view.notes, `fatal: [${e.host}]: FAILED! => ${dumpResult(view)}`, ...(e.ignored ? ['...ignoring'] : []));
+  }
+
+  private asyncDone(e: EventOf<'async.done'>): void {
+    const ok = e.rc === 0 && !e.timedOut;
+    const tail = `jid=${e.jid} rc=${e.rc} elapsed=${Math.floor(e.duration)}s${e.timedOut ? ' (timeout exceeded)' : ''}`;
+    this.out(`ASYNC ${ok ? 'OK' : 'FAILED'} on ${e.host}: ${tail}`);
+  }
+
+  private runEnd(e: EventOf<'run.end'>): void {
+    this.out(...recapLines(e.stats), this.timeLine(e), ...profileLines(this.profile, this.limit, e.durationMs));
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The one shared minijinja Environment, and the only place that calls it.
+ *
+ * A JS filter that throws panics the WASM module and leaves the Environment
+ * unusable ("recursive use of an object"). So filters and tests never throw
+ * into the engine: `guard()` parks their error, the call finishes, and
+ * `call()` rethrows it. If the engine does panic anyway, the next call builds
+ * a fresh Environment.
+ */
+import { Environment } from 'minijinja-js';
+
+/** A filter or test found bad input; the message is for the user. */
+export class FilterError extends Error {
+  override name = 'FilterError';
+}
+
+/**
+ * A value printed or passed to `mandatory` was undefined. The caller knows
+ * the scope and names the variable.
+ */
+export class UndefinedSignal extends Error {
+  override name = 'UndefinedSignal';
+  constructor(readonly mandatory: boolean, readonly customMsg?: string) {
+    super('undefined value');
+  }
+}
+
+type Fn = (...args: any[]) => unknown;
+
+let env: Environment | undefined;
+let parked: unknown;
+const filters = new Map<string, Fn>();
+const tests = new Map<string, Fn>();
+
+/** Registers a filter for the shared Environment (before or after it exists). */
+export function defineFilter(name: string, fn: Fn): void {
+  filters.set(name, fn);
+  env?.addFilter(name, guard(fn));
+}
+
+/** Registers a test for the shared Environment. */
+export function defineTest(name: string, fn: Fn): void {
+  tests.set(name, fn);
+  env?.addTest(name, guard(fn));
+}
+
+/** Names of the filters playwatch adds, for "did you mean" hints. */
+export function customFilterNames(): string[] {
+  return [...filters.keys()].filter((n) => !n.startsWith('__'));
+}
+
+/** Names of the tests playwatch adds. */
+export function customTestNames(): string[] {
+  return [...tests.keys()];
+}
+
+/** Runs one engine call; rethrows what a filter parked, rebuilds the engine after a panic. */
+export function call<T>(run: (env: Environment) => T): T {
+  parked = undefined;
+  let out: T;
+  try {
+    out = run(getEnv());
+  } catch (e) {
+    const p = takeParked();
+    if (p !== undefined) throw p;
+    if (e instanceof Error && e.name === 'RuntimeError') env = undefined;
+    throw e;
+  }
+  const p = takeParked();
+  if (p !== undefined) throw p;
+  return out;
+}
+
+function takeParked(): unknown {
+  const p = parked;
+  parked = undefined;
+  return p;
+}
+
+function guard(fn: Fn): Fn {
+  return (...args: unknown[]) => {
+    try {
+      return fn(...args);
+    } catch (e) {
+      if (parked === undefined) parked = e;
+      return undefined;
+    }
+  };
+}
+
+function getEnv(): Environment {
+  if (env) return env;
+  const e = new Environment();
+  e.undefinedBehavior = 'strict';
+  e.enablePyCompat();
+  e.debug = false;
+  // As ansible's Templar: trim_blocks on, trailing newlines kept.
+  e.trimBlocks = true;
+  e.keepTrailingNewline = true;
+  for (const [name, fn] of filters) e.addFilter(name, guard(fn));
+  for (const [name, fn] of tests) e.addTest(name, guard(fn));
+  env = e;
+  return e;
+}

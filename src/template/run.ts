@@ -1,0 +1,162 @@
+/**
+ * One public templating call: the scope, the variables already resolved in
+ * it, and the engine calls. Variables are templated lazily, as Ansible does:
+ * `app_dir: "{{ base }}/app"` is rendered when something reads `app_dir`,
+ * with the same scope, once per call.
+ */
+import { UserError, type Pos, type Vars } from '../model/index.js';
+import { call } from './engine.js';
+import { templateError, type Failure } from './errors.js';
+import { analyzeExpr, analyzeTemplate, type Analysis } from './names.js';
+import { holdsTemplate, isMapping, pyStr, toPlain } from './values.js';
+
+/** True when a string holds Jinja delimiters (`{{`, `{%` or `{#`). */
+export function isTemplated(s: string): boolean {
+  return s.includes('{{') || s.includes('{%') || s.includes('{#');
+}
+
+export class Run {
+  private readonly memo = new Map<string, unknown>();
+  private readonly resolving: string[] = [];
+  constructor(readonly scope: Vars, readonly where?: Pos) {}
+
+  /** Renders strings inside `value`, walking lists and mappings (keys too). */
+  value(value: unknown): unknown {
+    if (typeof value === 'string') return isTemplated(value) ? this.template(value) : value;
+    if (Array.isArray(value)) return value.map((v) => this.value(v));
+    if (isMapping(value)) {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) out[isTemplated(k) ? pyStr(this.template(k)) : k] = this.value(v);
+      return out;
+    }
+    return value;
+  }
+
+  /** Renders one template string; a lone `{{ expr }}` gives the expression's native value. */
+  template(src: string): unknown {
+    const a = analyzeTemplate(src);
+    if (a.single) {
+      const v = this.expr(a.expr, a);
+      return typeof v === 'string' ? a.lead + v + a.trail : v;
+    }
+    const ctx = this.context(a, src);
+    const out = this.engine(a, src, ctx, (env) => env.renderStr(a.rewritten, ctx));
+    return out;
+  }
+
+  /** Evaluates a bare expression to its native value. */
+  expr(src: string, a: Analysis = analyzeExpr(src)): unknown {
+    const direct = this.direct(src, a);
+    if (direct !== undefined) return direct;
+    const ctx = this.context(a, src);
+    const out = this.engine(a, src, ctx, (env) => env.evalExpr(src, ctx));
+    if (out !== undefined) return toPlain(out);
+    // The binding returns undefined for None and for undefined alike.
+    const undef = this.engine(a, src, ctx, (env) => env.evalExpr(`(${src}) is undefined`, ctx));
+    if (undef === true) throw templateError(new Error('undefined value'), this.failure(src, a, ctx));
+    return null;
+  }
+
+  /**
+   * `name` or `name.attr.attr` found in the scope, read without the engine:
+   * faster, and mappings keep their key order (the engine sorts keys).
+   * Undefined when the expression is anything else or the path is missing.
+   */
+  private direct(src: string, a: Analysis): unknown {
+    if (a.names.length !== 1 || !PATH_RE.test(src)) return undefined;
+    const chain = a.chains[0];
+    const root = lookup(this.scope, chain[0]);
+    if (root === undefined) return undefined;
+    let cur = this.resolve(chain[0], root);
+    for (const key of chain.slice(1)) {
+      if (!isMapping(cur) || !Object.hasOwn(cur, key)) return undefined;
+      cur = cur[key];
+    }
+    return cur === undefined ? undefined : clone(cur);
+  }
+
+  /** Jinja truthiness of a bare expression, as ansible's `{% if cond %}` check. */
+  condition(src: string): boolean {
+    const a = analyzeExpr(src);
+    const ctx = this.context(a, src);
+    const out = this.engine(a, src, ctx, (env) => env.renderStr(`{% if ${src} %}1{% else %}0{% endif %}`, ctx));
+    return out === '1';
+  }
+
+  /**
+   * The narrow context for one engine call: only the names `a` reads, each
+   * resolved. An unguarded read of a missing name fails here, without the
+   * engine, because minijinja's strict mode lets `foo ~ 'x'` or `not foo` pass.
+   */
+  private context(a: Analysis, src: string): Vars {
+    const ctx: Vars = {};
+    for (const name of a.names) {
+      const v = lookup(this.scope, name);
+      if (v !== undefined) ctx[name] = this.resolve(name, v);
+    }
+    if (!a.guarded && a.names.some((n) => !Object.hasOwn(ctx, n))) {
+      throw templateError(new Error('undefined value'), this.failure(src, a, ctx));
+    }
+    return ctx;
+  }
+
+  private resolve(name: string, value: unknown): unknown {
+    if (this.memo.has(name)) return this.memo.get(name);
+    let out = value;
+    if (holdsTemplate(value, isTemplated)) {
+      if (this.resolving.includes(name)) {
+        throw new UserError(`recursive loop detected in template for '${name}'`, this.where);
+      }
+      this.resolving.push(name);
+      try {
+        out = this.value(value);
+      } catch (e) {
+        throw inVariable(e, name);
+      } finally {
+        this.resolving.pop();
+      }
+    }
+    this.memo.set(name, out);
+    return out;
+  }
+
+  private engine<T>(a: Analysis, src: string, ctx: Vars, run: Parameters<typeof call<T>>[0]): T {
+    try {
+      return call(run);
+    } catch (e) {
+      throw templateError(e, this.failure(src, a, ctx));
+    }
+  }
+
+  private failure(src: string, analysis: Analysis, ctx: Vars): Failure {
+    return { src, analysis, ctx, scope: this.scope, where: this.where };
+  }
+}
+
+const PATH_RE = /^\s*[A-Za-z_]\w*(\.[A-Za-z_]\w*)*\s*$/;
+
+/** A deep copy of JSON-like data, so callers may change what they get. */
+function clone(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(clone);
+  if (isMapping(v)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = clone(x);
+    return out;
+  }
+  return v;
+}
+
+/** A scope entry, or undefined when absent (inherited Object members don't count). */
+function lookup(scope: Vars, name: string): unknown {
+  if (name === '__proto__') return undefined;
+  const v = scope[name];
+  if (v === undefined) return undefined;
+  if (name in Object.prototype && v === (Object.prototype as Record<string, unknown>)[name]) return undefined;
+  return v;
+}
+
+/** Adds which variable was being templated to an error from inside it (once, innermost). */
+function inVariable(e: unknown, name: string): unknown {
+  if (!(e instanceof UserError) || e.detail.includes(' (in variable ') || e.detail.startsWith('recursive loop')) return e;
+  return new UserError(`${e.detail} (in variable '${name}')`, e.pos);
+}

@@ -1,0 +1,139 @@
+import { UserError } from '../model/index.js';
+
+/**
+ * Building `/bin/sh -c` command lines safely. Every templated value that goes
+ * into a command line passes through `shellQuote` (DESIGN §7).
+ */
+
+/** Words made only of these characters need no quoting (the set Python's shlex.quote uses). */
+const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/** POSIX single-quote style: `it's` → `'it'\''s'`; plain words stay bare. */
+export function shellQuote(s: string): string {
+  if (s === '') return "''";
+  if (SAFE_WORD.test(s)) return s;
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Quotes a word that must never be taken as an assignment or keyword (argv[0]). */
+export function quoteAlways(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export interface WrapOptions {
+  become?: boolean;
+  becomeUser?: string;
+  becomeMethod?: string;
+  /** Given: sudo reads it from stdin (never on the command line). */
+  becomePassword?: string;
+  chdir?: string;
+  env?: Record<string, string>;
+  /** The command's own stdin; with a become password it follows the password line. */
+  stdin?: string;
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Applies env exports, `cd <chdir>` and become to a command line:
+ *
+ *     export A='1' && cd '/srv' && {
+ *     <cmd>
+ *     }
+ *
+ * and with become the whole of that runs under
+ * `sudo -n -H -S -u <user> -- /bin/sh -c '<that>'`, so the env and the
+ * directory apply to the target user. The brace group keeps `cd x && a || b`
+ * from running `b` when `cd` fails; the newlines let `cmd` end in `&` or a comment.
+ */
+export function wrapCommand(cmd: string, opts: WrapOptions): { command: string; stdin?: string } {
+  const parts: string[] = [];
+  const env = Object.entries(opts.env ?? {});
+  if (env.length > 0) {
+    for (const [k] of env) {
+      if (!ENV_NAME.test(k)) throw new UserError(`invalid environment variable name '${k}'`);
+    }
+    parts.push(`export ${env.map(([k, v]) => `${k}=${quoteAlways(String(v))}`).join(' ')}`);
+  }
+  if (opts.chdir !== undefined && opts.chdir !== '') parts.push(`cd ${shellQuote(opts.chdir)}`);
+  let command = parts.length > 0 ? `${parts.join(' && ')} && {\n${cmd}\n}` : cmd;
+  let stdin = opts.stdin;
+  if (opts.become) {
+    const method = opts.becomeMethod ?? 'sudo';
+    if (method !== 'sudo') {
+      throw new UserError(`become_method '${method}' is not supported (playwatch supports sudo)`);
+    }
+    const user = shellQuote(opts.becomeUser || 'root');
+    if (opts.becomePassword !== undefined) {
+      // -p '' keeps sudo's prompt out of stderr; the password is the first stdin line.
+      command = `sudo -H -S -p '' -u ${user} -- /bin/sh -c ${quoteAlways(command)}`;
+      stdin = `${opts.becomePassword}\n${opts.stdin ?? ''}`;
+    } else {
+      command = `sudo -n -H -S -u ${user} -- /bin/sh -c ${quoteAlways(command)}`;
+    }
+  }
+  return stdin === undefined ? { command } : { command, stdin };
+}
+
+/**
+ * Splits a command string into words as a POSIX shell would, without any
+ * expansion (Python's `shlex.split` rules): quotes, backslashes, whitespace.
+ * Throws a plain Error for an unterminated quote or a trailing backslash.
+ */
+export function splitShellWords(s: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  let i = 0;
+  while (i < s.length) {
+    const c = s[i];
+    if (c === "'") {
+      const end = s.indexOf("'", i + 1);
+      if (end < 0) throw new Error('no closing quotation');
+      word += s.slice(i + 1, end);
+      inWord = true;
+      i = end + 1;
+    } else if (c === '"') {
+      const [text, next] = readDoubleQuoted(s, i + 1);
+      word += text;
+      inWord = true;
+      i = next;
+    } else if (c === '\\') {
+      if (i + 1 >= s.length) throw new Error('no escaped character');
+      if (s[i + 1] !== '\n') {
+        word += s[i + 1];
+        inWord = true;
+      }
+      i += 2;
+    } else if (/\s/.test(c)) {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+      i++;
+    } else {
+      word += c;
+      inWord = true;
+      i++;
+    }
+  }
+  if (inWord) words.push(word);
+  return words;
+}
+
+/** Reads a double-quoted span starting after its `"`; returns the text and the index after the closing quote. */
+function readDoubleQuoted(s: string, start: number): [string, number] {
+  let text = '';
+  let i = start;
+  while (i < s.length) {
+    const c = s[i];
+    if (c === '"') return [text, i + 1];
+    if (c === '\\' && i + 1 < s.length && '$`"\\\n'.includes(s[i + 1])) {
+      if (s[i + 1] !== '\n') text += s[i + 1];
+      i += 2;
+      continue;
+    }
+    text += c;
+    i++;
+  }
+  throw new Error('no closing quotation');
+}

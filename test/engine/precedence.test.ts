@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import YAML from 'yaml';
+import { runProject } from '../helpers/run.js';
+
+/**
+ * ansible-core's documented order, lowest first. Variable `p<i>` is set to
+ * `L<j>` at every level j <= i, so each `p<i>` must come out as `L<i>`:
+ * that checks every level against all the levels below it.
+ */
+const LEVELS = [
+  'role defaults',
+  'inventory file group vars',
+  'inventory group_vars/all',
+  'playbook group_vars/all',
+  'inventory group_vars/web',
+  'playbook group_vars/web',
+  'inventory file host vars',
+  'inventory host_vars/web1',
+  'playbook host_vars/web1',
+  'play vars',
+  'play vars_files',
+  'role vars',
+  'block vars',
+  'task vars',
+  'include_vars',
+  'set_fact',
+  'role params',
+  'include params',
+  'extra vars',
+];
+
+const N = LEVELS.length;
+/** Vars level `j` sets: p_j .. p_(N-1), all to `L<j>`. */
+function varsAt(j: number): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = j; i < N; i++) out[`p${i}`] = `L${j}`;
+  return out;
+}
+const y = (j: number) => YAML.stringify(varsAt(j));
+const inline = (j: number) =>
+  Object.entries(varsAt(j))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+const flow = (j: number) => JSON.stringify(varsAt(j));
+
+test('variables follow ansible-core precedence at every level', async () => {
+  const show = Array.from({ length: N }, (_, i) => `{{ p${i} }}`).join(' ');
+  const run = await runProject({
+    inventory: ['inv/hosts.ini'],
+    extraVars: varsAt(18),
+    files: {
+      'inv/hosts.ini': `[web]\nweb1 ansible_connection=local ${inline(6)}\n[web:vars]\n${inline(1).split(' ').join('\n')}\n`,
+      'roles/r/defaults/main.yml': y(0),
+      'inv/group_vars/all.yml': y(2),
+      'group_vars/all.yml': y(3),
+      'inv/group_vars/web.yml': y(4),
+      'group_vars/web.yml': y(5),
+      'inv/host_vars/web1.yml': y(7),
+      'host_vars/web1.yml': y(8),
+      'vars/main.yml': y(10),
+      'roles/r/vars/main.yml': y(11),
+      'roles/r/vars/iv.yml': y(14),
+      'roles/r/tasks/main.yml': `
+- include_vars: iv.yml
+- set_fact: ${flow(15)}
+- include_tasks: inner.yml
+  vars: ${flow(17)}
+`,
+      'roles/r/tasks/inner.yml': `
+- block:
+    - name: show
+      debug:
+        msg: "${show}"
+      vars: ${flow(13)}
+  vars: ${flow(12)}
+`,
+      'site.yml': `
+- hosts: web1
+  gather_facts: false
+  vars: ${flow(9)}
+  vars_files: [vars/main.yml]
+  roles:
+    - role: r
+      ${Object.entries(varsAt(16)).map(([k, v]) => `${k}: ${v}`).join('\n      ')}
+`,
+    },
+  });
+  const shown = run.of('host.ok').find((e) => e.task.name === 'show');
+  assert.ok(shown, `the debug task ran: ${JSON.stringify(run.of('host.failed').map((e) => e.result.msg))}`);
+  const got = String(shown.result.msg).split(' ');
+  const want = Array.from({ length: N }, (_, i) => `L${i}`);
+  const diffs = want.flatMap((w, i) => (got[i] === w ? [] : [`${LEVELS[i]}: got ${got[i]}, want ${w}`]));
+  assert.deepEqual(diffs, []);
+});

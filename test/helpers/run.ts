@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { EventBus, type RunEvent } from '../../src/events/index.js';
+import { RunControl, runPlaybook, type RunOutcome } from '../../src/engine/index.js';
+import { loadInventory } from '../../src/inventory/index.js';
+import { loadPlaybook } from '../../src/playbook/index.js';
+import { createTransport, connectionSpecFromVars } from '../../src/transport/index.js';
+import { createPlainPresenter } from '../../src/reporters/plain.js';
+import type { Vars } from '../../src/model/index.js';
+
+/** Files to write into a fresh project dir: path → content. */
+export type Files = Record<string, string>;
+
+export interface TestRun extends RunOutcome {
+  events: RunEvent[];
+  plain: string;
+  dir: string;
+  /** Events of one type, typed. */
+  of<K extends RunEvent['type']>(type: K): Extract<RunEvent, { type: K }>[];
+  /** `ok|changed|failed|skipped|unreachable` per host for the task with this name. */
+  results(taskName: string): Record<string, string>;
+}
+
+export interface RunSpec {
+  files: Files;
+  playbook?: string;
+  inventory?: string[];
+  limit?: string;
+  tags?: string[];
+  skipTags?: string[];
+  extraVars?: Vars;
+  check?: boolean;
+  forks?: number;
+  control?: RunControl;
+}
+
+/** Default inventory: three local hosts, each with its own scratch dir. */
+export const LOCAL_INVENTORY = `[web]
+web1
+web2
+[db]
+db1
+[all:vars]
+ansible_connection=local
+`;
+
+export function makeProject(files: Files): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-test-'));
+  for (const [rel, content] of Object.entries(files)) {
+    const p = path.join(dir, rel);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, content);
+  }
+  return dir;
+}
+
+/** Runs a playbook for real on the local transport and collects everything. */
+export async function runProject(spec: RunSpec): Promise<TestRun> {
+  const files = { 'inventory.ini': LOCAL_INVENTORY, ...spec.files };
+  const dir = makeProject(files);
+  const invPaths = (spec.inventory ?? ['inventory.ini']).map((p) => path.join(dir, p));
+  const inventory = loadInventory(invPaths, { cwd: dir });
+  const playbook = loadPlaybook(path.join(dir, spec.playbook ?? 'site.yml'), { rolesPath: [] });
+  const events: RunEvent[] = [];
+  let plain = '';
+  const bus = new EventBus();
+  bus.add({ name: 'collect', onEvent: (e) => void events.push(e) });
+  bus.add(createPlainPresenter({ write: (s) => void (plain += s) }));
+  const outcome = await runPlaybook({
+    playbook,
+    inventory,
+    limit: spec.limit,
+    tags: { only: spec.tags ?? [], skip: spec.skipTags ?? [] },
+    extraVars: spec.extraVars ?? {},
+    forks: spec.forks ?? 5,
+    check: spec.check ?? false,
+    gatherDefault: false,
+    emit: (e) => bus.emit(e),
+    transportFor: (host, vars) => createTransport({ ...connectionSpecFromVars(host, vars, dir), root: path.join(dir, 'hosts', host) }),
+    control: spec.control ?? new RunControl(),
+    cwd: dir,
+    rolesPath: [],
+    delayScale: 0.01,
+    runMeta: { runId: 'test', runDir: path.join(dir, 'run'), argv: [] },
+  });
+  await bus.close();
+  const of = <K extends RunEvent['type']>(type: K) => events.filter((e) => e.type === type) as Extract<RunEvent, { type: K }>[];
+  const results = (taskName: string) => {
+    const out: Record<string, string> = {};
+    for (const e of events) {
+      if (!('task' in e) || !('host' in e) || e.task.name !== taskName || ('item' in e && e.item !== undefined)) continue;
+      if (e.type === 'host.ok') out[e.host] = e.changed ? 'changed' : 'ok';
+      else if (e.type === 'host.failed') out[e.host] = e.ignored ? 'ignored' : 'failed';
+      else if (e.type === 'host.skipped') out[e.host] = 'skipped';
+      else if (e.type === 'host.unreachable') out[e.host] = 'unreachable';
+    }
+    return out;
+  };
+  return { ...outcome, events, plain, dir, of, results };
+}
+
+/** The debug `msg` each host printed for a task. */
+export function debugMsgs(run: TestRun, taskName: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const e of run.of('host.ok')) if (e.task.name === taskName && e.item === undefined) out[e.host] = e.result.msg;
+  return out;
+}

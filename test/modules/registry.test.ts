@@ -1,0 +1,22 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { canonicalName, getModule, moduleNames, ENGINE_ACTIONS } from '../../src/modules/index.js';
+
+test('every foundation module is registered', () => {
+  for (const name of ['command', 'shell', 'raw', 'debug', 'set_fact', 'fail', 'assert', 'ping', 'pause', 'include_vars', 'setup']) {
+    assert.equal(getModule(name)?.name, name);
+  }
+  assert.equal(moduleNames().length, 11);
+});
+
+test('collection prefixes resolve to the short name', () => {
+  assert.equal(canonicalName('ansible.builtin.shell'), 'shell');
+  assert.equal(getModule('ansible.legacy.command')?.name, 'command');
+  assert.equal(getModule('community.general.foo'), undefined);
+});
+
+test('free-form modules say so and engine actions are not modules', () => {
+  assert.equal(getModule('command')?.freeForm, true);
+  assert.equal(getModule('debug')?.freeForm, undefined);
+  for (const a of ENGINE_ACTIONS) assert.equal(getModule(a), undefined);
+});
