@@ -104,6 +104,7 @@ export async function runCommand(playbookArg: string, flags: RunFlags, argv: str
       control,
       cwd,
       rolesPath: s.rolesPath,
+      secrets: s.secrets,
       runMeta: { runId, runDir, argv },
     });
     return outcome.exitCode;

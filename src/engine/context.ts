@@ -1,6 +1,7 @@
 import type { Play, Task, Vars } from '../model/index.js';
 import type { TaskRef } from '../events/index.js';
 import type { HostState, RunOptions } from './state.js';
+import type { SecretMasker } from './secrets.js';
 
 /** What every part of the engine needs while a play runs. */
 export interface PlayContext {
@@ -18,6 +19,7 @@ export interface PlayContext {
   nextTaskId: () => number;
   /** Inventory vars per host, computed once per run. */
   inventoryVars: (host: string) => Vars;
+  masker: SecretMasker;
 }
 
 /**

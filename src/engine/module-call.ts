@@ -66,6 +66,7 @@ function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, r
   const env = task.environment ? (render(task.environment, scope, task.pos) as Vars) : undefined;
   const become = task.become ?? pc.play.become;
   const becomeUser = task.becomeUser ?? pc.play.becomeUser;
+  const noLog = task.noLog !== undefined && asBool(render(task.noLog, scope, task.pos));
   return {
     host,
     args,
@@ -96,7 +97,7 @@ function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, r
         timeoutMs: opts.timeoutMs ?? (timeoutSec ? timeoutSec * 1000 : undefined),
         onOutput: (stream, chunk) => {
           opts.onOutput?.(stream, chunk);
-          pc.opts.emit({ type: 'host.output', task: ref, host, stream, chunk });
+          if (!noLog) pc.opts.emit({ type: 'host.output', task: ref, host, stream, chunk });
         },
       });
     },

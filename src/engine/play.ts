@@ -28,6 +28,7 @@ export function playHostsOf(opts: RunOptions, play: Play, hosts: Map<string, Hos
 export async function runPlay(pc: PlayContext): Promise<void> {
   const { play } = pc;
   pc.varsFilesVars = loadVarsFiles(pc);
+  pc.masker.collect(pc.varsFilesVars);
   checkNotifies(pc, allTasks(play.sections.flatMap((s) => s.tasks)));
   const hosts = pc.playHosts;
   if (play.gatherFacts && !pc.opts.control.stopping) {

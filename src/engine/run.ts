@@ -3,6 +3,10 @@ import { inventoryVarsFor } from '../inventory/index.js';
 import type { PlayContext } from './context.js';
 import { HostState, type RunOptions } from './state.js';
 import { playHostsOf, runPlay } from './play.js';
+import { SecretMasker } from './secrets.js';
+import type { NewEvent } from '../events/index.js';
+
+const DEFAULT_SECRETS = ['*password*', '*passwd*', '*secret*', '*token*'];
 
 export interface RunOutcome {
   exitCode: number;
@@ -17,7 +21,11 @@ export const EXIT = { ok: 0, error: 1, failed: 2, regression: 3, unreachable: 4,
  * Runs a whole playbook. Talks to the world only through `opts.emit` and
  * the transports it is given; returns the stats and the exit code.
  */
-export async function runPlaybook(opts: RunOptions): Promise<RunOutcome> {
+export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
+  const masker = new SecretMasker(given.secrets ?? DEFAULT_SECRETS);
+  masker.collect(given.extraVars);
+  // Every event leaves through the masker: reporters never see a secret.
+  const opts: RunOptions = { ...given, emit: (e) => given.emit(masker.mask(e) as NewEvent) };
   const hosts = new Map<string, HostState>();
   const invCache = new Map<string, Vars>();
   const inventoryVars = (h: string) => {
@@ -55,7 +63,10 @@ export async function runPlaybook(opts: RunOptions): Promise<RunOutcome> {
         handlers: [...play.handlers],
         nextTaskId: () => nextId++,
         inventoryVars,
+        masker,
       };
+      for (const h of playHosts) masker.collect(inventoryVars(h));
+      masker.collect(play.vars);
       if (playHosts.length) await runPlay(pc);
       for (const h of playHosts) {
         const st = hosts.get(h)!;

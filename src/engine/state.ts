@@ -23,6 +23,8 @@ export interface RunOptions {
   control: RunControl;
   cwd: string;
   rolesPath?: string[];
+  /** Globs of variable names whose values are secret (config `secrets`). */
+  secrets?: string[];
   /** Identity of this run, for the `run.start` event. */
   runMeta: { runId: string; runDir: string; argv: string[] };
   /** Speeds up test runs: retries' `delay` is multiplied by this (default 1). */

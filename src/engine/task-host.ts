@@ -6,6 +6,7 @@ import type { Frame, PlayContext } from './context.js';
 import { scopeFor } from './scope.js';
 import { callModule, HostUnreachable, asBool } from './module-call.js';
 import { sleep } from './sleep.js';
+import { censor } from './secrets.js';
 
 export type Outcome = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
 
@@ -34,7 +35,19 @@ export async function runTaskOnHost(pc: PlayContext, task: Task, host: string, f
     throw err;
   }
   if (task.register) pc.hosts.get(host)!.hostFacts[task.register] = result;
-  return classify(task, result, scope);
+  const outcome = classify(task, result, scope);
+  // The registered value stays whole; only what is shown is censored.
+  return isNoLog(task, scope) ? { ...outcome, result: censor(result) } : outcome;
+}
+
+/** `no_log: true` (or a template that renders true) on the task. */
+export function isNoLog(task: Task, scope: Vars): boolean {
+  if (task.noLog === undefined) return false;
+  try {
+    return asBool(render(task.noLog, scope, task.pos));
+  } catch {
+    return true;
+  }
 }
 
 function classify(task: Task, result: ModuleResult, scope: Vars): HostOutcome {
@@ -112,8 +125,9 @@ function itemLabel(label: string | undefined, item: unknown, scope: Vars, task: 
   return typeof item === 'string' ? item : JSON.stringify(item);
 }
 
-function emitItem(pc: PlayContext, task: Task, host: string, ref: TaskRef, r: ModuleResult, item: string, scope: Vars): void {
-  const o = classify(task, r, scope);
+function emitItem(pc: PlayContext, task: Task, host: string, ref: TaskRef, raw: ModuleResult, item: string, scope: Vars): void {
+  const o = classify(task, raw, scope);
+  const r = isNoLog(task, scope) ? censor(raw) : raw;
   const emit = pc.opts.emit;
   if (o.status === 'failed') emit({ type: 'host.failed', task: ref, host, result: r, ignored: o.ignored, item });
   else if (o.status === 'skipped') emit({ type: 'host.skipped', task: ref, host, result: r, item });
@@ -151,7 +165,8 @@ async function runWithRetries(pc: PlayContext, task: Task, host: string, scope: 
     }
     if (done) return result;
     if (attempt < attempts) {
-      pc.opts.emit({ type: 'host.retry', task: ref, host, attempt, retriesLeft: attempts - attempt, result });
+      const shown = isNoLog(task, scope) ? censor(result) : result;
+      pc.opts.emit({ type: 'host.retry', task: ref, host, attempt, retriesLeft: attempts - attempt, result: shown });
       await sleep(delayMs, pc.opts.control.signal);
       if (pc.opts.control.killed) break;
     }
@@ -165,7 +180,10 @@ function storeFacts(pc: PlayContext, task: Task, host: string, result: ModuleRes
   if (result.failed || !facts || typeof facts !== 'object') return;
   const st = pc.hosts.get(host)!;
   if (task.module === 'include_vars') Object.assign(st.includedVars, facts);
-  else if (task.module === 'set_fact') Object.assign(st.hostFacts, facts);
+  else if (task.module === 'set_fact') {
+    Object.assign(st.hostFacts, facts);
+    pc.masker.collect(facts);
+  }
   // Gathered facts live in `ansible_facts` without the prefix, as in ansible-core.
   else for (const [k, v] of Object.entries(facts)) st.facts[k.replace(/^ansible_/, '')] = v;
 }
