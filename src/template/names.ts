@@ -12,6 +12,13 @@ export interface Analysis {
   /** Attribute chains read from those names: `r.stat.exists` → `['r', 'stat', 'exists']`. */
   chains: string[][];
   /**
+   * For names only ever read through one key (`hostvars['web1']`,
+   * `hostvars[inventory_hostname]`), those keys, so a call can hand the
+   * engine a narrow view instead of the whole mapping. Absent when a name is
+   * used any other way.
+   */
+  keys: Map<string, Key[]>;
+  /**
    * True when the source tests definedness, defaults, or branches
    * (`is defined`, `default`, `if`, `and`, `or`, `none`, `mandatory`), so a
    * missing name is not necessarily an error and the engine must decide.
@@ -46,9 +53,14 @@ const BUILTIN_NAMES = new Set([
 ]);
 const GUARDS = new Set(['defined', 'undefined', 'default', 'd', 'if', 'and', 'or', 'none', 'None', 'mandatory']);
 
+/** A key read from a name: a literal, or the value of another variable. */
+export type Key = { literal: string } | { variable: string };
+
 interface Acc {
   refs: string[];
   chains: string[][];
+  /** Per name, the keys it is read through; null once it is read whole. */
+  keys: Map<string, Key[] | null>;
   locals: Set<string>;
   guarded: boolean;
 }
@@ -108,14 +120,17 @@ function buildTemplateAnalysis(src: string): TemplateAnalysis {
 }
 
 function newAcc(): Acc {
-  return { refs: [], chains: [], locals: new Set(), guarded: false };
+  return { refs: [], chains: [], keys: new Map(), locals: new Set(), guarded: false };
 }
 
 function finish(acc: Acc): Analysis {
   const keep = (n: string) => !acc.locals.has(n) && !BUILTIN_NAMES.has(n);
+  const keys = new Map<string, Key[]>();
+  for (const [name, list] of acc.keys) if (list && keep(name)) keys.set(name, list);
   return {
     names: [...new Set(acc.refs)].filter(keep),
     chains: acc.chains.filter((c) => keep(c[0])),
+    keys,
     guarded: acc.guarded,
   };
 }
@@ -178,6 +193,9 @@ function walkExpr(tokens: Token[], from: number, acc: Acc): void {
     if (!isReference(tokens, k, from)) continue;
     acc.refs.push(t.value);
     acc.chains.push(chainFrom(tokens, k));
+    const key = keyAfter(tokens, k);
+    const known = acc.keys.get(t.value);
+    acc.keys.set(t.value, key && known !== null ? [...(known ?? []), key] : null);
   }
 }
 
@@ -213,6 +231,16 @@ function chainFrom(tokens: Token[], k: number): string[] {
       return chain;
     }
   }
+}
+
+/** The key in `name.key`, `name['key']` or `name[var]` right after the name at `k`. */
+function keyAfter(tokens: Token[], k: number): Key | undefined {
+  const [a, b, c] = [tokens[k + 1], tokens[k + 2], tokens[k + 3]];
+  if (isOp(a, '.') && b?.kind === 'name' && !isOp(c, '(')) return { literal: b.value };
+  if (!isOp(a, '[') || !isOp(c, ']')) return undefined;
+  if (b?.kind === 'str' || b?.kind === 'num') return { literal: b.value };
+  if (b?.kind === 'name' && !KEYWORDS.has(b.value)) return { variable: b.value };
+  return undefined;
 }
 
 function isOp(t: Token | undefined, value: string): boolean {

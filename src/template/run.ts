@@ -7,7 +7,7 @@
 import { UserError, type Pos, type Vars } from '../model/index.js';
 import { call } from './engine.js';
 import { templateError, type Failure } from './errors.js';
-import { analyzeExpr, analyzeTemplate, type Analysis } from './names.js';
+import { analyzeExpr, analyzeTemplate, type Analysis, type Key } from './names.js';
 import { holdsTemplate, isMapping, pyStr, toPlain } from './values.js';
 
 /** True when a string holds Jinja delimiters (`{{`, `{%` or `{#`). */
@@ -15,6 +15,7 @@ export function isTemplated(s: string): boolean {
   return s.includes('{{') || s.includes('{%') || s.includes('{#');
 }
 
+/** One render/eval call: resolves variables lazily and memoizes them for the call's length. */
 export class Run {
   private readonly memo = new Map<string, unknown>();
   private readonly resolving: string[] = [];
@@ -40,8 +41,7 @@ export class Run {
       return typeof v === 'string' ? a.lead + v + a.trail : v;
     }
     const ctx = this.context(a, src);
-    const out = this.engine(a, src, ctx, (env) => env.renderStr(a.rewritten, ctx));
-    return out;
+    return this.engine(a, src, ctx, (env) => env.renderStr(a.rewritten, ctx));
   }
 
   /** Evaluates a bare expression to its native value. */
@@ -92,12 +92,50 @@ export class Run {
     const ctx: Vars = {};
     for (const name of a.names) {
       const v = lookup(this.scope, name);
-      if (v !== undefined) ctx[name] = this.resolve(name, v);
+      if (v === undefined) continue;
+      const view = this.narrow(v, a.keys.get(name));
+      ctx[name] = view === undefined ? this.resolve(name, v) : this.resolveView(name, view);
     }
     if (!a.guarded && a.names.some((n) => !Object.hasOwn(ctx, n))) {
       throw templateError(new Error('undefined value'), this.failure(src, a, ctx));
     }
     return ctx;
+  }
+
+  /**
+   * The part of a mapping that `keys` read, or undefined to pass it whole.
+   * `hostvars[inventory_hostname]` then copies one host into WASM, not 500.
+   */
+  private narrow(value: unknown, keys: Key[] | undefined): Record<string, unknown> | undefined {
+    if (!keys || !isMapping(value)) return undefined;
+    const view: Record<string, unknown> = {};
+    for (const key of keys) {
+      const k = 'literal' in key ? key.literal : this.read(key.variable);
+      if (typeof k !== 'string' && typeof k !== 'number') return undefined;
+      if (Object.hasOwn(value, k)) view[k] = value[k];
+    }
+    return view;
+  }
+
+  /** A scope variable's resolved value, or undefined when absent. */
+  private read(name: string): unknown {
+    const v = lookup(this.scope, name);
+    return v === undefined ? undefined : this.resolve(name, v);
+  }
+
+  /** Like `resolve`, for a narrow view (not memoized: views differ per call site). */
+  private resolveView(name: string, view: Record<string, unknown>): unknown {
+    if (this.memo.has(name)) return this.memo.get(name);
+    if (!holdsTemplate(view, isTemplated)) return view;
+    if (this.resolving.includes(name)) throw new UserError(`recursive loop detected in template for '${name}'`, this.where);
+    this.resolving.push(name);
+    try {
+      return this.value(view);
+    } catch (e) {
+      throw inVariable(e, name);
+    } finally {
+      this.resolving.pop();
+    }
   }
 
   private resolve(name: string, value: unknown): unknown {

@@ -166,3 +166,38 @@ test('a lone variable is a copy: changing it leaves the scope alone', () => {
 test('a lone keyword is a literal, not a variable', () => {
   assert.equal(render('{{ true }}', { true: 'no' }), true);
 });
+
+const fleet = {
+  hostvars: {
+    web1: { ansible_host: '10.0.0.1', port: 80 },
+    web2: { ansible_host: '10.0.0.2', port: '{{ base_port + 1 }}' },
+  },
+  base_port: 8000,
+  inventory_hostname: 'web2',
+  me: '{{ inventory_hostname }}',
+  hosts: ['web1', 'web2'],
+};
+
+test('hostvars read through a key give that host\'s values', () => {
+  assert.equal(render("{{ hostvars[inventory_hostname].ansible_host }} {{ hostvars['web1'].port }} {{ hostvars.web1.ansible_host }}", fleet), '10.0.0.2 80 10.0.0.1');
+});
+
+test('a key taken from a templated variable is resolved first', () => {
+  assert.equal(render('{{ hostvars[me].ansible_host }}!', fleet), '10.0.0.2!');
+});
+
+test('templated values inside a key-read mapping are rendered', () => {
+  assert.equal(render('{{ hostvars[inventory_hostname].port }}', fleet), 8001);
+});
+
+test('a key-read mapping used by a loop variable still works', () => {
+  assert.equal(render('{% for h in hosts %}{{ hostvars[h].ansible_host }} {% endfor %}', fleet), '10.0.0.1 10.0.0.2 ');
+});
+
+test('a key missing from a key-read mapping names the owner', () => {
+  assert.throws(() => render("{{ hostvars['web9'].port }}", fleet, where), { message: "site.yml:12:5: 'hostvars' has no attribute 'web9'" });
+});
+
+test('a mapping read whole and by key in one template is passed whole', () => {
+  assert.equal(render("{{ hostvars['web1'].port }} {{ hostvars | length }}", fleet), '80 2');
+});
