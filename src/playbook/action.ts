@@ -37,21 +37,20 @@ export function classify(src: Source, rest: Entry[], modules: ModuleInfo, taskPo
   const actions: Array<{ name: string; entry: Entry; pos: Pos }> = [];
   const unknown: Entry[] = [];
   for (const e of rest) {
-    const pos = posOf(src, e.keyNode);
     if (BLOCK_PARTS.has(e.key)) out.block.push(e);
     else if (e.key === 'local_action') {
-      throw new UserError("'local_action' is not supported by playwatch; use the module with 'delegate_to: localhost'", pos);
-    } else if (e.key === 'action') actions.push({ ...fromActionKeyword(src, e, modules), entry: e, pos });
+      throw new UserError("'local_action' is not supported by playwatch; use the module with 'delegate_to: localhost'", posOf(src, e.keyNode));
+    } else if (e.key === 'action') actions.push({ ...fromActionKeyword(src, e, modules), entry: e, pos: posOf(src, e.keyNode) });
     else if (TASK_KEYWORDS.has(e.key)) out.keywords.push(e);
     else if (e.key.startsWith('with_') && !WITH_LOOPS.has(e.key)) {
-      throw new UserError(`'${e.key}' is not supported; use 'loop:'`, pos);
+      throw new UserError(`'${e.key}' is not supported; use 'loop:'`, posOf(src, e.keyNode));
     } else if (e.key === 'include') {
-      throw new UserError("'include' was removed from ansible-core; use 'include_tasks' or 'import_tasks'", pos);
+      throw new UserError("'include' was removed from ansible-core; use 'include_tasks' or 'import_tasks'", posOf(src, e.keyNode));
     } else {
       const name = canonicalName(e.key);
-      if (ENGINE.has(name) || modules.has(name)) actions.push({ name, entry: e, pos });
+      if (ENGINE.has(name) || modules.has(name)) actions.push({ name, entry: e, pos: posOf(src, e.keyNode) });
       else if (/^[\w-]+\.[\w-]+\.[\w-]+$/.test(e.key) && name === e.key) {
-        throw new UserError(`module '${e.key}' is not available in playwatch`, pos);
+        throw new UserError(`module '${e.key}' is not available in playwatch`, posOf(src, e.keyNode));
       } else unknown.push(e);
     }
   }

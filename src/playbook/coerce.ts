@@ -6,15 +6,25 @@ import { kindOf, posOf, toValue, type Entry, type Source } from './source.js';
 export type Cond = string | boolean;
 
 /** A keyword's value and where its key is, for messages. */
-export interface Field {
-  src: Source;
-  key: string;
-  node: Node | null;
-  pos: Pos;
+export class Field {
+  constructor(
+    readonly src: Source,
+    readonly entry: Entry,
+  ) {}
+  get key(): string {
+    return this.entry.key;
+  }
+  get node(): Node | null {
+    return this.entry.value;
+  }
+  /** Worked out only when a message needs it. */
+  get pos(): Pos {
+    return posOf(this.src, this.entry.keyNode);
+  }
 }
 
 export function field(src: Source, e: Entry): Field {
-  return { src, key: e.key, node: e.value, pos: posOf(src, e.keyNode) };
+  return new Field(src, e);
 }
 
 function fail(f: Field, expected: string): never {

@@ -9,7 +9,7 @@ import { actionArgs, type Classified } from './action.js';
 import { BASE_KEYWORDS } from './keywords.js';
 import { LOOP_KEYS, readLoop } from './loop.js';
 import { loadRoleIn } from './role.js';
-import { childScope, compact, inheritedFrom, readBase, type Inherited, type Scope } from './scope.js';
+import { childScope, inheritedFrom, readBase, type Inherited, type Scope } from './scope.js';
 import { asMap, displayPath, entries, posOf, readYaml, type Entry, type Source } from './source.js';
 import { parseTaskList, type ListOpts } from './task.js';
 
@@ -133,8 +133,9 @@ export function includeNode(src: Source, base: NodeBase, c: Classified, scope: S
     args,
     extra,
   };
-  node.loop = readLoop(src, c.keywords, extra);
-  return compact(node);
+  const loop = readLoop(src, c.keywords, extra);
+  if (loop) node.loop = loop;
+  return node;
 }
 
 // The parent's tags/when/keywords, with `apply:` on top; vars are the include's.

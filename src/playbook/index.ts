@@ -74,7 +74,7 @@ function scopeOf(ctx: IncludeContext, baseDir: string): Scope {
     when: ctx.when ?? [],
     tags: ctx.tags ?? [],
     vars: ctx.vars ?? {},
-    kw: { extra: {}, ...ctx.keywords },
+    kw: { ...ctx.keywords, extra: ctx.keywords?.extra ?? {} },
     handlers: ctx.handlers ?? [],
     stack: [],
   };

@@ -75,6 +75,12 @@ const SETTERS: Record<string, Setter> = {
 
 const BASE_SET: ReadonlySet<string> = new Set(BASE_KEYWORDS);
 
+// NodeBase fields a child takes from its parent when it does not set them.
+const INHERITED = [
+  'become', 'becomeUser', 'becomeMethod', 'ignoreErrors', 'ignoreUnreachable',
+  'noLog', 'checkMode', 'runOnce', 'delegateTo', 'throttle',
+] as const;
+
 /**
  * Reads the common keywords of a node and combines them with what the scope
  * passes down. Returns the node base and the entries it did not consume.
@@ -101,26 +107,29 @@ export function readBase(src: Source, ents: Entry[], scope: Scope, pos: Pos): { 
   const kw = scope.kw;
   const base: NodeBase = {
     pos,
-    name: own.name,
     when: scope.when.length ? [...scope.when, ...own.when] : own.when,
     tags: union(scope.tags, own.tags),
-    vars: Object.keys(own.vars).length ? { ...scope.vars, ...own.vars } : { ...scope.vars },
-    role: scope.role,
-    become: own.become ?? kw.become,
-    becomeUser: own.becomeUser ?? kw.becomeUser,
-    becomeMethod: own.becomeMethod ?? kw.becomeMethod,
-    ignoreErrors: own.ignoreErrors ?? kw.ignoreErrors,
-    ignoreUnreachable: own.ignoreUnreachable ?? kw.ignoreUnreachable,
-    environment: env && kw.environment ? { ...kw.environment, ...env } : (env ?? kw.environment),
-    noLog: own.noLog ?? kw.noLog,
-    checkMode: own.checkMode ?? kw.checkMode,
-    runOnce: own.runOnce ?? kw.runOnce,
-    delegateTo: own.delegateTo ?? kw.delegateTo,
-    throttle: own.throttle ?? kw.throttle,
-    extra: { ...kw.extra, ...own.extra },
+    vars: hasKeys(own.vars) ? { ...scope.vars, ...own.vars } : { ...scope.vars },
+    extra: hasKeys(kw.extra) ? { ...kw.extra, ...own.extra } : own.extra,
   };
-  if (base.name === undefined) delete base.name;
+  if (own.name !== undefined) base.name = own.name;
+  if (scope.role) base.role = scope.role;
+  // Only defined fields are set, so nodes stay small and compare cleanly.
+  const b = base as unknown as Record<string, unknown>;
+  const o = own as unknown as Record<string, unknown>;
+  const k = kw as unknown as Record<string, unknown>;
+  for (const f of INHERITED) {
+    const v = o[f] ?? k[f];
+    if (v !== undefined) b[f] = v;
+  }
+  const environment = env && kw.environment ? { ...kw.environment, ...env } : (env ?? kw.environment);
+  if (environment) base.environment = environment;
   return { base, rest };
+}
+
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
 }
 
 // `environment: "{{ proxy_env }}"` cannot be merged at load time; it is kept

@@ -6,7 +6,7 @@ import { field, toConds, toNumOrStr, toStr, toStrList } from './coerce.js';
 import { importRole, importTasks, includeNode } from './imports.js';
 import { META_ACTIONS } from './keywords.js';
 import { LOOP_KEYS, readLoop } from './loop.js';
-import { childScope, compact, readBase, type Scope } from './scope.js';
+import { childScope, readBase, type Scope } from './scope.js';
 import { asMap, asSeq, deref, entries as entriesOf, kindOf, posOf, type Entry, type Source } from './source.js';
 
 /** Whether the list being read is `handlers:`. */
@@ -82,7 +82,7 @@ function parseBlock(src: Source, base: NodeBase, c: Classified, scope: Scope): B
     const e = part(key);
     return e ? parseTaskList(src, e.value, inner, { what: `'${key}'`, pos: posOf(src, e.keyNode) }) : [];
   };
-  return compact({ kind: 'block' as const, ...base, block: list('block'), rescue: list('rescue'), always: list('always') });
+  return { kind: 'block', ...base, block: list('block'), rescue: list('rescue'), always: list('always') };
 }
 
 function buildTask(src: Source, base: NodeBase, c: Classified, scope: Scope, opts: ListOpts): Task {
@@ -99,7 +99,8 @@ function buildTask(src: Source, base: NodeBase, c: Classified, scope: Scope, opt
     extra,
   };
   for (const e of c.keywords) readTaskKeyword(src, e, task, opts);
-  task.loop = readLoop(src, c.keywords, extra);
+  const loop = readLoop(src, c.keywords, extra);
+  if (loop) task.loop = loop;
   if (extra.timeout !== undefined) {
     task.timeout = extra.timeout as number | string;
     delete extra.timeout;
@@ -108,7 +109,7 @@ function buildTask(src: Source, base: NodeBase, c: Classified, scope: Scope, opt
   else if (scope.modules.validate && scope.modules.has(task.module)) {
     scope.modules.validate(task.module, task.args, action.pos);
   }
-  return compact(task);
+  return task;
 }
 
 function readTaskKeyword(src: Source, e: Entry, task: Task, opts: ListOpts): void {

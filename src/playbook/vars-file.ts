@@ -1,9 +1,8 @@
 /** Vars files (vars_files, include_vars, role defaults/vars): a mapping of names to values. */
 import path from 'node:path';
-import type { Node } from 'yaml';
+import type { Node, YAMLMap } from 'yaml';
 import { UserError, type Pos, type Vars } from '../model/index.js';
 import { asMap, entries, kindOf, posOf, readYaml, toValue, type Source } from './source.js';
-import type { YAMLMap } from 'yaml';
 
 const VAR_NAME = /^[A-Za-z_]\w*$/;
 
