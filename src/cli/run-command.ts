@@ -111,8 +111,14 @@ export async function runCommand(playbookArg: string, flags: RunFlags, argv: str
   } finally {
     uninstall();
     await bus.close();
-    process.stderr.write(`\nRun record: ${path.relative(cwd, path.join(runDir, 'events.jsonl')) || runDir}\n`);
+    process.stderr.write(`\nRun record: ${shown(cwd, path.join(runDir, 'events.jsonl'))}\n`);
   }
+}
+
+/** A path as the user would type it: relative when under cwd, else absolute. */
+function shown(cwd: string, p: string): string {
+  const rel = path.relative(cwd, p);
+  return rel.startsWith('..') ? p : rel;
 }
 
 function presenter(ui: RunFlags['ui']): Reporter {

@@ -9,6 +9,7 @@ import type { TaskRef } from '../events/index.js';
 import type { PlayContext } from './context.js';
 import { dropOmitted } from './scope.js';
 import { sleep } from './sleep.js';
+import { AsyncStarted, AsyncTimedOut, asyncSettings, runAsyncJob, type AsyncSettings } from './async.js';
 
 /** Thrown inside a module call when the host can't be reached. */
 export class HostUnreachable extends Error {}
@@ -22,6 +23,13 @@ export async function callModule(pc: PlayContext, task: Task, host: string, scop
   const mod = getModule(task.module);
   if (!mod) return { failed: true, msg: `module '${task.module}' is not available` };
   const check = task.checkMode === undefined ? pc.opts.check : asBool(render(task.checkMode, scope, task.pos));
+  let async: AsyncSettings | undefined;
+  try {
+    async = asyncSettings(task, scope);
+  } catch (err) {
+    return failedFrom(err);
+  }
+  if (async && check) return { changed: false, skipped: true, msg: 'check mode and async cannot be used on same task.' };
   if (check && !mod.supportsCheck) {
     return { changed: false, skipped: true, msg: `skipped: module '${mod.name}' does not support check mode` };
   }
@@ -31,10 +39,11 @@ export async function callModule(pc: PlayContext, task: Task, host: string, scop
   } catch (err) {
     return failedFrom(err);
   }
-  const ctx = moduleContext(pc, task, host, scope, ref, args, check);
+  const ctx = moduleContext(pc, task, host, scope, ref, args, check, async);
   try {
     return await mod.run(ctx);
   } catch (err) {
+    if (err instanceof AsyncStarted || err instanceof AsyncTimedOut) return err.result;
     if (err instanceof UnreachableError || err instanceof HostUnreachable) throw new HostUnreachable(err.message);
     return failedFrom(err);
   }
@@ -59,7 +68,7 @@ export function asBool(v: unknown): boolean {
   return Boolean(v);
 }
 
-function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, ref: TaskRef, args: Vars, check: boolean): ModuleContext {
+function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, ref: TaskRef, args: Vars, check: boolean, async?: AsyncSettings): ModuleContext {
   const st = pc.hosts.get(host)!;
   const control = pc.opts.control;
   const timeoutSec = task.timeout === undefined ? undefined : Number(render(task.timeout, scope, task.pos));
@@ -84,12 +93,16 @@ function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, r
     evalCond: (c) => evalCond(c, scope, task.pos),
     sleep: (ms) => sleep(ms, control.signal),
     exec: async (command: string, opts: ExecOptions = {}) => {
-      const transport = await connected(pc, host);
       const wrapped = wrapCommand(command, {
         become: become === undefined ? undefined : asBool(render(become, scope, task.pos)),
         becomeUser: becomeUser === undefined ? undefined : String(render(becomeUser, scope, task.pos)),
         env: env ? stringify(env) : undefined,
       });
+      if (async && opts.main) {
+        const run = { pc, host, ref, settings: async, transport: () => connected(pc, host), dropped: () => void (st.connected = false) };
+        return runAsyncJob(run, wrapped.command);
+      }
+      const transport = await connected(pc, host);
       return transport.exec(wrapped.command, {
         ...opts,
         stdin: opts.stdin ?? wrapped.stdin,

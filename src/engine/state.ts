@@ -50,6 +50,8 @@ export class HostState {
   ended = false;
   /** Handler indexes notified and not yet run. */
   notified = new Set<number>();
+  /** Async jobs this run started on the host and has not cleaned up (abort kills them). */
+  asyncJobs = new Map<string, { task: string }>();
   /** The last unrescued failure: `ansible_failed_task` / `ansible_failed_result` in rescue. */
   lastFailure?: { task: Vars; result: Vars };
   transport?: Transport;

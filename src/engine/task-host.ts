@@ -88,14 +88,12 @@ async function runLoop(pc: PlayContext, task: Task, host: string, scope: Vars, r
   } catch (err) {
     return { failed: true, msg: (err as Error).message };
   }
-  if (items && typeof items === 'object' && !Array.isArray(items) && task.extra.with_dict !== undefined) {
-    items = Object.entries(items as Vars).map(([key, value]) => ({ key, value }));
-  }
+  items = legacyLoopItems(task.extra._with === 'dict' ? 'dict' : undefined, items);
   if (!Array.isArray(items)) {
     return { failed: true, msg: `Invalid data passed to 'loop', it requires a list, got this instead: ${JSON.stringify(items)}` };
   }
   if (loop.flatten) items = items.flatMap((i) => (Array.isArray(i) ? i : [i]));
-  const list = items as unknown[];
+  const list = task.extra._with === 'indexed_items' ? (legacyLoopItems('indexed_items', items) as unknown[]) : (items as unknown[]);
   if (list.length === 0) return { changed: false, skipped: true, skipped_reason: 'No items in the list', results: [] };
   const results: ModuleResult[] = [];
   for (let i = 0; i < list.length; i++) {
@@ -111,6 +109,15 @@ async function runLoop(pc: PlayContext, task: Task, host: string, scope: Vars, r
     if (loop.pause && i < list.length - 1) await sleep(loop.pause * 1000, pc.opts.control.signal);
   }
   return aggregate(results);
+}
+
+/** `with_dict` and `with_indexed_items` as ansible-core shapes their items. */
+function legacyLoopItems(kind: unknown, items: unknown): unknown {
+  if (kind === 'dict' && items && typeof items === 'object' && !Array.isArray(items)) {
+    return Object.entries(items as Vars).map(([key, value]) => ({ key, value }));
+  }
+  if (kind === 'indexed_items' && Array.isArray(items)) return items.map((item, i) => [i, item]);
+  return items;
 }
 
 function itemLabel(label: string | undefined, item: unknown, scope: Vars, task: Task): string {

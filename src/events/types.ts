@@ -62,7 +62,8 @@ export type RunEvent =
   | (EventBase & { type: 'host.retry'; task: TaskRef; host: string; attempt: number; retriesLeft: number; result: ModuleResult })
   | (EventBase & { type: 'host.rescued'; task: TaskRef; host: string })
   | (EventBase & { type: 'host.output'; task: TaskRef; host: string; stream: 'stdout' | 'stderr'; chunk: string })
-  | (EventBase & { type: 'async.start'; task: TaskRef; host: string; jid: string; limit: number })
+  // Async times: elapsed, limit and duration in seconds; nextPollIn seconds after this event.
+  | (EventBase & { type: 'async.start'; task: TaskRef; host: string; jid: string; limit: number; poll: number })
   | (EventBase & {
       type: 'async.poll';
       task: TaskRef;
@@ -71,7 +72,7 @@ export type RunEvent =
       elapsed: number;
       limit: number;
       polls: number;
-      nextPollAt: number;
+      nextPollIn: number;
       lastLine?: string;
     })
   | (EventBase & { type: 'async.done'; task: TaskRef; host: string; jid: string; rc: number; duration: number; timedOut: boolean })

@@ -1,5 +1,6 @@
 import type { Module } from './types.js';
 import { assertModule } from './assert.js';
+import { asyncStatusModule } from './async-status.js';
 import { commandModule } from './command.js';
 import { debugModule } from './debug.js';
 import { failModule } from './fail.js';
@@ -23,7 +24,7 @@ export function registerModule(m: Module): void {
 
 for (const m of [
   commandModule, shellModule, rawModule, debugModule, setFactModule, failModule,
-  assertModule, pingModule, pauseModule, includeVarsModule, setupModule,
+  assertModule, pingModule, pauseModule, includeVarsModule, setupModule, asyncStatusModule,
 ]) {
   registerModule(m);
 }

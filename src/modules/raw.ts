@@ -15,7 +15,7 @@ export const rawModule: Module = {
   },
   async run(ctx: ModuleContext): Promise<ModuleResult> {
     const cmd = optString(ctx.args._raw_params) ?? '';
-    const res = await ctx.exec(withExecutable(cmd, optString(ctx.args.executable)));
+    const res = await ctx.exec(withExecutable(cmd, optString(ctx.args.executable)), { main: true });
     // raw keeps output exactly as it came (no strip), like ansible's raw.
     const { msg, ...rest } = execResult(res, false);
     return rest.failed ? { ...rest, msg } : rest;

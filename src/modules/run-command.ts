@@ -44,7 +44,7 @@ export async function runCommand(ctx: ModuleContext, run: CommandRun): Promise<M
   }
   const line = run.chdir ? wrapCommand(run.line, { chdir: run.chdir }).command : run.line;
   const startedAt = new Date();
-  const res = await ctx.exec(line, run.stdin !== undefined ? { stdin: run.stdin } : {});
+  const res = await ctx.exec(line, run.stdin !== undefined ? { stdin: run.stdin, main: true } : { main: true });
   const endedAt = new Date();
   const result = execResult(res, run.strip);
   return {

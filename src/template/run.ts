@@ -8,6 +8,7 @@ import { UserError, type Pos, type Vars } from '../model/index.js';
 import { call } from './engine.js';
 import { templateError, type Failure } from './errors.js';
 import { analyzeExpr, analyzeTemplate, type Analysis, type Key } from './names.js';
+import { rewriteExprDots, rewriteTemplateDots } from './dots.js';
 import { holdsTemplate, isMapping, pyStr, toPlain } from './values.js';
 
 /** True when a string holds Jinja delimiters (`{{`, `{%` or `{#`). */
@@ -34,7 +35,8 @@ export class Run {
   }
 
   /** Renders one template string; a lone `{{ expr }}` gives the expression's native value. */
-  template(src: string): unknown {
+  template(raw: string): unknown {
+    const src = rewriteTemplateDots(raw);
     const a = analyzeTemplate(src);
     if (a.single) {
       const v = this.expr(a.expr, a);
@@ -45,7 +47,9 @@ export class Run {
   }
 
   /** Evaluates a bare expression to its native value. */
-  expr(src: string, a: Analysis = analyzeExpr(src)): unknown {
+  expr(raw: string, given?: Analysis): unknown {
+    const src = rewriteExprDots(raw);
+    const a = given ?? analyzeExpr(src);
     const direct = this.direct(src, a);
     if (direct !== undefined) return direct;
     const ctx = this.context(a, src);
@@ -76,7 +80,8 @@ export class Run {
   }
 
   /** Jinja truthiness of a bare expression, as ansible's `{% if cond %}` check. */
-  condition(src: string): boolean {
+  condition(raw: string): boolean {
+    const src = rewriteExprDots(raw);
     const a = analyzeExpr(src);
     const ctx = this.context(a, src);
     const out = this.engine(a, src, ctx, (env) => env.renderStr(`{% if ${src} %}1{% else %}0{% endif %}`, ctx));

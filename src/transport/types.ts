@@ -20,6 +20,11 @@ export interface ExecOptions {
   signal?: AbortSignal;
   /** Streamed output as it arrives (already capped by the caller if needed). */
   onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void;
+  /**
+   * The module's own command (not a probe such as a `creates` check): under
+   * `async:` the engine runs this one as a detached job.
+   */
+  main?: boolean;
   /** Max bytes of each stream kept in the result (head and tail); default 1 MiB. */
   maxBytes?: number;
 }
@@ -70,4 +75,10 @@ export interface ConnectionSpec {
   user?: string;
   /** Local connection only: the directory that plays this host's machine (cwd and HOME). */
   root?: string;
+  /** SSH only: `ansible_ssh_private_key_file`, tried before any other key. */
+  privateKeyFile?: string;
+  /** SSH only: `ansible_password` (or `ansible_ssh_pass`); never printed. */
+  password?: string;
+  /** SSH only: the known_hosts file to check (`playwatch_known_hosts`); default `~/.ssh/known_hosts`. */
+  knownHostsFile?: string;
 }

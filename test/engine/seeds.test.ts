@@ -1,42 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EventBus, type RunEvent } from '../../src/events/index.js';
-import { RunControl, runPlaybook } from '../../src/engine/index.js';
-import { loadInventory } from '../../src/inventory/index.js';
 import { loadPlaybook } from '../../src/playbook/index.js';
-import { createTransport, connectionSpecFromVars } from '../../src/transport/index.js';
-import { getModule, moduleNames } from '../../src/modules/index.js';
+import { runIn } from '../helpers/run.js';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures');
 
 async function runFixture(dir: string, playbook: string, opts: { tags?: string[]; limit?: string }) {
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-seed-'));
-  const inventory = loadInventory([path.join(dir, 'inventory.ini')], { cwd: dir });
-  const pb = loadPlaybook(path.join(dir, playbook), { rolesPath: [] });
-  const events: RunEvent[] = [];
-  const bus = new EventBus();
-  bus.add({ name: 'collect', onEvent: (e) => void events.push(e) });
-  const outcome = await runPlaybook({
-    playbook: pb,
-    inventory,
-    limit: opts.limit,
-    tags: { only: opts.tags ?? [], skip: [] },
-    extraVars: {},
-    forks: 5,
-    check: false,
-    gatherDefault: false,
-    emit: (e) => bus.emit(e),
-    transportFor: (host, vars) => createTransport({ ...connectionSpecFromVars(host, vars, dir), root: path.join(scratch, host) }),
-    control: new RunControl(),
-    cwd: dir,
-    rolesPath: [],
-    runMeta: { runId: 't', runDir: scratch, argv: [] },
-  });
-  return { outcome, events, scratch };
+  const run = await runIn(dir, { playbook, inventory: ['inventory.ini'], ...opts });
+  return { outcome: run, events: run.events, scratch: run.hostsDir };
 }
 
 test("seed 002's api_worker playbook runs only the celery role with --tags api_worker_daemon --limit api_worker", async () => {
@@ -62,14 +36,7 @@ test("seed 002's api_worker playbook runs only the celery role with --tags api_w
 
 test("seed 001's corrected exercises parse into task-level async", () => {
   for (const ex of ['ex1.yml', 'ex2.yml', 'ex3.yml', 'ex4.yml']) {
-    const pb = loadPlaybook(path.join(FIXTURES, 'seed001', ex), {
-      rolesPath: [],
-      modules: {
-        has: (n) => Boolean(getModule(n)) || n === 'async_status',
-        freeForm: (n) => getModule(n)?.freeForm ?? false,
-        names: () => [...moduleNames(), 'async_status'],
-      },
-    });
+    const pb = loadPlaybook(path.join(FIXTURES, 'seed001', ex), { rolesPath: [] });
     const monitor = pb.plays[2].sections.flatMap((s) => s.tasks)[0];
     assert.equal(monitor.kind, 'task');
     if (monitor.kind === 'task') assert.ok(monitor.async !== undefined, `${ex}: async is on the task`);

@@ -223,3 +223,24 @@ test('check mode skips modules that cannot check and runs those that can', async
   assert.equal(run.results('would change').web1, 'skipped');
   assert.equal(run.results('talk').web1, 'ok');
 });
+
+test('with_dict loops over key/value pairs and with_indexed_items over index/item pairs', async () => {
+  const run = await runProject({
+    files: {
+      'site.yml': `
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - name: dict
+      debug: {msg: "{{ item.key }}={{ item.value }}"}
+      with_dict: {a: 1, b: 2}
+    - name: indexed
+      debug: {msg: "{{ item.0 }}:{{ item.1 }}"}
+      with_indexed_items: [x, y]
+`,
+    },
+  });
+  const msgs = (name: string) => run.of('host.ok').filter((e) => e.task.name === name && e.item !== undefined).map((e) => e.result.msg);
+  assert.deepEqual(msgs('dict'), ['a=1', 'b=2']);
+  assert.deepEqual(msgs('indexed'), ['0:x', '1:y']);
+});

@@ -8,6 +8,7 @@ import { loadPlaybook } from '../../src/playbook/index.js';
 import { createTransport, connectionSpecFromVars } from '../../src/transport/index.js';
 import { createPlainPresenter } from '../../src/reporters/plain.js';
 import type { Vars } from '../../src/model/index.js';
+import type { Transport } from '../../src/transport/types.js';
 
 /** Files to write into a fresh project dir: path → content. */
 export type Files = Record<string, string>;
@@ -16,6 +17,8 @@ export interface TestRun extends RunOutcome {
   events: RunEvent[];
   plain: string;
   dir: string;
+  /** Where each host's scratch root is: `<hostsDir>/<host>`. */
+  hostsDir: string;
   /** Events of one type, typed. */
   of<K extends RunEvent['type']>(type: K): Extract<RunEvent, { type: K }>[];
   /** `ok|changed|failed|skipped|unreachable` per host for the task with this name. */
@@ -33,6 +36,12 @@ export interface RunSpec {
   check?: boolean;
   forks?: number;
   control?: RunControl;
+  /** Wraps each host's transport (fault injection in tests). */
+  wrapTransport?: (t: Transport, host: string) => Transport;
+  /** Multiplies `delay:` of until loops (default 0.01, so retries are quick). */
+  delayScale?: number;
+  /** Directory that holds each host's scratch root (default `<dir>/hosts`). */
+  hostsDir?: string;
 }
 
 /** Default inventory: three local hosts, each with its own scratch dir. */
@@ -58,7 +67,12 @@ export function makeProject(files: Files): string {
 /** Runs a playbook for real on the local transport and collects everything. */
 export async function runProject(spec: RunSpec): Promise<TestRun> {
   const files = { 'inventory.ini': LOCAL_INVENTORY, ...spec.files };
-  const dir = makeProject(files);
+  return runIn(makeProject(files), spec);
+}
+
+/** Runs a playbook in an existing directory (a fixture), hosts in scratch dirs. */
+export async function runIn(dir: string, spec: Omit<RunSpec, 'files'>): Promise<TestRun> {
+  const hostsDir = spec.hostsDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pw-hosts-'));
   const invPaths = (spec.inventory ?? ['inventory.ini']).map((p) => path.join(dir, p));
   const inventory = loadInventory(invPaths, { cwd: dir });
   const playbook = loadPlaybook(path.join(dir, spec.playbook ?? 'site.yml'), { rolesPath: [] });
@@ -77,11 +91,14 @@ export async function runProject(spec: RunSpec): Promise<TestRun> {
     check: spec.check ?? false,
     gatherDefault: false,
     emit: (e) => bus.emit(e),
-    transportFor: (host, vars) => createTransport({ ...connectionSpecFromVars(host, vars, dir), root: path.join(dir, 'hosts', host) }),
+    transportFor: (host, vars) => {
+      const t = createTransport({ ...connectionSpecFromVars(host, vars, dir), root: path.join(hostsDir, host) });
+      return spec.wrapTransport ? spec.wrapTransport(t, host) : t;
+    },
     control: spec.control ?? new RunControl(),
     cwd: dir,
     rolesPath: [],
-    delayScale: 0.01,
+    delayScale: spec.delayScale ?? 0.01,
     runMeta: { runId: 'test', runDir: path.join(dir, 'run'), argv: [] },
   });
   await bus.close();
@@ -97,7 +114,7 @@ export async function runProject(spec: RunSpec): Promise<TestRun> {
     }
     return out;
   };
-  return { ...outcome, events, plain, dir, of, results };
+  return { ...outcome, events, plain, dir, hostsDir, of, results };
 }
 
 /** The debug `msg` each host printed for a task. */

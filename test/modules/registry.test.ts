@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { canonicalName, getModule, moduleNames, ENGINE_ACTIONS } from '../../src/modules/index.js';
 
-test('every foundation module is registered', () => {
-  for (const name of ['command', 'shell', 'raw', 'debug', 'set_fact', 'fail', 'assert', 'ping', 'pause', 'include_vars', 'setup']) {
+test('every module is registered under its short name', () => {
+  for (const name of ['command', 'shell', 'raw', 'debug', 'set_fact', 'fail', 'assert', 'ping', 'pause', 'include_vars', 'setup', 'async_status']) {
     assert.equal(getModule(name)?.name, name);
   }
-  assert.equal(moduleNames().length, 11);
+  assert.equal(moduleNames().length, 12);
 });
 
 test('collection prefixes resolve to the short name', () => {

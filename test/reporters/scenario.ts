@@ -73,9 +73,9 @@ export function deployScenario(): RunEvent[] {
   const monitor = s.task('Monitor webapp', { role: 'app', module: 'command' });
   s.wait(5).emit({ type: 'task.start', task: monitor });
   s.emit({ type: 'host.start', task: monitor, host: 'web1' });
-  s.emit({ type: 'async.start', task: monitor, host: 'web1', jid: 'j4821.93', limit: 360 });
-  s.wait(12_000).emit({ type: 'async.poll', task: monitor, host: 'web1', jid: 'j4821.93', elapsed: 12, limit: 360, polls: 1, nextPollAt: 24, lastLine: 'GET /health 200' });
-  s.wait(12_000).emit({ type: 'async.poll', task: monitor, host: 'web1', jid: 'j4821.93', elapsed: 24.4, limit: 360, polls: 2, nextPollAt: 36 });
+  s.emit({ type: 'async.start', task: monitor, host: 'web1', jid: 'j4821.93', limit: 360, poll: 12 });
+  s.wait(12_000).emit({ type: 'async.poll', task: monitor, host: 'web1', jid: 'j4821.93', elapsed: 12, limit: 360, polls: 1, nextPollIn: 12, lastLine: 'GET /health 200' });
+  s.wait(12_000).emit({ type: 'async.poll', task: monitor, host: 'web1', jid: 'j4821.93', elapsed: 24.4, limit: 360, polls: 2, nextPollIn: 12 });
   s.wait(6_000).emit({ type: 'async.done', task: monitor, host: 'web1', jid: 'j4821.93', rc: 0, duration: 30, timedOut: false });
   s.emit({ type: 'host.ok', task: monitor, host: 'web1', changed: true, result: { changed: true, rc: 0, stdout: 'ok\u001b]0;owned\u0007', ansible_job_id: 'j4821.93' } });
 

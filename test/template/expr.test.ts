@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evalCond, evalExpr } from '../../src/template/index.js';
+import { evalCond, evalExpr, render } from '../../src/template/index.js';
 
 const where = { file: 'tasks/main.yml', line: 8, col: 3 };
 const scope = {
@@ -130,4 +130,14 @@ test('evalCond renders mixed templating first and evaluates the result, as ansib
   // "{{ env }} == 'prod'" becomes "prod == 'prod'", where prod is a variable name.
   assert.throws(() => evalCond("{{ env }} == 'prod'", scope, where), { message: "tasks/main.yml:8:3: 'prod' is undefined" });
   assert.equal(evalCond("{{ flag }} and {{ off }}", scope, where), false);
+});
+
+test('integer attributes read like subscripts, as Jinja does', () => {
+  const scope = { item: [7, 'x'], pairs: [[1, 2]], v: '1.5' };
+  assert.equal(evalExpr('item.0', scope), 7);
+  assert.equal(evalExpr('pairs.0.1', scope), 2);
+  assert.equal(render('{{ item.1 }} and 1.5 stays', scope), 'x and 1.5 stays');
+  assert.equal(render('text item.0 outside tags', scope), 'text item.0 outside tags');
+  assert.equal(evalExpr("'a.0' ~ (1.5 | string)", scope), 'a.01.5');
+  assert.equal(evalCond('item.0 == 7', scope), true);
 });

@@ -1,0 +1,130 @@
+import { randomInt } from 'node:crypto';
+import { shellQuote } from './command.js';
+import type { ExecResult, Transport } from './types.js';
+
+/**
+ * Async jobs on a target (`async:`/`poll:`/`async_status`): started
+ * detached in their own session, with a watchdog that kills the job's
+ * process group when its time is up. Everything about a job lives under
+ * `~/.playwatch_async/<jid>/`: `start`, `end` (epoch seconds), `rc`,
+ * `stdout`, `stderr`, `timedout`, `pid` (the job's pgid), `dog`
+ * (the watchdog's pgid).
+ */
+
+export const ASYNC_DIR = '.playwatch_async';
+
+/** `j482193847261.4821`, as ansible-core shapes job ids. */
+export function newJid(): string {
+  return `j${randomInt(100_000, 999_999)}${randomInt(100_000, 999_999)}.${process.pid}`;
+}
+
+const JID = /^j\d+\.\d+$/;
+
+export function validJid(jid: string): boolean {
+  return JID.test(jid);
+}
+
+function dirOf(jid: string): string {
+  if (!validJid(jid)) throw new Error(`not a playwatch job id: '${jid}'`);
+  return `"$HOME"/${ASYNC_DIR}/${jid}`;
+}
+
+/** Where `results_file` points for a job (for `register` on poll: 0). */
+export function resultsFile(jid: string): string {
+  return `~/${ASYNC_DIR}/${jid}`;
+}
+
+/**
+ * The command that starts `command` as a job limited to `limitSec`.
+ * `setsid` under a shell without job control runs the job as its own
+ * process group leader, so its pid is its pgid.
+ */
+export function startJobCommand(jid: string, limitSec: number, command: string): string {
+  const supervisor = [
+    'd=$1; limit=$2; cmd=$3',
+    'date +%s.%N > "$d/start"',
+    'setsid /bin/sh -c "$cmd" > "$d/stdout" 2> "$d/stderr" < /dev/null &',
+    'job=$!; echo "$job" > "$d/pid"',
+    // The watchdog is its own group too, so stopping it also stops its sleep.
+    `setsid /bin/sh -c 'sleep "$1"; [ -f "$2/rc" ] && exit 0; echo 1 > "$2/timedout"; kill -TERM -"$3" 2>/dev/null; sleep 2; kill -KILL -"$3" 2>/dev/null' dog "$limit" "$d" "$job" > /dev/null 2>&1 < /dev/null &`,
+    'dog=$!; echo "$dog" > "$d/dog"',
+    'wait "$job"; rc=$?',
+    'kill -TERM -"$dog" 2>/dev/null',
+    'date +%s.%N > "$d/end"',
+    'echo "$rc" > "$d/rc.tmp" && mv "$d/rc.tmp" "$d/rc"',
+  ].join('\n');
+  return [
+    `d=${dirOf(jid)}`,
+    'mkdir -p "$d" && chmod 700 "$d"',
+    `nohup setsid /bin/sh -c ${shellQuote(supervisor)} supervisor "$d" ${limitSec} ${shellQuote(command)} > /dev/null 2>&1 < /dev/null &`,
+    'echo started',
+  ].join('\n');
+}
+
+export interface JobStatus {
+  /** The job's directory is gone (cleaned up, or never started here). */
+  missing: boolean;
+  finished: boolean;
+  rc?: number;
+  startEpoch?: number;
+  endEpoch?: number;
+  nowEpoch: number;
+  timedOut: boolean;
+  /** Last line of the job's stdout, for the live view. */
+  lastLine?: string;
+}
+
+export function statusCommand(jid: string): string {
+  return [
+    `d=${dirOf(jid)}`,
+    '[ -d "$d" ] || { echo missing=1; date +now=%s.%N; exit 0; }',
+    'for f in start end rc timedout; do printf "%s=%s\\n" "$f" "$(cat "$d/$f" 2>/dev/null)"; done',
+    'date +now=%s.%N',
+    'printf "last=%s\\n" "$(tail -n 1 "$d/stdout" 2>/dev/null | cut -c1-200)"',
+  ].join('\n');
+}
+
+export function parseStatus(res: ExecResult): JobStatus {
+  const kv = new Map<string, string>();
+  for (const line of res.stdout.split('\n')) {
+    const i = line.indexOf('=');
+    if (i > 0) kv.set(line.slice(0, i), line.slice(i + 1));
+  }
+  const num = (k: string) => (kv.get(k) ? Number(kv.get(k)) : undefined);
+  const rc = num('rc');
+  return {
+    missing: kv.get('missing') === '1',
+    finished: rc !== undefined && Number.isFinite(rc),
+    rc,
+    startEpoch: num('start'),
+    endEpoch: num('end'),
+    nowEpoch: num('now') ?? Date.now() / 1000,
+    timedOut: kv.get('timedout') === '1',
+    lastLine: kv.get('last') || undefined,
+  };
+}
+
+/** Prints the job's stdout on stdout and its stderr on stderr. */
+export function outputCommand(jid: string): string {
+  return `d=${dirOf(jid)}; cat "$d/stdout" 2>/dev/null; cat "$d/stderr" >&2 2>/dev/null; true`;
+}
+
+export function cleanupCommand(jid: string): string {
+  return `rm -rf ${dirOf(jid)}`;
+}
+
+/** Kills the job's process group and its watchdog, then removes its files. */
+export function killCommand(jid: string): string {
+  return [
+    `d=${dirOf(jid)}`,
+    '[ -d "$d" ] || exit 0',
+    'for f in pid dog; do p=$(cat "$d/$f" 2>/dev/null); [ -n "$p" ] && kill -KILL -"$p" 2>/dev/null; done',
+    'rm -rf "$d"',
+  ].join('\n');
+}
+
+/** Stops a running job on its host (abort uses this). */
+export async function killAsync(transport: Transport, jid: string): Promise<void> {
+  const res = await transport.exec(killCommand(jid), { timeoutMs: 10_000 });
+  if (res.rc !== 0) throw new Error(`could not stop async job ${jid} on ${transport.host}: ${res.stderr.trim() || `rc ${res.rc}`}`);
+}
