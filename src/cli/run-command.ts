@@ -58,6 +58,7 @@ export async function runCommand(playbookArg: string, flags: RunFlags, argv: str
     },
   });
   const s = config.settings;
+  for (const w of config.warnings ?? []) process.stderr.write(`[WARNING]: ${w}\n`);
   const playbookPath = path.resolve(cwd, playbookArg);
   if (!fs.existsSync(playbookPath)) throw new UserError(`the playbook: ${playbookArg} could not be found`);
   const extraVars: Vars = {};

@@ -20,6 +20,16 @@ export interface PlayContext {
   /** Inventory vars per host, computed once per run. */
   inventoryVars: (host: string) => Vars;
   masker: SecretMasker;
+  /** The `serial` batch running now. */
+  batch?: BatchState;
+}
+
+export interface BatchState {
+  hosts: string[];
+  /** Hosts that failed for good (not rescued) or became unreachable in this batch. */
+  failed: Set<string>;
+  /** max_fail_percentage or any_errors_fatal ended the play. */
+  breakPlay?: boolean;
 }
 
 /**

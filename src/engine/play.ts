@@ -10,6 +10,9 @@ import type { HostState, RunOptions } from './state.js';
 import { checkNotifies } from './handlers.js';
 import { flushHandlers, runNodes } from './nodes.js';
 import { runTask } from './task.js';
+import { serialBatches } from './batches.js';
+import { runBudgeted } from './budget.js';
+import pLimit from 'p-limit';
 
 /** Hosts a play targets: its pattern, narrowed by --limit, minus hosts already out. */
 export function playHostsOf(opts: RunOptions, play: Play, hosts: Map<string, HostState>): string[] {
@@ -20,17 +23,50 @@ export function playHostsOf(opts: RunOptions, play: Play, hosts: Map<string, Hos
   }
   return names.filter((h) => {
     const st = hosts.get(h);
-    return !st || (!st.failed && !st.unreachable);
+    return !st || (!st.failed && !st.unreachable && !st.cancelled);
   });
 }
 
-/** Runs one play: vars_files, facts, the sections and their handler flushes. */
+/** Runs one play: vars_files, then each `serial` batch under the play's strategy. */
 export async function runPlay(pc: PlayContext): Promise<void> {
   const { play } = pc;
   pc.varsFilesVars = loadVarsFiles(pc);
   pc.masker.collect(pc.varsFilesVars);
   checkNotifies(pc, allTasks(play.sections.flatMap((s) => s.tasks)));
-  const hosts = pc.playHosts;
+  const playScope = { ...play.vars, ...pc.varsFilesVars, ...pc.opts.extraVars };
+  const serial = play.keywords.serial === undefined ? undefined : render(play.keywords.serial, playScope, play.pos);
+  const batches = serialBatches(pc.playHosts, serial, play.pos);
+  const strategy = String(render(play.keywords.strategy ?? 'linear', playScope, play.pos));
+  if (strategy !== 'linear' && strategy !== 'free') {
+    throw new UserError(`unknown strategy '${strategy}' (playwatch has 'linear' and 'free')`, play.pos);
+  }
+  for (let i = 0; i < batches.length; i++) {
+    await pc.opts.control.waitWhilePaused();
+    if (pc.opts.control.stopping) return;
+    const batch = batches[i];
+    pc.batch = { hosts: batch, failed: new Set() };
+    pc.opts.emit({ type: 'batch.start', index: i, total: batches.length, hosts: batch });
+    if (play.keywords.max_concurrent_per !== undefined) await runBudgeted(pc, batch);
+    else if (strategy === 'free') await runFree(pc, batch);
+    else await runHosts(pc, batch);
+    if (pc.batch.breakPlay) return;
+    // A batch in which every host failed stops the play, as in ansible-core.
+    if (batch.every((h) => !pc.hosts.get(h)!.active)) {
+      pc.batch.breakPlay = true;
+      return;
+    }
+  }
+}
+
+/** `strategy: free`: every host goes through the play on its own, `forks` at a time. */
+async function runFree(pc: PlayContext, hosts: string[]): Promise<void> {
+  const limit = pLimit(Math.max(1, pc.opts.forks));
+  await Promise.all(hosts.map((h) => limit(() => runHosts(pc, [h]))));
+}
+
+/** Facts, then the sections with their handler flushes, over a set of hosts (linear). */
+export async function runHosts(pc: PlayContext, hosts: string[]): Promise<void> {
+  const { play } = pc;
   if (play.gatherFacts && !pc.opts.control.stopping) {
     await runTask(pc, gatherTask(play), hosts, EMPTY_FRAME, { rescuable: false });
   }

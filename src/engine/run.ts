@@ -68,12 +68,14 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
       for (const h of playHosts) masker.collect(inventoryVars(h));
       masker.collect(play.vars);
       if (playHosts.length) await runPlay(pc);
+      const breakRun = pc.batch?.breakPlay === true;
       for (const h of playHosts) {
         const st = hosts.get(h)!;
         st.ended = false;
         st.notified.clear();
       }
       opts.emit({ type: 'play.end', index: i });
+      if (breakRun) break;
     }
   } finally {
     await Promise.allSettled([...hosts.values()].map((h) => h.transport?.close()));

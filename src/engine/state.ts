@@ -48,6 +48,10 @@ export class HostState {
   unreachable = false;
   /** Ended by `meta: end_host`. */
   ended = false;
+  /** Cancelled by a group budget before it started: it runs nothing more in this run. */
+  cancelled = false;
+  /** Taken out of the play by any_errors_fatal or max_fail_percentage (not a failure of its own). */
+  stopped = false;
   /** Handler indexes notified and not yet run. */
   notified = new Set<number>();
   /** Async jobs this run started on the host and has not cleaned up (abort kills them). */
@@ -63,6 +67,6 @@ export class HostState {
 
   /** True while the host can take another task in this play. */
   get active(): boolean {
-    return !this.failed && !this.unreachable && !this.ended;
+    return !this.failed && !this.unreachable && !this.ended && !this.stopped && !this.cancelled;
   }
 }

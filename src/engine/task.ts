@@ -36,6 +36,34 @@ export async function runTask(pc: PlayContext, task: Task, hosts: string[], fram
       }),
     ),
   );
+  checkFailureLimits(pc, task, hosts);
+}
+
+/**
+ * any_errors_fatal and max_fail_percentage, checked after every task as
+ * ansible-core's linear strategy does: past the limit, every host of the
+ * batch leaves the play and the run stops after it.
+ */
+function checkFailureLimits(pc: PlayContext, task: Task, hosts: string[]): void {
+  const batch = pc.batch;
+  if (!batch || batch.breakPlay) return;
+  const failedNow = hosts.filter((h) => batch.failed.has(h));
+  const fatal = task.extra.any_errors_fatal ?? pc.play.keywords.any_errors_fatal;
+  if (fatal !== undefined && asBool(fatal) && failedNow.length) {
+    return stopBatch(pc, `any_errors_fatal: ${failedNow.join(', ')} failed, so the play stops for every host`);
+  }
+  const pct = pc.play.keywords.max_fail_percentage;
+  if (pct === undefined) return;
+  const ratio = (batch.failed.size / batch.hosts.length) * 100;
+  if (ratio > Number(pct)) {
+    stopBatch(pc, `max_fail_percentage ${pct}% exceeded: ${batch.failed.size} of ${batch.hosts.length} hosts in this batch failed, so the play stops`);
+  }
+}
+
+function stopBatch(pc: PlayContext, why: string): void {
+  pc.batch!.breakPlay = true;
+  for (const h of pc.batch!.hosts) pc.hosts.get(h)!.stopped = true;
+  pc.opts.emit({ type: 'warning', message: why });
 }
 
 /** run_once: the other hosts get the same registered result, without events. */
@@ -82,6 +110,7 @@ export function book(pc: PlayContext, task: Task, host: string, ref: TaskRef, o:
       if (o.ignored) return;
       st.stats.unreachable++;
       st.unreachable = true;
+      pc.batch?.failed.add(host);
       return;
     case 'failed':
       emit({ type: 'host.failed', task: ref, host, result: o.result, ignored: o.ignored, ...loop });
@@ -92,7 +121,10 @@ export function book(pc: PlayContext, task: Task, host: string, ref: TaskRef, o:
         return;
       }
       if (mode.rescuable) st.stats.rescued++;
-      else st.stats.failed++;
+      else {
+        st.stats.failed++;
+        pc.batch?.failed.add(host);
+      }
       st.failed = true;
       st.lastFailure = { task: { name: ref.name, role: ref.role, path: ref.path, action: task.module }, result: o.result };
       return;

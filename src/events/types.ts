@@ -76,6 +76,19 @@ export type RunEvent =
       lastLine?: string;
     })
   | (EventBase & { type: 'async.done'; task: TaskRef; host: string; jid: string; rc: number; duration: number; timedOut: boolean })
+  | (EventBase & {
+      type: 'group.update';
+      /** The host's value of `max_concurrent_per`, e.g. `web-a`. */
+      key: string;
+      hosts: string[];
+      busy: number;
+      allowed: number;
+      done: number;
+      failed: number;
+      cancelled: number;
+      waiting: number;
+    })
+  | (EventBase & { type: 'host.cancelled'; host: string; group: string; reason: string })
   | (EventBase & { type: 'warning'; message: string })
   | (EventBase & { type: 'abort.requested'; mode: 'drain' | 'kill'; source: string })
   | (EventBase & { type: 'abort.done'; mode: 'drain' | 'kill' })

@@ -186,6 +186,8 @@ export interface HostStats {
   skipped: number;
   rescued: number;
   ignored: number;
+  /** Hosts a group budget cancelled before they started (shown only when > 0). */
+  cancelled?: number;
 }
 
 export function emptyStats(): HostStats {

@@ -6,7 +6,7 @@
  */
 import type { EventHandlers, EventOf, Reporter, RunEvent, TaskRef } from '../events/index.js';
 import { banner, durationClock, filled, wallClock } from './format.js';
-import { ProfileCollector } from './profile.js';
+import { ProfileCollector, type SortOrder } from './profile.js';
 import { dumpResult, itemLabel, viewResult } from './result-view.js';
 import { inert } from './sanitize.js';
 import { profileLines, recapLines } from './summary.js';
@@ -16,6 +16,17 @@ export interface PlainOptions {
   write: (s: string) => void;
   /** Rows in TASKS RECAP (default 10). */
   profileLimit?: number;
+  /** Order of TASKS RECAP and ROLE RECAP rows (default slowest first). */
+  profileSort?: SortOrder;
+  /** Print only what comes at the end (recaps, timings) and abort notices. */
+  summaryOnly?: boolean;
+  /**
+   * Show every result with its output after `=>`, as `ansible-playbook -v`
+   * does, and retries with the result they retried on. The run log uses it.
+   */
+  verbose?: boolean;
+  /** Add the TIMELINE section (role and task start offsets) to the end. */
+  timeline?: boolean;
   /** Clock for the timestamp lines; by default each event's `wall` time. */
   now?: () => Date;
   /** IANA zone for the timestamp lines (`Europe/Helsinki`); the process's zone by default. */
@@ -55,6 +66,11 @@ class PlainPresenter implements Reporter {
   }
 
   private out(...lines: string[]): void {
+    if (this.opts.summaryOnly) return;
+    this.print(lines);
+  }
+
+  private print(lines: string[]): void {
     if (lines.length > 0) this.opts.write(lines.map((l) => `${inert(l)}\n`).join(''));
   }
 
@@ -73,15 +89,20 @@ class PlainPresenter implements Reporter {
     'host.skipped': (e) => {
       this.ensureBanner(e.task);
       // ansible leaves a trailing space after a skipped item; kept for byte-for-byte output.
-      this.out(e.item === undefined ? `skipping: [${e.host}]` : `skipping: [${e.host}] => (item=${itemLabel(e.item, e.result)}) `);
+      let line = e.item === undefined ? `skipping: [${e.host}]` : `skipping: [${e.host}] => (item=${itemLabel(e.item, e.result)}) `;
+      if (this.opts.verbose && !e.loop) line += ` => ${dumpResult(viewResult(e.task, e.result))}`;
+      this.out(line);
     },
     'host.unreachable': (e) => {
       this.ensureBanner(e.task);
       const view = viewResult(e.task, e.result);
       this.out(`fatal: [${e.host}]: UNREACHABLE! => ${dumpResult(view)}`, ...(e.ignored ? ['...ignoring'] : []));
     },
-    'host.retry': (e) =>
-      this.out(`FAILED - RETRYING: [${e.host}]: ${taskTitle(e.task)} (${e.retriesLeft} retries left).`),
+    'host.retry': (e) => {
+      const line = `FAILED - RETRYING: [${e.host}]: ${taskTitle(e.task)} (${e.retriesLeft} retries left).`;
+      // ansible -vv appends the result right after the full stop.
+      this.out(this.opts.verbose ? `${line}Result was: ${dumpResult(viewResult(e.task, e.result))}` : line);
+    },
     'host.rescued': () => {},
     'host.output': () => {},
     'async.start': () => {},
@@ -90,15 +111,20 @@ class PlainPresenter implements Reporter {
         `ASYNC POLL on ${e.host}: jid=${e.jid} started=1 finished=0 elapsed=${Math.floor(e.elapsed)}s/${e.limit}s`,
       ),
     'async.done': (e) => this.asyncDone(e),
+    'group.update': (e) =>
+      this.out(
+        `group ${e.key}: ${e.busy}/${e.allowed} busy, ${e.done} done, ${e.failed} failed${e.cancelled ? `, ${e.cancelled} cancelled` : ''}`,
+      ),
+    'host.cancelled': (e) => this.out(`cancelled: [${e.host}] (${e.reason})`),
     warning: (e) => this.out(`[WARNING]: ${e.message}`),
     'abort.requested': (e) =>
-      this.out(
+      this.print([
         '',
         e.mode === 'drain'
           ? `ABORT REQUESTED (drain, by ${e.source}): no new hosts or tasks will start; running tasks will finish`
           : `ABORT REQUESTED (kill, by ${e.source}): stopping running commands and async jobs now`,
-      ),
-    'abort.done': (e) => this.out(e.mode === 'drain' ? 'ABORT: drained' : 'ABORT: running work killed'),
+      ]),
+    'abort.done': (e) => this.print([e.mode === 'drain' ? 'ABORT: drained' : 'ABORT: running work killed']),
     'play.end': () => {},
     'run.end': (e) => this.runEnd(e),
   };
@@ -134,7 +160,7 @@ class PlainPresenter implements Reporter {
     if (e.loop) return this.out(...view.notes);
     let line = `${e.changed ? 'changed' : 'ok'}: [${e.host}]`;
     if (e.item !== undefined) line += ` => (item=${itemLabel(e.item, e.result)})`;
-    if (view.verbose) line += ` => ${dumpResult(view)}`;
+    if (view.verbose || this.opts.verbose) line += ` => ${dumpResult(view)}`;
     this.out(...view.notes, line);
   }
 
@@ -155,6 +181,11 @@ class PlainPresenter implements Reporter {
   }
 
   private runEnd(e: EventOf<'run.end'>): void {
-    this.out(...recapLines(e.stats), this.timeLine(e), ...profileLines(this.profile, this.limit, e.durationMs));
+    const order = this.opts.profileSort;
+    this.print([
+      ...recapLines(e.stats),
+      this.timeLine(e),
+      ...profileLines(this.profile, this.limit, e.durationMs, { ...(order ? { order } : {}), timeline: this.opts.timeline === true }),
+    ]);
   }
 }

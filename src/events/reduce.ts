@@ -1,0 +1,470 @@
+/**
+ * The run as the screen sees it, built from events alone: a pure
+ * `reduce(state, event) → state`. The TUI keeps the latest state and renders
+ * it; replay and tests feed the same function from `events.jsonl`.
+ *
+ * States are never mutated. Per-host and per-task lists are kept in small
+ * persistent vectors (`Vec`), so one event costs a few dozen copied slots
+ * even with thousands of hosts, instead of a copy of every host.
+ */
+import type { HostStats, ModuleResult } from '../model/index.js';
+import type { EventOf, RunEvent, TaskRef } from './types.js';
+
+// ------------------------------------------------------------ persistent vector
+
+const CHUNK = 32;
+
+/** An immutable list stored in chunks of 32: push and set copy one chunk and the chunk index. */
+export interface Vec<T> {
+  readonly chunks: ReadonlyArray<ReadonlyArray<T>>;
+  readonly length: number;
+}
+
+/** An empty `Vec`. */
+export function emptyVec<T>(): Vec<T> {
+  return { chunks: [], length: 0 };
+}
+
+/** The element at `i` (undefined when out of range). */
+export function vecGet<T>(v: Vec<T>, i: number): T | undefined {
+  return i >= 0 && i < v.length ? v.chunks[Math.floor(i / CHUNK)]![i % CHUNK] : undefined;
+}
+
+/** A copy of `v` with `value` appended. */
+export function vecPush<T>(v: Vec<T>, value: T): Vec<T> {
+  const chunks = v.chunks.slice();
+  const last = chunks[chunks.length - 1];
+  if (!last || last.length === CHUNK) chunks.push([value]);
+  else chunks[chunks.length - 1] = [...last, value];
+  return { chunks, length: v.length + 1 };
+}
+
+/** A copy of `v` with element `i` replaced. */
+export function vecSet<T>(v: Vec<T>, i: number, value: T): Vec<T> {
+  const c = Math.floor(i / CHUNK);
+  const chunk = v.chunks[c]!.slice();
+  chunk[i % CHUNK] = value;
+  const chunks = v.chunks.slice();
+  chunks[c] = chunk;
+  return { chunks, length: v.length };
+}
+
+/** All elements in order. */
+export function vecToArray<T>(v: Vec<T>): T[] {
+  return v.chunks.flat() as T[];
+}
+
+/** A `Vec` holding `values`. */
+export function vecFrom<T>(values: readonly T[]): Vec<T> {
+  const chunks: T[][] = [];
+  for (let i = 0; i < values.length; i += CHUNK) chunks.push(values.slice(i, i + CHUNK));
+  return { chunks, length: values.length };
+}
+
+// ------------------------------------------------------------------- the state
+
+/** What a host is doing, as the host table shows it. */
+export type HostStatus = 'waiting' | 'running' | 'done' | 'failed' | 'unreachable' | 'skipped';
+
+/** How one task ended on one host. */
+export type ResultStatus = 'running' | 'ok' | 'changed' | 'failed' | 'ignored' | 'skipped' | 'unreachable';
+
+/** One task on one host, for the drill-down. Output is capped (see `OUTPUT_CAP`). */
+export interface HostTaskEntry {
+  taskId: number;
+  /** `role : name` or `name`. */
+  title: string;
+  status: ResultStatus;
+  startAt: number;
+  endAt?: number;
+  rc?: number;
+  /** First line of the module's message (or of stderr/stdout on a failure). */
+  summary?: string;
+  stdout: string;
+  stderr: string;
+  /** Until-loop retries seen so far. */
+  retries: number;
+}
+
+/** One host's row. */
+export interface HostView {
+  name: string;
+  /** Position in the run's host list (inventory order). */
+  order: number;
+  status: HostStatus;
+  /** The task running on the host now. */
+  current?: { taskId: number; title: string; startAt: number };
+  /** The last finished task's outcome. */
+  last?: { status: ResultStatus; title: string; summary?: string; at: number };
+  stats: HostStats;
+  /** Ran at least one task. */
+  touched: boolean;
+  /** Every play it was in so far ended normally (no abort). */
+  finished: boolean;
+  failedFlag: boolean;
+  unreachableFlag: boolean;
+  /** `title: first line` of the first failure. */
+  firstError?: string;
+  tasks: Vec<HostTaskEntry>;
+}
+
+/** One run of one task across hosts (a timeline bar). */
+export interface TaskSpan {
+  id: number;
+  name: string;
+  role?: string;
+  path: string;
+  handler: boolean;
+  startAt: number;
+  firstHostStart?: number;
+  /** Latest host end so far. */
+  lastEnd?: number;
+  /** Hosts that started / ended it. */
+  started: number;
+  ended: number;
+}
+
+/** An async job on a host (the async panel). `limit` and `elapsed` in seconds, as the events give them. */
+export interface AsyncJob {
+  jid: string;
+  host: string;
+  title: string;
+  startAt: number;
+  limit: number;
+  elapsed: number;
+  polls: number;
+  /** Event time (ms) of the next poll. */
+  nextPollAt?: number;
+  lastLine?: string;
+  done?: { rc: number; timedOut: boolean; at: number };
+}
+
+/** The whole run as the UI sees it. */
+export interface RunState {
+  runId?: string;
+  playbook?: string;
+  runDir?: string;
+  check: boolean;
+  /** `at` of `run.start`. */
+  startAt?: number;
+  /** `at` of the latest event. */
+  lastAt: number;
+  end?: { at: number; exitCode: number; aborted: boolean; durationMs: number; stats: Record<string, HostStats> };
+  play?: { index: number; total: number; name: string; hosts: number };
+  batch?: { index: number; total: number; hosts: number };
+  counts: HostStats;
+  hosts: Vec<HostView>;
+  hostIndex: Readonly<Record<string, number>>;
+  /** Hosts of the play now running. */
+  playHosts: readonly string[];
+  tasks: Vec<TaskSpan>;
+  taskIndex: Readonly<Record<number, number>>;
+  /** Async jobs by jid, running and done. */
+  async: Readonly<Record<string, AsyncJob>>;
+  abort?: { mode: 'drain' | 'kill'; source: string; at: number; done?: 'drain' | 'kill' };
+  /** Set by the UI through `setPaused`: there is no pause event. */
+  paused: boolean;
+  /** The last few warnings. */
+  warnings: readonly string[];
+}
+
+/** Characters of stdout/stderr kept per task and host (the tail). */
+export const OUTPUT_CAP = 2048;
+const WARNINGS_KEPT = 5;
+
+/** The state before any event. */
+export function initialState(): RunState {
+  return {
+    check: false,
+    lastAt: 0,
+    counts: zeroStats(),
+    hosts: emptyVec(),
+    hostIndex: {},
+    playHosts: [],
+    tasks: emptyVec(),
+    taskIndex: {},
+    async: {},
+    paused: false,
+    warnings: [],
+  };
+}
+
+/** The state with the pause flag set (the UI calls it when it pauses or resumes the run). */
+export function setPaused(state: RunState, paused: boolean): RunState {
+  return state.paused === paused ? state : { ...state, paused };
+}
+
+/** `role : name` or `name`, as the screen names a task. */
+export function taskTitle(task: Pick<TaskRef, 'name' | 'role'>): string {
+  return task.role ? `${task.role} : ${task.name}` : task.name;
+}
+
+/** The next state. Pure: `state` is left as it was. */
+export function reduce(state: RunState, event: RunEvent): RunState {
+  const s: RunState = { ...state, lastAt: Math.max(state.lastAt, event.at) };
+  switch (event.type) {
+    case 'run.start':
+      return runStart(s, event);
+    case 'play.start':
+      return playStart(s, event);
+    case 'batch.start':
+      return { ...s, batch: { index: event.index, total: event.total, hosts: event.hosts.length } };
+    case 'task.start':
+    case 'handler.start':
+      return withTask(s, event.task, event.at, event.type === 'handler.start');
+    case 'host.start':
+      return hostStart(s, event);
+    case 'host.ok':
+      return event.item !== undefined ? s : hostEnd(s, event, event.changed ? 'changed' : 'ok');
+    case 'host.failed':
+      return event.item !== undefined ? s : hostEnd(s, event, event.ignored ? 'ignored' : 'failed');
+    case 'host.skipped':
+      return event.item !== undefined ? s : hostEnd(s, event, 'skipped');
+    case 'host.unreachable':
+      return hostEnd(s, event, event.ignored ? 'ignored' : 'unreachable');
+    case 'host.retry':
+      return updateEntry(s, event.host, event.task.id, (e) => ({ ...e, retries: e.retries + 1 }));
+    case 'host.rescued':
+      return updateHost(s, event.host, (h) => ({ ...h, failedFlag: false }));
+    case 'host.output':
+      return updateEntry(s, event.host, event.task.id, (e) =>
+        event.stream === 'stdout' ? { ...e, stdout: tail(e.stdout + event.chunk) } : { ...e, stderr: tail(e.stderr + event.chunk) },
+      );
+    case 'async.start':
+    case 'async.poll':
+    case 'async.done':
+      return asyncEvent(s, event);
+    case 'group.update':
+    case 'host.cancelled':
+      // Group budgets (rollout issue): the TUI's group view reads these later.
+      return s;
+    case 'warning':
+      return { ...s, warnings: [...s.warnings, event.message].slice(-WARNINGS_KEPT) };
+    case 'abort.requested':
+      return { ...s, paused: false, abort: { mode: event.mode, source: event.source, at: event.at } };
+    case 'abort.done':
+      return { ...s, abort: { ...(s.abort ?? { mode: event.mode, source: 'engine', at: event.at }), done: event.mode } };
+    case 'play.end':
+      return playEnd(s);
+    case 'run.end':
+      return runEnd(s, event);
+  }
+}
+
+function runStart(s: RunState, e: EventOf<'run.start'>): RunState {
+  let next: RunState = { ...s, runId: e.runId, playbook: e.playbook, runDir: e.runDir, check: e.check, startAt: e.at };
+  for (const h of e.hosts) next = ensureHost(next, h);
+  return next;
+}
+
+function playStart(s: RunState, e: EventOf<'play.start'>): RunState {
+  let next: RunState = {
+    ...s,
+    play: { index: e.index, total: e.total, name: e.name, hosts: e.hosts.length },
+    batch: undefined,
+    playHosts: e.hosts,
+  };
+  for (const h of e.hosts) {
+    next = ensureHost(next, h);
+    next = updateHost(next, h, (v) => ({ ...v, finished: false, status: statusOf({ ...v, finished: false }) }));
+  }
+  return next;
+}
+
+function playEnd(s: RunState): RunState {
+  // After an abort the play did not run to its end: its hosts are unfinished.
+  if (s.abort) return s;
+  let next = s;
+  for (const h of s.playHosts) next = updateHost(next, h, (v) => ({ ...v, finished: true, status: statusOf({ ...v, finished: true }) }));
+  return next;
+}
+
+function runEnd(s: RunState, e: EventOf<'run.end'>): RunState {
+  let next: RunState = {
+    ...s,
+    end: { at: e.at, exitCode: e.exitCode, aborted: e.aborted, durationMs: e.durationMs, stats: e.stats },
+    counts: sumStats(Object.values(e.stats)),
+  };
+  for (const [name, st] of Object.entries(e.stats)) {
+    next = ensureHost(next, name);
+    next = updateHost(next, name, (v) => {
+      const h: HostView = { ...v, stats: st, failedFlag: st.failed > 0, unreachableFlag: st.unreachable > 0, current: undefined };
+      return { ...h, status: statusOf(h) };
+    });
+  }
+  return next;
+}
+
+function withTask(s: RunState, task: TaskRef, at: number, handler: boolean): RunState {
+  if (s.taskIndex[task.id] !== undefined) return s;
+  const span: TaskSpan = {
+    id: task.id,
+    name: task.name,
+    path: task.path,
+    handler: handler || task.isHandler === true,
+    startAt: at,
+    started: 0,
+    ended: 0,
+  };
+  if (task.role !== undefined) span.role = task.role;
+  return { ...s, tasks: vecPush(s.tasks, span), taskIndex: { ...s.taskIndex, [task.id]: s.tasks.length } };
+}
+
+function updateSpan(s: RunState, id: number, fn: (t: TaskSpan) => TaskSpan): RunState {
+  const i = s.taskIndex[id];
+  return i === undefined ? s : { ...s, tasks: vecSet(s.tasks, i, fn(vecGet(s.tasks, i)!)) };
+}
+
+function hostStart(s: RunState, e: EventOf<'host.start'>): RunState {
+  let next = ensureHost(withTask(s, e.task, e.at, false), e.host);
+  next = updateSpan(next, e.task.id, (t) => ({ ...t, firstHostStart: t.firstHostStart ?? e.at, started: t.started + 1 }));
+  const title = taskTitle(e.task);
+  const entry: HostTaskEntry = { taskId: e.task.id, title, status: 'running', startAt: e.at, stdout: '', stderr: '', retries: 0 };
+  return updateHost(next, e.host, (h) => {
+    const v: HostView = { ...h, touched: true, current: { taskId: e.task.id, title, startAt: e.at }, tasks: vecPush(h.tasks, entry) };
+    return { ...v, status: statusOf(v) };
+  });
+}
+
+type EndEvent = EventOf<'host.ok'> | EventOf<'host.failed'> | EventOf<'host.skipped'> | EventOf<'host.unreachable'>;
+
+function hostEnd(s: RunState, e: EndEvent, status: ResultStatus): RunState {
+  let next = ensureHost(withTask(s, e.task, e.at, false), e.host);
+  next = updateSpan(next, e.task.id, (t) => ({ ...t, lastEnd: Math.max(t.lastEnd ?? e.at, e.at), ended: t.ended + 1 }));
+  next = { ...next, counts: addResult(next.counts, status) };
+  const title = taskTitle(e.task);
+  const summary = summarize(e.result, status);
+  next = updateHost(next, e.host, (h) => {
+    const v: HostView = {
+      ...h,
+      touched: true,
+      stats: addResult(h.stats, status),
+      current: h.current?.taskId === e.task.id ? undefined : h.current,
+      last: { status, title, at: e.at, ...(summary !== undefined ? { summary } : {}) },
+      failedFlag: h.failedFlag || status === 'failed',
+      unreachableFlag: h.unreachableFlag || status === 'unreachable',
+    };
+    if ((status === 'failed' || status === 'unreachable') && v.firstError === undefined) {
+      v.firstError = summary ? `${title}: ${summary}` : title;
+    }
+    return { ...v, status: statusOf(v) };
+  });
+  return updateEntry(next, e.host, e.task.id, (entry) => {
+    const done: HostTaskEntry = {
+      ...entry,
+      status,
+      endAt: e.at,
+      stdout: typeof e.result.stdout === 'string' && e.result.stdout !== '' ? tail(e.result.stdout) : entry.stdout,
+      stderr: typeof e.result.stderr === 'string' && e.result.stderr !== '' ? tail(e.result.stderr) : entry.stderr,
+    };
+    if (typeof e.result.rc === 'number') done.rc = e.result.rc;
+    if (summary !== undefined) done.summary = summary;
+    return done;
+  }, { taskId: e.task.id, title, status: 'running', startAt: e.at, stdout: '', stderr: '', retries: 0 });
+}
+
+function asyncEvent(s: RunState, e: EventOf<'async.start'> | EventOf<'async.poll'> | EventOf<'async.done'>): RunState {
+  const prev: AsyncJob = s.async[e.jid] ?? {
+    jid: e.jid,
+    host: e.host,
+    title: taskTitle(e.task),
+    startAt: e.at,
+    limit: 0,
+    elapsed: 0,
+    polls: 0,
+  };
+  let job: AsyncJob;
+  if (e.type === 'async.start') {
+    job = { ...prev, limit: e.limit, startAt: e.at };
+    if (e.poll > 0) job.nextPollAt = e.at + e.poll * 1000;
+  } else if (e.type === 'async.poll') {
+    job = { ...prev, elapsed: e.elapsed, limit: e.limit, polls: e.polls, nextPollAt: e.at + e.nextPollIn * 1000 };
+    if (e.lastLine !== undefined) job.lastLine = e.lastLine;
+  } else job = { ...prev, elapsed: e.duration, done: { rc: e.rc, timedOut: e.timedOut, at: e.at } };
+  return { ...s, async: { ...s.async, [e.jid]: job } };
+}
+
+// ---------------------------------------------------------------------- helpers
+
+function ensureHost(s: RunState, name: string): RunState {
+  if (s.hostIndex[name] !== undefined) return s;
+  const host: HostView = {
+    name,
+    order: s.hosts.length,
+    status: 'waiting',
+    stats: zeroStats(),
+    touched: false,
+    finished: false,
+    failedFlag: false,
+    unreachableFlag: false,
+    tasks: emptyVec(),
+  };
+  return { ...s, hosts: vecPush(s.hosts, host), hostIndex: { ...s.hostIndex, [name]: s.hosts.length } };
+}
+
+function updateHost(s: RunState, name: string, fn: (h: HostView) => HostView): RunState {
+  const i = s.hostIndex[name];
+  return i === undefined ? s : { ...s, hosts: vecSet(s.hosts, i, fn(vecGet(s.hosts, i)!)) };
+}
+
+/** Updates the host's latest entry for `taskId`; adds `fallback` first when there is none. */
+function updateEntry(
+  s: RunState,
+  host: string,
+  taskId: number,
+  fn: (e: HostTaskEntry) => HostTaskEntry,
+  fallback?: HostTaskEntry,
+): RunState {
+  return updateHost(s, host, (h) => {
+    const i = h.tasks.length - 1;
+    const last = vecGet(h.tasks, i);
+    if (last && last.taskId === taskId) return { ...h, tasks: vecSet(h.tasks, i, fn(last)) };
+    return fallback ? { ...h, tasks: vecPush(h.tasks, fn(fallback)) } : h;
+  });
+}
+
+/** Status from the flags: running beats everything, then failures, then finished. */
+function statusOf(h: HostView): HostStatus {
+  if (h.current) return 'running';
+  if (h.unreachableFlag) return 'unreachable';
+  if (h.failedFlag) return 'failed';
+  if (h.finished && h.touched) return h.stats.ok === 0 && h.stats.skipped > 0 ? 'skipped' : 'done';
+  return 'waiting';
+}
+
+function addResult(st: HostStats, status: ResultStatus): HostStats {
+  const n = { ...st };
+  if (status === 'ok' || status === 'changed' || status === 'ignored') n.ok++;
+  if (status === 'changed') n.changed++;
+  if (status === 'ignored') n.ignored++;
+  if (status === 'failed') n.failed++;
+  if (status === 'skipped') n.skipped++;
+  if (status === 'unreachable') n.unreachable++;
+  return n;
+}
+
+function zeroStats(): HostStats {
+  return { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 };
+}
+
+function sumStats(all: HostStats[]): HostStats {
+  const t = zeroStats();
+  for (const st of all) for (const k of Object.keys(t) as Array<keyof HostStats>) t[k] += st[k] ?? 0;
+  return t;
+}
+
+/** A one-line summary of a result: the failure reason or the module's message. */
+function summarize(r: ModuleResult, status: ResultStatus): string | undefined {
+  const first = (v: unknown) => (typeof v === 'string' ? v.split('\n').find((l) => l.trim() !== '')?.trim() : undefined);
+  if (status === 'failed' || status === 'unreachable' || status === 'ignored') {
+    const detail = first(r.stderr) ?? first(r.msg) ?? first(r.stdout);
+    const rc = typeof r.rc === 'number' && r.rc !== 0 ? `rc=${r.rc}` : undefined;
+    return [rc, detail].filter(Boolean).join(' ') || undefined;
+  }
+  if (status === 'skipped') return first(r.skip_reason) ?? first(r.skipped_reason);
+  return first(r.msg) ?? first(r.stdout);
+}
+
+function tail(s: string): string {
+  return s.length <= OUTPUT_CAP ? s : s.slice(s.length - OUTPUT_CAP);
+}
