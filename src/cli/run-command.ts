@@ -11,10 +11,13 @@ import { createTransport, connectionSpecFromVars } from '../transport/index.js';
 import { createPlainPresenter } from '../reporters/plain.js';
 import { createJsonPresenter } from '../reporters/json.js';
 import { createRecorder } from '../reporters/recorder.js';
+import { createRunRecord } from '../reporters/run-record.js';
+import type { Settings } from '../config/index.js';
 import { parseExtraVars } from './extra-vars.js';
 import { listPlaybook } from './list.js';
 import { newRunId } from './run-id.js';
 import { installSignals } from './signals.js';
+import { writeResume } from './resume.js';
 
 /** Flags of `playwatch run`, as commander hands them over. */
 export interface RunFlags {
@@ -31,6 +34,12 @@ export interface RunFlags {
   becomeUser?: string;
   ui?: 'tui' | 'plain' | 'json';
   runsDir?: string;
+  startAtTask?: string;
+  profileLimit?: number;
+  profileSort?: 'descending' | 'ascending' | 'none';
+  summaryOnly?: boolean;
+  mailTo?: string[];
+  drainTimeout?: number;
   syntaxCheck?: boolean;
   listHosts?: boolean;
   listTasks?: boolean;
@@ -55,6 +64,8 @@ export async function runCommand(playbookArg: string, flags: RunFlags, argv: str
       ...(flags.user ? { remoteUser: flags.user } : {}),
       ...(flags.become ? { become: true } : {}),
       ...(flags.becomeUser ? { becomeUser: flags.becomeUser } : {}),
+      ...(flags.profileLimit !== undefined ? { profileLimit: flags.profileLimit } : {}),
+      ...(flags.profileSort ? { profileSort: flags.profileSort } : {}),
     },
   });
   const s = config.settings;
@@ -85,11 +96,14 @@ export async function runCommand(playbookArg: string, flags: RunFlags, argv: str
   fs.mkdirSync(runDir, { recursive: true, mode: 0o700 });
   fs.chmodSync(runDir, 0o700);
 
+  const record = createRunRecord({ runDir, runsDir, settings: s, mailTo: flags.mailTo });
   const bus = new EventBus();
-  bus.add(presenter(flags.ui));
+  bus.add(presenter(flags, s));
   bus.add(createRecorder({ runDir }));
+  for (const r of record.reporters) bus.add(r);
+  let exitCode: number = EXIT.internal;
   const control = new RunControl();
-  const uninstall = installSignals(control);
+  const uninstall = installSignals(control, flags.drainTimeout !== undefined ? flags.drainTimeout * 1000 : undefined);
   try {
     const outcome = await runPlaybook({
       playbook,
@@ -106,13 +120,22 @@ export async function runCommand(playbookArg: string, flags: RunFlags, argv: str
       cwd,
       rolesPath: s.rolesPath,
       secrets: s.secrets,
+      secretValues: mailSecrets(s),
+      startAtTask: flags.startAtTask,
+      drainTimeoutMs: flags.drainTimeout !== undefined ? flags.drainTimeout * 1000 : undefined,
       runMeta: { runId, runDir, argv },
     });
-    return outcome.exitCode;
+    exitCode = outcome.exitCode;
+    if (outcome.resume) process.stderr.write('\n' + writeResume(outcome.resume, runDir, argv, shown(cwd, runDir)).join('\n') + '\n');
+    return exitCode;
   } finally {
     uninstall();
+    // The log must be final before it is archived and mailed.
     await bus.close();
-    process.stderr.write(`\nRun record: ${shown(cwd, path.join(runDir, 'events.jsonl'))}\n`);
+    const done = await record.finish({ exitCode, aborted: control.stopping });
+    for (const w of done.warnings) process.stderr.write(`[WARNING]: ${w}\n`);
+    process.stderr.write(`\nRun log: ${shown(cwd, done.runLogPath)}\nRun record: ${shown(cwd, path.join(runDir, 'events.jsonl'))}\n`);
+    if (done.archivePath) process.stderr.write(`Archive: ${shown(cwd, done.archivePath)}\n`);
   }
 }
 
@@ -122,9 +145,15 @@ function shown(cwd: string, p: string): string {
   return rel.startsWith('..') ? p : rel;
 }
 
-function presenter(ui: RunFlags['ui']): Reporter {
-  const write = (s: string) => void process.stdout.write(s);
-  if (ui === 'json') return createJsonPresenter({ write });
-  if (ui === 'tui') process.stderr.write('[WARNING]: the live TUI is not built yet; showing plain output\n');
-  return createPlainPresenter({ write });
+function presenter(flags: RunFlags, s: Settings): Reporter {
+  const write = (text: string) => void process.stdout.write(text);
+  if (flags.ui === 'json') return createJsonPresenter({ write });
+  if (flags.ui === 'tui') process.stderr.write('[WARNING]: the live TUI is not built yet; showing plain output\n');
+  return createPlainPresenter({ write, profileLimit: s.profileLimit, profileSort: s.profileSort, summaryOnly: flags.summaryOnly });
+}
+
+/** The SMTP password is masked in events too, in case a target prints it. */
+function mailSecrets(s: Settings): string[] {
+  const pw = s.mail?.password ?? (s.mail?.passwordEnv ? process.env[s.mail.passwordEnv] : undefined);
+  return pw ? [pw] : [];
 }

@@ -25,8 +25,8 @@ export class AsyncStarted {
   constructor(readonly result: ModuleResult) {}
 }
 
-/** The async budget ran out: the result the task fails with. */
-export class AsyncTimedOut {
+/** The job ended without a result of its own (time budget spent, killed, vanished). */
+export class AsyncFailed {
   constructor(readonly result: ModuleResult) {}
 }
 
@@ -82,7 +82,7 @@ export async function runAsyncJob(run: AsyncRun, command: string): Promise<ExecR
   st.asyncJobs.delete(jid);
   const duration = (status.endEpoch ?? status.nowEpoch) - (status.startEpoch ?? status.nowEpoch);
   pc.opts.emit({ type: 'async.done', task: ref, host, jid, rc: status.rc ?? -1, duration, timedOut: status.timedOut });
-  if (status.timedOut) throw new AsyncTimedOut(timeoutResult(jid, settings.limit, out));
+  if (status.timedOut) throw new AsyncFailed(timeoutResult(jid, settings.limit, out));
   return { ...out, rc: status.rc ?? -1 };
 }
 
@@ -105,7 +105,7 @@ async function pollUntilDone(run: AsyncRun, jid: string): Promise<JobStatus> {
   for (let polls = 1; ; polls++) {
     const wait = Math.min(settings.poll * 1000, Math.max(0, deadline - Date.now()));
     await sleep(wait, control.signal);
-    if (control.killed) throw new UnreachableError('the run was killed while an async job was being polled');
+    if (control.killed) throw new AsyncFailed({ failed: true, ansible_job_id: jid, msg: 'the async job was killed by the operator' });
     let status: JobStatus | undefined;
     try {
       status = parseStatus(await (await run.transport()).exec(statusCommand(jid), { timeoutMs: 30_000 }));
@@ -114,7 +114,7 @@ async function pollUntilDone(run: AsyncRun, jid: string): Promise<JobStatus> {
       if (!(err instanceof UnreachableError) && !(err instanceof Error && err.name === 'HostUnreachable')) throw err;
       run.dropped();
     }
-    if (status?.missing) throw new AsyncTimedOut({ failed: true, ansible_job_id: jid, msg: `async job ${jid} disappeared from ${host}` });
+    if (status?.missing) throw new AsyncFailed({ failed: true, ansible_job_id: jid, msg: `async job ${jid} disappeared from ${host}` });
     if (status) {
       const elapsed = status.nowEpoch - (status.startEpoch ?? status.nowEpoch);
       pc.opts.emit({
@@ -130,6 +130,6 @@ async function pollUntilDone(run: AsyncRun, jid: string): Promise<JobStatus> {
       });
       if (status.finished) return status;
     }
-    if (Date.now() >= deadline) throw new AsyncTimedOut(timeoutResult(jid, settings.limit));
+    if (Date.now() >= deadline) throw new AsyncFailed(timeoutResult(jid, settings.limit));
   }
 }

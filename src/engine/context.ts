@@ -20,6 +20,8 @@ export interface PlayContext {
   /** Inventory vars per host, computed once per run. */
   inventoryVars: (host: string) => Vars;
   masker: SecretMasker;
+  /** State that lives across plays. */
+  run: { startAtFound: boolean };
   /** The `serial` batch running now. */
   batch?: BatchState;
 }

@@ -9,7 +9,7 @@ import type { TaskRef } from '../events/index.js';
 import type { PlayContext } from './context.js';
 import { dropOmitted } from './scope.js';
 import { sleep } from './sleep.js';
-import { AsyncStarted, AsyncTimedOut, asyncSettings, runAsyncJob, type AsyncSettings } from './async.js';
+import { AsyncStarted, AsyncFailed, asyncSettings, runAsyncJob, type AsyncSettings } from './async.js';
 
 /** Thrown inside a module call when the host can't be reached. */
 export class HostUnreachable extends Error {}
@@ -43,7 +43,7 @@ export async function callModule(pc: PlayContext, task: Task, host: string, scop
   try {
     return await mod.run(ctx);
   } catch (err) {
-    if (err instanceof AsyncStarted || err instanceof AsyncTimedOut) return err.result;
+    if (err instanceof AsyncStarted || err instanceof AsyncFailed) return err.result;
     if (err instanceof UnreachableError || err instanceof HostUnreachable) throw new HostUnreachable(err.message);
     return failedFrom(err);
   }

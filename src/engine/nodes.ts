@@ -5,7 +5,7 @@ import { EMPTY_FRAME, taskRef } from './context.js';
 import { evalCond } from '../template/index.js';
 import { scopeFor } from './scope.js';
 import { shouldRun } from './tags.js';
-import { runTask, type RunMode } from './task.js';
+import { displayName, runTask, type RunMode } from './task.js';
 import { runInclude } from './include.js';
 
 /**
@@ -21,6 +21,7 @@ export async function runNodes(pc: PlayContext, nodes: TaskNode[], hosts: string
     if (!active.length) return;
     if (node.kind === 'block') await runBlock(pc, node, active, frame, mode);
     else if (!shouldRun(node.tags, pc.opts.tags)) continue;
+    else if (node.kind === 'task' && !reachedStart(pc, node, active, frame)) continue;
     else if (node.kind === 'include') await runInclude(pc, node, active, frame, mode);
     else if (node.module === 'meta') await runMeta(pc, node, active, frame);
     else await runTask(pc, node, active, frame, mode);
@@ -52,6 +53,29 @@ async function runBlock(pc: PlayContext, block: Block, hosts: string[], frame: F
   // `always` runs even while draining: it is cleanup the operator expects.
   await runNodes(pc, block.always, always, frame, { ...mode, cleanup: true });
   for (const h of stillFailed) st(h).failed = true;
+}
+
+/**
+ * `--start-at-task`: false for the tasks before the first match (by name,
+ * `role : name`, or a glob of either, as ansible-core matches).
+ */
+function reachedStart(pc: PlayContext, task: Task, hosts: string[], frame: Frame): boolean {
+  const want = pc.opts.startAtTask;
+  if (!want || pc.run.startAtFound) return true;
+  const name = displayName(pc, task, hosts[0], frame);
+  const full = task.role ? `${task.role.name} : ${name}` : name;
+  const re = globRegExp(want);
+  if (name === want || full === want || re.test(name) || re.test(full)) pc.run.startAtFound = true;
+  return pc.run.startAtFound;
+}
+
+function globRegExp(glob: string): RegExp {
+  const body = glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.').replace(/\[!/g, '[^');
+  try {
+    return new RegExp(`^${body}$`);
+  } catch {
+    return /$^/;
+  }
 }
 
 /** Runs the notified handlers, in the order they are defined. */

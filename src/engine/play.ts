@@ -96,7 +96,7 @@ function gatherTask(play: Play): Task {
     vars: {},
     notify: [],
     listen: [],
-    extra: {},
+    extra: { _gather: true },
   };
 }
 

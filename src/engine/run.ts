@@ -4,7 +4,9 @@ import type { PlayContext } from './context.js';
 import { HostState, type RunOptions } from './state.js';
 import { playHostsOf, runPlay } from './play.js';
 import { SecretMasker } from './secrets.js';
-import type { NewEvent } from '../events/index.js';
+import { resumePlan } from './resume.js';
+import { watchAborts } from './abort.js';
+import type { NewEvent, ResumePlan } from '../events/index.js';
 
 const DEFAULT_SECRETS = ['*password*', '*passwd*', '*secret*', '*token*'];
 
@@ -12,6 +14,8 @@ export interface RunOutcome {
   exitCode: number;
   stats: Record<string, HostStats>;
   aborted: boolean;
+  /** Set when the run did not finish cleanly. */
+  resume?: ResumePlan;
 }
 
 /** Exit codes (DESIGN §6). */
@@ -24,6 +28,7 @@ export const EXIT = { ok: 0, error: 1, failed: 2, regression: 3, unreachable: 4,
 export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
   const masker = new SecretMasker(given.secrets ?? DEFAULT_SECRETS);
   masker.collect(given.extraVars);
+  for (const v of given.secretValues ?? []) masker.addValue(v);
   // Every event leaves through the masker: reporters never see a secret.
   const opts: RunOptions = { ...given, emit: (e) => given.emit(masker.mask(e) as NewEvent) };
   const hosts = new Map<string, HostState>();
@@ -33,10 +38,13 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
     if (!v) invCache.set(h, (v = inventoryVarsFor(opts.inventory, h, opts.playbook.dir)));
     return v;
   };
-  opts.control.onAbort = (mode, source) => opts.emit({ type: 'abort.requested', mode, source });
+  const aborts = watchAborts(opts, hosts);
   let nextId = 0;
+  const runState = { startAtFound: false };
   const started = performance.now();
-  const allHosts = opts.playbook.plays.flatMap((p) => playHostsOf(opts, p, hosts));
+  const planned = opts.playbook.plays.map((p) => playHostsOf(opts, p, hosts));
+  const allHosts = planned.flat();
+  let reached = 0;
   opts.emit({
     type: 'run.start',
     schema: 1,
@@ -64,6 +72,7 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
         nextTaskId: () => nextId++,
         inventoryVars,
         masker,
+        run: runState,
       };
       for (const h of playHosts) masker.collect(inventoryVars(h));
       masker.collect(play.vars);
@@ -75,9 +84,14 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
         st.notified.clear();
       }
       opts.emit({ type: 'play.end', index: i });
+      if (!opts.control.stopping) reached = i + 1;
       if (breakRun) break;
     }
+    if (opts.startAtTask && !runState.startAtFound) {
+      opts.emit({ type: 'warning', message: `no task matching '${opts.startAtTask}' was found; nothing ran after fact gathering` });
+    }
   } finally {
+    await aborts.settle();
     await Promise.allSettled([...hosts.values()].map((h) => h.transport?.close()));
   }
   const stats: Record<string, HostStats> = {};
@@ -85,8 +99,9 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
   const aborted = opts.control.stopping;
   const exitCode = exitCodeOf(stats, aborted);
   if (aborted) opts.emit({ type: 'abort.done', mode: opts.control.killed ? 'kill' : 'drain' });
-  opts.emit({ type: 'run.end', stats, exitCode, aborted, durationMs: performance.now() - started });
-  return { exitCode, stats, aborted };
+  const resume = exitCode === EXIT.ok ? undefined : resumePlan(hosts, planned, reached);
+  opts.emit({ type: 'run.end', stats, exitCode, aborted, durationMs: performance.now() - started, ...(resume ? { resume } : {}) });
+  return { exitCode, stats, aborted, resume };
 }
 
 export function exitCodeOf(stats: Record<string, HostStats>, aborted: boolean): number {

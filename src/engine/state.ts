@@ -25,6 +25,12 @@ export interface RunOptions {
   rolesPath?: string[];
   /** Globs of variable names whose values are secret (config `secrets`). */
   secrets?: string[];
+  /** Values masked wherever they appear, whatever their name (e.g. the SMTP password). */
+  secretValues?: string[];
+  /** `--start-at-task`: tasks before the first one matching this are skipped. */
+  startAtTask?: string;
+  /** A drain that takes longer than this turns into a kill (default 60 s). */
+  drainTimeoutMs?: number;
   /** Identity of this run, for the `run.start` event. */
   runMeta: { runId: string; runDir: string; argv: string[] };
   /** Speeds up test runs: retries' `delay` is multiplied by this (default 1). */
@@ -58,6 +64,10 @@ export class HostState {
   asyncJobs = new Map<string, { task: string }>();
   /** The last unrescued failure: `ansible_failed_task` / `ansible_failed_result` in rescue. */
   lastFailure?: { task: Vars; result: Vars };
+  /** Ran at least one task (fact gathering aside). */
+  touched = false;
+  /** `role : task` of the last task it started: where a resume starts again. */
+  lastTask?: string;
   transport?: Transport;
   connected = false;
 

@@ -27,6 +27,10 @@ export async function runTask(pc: PlayContext, task: Task, hosts: string[], fram
   const runOnce = task.runOnce !== undefined && asBool(task.runOnce);
   const targets = runOnce ? hosts.slice(0, 1) : hosts;
   const limit = pLimit(Math.max(1, Math.min(pc.opts.forks, throttleOf(task))));
+  if (!mode.handler && !task.extra._gather) {
+    const where = ref.role ? `${ref.role} : ${ref.name}` : ref.name;
+    for (const h of targets) Object.assign(pc.hosts.get(h)!, { touched: true, lastTask: where });
+  }
   await Promise.all(
     targets.map((host) =>
       limit(async () => {

@@ -99,7 +99,17 @@ export type RunEvent =
       exitCode: number;
       aborted: boolean;
       durationMs: number;
+      /** Where each host stands, after an abort or a failure: what a resume needs. */
+      resume?: ResumePlan;
     });
+
+/** Hosts by how far they got, for the resume commands. */
+export interface ResumePlan {
+  done: string[];
+  notStarted: string[];
+  /** Touched but unfinished hosts, grouped by the task to start again at (`role : task`). */
+  at: Array<{ task: string; hosts: string[] }>;
+}
 
 export type RunEventType = RunEvent['type'];
 export type EventOf<K extends RunEventType> = Extract<RunEvent, { type: K }>;

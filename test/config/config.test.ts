@@ -153,7 +153,7 @@ test('playwatch.yml takes snake_case keys, YAML types and relative paths', () =>
   assert.equal(c.settings.hostKeyChecking, false);
   assert.equal(c.settings.retryFilesEnabled, true);
   assert.deepEqual(c.settings.secrets, ['*key*', 'api_token']);
-  assert.deepEqual(c.settings.mail, { to: 'ops@example.com' });
+  assert.deepEqual(c.settings.mail?.to, ['ops@example.com']);
   assert.equal(c.files.playwatchYml, path.join(cwd, 'playwatch.yml'));
 });
 

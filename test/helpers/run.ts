@@ -38,6 +38,10 @@ export interface RunSpec {
   control?: RunControl;
   /** Wraps each host's transport (fault injection in tests). */
   wrapTransport?: (t: Transport, host: string) => Transport;
+  /** Sees every event as it is emitted (tests steer the run from here). */
+  onEvent?: (e: RunEvent) => void;
+  startAtTask?: string;
+  drainTimeoutMs?: number;
   /** Multiplies `delay:` of until loops (default 0.01, so retries are quick). */
   delayScale?: number;
   /** Directory that holds each host's scratch root (default `<dir>/hosts`). */
@@ -79,7 +83,13 @@ export async function runIn(dir: string, spec: Omit<RunSpec, 'files'>): Promise<
   const events: RunEvent[] = [];
   let plain = '';
   const bus = new EventBus();
-  bus.add({ name: 'collect', onEvent: (e) => void events.push(e) });
+  bus.add({
+    name: 'collect',
+    onEvent: (e) => {
+      events.push(e);
+      spec.onEvent?.(e);
+    },
+  });
   bus.add(createPlainPresenter({ write: (s) => void (plain += s) }));
   const outcome = await runPlaybook({
     playbook,
@@ -99,6 +109,8 @@ export async function runIn(dir: string, spec: Omit<RunSpec, 'files'>): Promise<
     cwd: dir,
     rolesPath: [],
     delayScale: spec.delayScale ?? 0.01,
+    startAtTask: spec.startAtTask,
+    drainTimeoutMs: spec.drainTimeoutMs,
     runMeta: { runId: 'test', runDir: path.join(dir, 'run'), argv: [] },
   });
   await bus.close();

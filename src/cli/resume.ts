@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ResumePlan } from '../events/index.js';
+import { shellQuote } from '../transport/command.js';
+
+/** Flags that a resume command replaces. */
+const REPLACED = new Set(['-l', '--limit', '--start-at-task']);
+
+/**
+ * Writes the host lists of a resume plan into the run directory
+ * (`not-started`, `at-1`, `at-2`, …) and returns the lines to print: a
+ * summary and one ready-to-paste command per class of host.
+ */
+export function writeResume(plan: ResumePlan, runDir: string, argv: string[], shownDir: string): string[] {
+  const lines = [
+    `Hosts done: ${plan.done.length} · stopped at a task: ${plan.at.reduce((n, a) => n + a.hosts.length, 0)} · not started: ${plan.notStarted.length}`,
+  ];
+  const base = baseCommand(argv);
+  const cmds: string[] = [];
+  if (plan.notStarted.length) {
+    fs.writeFileSync(path.join(runDir, 'not-started'), plan.notStarted.join('\n') + '\n', { mode: 0o600 });
+    cmds.push(`${base} --limit ${shellQuote(`@${path.join(shownDir, 'not-started')}`)}`);
+  }
+  plan.at.forEach((group, i) => {
+    const file = `at-${i + 1}`;
+    fs.writeFileSync(path.join(runDir, file), group.hosts.join('\n') + '\n', { mode: 0o600 });
+    cmds.push(`${base} --limit ${shellQuote(`@${path.join(shownDir, file)}`)} --start-at-task ${shellQuote(group.task)}`);
+  });
+  if (cmds.length) lines.push('To resume:', ...cmds.map((c) => `  ${c}`));
+  return lines;
+}
+
+/** `playwatch <the same arguments>` without the flags a resume sets itself. */
+function baseCommand(argv: string[]): string {
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag] = a.split('=', 1);
+    if (REPLACED.has(flag)) {
+      if (!a.includes('=')) i++;
+      continue;
+    }
+    kept.push(a);
+  }
+  return ['playwatch', ...kept].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : shellQuote(a))).join(' ');
+}

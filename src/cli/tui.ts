@@ -1,0 +1,119 @@
+/**
+ * The TUI presenter: feeds events into the ink app and, when the run ends,
+ * replaces the live view with the final view in plain text (it stays in the
+ * scrollback). In TUI mode Ctrl-C is a key (raw mode), handled by the app.
+ */
+// First: React picks its build when it is loaded.
+import '../ui/react-mode.js';
+import { createElement } from 'react';
+import { render } from 'ink';
+import type { Reporter, RunEvent } from '../events/index.js';
+import type { RunControl } from '../engine/control.js';
+import { App } from '../ui/App.js';
+import { finalLines } from '../ui/final.js';
+import { RunStore } from '../ui/store.js';
+
+/** Options of `createTuiPresenter`. */
+export interface TuiOptions {
+  control: RunControl;
+  stdout?: NodeJS.WriteStream;
+  stdin?: NodeJS.ReadStream;
+  /** The playbook as the operator named it. */
+  playbook: string;
+  /** Rows of the slowest-task list in the final view (default 10). */
+  profileLimit?: number;
+  /** The run directory, printed at the end. */
+  runDir?: string;
+  /** Host name → groups, so `/` can filter by group. */
+  hostGroups?: Readonly<Record<string, readonly string[]>>;
+  /** Lines telling how to resume after an abort (printed under the abort summary). */
+  resumeLines?: readonly string[] | (() => readonly string[]);
+  /** Keep the screen after the run ends until `q` (replay); by default it closes at `run.end`. */
+  holdAtEnd?: boolean;
+  /** Shortest time between frames, ms (default 100). */
+  frameMs?: number;
+}
+
+/** The presenter: a reporter for the bus, and `done()` for the final view. */
+export interface TuiPresenter {
+  reporter: Reporter;
+  /** Resolves once the final view is printed and ink has let go of the terminal. */
+  done(): Promise<void>;
+}
+
+const SHOW_CURSOR = '\x1b[?25h';
+
+/** Starts the ink app at once (it shows "starting" until `run.start`). */
+export function createTuiPresenter(opts: TuiOptions): TuiPresenter {
+  const stdout = opts.stdout ?? process.stdout;
+  const stdin = opts.stdin ?? process.stdin;
+  const store = new RunStore({ frameMs: opts.frameMs });
+  let finishing: Promise<void> | undefined;
+  let resolveDone!: () => void;
+  const donePromise = new Promise<void>((r) => (resolveDone = r));
+
+  // Whatever happens (crash, process.exit), the cursor comes back.
+  const restoreCursor = () => {
+    try {
+      stdout.write(SHOW_CURSOR);
+    } catch {
+      // the stream is gone: nothing to restore
+    }
+  };
+  process.on('exit', restoreCursor);
+  // Without raw mode Ctrl-C is a signal, not a key: route it to the same question.
+  const rawMode = Boolean(stdin.isTTY && typeof stdin.setRawMode === 'function');
+  const onSigint = () => store.interrupt();
+  if (!rawMode) process.on('SIGINT', onSigint);
+
+  const finish = (): Promise<void> => {
+    finishing ??= (async () => {
+      store.close();
+      // Let ink draw the empty frame (erasing the live view), then let go of the terminal.
+      await new Promise((r) => setImmediate(r));
+      instance.unmount();
+      await exited.catch(() => undefined);
+      const resume = typeof opts.resumeLines === 'function' ? opts.resumeLines() : opts.resumeLines;
+      const lines = finalLines(store.state, { profileLimit: opts.profileLimit, runDir: opts.runDir, resumeLines: resume });
+      stdout.write(`${lines.join('\n')}\n${SHOW_CURSOR}`);
+      if (!rawMode) process.off('SIGINT', onSigint);
+      process.off('exit', restoreCursor);
+      resolveDone();
+    })();
+    return finishing;
+  };
+
+  const instance = render(
+    createElement(App, {
+      store,
+      control: opts.control,
+      playbook: opts.playbook,
+      groups: opts.hostGroups,
+      onQuit: () => void finish(),
+    }),
+    {
+      stdout,
+      stdin,
+      exitOnCtrlC: false,
+      patchConsole: true,
+      maxFps: 10,
+      // ink times its own part of a frame; React's part is about as much again.
+      onRender: ({ renderTime }) => store.noteFrameCost(renderTime * 2),
+    },
+  );
+  const exited = instance.waitUntilExit();
+
+  const reporter: Reporter = {
+    name: 'tui',
+    onEvent(event: RunEvent) {
+      store.dispatch(event);
+      if (event.type === 'run.end' && !opts.holdAtEnd) void finish();
+    },
+    close() {
+      // With holdAtEnd the operator closes the screen with q; otherwise close now.
+      if (opts.holdAtEnd && store.state.end) return donePromise;
+      return finish();
+    },
+  };
+  return { reporter, done: () => donePromise };
+}

@@ -1,0 +1,182 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { RunControl } from '../../src/engine/index.js';
+import { runProject } from '../helpers/run.js';
+
+const psHas = (marker: string) => execSync('ps -eo args', { encoding: 'utf8' }).includes(marker);
+
+/** Calls `act` once the first host has started the task named `task`. */
+function whenStarted(control: RunControl, task: string, act: () => void) {
+  let fired = false;
+  return (e: { type: string; task?: { name: string } }) => {
+    if (!fired && e.type === 'host.start' && e.task?.name === task) {
+      fired = true;
+      setTimeout(act, 150);
+    }
+  };
+}
+
+test('drain lets the running task finish on every host and starts nothing new', async () => {
+  const control = new RunControl();
+  const run = await runProject({
+    control,
+    onEvent: whenStarted(control, 'slow', () => control.drain('test')),
+    files: {
+      'site.yml': `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - {name: slow, command: sleep 0.6}
+    - {name: next, command: "true"}
+`,
+    },
+  });
+  assert.deepEqual(run.results('slow'), { web1: 'changed', web2: 'changed', db1: 'changed' });
+  assert.deepEqual(run.results('next'), {});
+  assert.equal(run.exitCode, 99);
+  assert.equal(run.of('abort.requested')[0].mode, 'drain');
+  assert.deepEqual(run.resume, { done: [], notStarted: [], at: [{ task: 'slow', hosts: ['web1', 'web2', 'db1'] }] });
+});
+
+test('drain still runs always blocks and handlers already notified', async () => {
+  const control = new RunControl();
+  const run = await runProject({
+    control,
+    onEvent: whenStarted(control, 'slow', () => control.drain('test')),
+    files: {
+      'site.yml': `
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - {name: notify, command: "true", notify: h}
+    - block:
+        - {name: slow, command: sleep 0.5}
+        - {name: never, command: "true"}
+      always:
+        - {name: cleanup, command: "true"}
+  handlers:
+    - {name: h, command: "true"}
+`,
+    },
+  });
+  assert.deepEqual(run.results('never'), {});
+  assert.deepEqual(run.results('cleanup'), { web1: 'changed' });
+  assert.deepEqual(run.results('h'), { web1: 'changed' });
+});
+
+test('kill ends running commands and the async jobs of the run on every host', async () => {
+  const control = new RunControl();
+  const tag = `pw-kill-${process.pid}-${Date.now()}`;
+  const run = await runProject({
+    control,
+    onEvent: whenStarted(control, 'hang', () => control.kill('test')),
+    files: {
+      'site.yml': `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - {name: background, shell: "exec sleep 30 # ${tag}-job", async: 60, poll: 0}
+    - {name: hang, shell: "sleep 30 # ${tag}-cmd"}
+`,
+    },
+  });
+  assert.equal(run.exitCode, 99);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(psHas(`${tag}-cmd`), false, 'no running command is left');
+  assert.equal(psHas(`${tag}-job`), false, 'no async job is left');
+  for (const h of ['web1', 'web2', 'db1']) {
+    const dir = path.join(run.hostsDir, h, '.playwatch_async');
+    assert.deepEqual(fs.existsSync(dir) ? fs.readdirSync(dir) : [], [], `${h} has no async files left`);
+  }
+});
+
+test('a drain that outlasts its timeout turns into a kill', async () => {
+  const control = new RunControl();
+  const tag = `pw-drain-${process.pid}-${Date.now()}`;
+  const started = Date.now();
+  const run = await runProject({
+    control,
+    drainTimeoutMs: 300,
+    onEvent: whenStarted(control, 'hang', () => control.drain('test')),
+    files: {
+      'site.yml': `
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - {name: hang, shell: "sleep 30 # ${tag}"}
+`,
+    },
+  });
+  assert.ok(Date.now() - started < 10_000);
+  assert.deepEqual(run.of('abort.requested').map((e) => [e.mode, e.source]), [['drain', 'test'], ['kill', 'drain timeout']]);
+  assert.equal(psHas(tag), false);
+  assert.equal(run.exitCode, 99);
+});
+
+test('pause holds new tasks until resume', async () => {
+  const control = new RunControl();
+  let pausedAt = 0;
+  const run = await runProject({
+    control,
+    onEvent: (e) => {
+      if (e.type === 'host.start' && e.task.name === 'first' && !pausedAt) {
+        control.pause();
+        pausedAt = Date.now();
+        setTimeout(() => control.resume(), 400);
+      }
+    },
+    files: {
+      'site.yml': `
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - {name: first, command: "true"}
+    - {name: second, command: "true"}
+`,
+    },
+  });
+  const first = run.of('host.ok').find((e) => e.task.name === 'first')!;
+  const second = run.of('task.start').find((e) => e.task.name === 'second')!;
+  assert.ok(second.at - first.at >= 300, `the second task waited for resume (${second.at - first.at} ms)`);
+  assert.equal(run.exitCode, 0);
+});
+
+test('--start-at-task skips the tasks before the first match, by role-qualified name or glob', async () => {
+  const files = {
+    'roles/app/tasks/main.yml': '- {name: one, command: "true"}\n- {name: two, command: "true"}\n',
+    'site.yml': `
+- hosts: web1
+  gather_facts: false
+  roles: [app]
+  tasks:
+    - {name: three, command: "true"}
+`,
+  };
+  const byRole = await runProject({ files, startAtTask: 'app : two' });
+  assert.deepEqual(byRole.of('task.start').map((e) => e.task.name), ['two', 'three']);
+  const byGlob = await runProject({ files, startAtTask: 'thr*' });
+  assert.deepEqual(byGlob.of('task.start').map((e) => e.task.name), ['three']);
+  const none = await runProject({ files, startAtTask: 'nope' });
+  assert.deepEqual(none.of('task.start').map((e) => e.task.name), []);
+  assert.match(none.plain, /no task matching 'nope' was found/);
+});
+
+test('a failed run reports where each host stopped, for the resume commands', async () => {
+  const run = await runProject({
+    files: {
+      'site.yml': `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: breaks on db1
+      command: "false"
+      when: inventory_hostname == 'db1'
+    - {name: after, command: "true"}
+`,
+    },
+  });
+  assert.deepEqual(run.resume, { done: ['web1', 'web2'], notStarted: [], at: [{ task: 'breaks on db1', hosts: ['db1'] }] });
+});
