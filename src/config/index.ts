@@ -15,6 +15,7 @@ import { defaultSettings, SETTING_KEYS, SPECS, type Settings, type SettingSource
 import { convert, resolveInventoryEntry, resolvePath, type Bases } from './values.js';
 
 export { SETTING_KEYS, SPECS, defaultSettings, type Settings, type SettingSource } from './settings.js';
+export { defaultMailSettings, parseMail, MAIL_TRIGGERS, type MailSettings, type MailTrigger } from './mail.js';
 export { parseBool } from './values.js';
 export { findAnsibleCfg, parseAnsibleCfg } from './ansible-cfg.js';
 

@@ -1,6 +1,7 @@
 /** The settings playwatch reads, where each comes from, and their defaults. */
 import os from 'node:os';
 import path from 'node:path';
+import type { MailSettings } from './mail.js';
 
 /** Every setting, after precedence has been applied. Paths are absolute. */
 export interface Settings {
@@ -20,15 +21,23 @@ export interface Settings {
   runsDir: string;
   /** Variable names (or globs) whose values are masked everywhere. */
   secrets: string[];
-  /** The `mail:` section of playwatch.yml, as written; the mail issue gives it a type. */
-  mail?: unknown;
+  /** The `mail:` section of playwatch.yml, with defaults filled in; unset when there is none. */
+  mail?: MailSettings;
+  /** Rows in the console's TASKS RECAP (profile_tasks' `task_output_limit`). */
+  profileLimit: number;
+  /** Order of TASKS RECAP rows (profile_tasks' `sort_order`). */
+  profileSort: 'descending' | 'ascending' | 'none';
+  /** How many runs the runs directory keeps (directories and archives). */
+  runsKeep: number;
+  /** How many MiB of runs the runs directory keeps. */
+  runsMaxMb: number;
 }
 
 /** Where a setting's value came from. */
 export type SettingSource = 'cli' | 'playwatch.yml' | 'env' | 'ansible.cfg' | 'default';
 
 /** How a setting's text is turned into a value. */
-export type ValueType = 'int' | 'bool' | 'string' | 'pathlist' | 'pathspec' | 'path' | 'choice' | 'list' | 'raw';
+export type ValueType = 'int' | 'bool' | 'string' | 'pathlist' | 'pathspec' | 'path' | 'choice' | 'list' | 'raw' | 'mail';
 
 /** One setting: its type and its name in each place it can be set. */
 export interface SettingSpec {
@@ -81,7 +90,22 @@ export const SPECS: { readonly [K in keyof Settings]-?: SettingSpec } = {
   },
   runsDir: { type: 'path', yml: 'runs_dir', env: 'PLAYWATCH_RUNS_DIR' },
   secrets: { type: 'list', yml: 'secrets' },
-  mail: { type: 'raw', yml: 'mail' },
+  mail: { type: 'mail', yml: 'mail' },
+  profileLimit: {
+    type: 'int',
+    yml: 'profile_limit',
+    env: 'ANSIBLE_PROFILE_TASKS_TASK_OUTPUT_LIMIT',
+    cfg: ['callback_profile_tasks', 'task_output_limit'],
+  },
+  profileSort: {
+    type: 'choice',
+    yml: 'profile_sort',
+    env: 'ANSIBLE_PROFILE_TASKS_SORT_ORDER',
+    cfg: ['callback_profile_tasks', 'sort_order'],
+    choices: ['descending', 'ascending', 'none'],
+  },
+  runsKeep: { type: 'int', yml: 'runs_keep', env: 'PLAYWATCH_RUNS_KEEP' },
+  runsMaxMb: { type: 'int', yml: 'runs_max_mb', env: 'PLAYWATCH_RUNS_MAX_MB' },
 };
 
 export const SETTING_KEYS = Object.keys(SPECS) as Array<keyof Settings>;
@@ -102,5 +126,9 @@ export function defaultSettings(cwd: string, home: string = os.homedir()): Setti
     gathering: 'implicit',
     runsDir: path.resolve(cwd, '.playwatch/runs'),
     secrets: ['*password*', '*passwd*', '*secret*', '*token*'],
+    profileLimit: 10,
+    profileSort: 'descending',
+    runsKeep: 100,
+    runsMaxMb: 1024,
   };
 }

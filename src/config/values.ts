@@ -1,6 +1,7 @@
 /** Turning setting text (from ansible.cfg, the environment or playwatch.yml) into typed values. */
 import path from 'node:path';
 import type { SettingSpec } from './settings.js';
+import { parseMail } from './mail.js';
 
 const TRUE = ['y', 'yes', 'on', '1', 'true', 't'];
 const FALSE = ['n', 'no', 'off', '0', 'false', 'f'];
@@ -76,6 +77,8 @@ export function convert(spec: SettingSpec, raw: unknown, bases: Bases, fromText:
     }
     case 'raw':
       return { value: raw };
+    case 'mail':
+      return parseMail(raw);
   }
 }
 

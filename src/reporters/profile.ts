@@ -5,8 +5,14 @@
  *
  * A task run lasts from its first `host.start` to its last host end (a
  * result without `item`; a loop's summary result is an end, its items are
- * not). A run without any `host.start` counts from its `task.start`. The same
- * task run again (serial batches) is summed into one row with a count.
+ * not). A run without any `host.start` counts from its `task.start`.
+ *
+ * Runs of one task (same path, role and name) within one serial batch are
+ * one span, from the first host start to the last host end: under
+ * `strategy: free` hosts reach a task at different times, and however the
+ * engine numbers those runs the task is counted once. Only a host running
+ * the task again (a task file included twice) starts a new span. Spans of
+ * different batches are summed into one row; `count` says how many spans.
  */
 import type { RunEvent, TaskRef } from '../events/index.js';
 import { durationClock } from './format.js';
@@ -23,7 +29,7 @@ export interface TaskProfile {
   path: string;
   /** Total over all runs (first host start → last host end of each run). */
   seconds: number;
-  /** How many times the task ran (one per serial batch, say). */
+  /** How many separate spans were summed: one per serial batch, say. */
   count: number;
   /** Slowest single host (host start → host end), seconds. */
   hostMax: number;
@@ -55,6 +61,10 @@ export interface TimelineEntry {
 interface TaskRun {
   ref: TaskRef;
   key: string;
+  /** The play and serial batch the run belongs to (`play:batch`). */
+  batch: string;
+  /** The n-th run seen; breaks ties between equal start times. */
+  seq: number;
   startAt: number;
   firstHostStart?: number;
   lastEnd?: number;
@@ -67,14 +77,23 @@ export class ProfileCollector {
   private origin = 0;
   private latest = 0;
   private endedAt?: number;
-  /** Task runs by `TaskRef.id`, in start order. */
-  private readonly runs = new Map<number, TaskRun>();
+  /** Task runs by batch and `TaskRef.id`, in start order. */
+  private readonly runs = new Map<string, TaskRun>();
+  private play = -1;
+  private batch = -1;
 
   onEvent(e: RunEvent): void {
     this.latest = Math.max(this.latest, e.at);
     switch (e.type) {
       case 'run.start':
         this.origin = e.at;
+        break;
+      case 'play.start':
+        this.play = e.index;
+        this.batch = -1;
+        break;
+      case 'batch.start':
+        this.batch = e.index;
         break;
       case 'task.start':
       case 'handler.start':
@@ -104,25 +123,24 @@ export class ProfileCollector {
 
   /** Tasks with their summed durations, slowest first unless told otherwise. */
   tasks(order: SortOrder = 'descending'): TaskProfile[] {
-    const groups = new Map<string, TaskRun[]>();
-    for (const run of this.runs.values()) {
-      const list = groups.get(run.key) ?? [];
-      list.push(run);
-      groups.set(run.key, list);
-    }
-    const rows = [...groups.values()].map((runs) => this.row(runs));
+    // Keys in the order their tasks first ran, so `none` lists them as they ran.
+    const groups = new Map<string, Span[]>();
+    for (const run of this.runs.values()) if (!groups.has(run.key)) groups.set(run.key, []);
+    for (const span of this.spans()) groups.get(span.runs[0]!.key)!.push(span);
+    const rows = [...groups.values()].map((spans) => this.row(spans));
     return sortBy(rows, (r) => r.seconds, order);
   }
 
   /** Roles with the sum of their tasks' seconds, slowest first. Role-less tasks are left out. */
   roles(order: SortOrder = 'descending'): RoleProfile[] {
     const roles = new Map<string, { ms: number; keys: Set<string> }>();
-    for (const run of this.runs.values()) {
-      const name = run.ref.role;
+    for (const span of this.spans()) {
+      const first = span.runs[0]!;
+      const name = first.ref.role;
       if (name === undefined) continue;
       const r = roles.get(name) ?? { ms: 0, keys: new Set<string>() };
-      r.ms += this.runMs(run);
-      r.keys.add(run.key);
+      r.ms += span.end - span.start;
+      r.keys.add(first.key);
       roles.set(name, r);
     }
     const rows = [...roles].map(([name, r]) => ({ name, seconds: r.ms / 1000, tasks: r.keys.size }));
@@ -130,16 +148,14 @@ export class ProfileCollector {
   }
 
   /**
-   * Every task run in start order, each run of consecutive tasks of one role
-   * preceded by a `role` entry spanning them.
+   * Every task span in start order, each run of consecutive tasks of one
+   * role preceded by a `role` entry spanning them.
    */
   timeline(): TimelineEntry[] {
-    const spans = [...this.runs.values()]
-      .map((run) => ({ run, start: run.firstHostStart ?? run.startAt, end: this.runEnd(run) }))
-      .sort((a, b) => a.start - b.start);
     const out: TimelineEntry[] = [];
     let role: TimelineEntry | undefined;
-    for (const { run, start, end } of spans) {
+    for (const { runs, start, end } of this.spans()) {
+      const run = runs[0]!;
       const name = run.ref.role;
       if (name === undefined || role?.name !== name) {
         role = undefined;
@@ -156,12 +172,47 @@ export class ProfileCollector {
     return out;
   }
 
+  /**
+   * Task runs merged into spans: the runs of one task in one batch are one
+   * span unless a host of a later run already ran it in the span (and the
+   * runs do not overlap in time). Sorted by start; equal starts keep run order.
+   */
+  private spans(): Span[] {
+    const byTask = new Map<string, TaskRun[]>();
+    for (const run of this.runs.values()) {
+      const k = `${run.batch}\u0000${run.key}`;
+      const list = byTask.get(k) ?? [];
+      list.push(run);
+      byTask.set(k, list);
+    }
+    const spans: Span[] = [];
+    for (const list of byTask.values()) {
+      let last: (Span & { hosts: Set<string> }) | undefined;
+      const timed = list.map((run) => ({ run, start: run.firstHostStart ?? run.startAt, end: this.runEnd(run) }));
+      for (const { run, start, end } of timed.sort((a, b) => a.start - b.start || a.run.seq - b.run.seq)) {
+        const hosts = new Set([...run.hostStart.keys(), ...run.hostMs.keys()]);
+        const again = [...hosts].some((h) => last?.hosts.has(h)) || hosts.size === 0;
+        if (last && (start < last.end || !again)) {
+          last.end = Math.max(last.end, end);
+          last.runs.push(run);
+          for (const h of hosts) last.hosts.add(h);
+        } else {
+          last = { runs: [run], start, end: Math.max(start, end), hosts };
+          spans.push(last);
+        }
+      }
+    }
+    return spans.sort((a, b) => a.start - b.start || a.runs[0]!.seq - b.runs[0]!.seq);
+  }
+
   private run(ref: TaskRef, at: number): TaskRun {
-    let run = this.runs.get(ref.id);
+    // Keyed by batch too: an engine may reuse a task's id in every serial batch.
+    const id = `${this.play}:${this.batch}#${ref.id}`;
+    let run = this.runs.get(id);
     if (!run) {
       const key = `${ref.path}#${ref.role ?? ''}#${ref.name}`;
-      run = { ref, key, startAt: at, hostStart: new Map(), hostMs: new Map() };
-      this.runs.set(ref.id, run);
+      run = { ref, key, batch: `${this.play}:${this.batch}`, seq: this.runs.size, startAt: at, hostStart: new Map(), hostMs: new Map() };
+      this.runs.set(id, run);
     }
     return run;
   }
@@ -176,24 +227,20 @@ export class ProfileCollector {
     return run.lastEnd ?? this.endedAt ?? this.latest;
   }
 
-  private runMs(run: TaskRun): number {
-    return Math.max(0, this.runEnd(run) - (run.firstHostStart ?? run.startAt));
-  }
-
-  private row(runs: TaskRun[]): TaskProfile {
-    const first = runs[0]!;
+  private row(spans: Span[]): TaskProfile {
+    const first = spans[0]!.runs[0]!;
     let ms = 0;
     const hostMs: number[] = [];
-    for (const run of runs) {
-      ms += this.runMs(run);
-      hostMs.push(...run.hostMs.values());
+    for (const span of spans) {
+      ms += span.end - span.start;
+      for (const run of span.runs) hostMs.push(...run.hostMs.values());
     }
     const row: TaskProfile = {
       key: first.key,
       name: first.ref.name,
       path: first.ref.path,
       seconds: ms / 1000,
-      count: runs.length,
+      count: spans.length,
       hostMax: hostMs.length ? Math.max(...hostMs) / 1000 : 0,
       hostMedian: median(hostMs) / 1000,
       hosts: hostMs.length,
@@ -221,6 +268,13 @@ export function timeline(events: Iterable<RunEvent>): TimelineEntry[] {
 /** An offset or duration as `H:MM:SS.mmm` (`0:01:21.990`). */
 export function formatOffset(ms: number): string {
   return durationClock(ms);
+}
+
+/** Runs of one task merged into one stretch of time. */
+interface Span {
+  runs: TaskRun[];
+  start: number;
+  end: number;
 }
 
 function collect(events: Iterable<RunEvent>): ProfileCollector {

@@ -1,0 +1,85 @@
+/**
+ * The run log, `<runDir>/run.log`: the plain presenter's output at `-v`
+ * (every banner with its profile_tasks timestamp line, every result with its
+ * output, retries with their results, async polls), a header saying what
+ * ran, and at the end PLAY RECAP, the 100 slowest tasks, ROLE RECAP, the
+ * TIMELINE of role and task start offsets, and the total time.
+ *
+ * Each event's lines are written with one synchronous write, so a crash
+ * loses at most the event being written; abort notices are events too, so
+ * the log is complete after an abort.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Reporter, RunEvent } from '../events/index.js';
+import { wallClock } from './format.js';
+import { createPlainPresenter } from './plain.js';
+import { inert } from './sanitize.js';
+
+/** The file name of the run log inside a run directory. */
+export const RUN_LOG_FILE = 'run.log';
+
+/** TASKS RECAP rows in the run log (seed 000: "the 100 slowest tasks in the archived log file"). */
+export const RUN_LOG_PROFILE_LIMIT = 100;
+
+export interface RunLogOptions {
+  runDir: string;
+  /** Rows in TASKS RECAP (default 100). */
+  profileLimit?: number;
+  /** IANA zone of the timestamp lines; the process's zone by default. */
+  timezone?: string;
+  /** Replaces the date part of timestamp lines (tests). */
+  formatClock?: (date: Date) => string;
+  /** Applied to all text before it is written: hides values the engine does not know are secret (the SMTP password). */
+  redact?: (text: string) => string;
+}
+
+/** Opens `<runDir>/run.log` (0600, appending) and returns the reporter that writes it. */
+export function createRunLog(opts: RunLogOptions): Reporter {
+  const file = path.join(opts.runDir, RUN_LOG_FILE);
+  let fd: number | undefined = fs.openSync(file, 'a', 0o600);
+  fs.fchmodSync(fd, 0o600);
+  const write = (s: string): void => {
+    if (fd === undefined) return;
+    const buf = Buffer.from(opts.redact ? opts.redact(s) : s);
+    let off = 0;
+    while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
+  };
+  const clock = opts.formatClock ?? ((d: Date) => wallClock(d, opts.timezone));
+  const plain = createPlainPresenter({
+    write,
+    profileLimit: opts.profileLimit ?? RUN_LOG_PROFILE_LIMIT,
+    verbose: true,
+    timeline: true,
+    formatClock: clock,
+  });
+  return {
+    name: 'run-log',
+    onEvent(event: RunEvent) {
+      if (event.type === 'run.start') write(header(event, clock));
+      plain.onEvent(event);
+    },
+    close() {
+      if (fd === undefined) return;
+      const f = fd;
+      fd = undefined;
+      fs.closeSync(f);
+    },
+  };
+}
+
+/** What ran, where and when: the lines above the first banner. */
+function header(e: Extract<RunEvent, { type: 'run.start' }>, clock: (d: Date) => string): string {
+  const lines = [
+    `playwatch run ${e.runId}: ${e.playbook}${e.check ? ' (check mode)' : ''}`,
+    `started ${clock(new Date(e.wall))}`,
+    `command: playwatch ${e.argv.map(shellWord).join(' ')}`,
+    `hosts (${e.hosts.length}): ${e.hosts.join(', ')}`,
+  ];
+  return lines.map((l) => `${inert(l)}\n`).join('');
+}
+
+/** An argument as a shell would need it, so the command line can be pasted back. */
+function shellWord(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
