@@ -1,20 +1,24 @@
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError, type Vars } from '../model/index.js';
 import { LocalTransport } from './local.js';
-import { UnreachableError, type ConnectionSpec, type Transport } from './types.js';
+import { SshTransport, type SshOptions } from './ssh.js';
+import type { ConnectionSpec, Transport } from './types.js';
 
 export * from './types.js';
 export { LocalTransport, type LocalTimings } from './local.js';
+export { SshTransport, type SshOptions } from './ssh.js';
+export type { SshEnvironment } from './ssh-config.js';
 export { shellQuote, quoteAlways, wrapCommand, splitShellWords, type WrapOptions } from './command.js';
 
 /**
- * Builds the transport for one host. SSH is not available yet: asking for it
- * throws an UnreachableError, so the engine marks the host unreachable with
- * that message.
+ * Builds the transport for one host. Nothing connects here: the engine calls
+ * `connect()` on first use. `ssh` holds the run-wide SSH settings (host key
+ * policy, timeouts, channel cap) from the CLI and config.
  */
-export function createTransport(spec: ConnectionSpec): Transport {
+export function createTransport(spec: ConnectionSpec, ssh: SshOptions = {}): Transport {
   if (spec.connection === 'local') return new LocalTransport(spec);
-  throw new UnreachableError('ssh connections arrive with the SSH transport; use ansible_connection=local');
+  return new SshTransport(spec, ssh);
 }
 
 const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
@@ -22,8 +26,11 @@ const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
 /**
  * Reads a host's connection settings from its vars: `ansible_connection`
  * (default `local` for localhost, else `ssh`), `ansible_host`,
- * `ansible_port`, `ansible_user`, and for local hosts `playwatch_local_root`,
- * resolved against `baseDir`.
+ * `ansible_port`, `ansible_user`, for local hosts `playwatch_local_root`,
+ * and for ssh hosts `ansible_ssh_private_key_file` (or
+ * `ansible_private_key_file`), `ansible_password` (or `ansible_ssh_pass`)
+ * and `playwatch_known_hosts` (a known_hosts file); paths are resolved
+ * against `baseDir` after `~` expansion.
  */
 export function connectionSpecFromVars(host: string, vars: Vars, baseDir: string): ConnectionSpec {
   const declared = vars.ansible_connection;
@@ -47,5 +54,24 @@ export function connectionSpecFromVars(host: string, vars: Vars, baseDir: string
   if (spec.connection === 'local' && typeof root === 'string' && root !== '') {
     spec.root = path.resolve(baseDir, root);
   }
+  if (spec.connection === 'ssh') {
+    const key = firstSet(vars.ansible_ssh_private_key_file, vars.ansible_private_key_file);
+    if (key !== undefined) spec.privateKeyFile = localPath(key, baseDir);
+    const password = firstSet(vars.ansible_password, vars.ansible_ssh_pass);
+    if (password !== undefined) spec.password = password;
+    const knownHosts = firstSet(vars.playwatch_known_hosts);
+    if (knownHosts !== undefined) spec.knownHostsFile = localPath(knownHosts, baseDir);
+  }
   return spec;
+}
+
+function firstSet(...values: unknown[]): string | undefined {
+  for (const v of values) if (v !== undefined && v !== null && v !== '') return String(v);
+  return undefined;
+}
+
+/** A controller-side path: `~` is this user's home, relative paths are relative to the inventory. */
+function localPath(p: string, baseDir: string): string {
+  if (p === '~' || p.startsWith('~/')) return path.join(os.homedir(), p.slice(1));
+  return path.resolve(baseDir, p);
 }
