@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ResumePlan } from '../events/index.js';
+import type { Reporter, ResumePlan } from '../events/index.js';
 import { shellQuote } from '../transport/command.js';
 
 /** Flags that a resume command replaces. */
@@ -43,4 +43,20 @@ function baseCommand(argv: string[]): string {
     kept.push(a);
   }
   return ['playwatch', ...kept].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : shellQuote(a))).join(' ');
+}
+
+/**
+ * A reporter that writes the resume files when the run ends (before the
+ * presenter prints its final view, so the view can show the commands).
+ * Add it to the bus ahead of the presenter.
+ */
+export function createResumeWriter(runDir: string, argv: string[], shownDir: string): Reporter & { lines(): string[] } {
+  let lines: string[] = [];
+  return {
+    name: 'resume',
+    onEvent(e) {
+      if (e.type === 'run.end' && e.resume) lines = writeResume(e.resume, runDir, argv, shownDir);
+    },
+    lines: () => lines,
+  };
 }

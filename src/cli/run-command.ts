@@ -5,11 +5,9 @@ import { UserError } from '../model/index.js';
 import { loadConfig } from '../config/index.js';
 import { loadInventory, selectHosts } from '../inventory/index.js';
 import { loadPlaybook } from '../playbook/index.js';
-import { EventBus, type Reporter } from '../events/index.js';
+import { EventBus } from '../events/index.js';
 import { RunControl, runPlaybook, splitTags, EXIT } from '../engine/index.js';
 import { createTransport, connectionSpecFromVars } from '../transport/index.js';
-import { createPlainPresenter } from '../reporters/plain.js';
-import { createJsonPresenter } from '../reporters/json.js';
 import { createRecorder } from '../reporters/recorder.js';
 import { createRunRecord } from '../reporters/run-record.js';
 import type { Settings } from '../config/index.js';
@@ -17,7 +15,8 @@ import { parseExtraVars } from './extra-vars.js';
 import { listPlaybook } from './list.js';
 import { newRunId } from './run-id.js';
 import { installSignals } from './signals.js';
-import { writeResume } from './resume.js';
+import { createResumeWriter } from './resume.js';
+import { createPresenter, uiMode } from './presenter.js';
 
 /** Flags of `playwatch run`, as commander hands them over. */
 export interface RunFlags {
@@ -40,6 +39,9 @@ export interface RunFlags {
   summaryOnly?: boolean;
   mailTo?: string[];
   drainTimeout?: number;
+  timeout?: number;
+  acceptNewHostKeys?: boolean;
+  privateKey?: string;
   syntaxCheck?: boolean;
   listHosts?: boolean;
   listTasks?: boolean;
@@ -64,6 +66,7 @@ export async function runCommand(playbookArg: string, flags: RunFlags, argv: str
       ...(flags.user ? { remoteUser: flags.user } : {}),
       ...(flags.become ? { become: true } : {}),
       ...(flags.becomeUser ? { becomeUser: flags.becomeUser } : {}),
+      ...(flags.timeout !== undefined ? { timeout: flags.timeout } : {}),
       ...(flags.profileLimit !== undefined ? { profileLimit: flags.profileLimit } : {}),
       ...(flags.profileSort ? { profileSort: flags.profileSort } : {}),
     },
@@ -97,13 +100,23 @@ export async function runCommand(playbookArg: string, flags: RunFlags, argv: str
   fs.chmodSync(runDir, 0o700);
 
   const record = createRunRecord({ runDir, runsDir, settings: s, mailTo: flags.mailTo });
+  const control = new RunControl();
+  const mode = uiMode(flags.ui);
+  const resume = createResumeWriter(runDir, argv, shown(cwd, runDir));
   const bus = new EventBus();
-  bus.add(presenter(flags, s));
+  bus.add(resume);
+  bus.add(await createPresenter({ mode, settings: s, summaryOnly: flags.summaryOnly, control, playbookArg, runDir, inventory, resumeLines: () => resume.lines() }));
   bus.add(createRecorder({ runDir }));
   for (const r of record.reporters) bus.add(r);
+  // While ink draws, stray stderr writes would tear its frame: keep warnings for the end.
+  const late: string[] = [];
+  const say = (line: string) => (mode === 'tui' ? late.push(line) : process.stderr.write(`${line}\n`));
+  bus.onWarning = (m) => say(`[WARNING]: ${m}`);
+  if (!s.hostKeyChecking) say('[WARNING]: host key checking is OFF: any machine answering at these addresses will be trusted');
   let exitCode: number = EXIT.internal;
-  const control = new RunControl();
-  const uninstall = installSignals(control, flags.drainTimeout !== undefined ? flags.drainTimeout * 1000 : undefined);
+  const drainMs = flags.drainTimeout !== undefined ? flags.drainTimeout * 1000 : undefined;
+  const uninstall = installSignals(control, { termBudgetMs: drainMs, sigint: mode !== 'tui' });
+  const sshOptions = { hostKeyChecking: s.hostKeyChecking, acceptNewHostKeys: Boolean(flags.acceptNewHostKeys), connectTimeoutMs: s.timeout * 1000 };
   try {
     const outcome = await runPlaybook({
       playbook,
@@ -115,26 +128,34 @@ export async function runCommand(playbookArg: string, flags: RunFlags, argv: str
       check: Boolean(flags.check),
       gatherDefault: s.gathering !== 'explicit',
       emit: (e) => bus.emit(e),
-      transportFor: (host, vars) => createTransport(connectionSpecFromVars(host, vars, inventory.sourceDirs[0] ?? cwd)),
+      transportFor: (host, vars) => {
+        const spec = connectionSpecFromVars(host, vars, inventory.sourceDirs[0] ?? cwd);
+        if (flags.privateKey && !spec.privateKeyFile) spec.privateKeyFile = path.resolve(cwd, flags.privateKey);
+        if (flags.user && !vars.ansible_user) spec.user = flags.user;
+        return createTransport(spec, sshOptions);
+      },
       control,
       cwd,
       rolesPath: s.rolesPath,
       secrets: s.secrets,
       secretValues: mailSecrets(s),
       startAtTask: flags.startAtTask,
-      drainTimeoutMs: flags.drainTimeout !== undefined ? flags.drainTimeout * 1000 : undefined,
+      drainTimeoutMs: drainMs,
       runMeta: { runId, runDir, argv },
     });
     exitCode = outcome.exitCode;
-    if (outcome.resume) process.stderr.write('\n' + writeResume(outcome.resume, runDir, argv, shown(cwd, runDir)).join('\n') + '\n');
     return exitCode;
   } finally {
     uninstall();
     // The log must be final before it is archived and mailed.
     await bus.close();
+    for (const line of late) process.stderr.write(`${line}\n`);
+    if (mode !== 'tui' && resume.lines().length) process.stderr.write('\n' + resume.lines().join('\n') + '\n');
     const done = await record.finish({ exitCode, aborted: control.stopping });
     for (const w of done.warnings) process.stderr.write(`[WARNING]: ${w}\n`);
-    process.stderr.write(`\nRun log: ${shown(cwd, done.runLogPath)}\nRun record: ${shown(cwd, path.join(runDir, 'events.jsonl'))}\n`);
+    process.stderr.write(`\nRun log: ${shown(cwd, done.runLogPath)}\n`);
+    // The TUI's final view already names the run record.
+    if (mode !== 'tui') process.stderr.write(`Run record: ${shown(cwd, path.join(runDir, 'events.jsonl'))}\n`);
     if (done.archivePath) process.stderr.write(`Archive: ${shown(cwd, done.archivePath)}\n`);
   }
 }
@@ -143,13 +164,6 @@ export async function runCommand(playbookArg: string, flags: RunFlags, argv: str
 function shown(cwd: string, p: string): string {
   const rel = path.relative(cwd, p);
   return rel.startsWith('..') ? p : rel;
-}
-
-function presenter(flags: RunFlags, s: Settings): Reporter {
-  const write = (text: string) => void process.stdout.write(text);
-  if (flags.ui === 'json') return createJsonPresenter({ write });
-  if (flags.ui === 'tui') process.stderr.write('[WARNING]: the live TUI is not built yet; showing plain output\n');
-  return createPlainPresenter({ write, profileLimit: s.profileLimit, profileSort: s.profileSort, summaryOnly: flags.summaryOnly });
 }
 
 /** The SMTP password is masked in events too, in case a target prints it. */

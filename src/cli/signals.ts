@@ -7,7 +7,8 @@ const SIGTERM_BUDGET_MS = 10_000;
  * Plain mode: the first Ctrl-C drains, the second kills. SIGTERM drains and
  * kills after its budget. Returns a function that removes the handlers.
  */
-export function installSignals(control: RunControl, termBudgetMs = SIGTERM_BUDGET_MS): () => void {
+export function installSignals(control: RunControl, opts: { termBudgetMs?: number; sigint?: boolean } = {}): () => void {
+  const termBudgetMs = opts.termBudgetMs ?? SIGTERM_BUDGET_MS;
   let termTimer: NodeJS.Timeout | undefined;
   const onInt = () => {
     if (!control.draining) process.stderr.write('\n[playwatch] draining: running tasks finish, nothing new starts (Ctrl-C again to kill)\n');
@@ -19,7 +20,8 @@ export function installSignals(control: RunControl, termBudgetMs = SIGTERM_BUDGE
     termTimer ??= setTimeout(() => control.kill('SIGTERM'), termBudgetMs);
     termTimer.unref();
   };
-  process.on('SIGINT', onInt);
+  // In the TUI, Ctrl-C is a key the app handles (DESIGN §11).
+  if (opts.sigint !== false) process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
   return () => {
     process.off('SIGINT', onInt);

@@ -27,13 +27,14 @@ export async function runTask(pc: PlayContext, task: Task, hosts: string[], fram
   const runOnce = task.runOnce !== undefined && asBool(task.runOnce);
   const targets = runOnce ? hosts.slice(0, 1) : hosts;
   const limit = pLimit(Math.max(1, Math.min(pc.opts.forks, throttleOf(task))));
-  if (!mode.handler && !task.extra._gather) {
-    const where = ref.role ? `${ref.role} : ${ref.name}` : ref.name;
-    for (const h of targets) Object.assign(pc.hosts.get(h)!, { touched: true, lastTask: where });
-  }
+  const where = ref.role ? `${ref.role} : ${ref.name}` : ref.name;
+  const control = pc.opts.control;
   await Promise.all(
     targets.map((host) =>
       limit(async () => {
+        // Hosts still waiting for a fork when a drain comes do not start.
+        if (mode.cleanup ? control.killed : control.stopping) return;
+        if (!mode.handler && !task.extra._gather) Object.assign(pc.hosts.get(host)!, { touched: true, lastTask: where });
         const outcome = await runTaskOnHost(pc, task, host, frame, ref);
         book(pc, task, host, ref, outcome, mode);
         if (runOnce) for (const other of hosts.slice(1)) shareRunOnce(pc, task, other, outcome);

@@ -1,2 +1,3 @@
 export * from './types.js';
 export * from './bus.js';
+export * from './reduce.js';

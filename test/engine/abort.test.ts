@@ -180,3 +180,22 @@ test('a failed run reports where each host stopped, for the resume commands', as
   });
   assert.deepEqual(run.resume, { done: ['web1', 'web2'], notStarted: [], at: [{ task: 'breaks on db1', hosts: ['db1'] }] });
 });
+
+test('hosts still waiting for a fork when the drain comes do not start the task', async () => {
+  const control = new RunControl();
+  const run = await runProject({
+    control,
+    forks: 1,
+    onEvent: whenStarted(control, 'slow', () => control.drain('test')),
+    files: {
+      'site.yml': `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - {name: slow, command: sleep 0.5}
+`,
+    },
+  });
+  assert.deepEqual(run.results('slow'), { web1: 'changed' });
+  assert.deepEqual(run.resume, { done: [], notStarted: ['web2', 'db1'], at: [{ task: 'slow', hosts: ['web1'] }] });
+});

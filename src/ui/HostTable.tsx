@@ -1,0 +1,88 @@
+import { Box, Text } from 'ink';
+import { vecGet, type HostView } from '../events/index.js';
+import { Section } from './Section.js';
+import { clock, cut, fit, hostLook, oneLine, resultLook } from './text.js';
+
+/** Props of `HostTable`. */
+export interface HostTableProps {
+  /** The visible, sorted host list (all of it: the table picks the rows that fit). */
+  hosts: readonly HostView[];
+  /** How many hosts the run has in total (before filtering). */
+  total: number;
+  /** Index of the first row shown. */
+  scroll: number;
+  /** Index of the selected row. */
+  selected: number;
+  /** Rows that fit. */
+  rows: number;
+  /** The run's clock now (event time, ms). */
+  now: number;
+  width: number;
+  /** Words after the title: sort order, filter. */
+  note?: string;
+}
+
+/** Host name column width: the longest name, within bounds. */
+function nameWidth(hosts: readonly HostView[], width: number): number {
+  let w = 6;
+  for (const h of hosts) w = Math.max(w, h.name.length);
+  return Math.min(w, Math.max(8, Math.floor(width / 5)), 32);
+}
+
+/** What the row says after the task: live output, the error, or the tally. */
+function detail(h: HostView): string {
+  if (h.status === 'running') {
+    const entry = vecGet(h.tasks, h.tasks.length - 1);
+    const retry = entry && entry.retries ? `retry ${entry.retries}  ` : '';
+    const out = entry ? lastLine(entry.stdout || entry.stderr) : '';
+    return retry + out;
+  }
+  if (h.status === 'failed' || h.status === 'unreachable') {
+    const lastFailed = h.last && (h.last.status === 'failed' || h.last.status === 'unreachable');
+    return oneLine((lastFailed ? h.last?.summary : h.firstError) ?? '');
+  }
+  const st = h.stats;
+  const tally = [`${st.ok} ok`, st.changed ? `${st.changed} changed` : '', st.skipped ? `${st.skipped} skipped` : '', st.ignored ? `${st.ignored} ignored` : '']
+    .filter(Boolean)
+    .join(' · ');
+  if (h.status === 'waiting' && h.last) return `last: ${resultLook(h.last.status).word}  ${tally}`;
+  return h.touched ? tally : '';
+}
+
+function lastLine(s: string): string {
+  const lines = s.split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) if (lines[i]!.trim()) return oneLine(lines[i]!);
+  return '';
+}
+
+/** One row per host, only the rows that fit: state glyph and word, current task, time in it, last result. */
+export function HostTable({ hosts, total, scroll, selected, rows, now, width, note }: HostTableProps) {
+  const nw = nameWidth(hosts, width);
+  const taskW = Math.max(12, Math.floor((width - nw - 30) * 0.45));
+  const shown = hosts.slice(scroll, scroll + rows);
+  const range = hosts.length > rows ? ` ${scroll + 1}-${scroll + shown.length} of ${hosts.length}` : ` ${hosts.length}`;
+  return (
+    <Box flexDirection="column">
+      <Section title="hosts" note={`${range.trim()}${hosts.length !== total ? ` (of ${total})` : ''}${note ? ` · ${note}` : ''}`} width={width} />
+      {shown.map((h, i) => {
+        const look = hostLook(h.status);
+        const task = h.current?.title ?? (h.status === 'done' || h.status === 'skipped' ? '' : h.last?.title ?? '');
+        const time = h.current ? clock(now - h.current.startAt) : '';
+        const rest = ` ${fit(oneLine(task), taskW)} ${fit(time, 8)} ${detail(h)}`;
+        const isSel = scroll + i === selected;
+        return (
+          <Text key={h.name} wrap="truncate">
+            {isSel ? '›' : ' '}
+            <Text color={look.color}>{look.glyph}</Text>
+            {' '}
+            <Text bold={isSel}>{fit(oneLine(h.name), nw)}</Text>
+            {' '}
+            <Text color={look.color}>{fit(look.word, 11)}</Text>
+            {cut(rest, Math.max(0, width - nw - 16))}
+          </Text>
+        );
+      })}
+      {shown.length === 0 ? <Text dimColor>{'   no hosts match'}</Text> : null}
+    </Box>
+  );
+}

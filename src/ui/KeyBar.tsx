@@ -1,0 +1,33 @@
+import { Text } from 'ink';
+import type { Mode } from './keys.js';
+import { cut } from './text.js';
+
+/** Props of `KeyBar`. */
+export interface KeyBarProps {
+  mode: Mode;
+  /** The run has ended. */
+  ended: boolean;
+  paused: boolean;
+  /** The filter being typed. */
+  filter: string;
+  failedOnly: boolean;
+  width: number;
+}
+
+/** The bottom line: the keys that work now. */
+export function KeyBar({ mode, ended, paused, filter, failedOnly, width }: KeyBarProps) {
+  let text: string;
+  if (mode === 'filter') text = ` filter: ${filter}▏  enter keep · esc clear`;
+  else if (mode === 'drill') text = ` esc back  ↑↓ task  PgUp/PgDn output${ended ? '  q quit' : '  a abort  p pause'}  ? help`;
+  else if (mode === 'confirm') text = ' y confirm  n cancel';
+  else if (mode === 'help') text = ' any key: back';
+  else if (ended) text = ` q quit  ↑↓ select  ⏎ output  / filter  f ${failedOnly ? 'all hosts' : 'failed only'}  s sort  ? help`;
+  else
+    text =
+      ` a abort  p ${paused ? 'resume' : 'pause'}  ↑↓ select  ⏎ output  / filter  f ${failedOnly ? 'all hosts' : 'failed only'}  s sort  ? help`;
+  return (
+    <Text wrap="truncate" dimColor={mode !== 'filter'}>
+      {cut(text, width - 1)}
+    </Text>
+  );
+}

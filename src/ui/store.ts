@@ -1,0 +1,127 @@
+/**
+ * Holds the run state between events and frames. Every event goes through
+ * `reduce` at once, but the screen hears about it at most once per frame
+ * (100 ms by default): a burst of a thousand events costs one render.
+ */
+import { performance } from 'node:perf_hooks';
+import { initialState, reduce, setPaused, type RunEvent, type RunState } from '../events/index.js';
+
+/** Options of a `RunStore`. */
+export interface StoreOptions {
+  /** Shortest time between two published states, ms (default 100: ten frames a second). */
+  frameMs?: number;
+  /** A monotonic clock in ms (tests inject one). */
+  now?: () => number;
+  /** A state to start from (replay, tests). */
+  state?: RunState;
+}
+
+/** The run state, published to the screen at a bounded rate. */
+export class RunStore {
+  private current: RunState;
+  private published: RunState;
+  private readonly listeners = new Set<() => void>();
+  private readonly interruptListeners = new Set<() => void>();
+  private timer: NodeJS.Timeout | undefined;
+  private lastPublish = -Infinity;
+  /** Local clock reading when the latest event arrived, to run the clock between events. */
+  private receivedAt: number;
+  private readonly frameMs: number;
+  /** Current gap between frames: grows when frames are slow (see `noteFrameCost`). */
+  private gapMs: number;
+  private costMs = 0;
+  private readonly clockFn: () => number;
+  /** Set when the presenter closes: the app renders nothing more. */
+  closed = false;
+
+  constructor(opts: StoreOptions = {}) {
+    this.frameMs = opts.frameMs ?? 100;
+    this.gapMs = this.frameMs;
+    this.clockFn = opts.now ?? (() => performance.now());
+    this.current = opts.state ?? initialState();
+    this.published = this.current;
+    this.receivedAt = this.clockFn();
+  }
+
+  /** The latest state, including events not yet published. */
+  get state(): RunState {
+    return this.current;
+  }
+
+  /** Folds one event in and schedules a frame. */
+  dispatch(event: RunEvent): void {
+    this.current = reduce(this.current, event);
+    this.receivedAt = this.clockFn();
+    if (event.type === 'run.end' || event.type === 'abort.requested') this.publish();
+    else this.schedule();
+  }
+
+  /** Records a pause or resume (there is no event for it) and shows it at once. */
+  setPaused(paused: boolean): void {
+    this.current = setPaused(this.current, paused);
+    this.publish();
+  }
+
+  /** The run's clock now, in event time: the latest event's `at` plus the time since it arrived. */
+  now(): number {
+    const s = this.current;
+    if (s.end) return s.end.at;
+    return s.lastAt + Math.max(0, this.clockFn() - this.receivedAt);
+  }
+
+  /** The state the screen shows (useSyncExternalStore's snapshot). */
+  snapshot = (): RunState => this.published;
+
+  subscribe = (fn: () => void): (() => void) => {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  };
+
+  /** Publishes the latest state now. */
+  publish(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.lastPublish = this.clockFn();
+    if (this.published === this.current) return;
+    this.published = this.current;
+    for (const fn of this.listeners) fn();
+  }
+
+  /** Marks the store closed and tells the screen (it then renders nothing). */
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    // A new identity, so the screen renders once more (and draws nothing).
+    this.published = { ...this.current };
+    for (const fn of this.listeners) fn();
+  }
+
+  /**
+   * Tells the store what the last frame cost (ms of render work). Frames are
+   * then spaced so drawing takes at most about a sixth of a core: a huge
+   * fleet on a slow terminal gets fewer frames rather than a busy CPU.
+   */
+  noteFrameCost(ms: number): void {
+    // A moving average, so one slow frame (the first one, a resize) does not stall the screen.
+    this.costMs = this.costMs * 0.7 + ms * 0.3;
+    this.gapMs = Math.min(1000, Math.max(this.frameMs, this.costMs * 6));
+  }
+
+  /** Ctrl-C arriving as a signal (no raw mode): the app treats it like the key. */
+  interrupt(): void {
+    for (const fn of this.interruptListeners) fn();
+  }
+
+  onInterrupt(fn: () => void): () => void {
+    this.interruptListeners.add(fn);
+    return () => this.interruptListeners.delete(fn);
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    const wait = Math.max(0, this.lastPublish + this.gapMs - this.clockFn());
+    this.timer = setTimeout(() => this.publish(), wait);
+    this.timer.unref();
+  }
+}
