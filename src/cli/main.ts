@@ -38,6 +38,7 @@ export function buildProgram(): Command {
     .option('-u, --user <user>', 'connect as this user')
     .option('--private-key <file>', 'SSH private key for hosts that do not name one')
     .option('-T, --timeout <seconds>', 'SSH connection timeout (default 10)', (v) => parseInt(v, 10))
+    .option('--break-lock', 'take over deploy locks whose holder is gone (dead pid on this machine, or older than lock_stale_after)')
     .option('--accept-new-host-keys', 'record host keys never seen before in known_hosts (a changed key is still refused)')
     .option('-b, --become', 'run operations with become (sudo)')
     .option('--become-user <user>', 'run operations as this user')

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import type { LockSettings } from '../engine/lock.js';
 import path from 'node:path';
 import type { Vars } from '../model/index.js';
 import { UserError } from '../model/index.js';
@@ -42,6 +44,7 @@ export interface RunFlags {
   timeout?: number;
   acceptNewHostKeys?: boolean;
   privateKey?: string;
+  breakLock?: boolean;
   syntaxCheck?: boolean;
   listHosts?: boolean;
   listTasks?: boolean;
@@ -141,6 +144,8 @@ export async function runCommand(playbookArg: string, flags: RunFlags, argv: str
       secretValues: mailSecrets(s),
       startAtTask: flags.startAtTask,
       drainTimeoutMs: drainMs,
+      // A check run changes nothing, so it does not keep others from deploying.
+      lock: flags.check ? undefined : lockSettings(runId, playbookArg, s, Boolean(flags.breakLock)),
       runMeta: { runId, runDir, argv },
     });
     exitCode = outcome.exitCode;
@@ -164,6 +169,14 @@ export async function runCommand(playbookArg: string, flags: RunFlags, argv: str
 function shown(cwd: string, p: string): string {
   const rel = path.relative(cwd, p);
   return rel.startsWith('..') ? p : rel;
+}
+
+function lockSettings(run: string, playbook: string, s: Settings, breakStale: boolean): LockSettings {
+  return {
+    holder: { user: os.userInfo().username, controller: os.hostname(), pid: process.pid, run, playbook, started: Math.floor(Date.now() / 1000) },
+    breakStale,
+    staleAfterSec: s.lockStaleAfter * 3600,
+  };
 }
 
 /** The SMTP password is masked in events too, in case a target prints it. */

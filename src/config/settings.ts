@@ -29,6 +29,8 @@ export interface Settings {
   profileSort: 'descending' | 'ascending' | 'none';
   /** How many runs the runs directory keeps (directories and archives). */
   runsKeep: number;
+  /** A deploy lock older than this many hours counts as stale. */
+  lockStaleAfter: number;
   /** How many MiB of runs the runs directory keeps. */
   runsMaxMb: number;
 }
@@ -105,6 +107,7 @@ export const SPECS: { readonly [K in keyof Settings]-?: SettingSpec } = {
     choices: ['descending', 'ascending', 'none'],
   },
   runsKeep: { type: 'int', yml: 'runs_keep', env: 'PLAYWATCH_RUNS_KEEP' },
+  lockStaleAfter: { type: 'int', yml: 'lock_stale_after', env: 'PLAYWATCH_LOCK_STALE_AFTER' },
   runsMaxMb: { type: 'int', yml: 'runs_max_mb', env: 'PLAYWATCH_RUNS_MAX_MB' },
 };
 
@@ -129,6 +132,7 @@ export function defaultSettings(cwd: string, home: string = os.homedir()): Setti
     profileLimit: 10,
     profileSort: 'descending',
     runsKeep: 100,
+    lockStaleAfter: 6,
     runsMaxMb: 1024,
   };
 }

@@ -1,4 +1,4 @@
-import { killAsync } from '../transport/async-job.js';
+import { killRunJobsCommand } from '../transport/async-job.js';
 import type { HostState, RunOptions } from './state.js';
 
 /** A drain that takes longer than this becomes a kill (DESIGN §4). */
@@ -31,17 +31,17 @@ export function watchAborts(opts: RunOptions, hosts: Map<string, HostState>): { 
   };
 }
 
+/** Every job of this run on every connected host: those the engine knows, and any whose start raced the kill. */
 async function killAsyncJobs(opts: RunOptions, hosts: Map<string, HostState>): Promise<void> {
-  const jobs = [...hosts.values()].flatMap((st) =>
-    st.transport && st.connected ? [...st.asyncJobs.keys()].map((jid) => ({ st, jid })) : [],
-  );
+  const connected = [...hosts.values()].filter((st) => st.transport && st.connected);
   await Promise.all(
-    jobs.map(async ({ st, jid }) => {
+    connected.map(async (st) => {
       try {
-        await killAsync(st.transport!, jid);
-        st.asyncJobs.delete(jid);
+        const res = await st.transport!.exec(killRunJobsCommand(process.pid), { timeoutMs: 10_000 });
+        if (res.rc !== 0) throw new Error(res.stderr.trim() || `rc ${res.rc}`);
+        st.asyncJobs.clear();
       } catch (err) {
-        opts.emit({ type: 'warning', message: `${st.name}: ${(err as Error).message}` });
+        opts.emit({ type: 'warning', message: `${st.name}: could not stop the run's async jobs: ${(err as Error).message}` });
       }
     }),
   );

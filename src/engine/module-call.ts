@@ -9,6 +9,7 @@ import type { TaskRef } from '../events/index.js';
 import type { PlayContext } from './context.js';
 import { dropOmitted } from './scope.js';
 import { sleep } from './sleep.js';
+import { HostLocked, takeLock } from './lock.js';
 import { AsyncStarted, AsyncFailed, asyncSettings, runAsyncJob, type AsyncSettings } from './async.js';
 
 /** Thrown inside a module call when the host can't be reached. */
@@ -44,6 +45,7 @@ export async function callModule(pc: PlayContext, task: Task, host: string, scop
     return await mod.run(ctx);
   } catch (err) {
     if (err instanceof AsyncStarted || err instanceof AsyncFailed) return err.result;
+    if (err instanceof HostLocked) return { failed: true, changed: false, locked: true, msg: err.message };
     if (err instanceof UnreachableError || err instanceof HostUnreachable) throw new HostUnreachable(err.message);
     return failedFrom(err);
   }
@@ -134,6 +136,11 @@ export async function connected(pc: PlayContext, host: string) {
     } catch (err) {
       throw new HostUnreachable((err as Error).message);
     }
+  }
+  if (pc.opts.lock && !st.lockTaken) {
+    const warning = await takeLock(st.transport, pc.opts.lock);
+    st.lockTaken = true;
+    if (warning) pc.opts.emit({ type: 'warning', message: `${host}: ${warning}` });
   }
   return st.transport;
 }

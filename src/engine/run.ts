@@ -6,6 +6,7 @@ import { playHostsOf, runPlay } from './play.js';
 import { SecretMasker } from './secrets.js';
 import { resumePlan } from './resume.js';
 import { watchAborts } from './abort.js';
+import { releaseCommand } from './lock.js';
 import type { NewEvent, ResumePlan } from '../events/index.js';
 
 const DEFAULT_SECRETS = ['*password*', '*passwd*', '*secret*', '*token*'];
@@ -92,6 +93,7 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
     }
   } finally {
     await aborts.settle();
+    await releaseLocks(opts, hosts);
     await Promise.allSettled([...hosts.values()].map((h) => h.transport?.close()));
   }
   const stats: Record<string, HostStats> = {};
@@ -102,6 +104,20 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
   const resume = exitCode === EXIT.ok ? undefined : resumePlan(hosts, planned, reached);
   opts.emit({ type: 'run.end', stats, exitCode, aborted, durationMs: performance.now() - started, ...(resume ? { resume } : {}) });
   return { exitCode, stats, aborted, resume };
+}
+
+/** Gives back every deploy lock this run took (also after an abort). */
+async function releaseLocks(opts: RunOptions, hosts: Map<string, HostState>): Promise<void> {
+  if (!opts.lock) return;
+  const run = opts.lock.holder.run;
+  await Promise.allSettled(
+    [...hosts.values()]
+      .filter((st) => st.lockTaken && st.connected && !st.unreachable)
+      .map(async (st) => {
+        const res = await st.transport!.exec(releaseCommand(run), { timeoutMs: 10_000 });
+        if (res.rc !== 0) opts.emit({ type: 'warning', message: `${st.name}: could not release the deploy lock: ${res.stderr.trim()}` });
+      }),
+  );
 }
 
 export function exitCodeOf(stats: Record<string, HostStats>, aborted: boolean): number {

@@ -4,6 +4,7 @@ import type { NewEvent, RunEvent } from '../events/index.js';
 import type { Transport } from '../transport/types.js';
 import type { TagFilter } from './tags.js';
 import type { RunControl } from './control.js';
+import type { LockSettings } from './lock.js';
 
 /** Everything a run is given. The engine reads nothing else from the world. */
 export interface RunOptions {
@@ -27,6 +28,8 @@ export interface RunOptions {
   secrets?: string[];
   /** Values masked wherever they appear, whatever their name (e.g. the SMTP password). */
   secretValues?: string[];
+  /** The deploy lock on each target; undefined turns locking off. */
+  lock?: LockSettings;
   /** `--start-at-task`: tasks before the first one matching this are skipped. */
   startAtTask?: string;
   /** A drain that takes longer than this turns into a kill (default 60 s). */
@@ -70,6 +73,8 @@ export class HostState {
   lastTask?: string;
   transport?: Transport;
   connected = false;
+  /** This run holds the host's deploy lock. */
+  lockTaken = false;
 
   constructor(name: string) {
     this.name = name;

@@ -8,7 +8,7 @@ import type { ExecResult, Transport } from './types.js';
  * process group when its time is up. Everything about a job lives under
  * `~/.playwatch_async/<jid>/`: `start`, `end` (epoch seconds), `rc`,
  * `stdout`, `stderr`, `timedout`, `pid` (the job's pgid), `dog`
- * (the watchdog's pgid).
+ * (the watchdog's pgid), `sup` (the supervisor that waits for the job).
  */
 
 export const ASYNC_DIR = '.playwatch_async';
@@ -42,6 +42,7 @@ export function resultsFile(jid: string): string {
 export function startJobCommand(jid: string, limitSec: number, command: string): string {
   const supervisor = [
     'd=$1; limit=$2; cmd=$3',
+    'echo $$ > "$d/sup"',
     'date +%s.%N > "$d/start"',
     'setsid /bin/sh -c "$cmd" > "$d/stdout" 2> "$d/stderr" < /dev/null &',
     'job=$!; echo "$job" > "$d/pid"',
@@ -113,13 +114,35 @@ export function cleanupCommand(jid: string): string {
   return `rm -rf ${dirOf(jid)}`;
 }
 
+/**
+ * Kills the supervisor first (else it writes `end` and `rc` while the files
+ * are being removed, and the directory survives), then the job's and the
+ * watchdog's process groups.
+ */
+const KILL_JOB = 'for f in sup pid dog; do p=$(cat "$d/$f" 2>/dev/null); [ -n "$p" ] && kill -KILL -"$p" 2>/dev/null; done';
+
 /** Kills the job's process group and its watchdog, then removes its files. */
 export function killCommand(jid: string): string {
   return [
     `d=${dirOf(jid)}`,
     '[ -d "$d" ] || exit 0',
-    'for f in pid dog; do p=$(cat "$d/$f" 2>/dev/null); [ -n "$p" ] && kill -KILL -"$p" 2>/dev/null; done',
+    KILL_JOB,
     'rm -rf "$d"',
+  ].join('\n');
+}
+
+/**
+ * Stops every job whose id ends in `.<pid>` (all jobs one controller
+ * process started) and removes their files: catches jobs whose start raced
+ * with a kill, before the engine knew their ids.
+ */
+export function killRunJobsCommand(pid: number): string {
+  return [
+    `for d in "$HOME"/${ASYNC_DIR}/j*.${Math.trunc(pid)}; do`,
+    '  [ -d "$d" ] || continue',
+    `  ${KILL_JOB}`,
+    '  rm -rf "$d"',
+    'done; true',
   ].join('\n');
 }
 

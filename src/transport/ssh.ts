@@ -31,6 +31,8 @@ export interface SshOptions {
   retryDelaysMs?: number[];
   /** Exec channels open at once per host (default 8; OpenSSH's MaxSessions is 10 and SFTP and kills need one each). */
   maxChannels?: number;
+  /** Waits before retrying a refused channel open (sshd's MaxSessions backpressure); [] never retries. */
+  channelRetryDelaysMs?: number[];
   /** After TERM to a command's group, how long before KILL (default 2000 ms). */
   killGraceMs?: number;
   /** After KILL, how long to wait for the channel to close (default 2000 ms). */
@@ -65,6 +67,7 @@ export class SshTransport implements Transport {
   private lostReason?: string;
   private sftp?: Promise<SFTPWrapper>;
   private closed = false;
+  private generation = 0;
 
   constructor(private readonly spec: ConnectionSpec, private readonly opts: SshOptions = {}) {
     this.host = spec.host;
@@ -76,9 +79,20 @@ export class SshTransport implements Transport {
     return this.slots.peak;
   }
 
-  /** Opens the connection once; later calls share it. Throws UnreachableError. */
+  /**
+   * Opens the connection once; later calls share it. Throws UnreachableError.
+   * After the connection was lost, calling it again opens a new one (async
+   * polls ride out a dropped link this way); calls in between keep failing.
+   */
   connect(): Promise<void> {
-    if (this.lostReason) return Promise.reject(new UnreachableError(this.lostReason));
+    if (this.closed) return Promise.reject(new UnreachableError(this.lostReason ?? `connection to ${this.host} was closed`));
+    if (this.lostReason && this.connecting) {
+      this.generation++; // the old clients' late 'close' events must not mark the new link lost
+      for (const c of this.clients) c.end();
+      this.connecting = undefined;
+      this.sftp = undefined;
+      this.lostReason = undefined;
+    }
     this.connecting ??= this.open().catch((err: unknown) => {
       this.lostReason = (err as Error).message;
       throw err instanceof UnreachableError ? err : new UnreachableError(String((err as Error).message));
@@ -86,9 +100,15 @@ export class SshTransport implements Transport {
     return this.connecting;
   }
 
+  /** The open connection; a lost one stays lost until `connect()` is called again. */
+  private live(): Promise<void> {
+    if (this.lostReason) return Promise.reject(new UnreachableError(this.lostReason));
+    return this.connect();
+  }
+
   async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
     if (opts.signal?.aborted) return notRun();
-    await this.connect();
+    await this.live();
     const release = await this.slots.acquire(opts.signal);
     if (!release) return notRun();
     try {
@@ -186,10 +206,11 @@ export class SshTransport implements Transport {
         await new Promise((r) => setTimeout(r, delays[Math.min(attempt - 1, delays.length - 1)] ?? 0));
       }
     }
+    const gen = this.generation;
     for (const c of this.clients) {
       // Errors after the handshake (ECONNRESET, keepalive timeout) end in 'close'; never let them throw.
-      c.on('error', (err: Error) => this.onLost(`connection to ${this.host} failed: ${err.message}`));
-      c.on('close', () => this.onLost(`connection to ${this.host} was lost`));
+      c.on('error', (err: Error) => gen === this.generation && this.onLost(`connection to ${this.host} failed: ${err.message}`));
+      c.on('close', () => gen === this.generation && this.onLost(`connection to ${this.host} was lost`));
     }
   }
 
@@ -234,7 +255,22 @@ export class SshTransport implements Transport {
    * later packet is parsed. A refusal on a live connection is a plain Error
    * (the task fails), on a dead one UnreachableError.
    */
-  private openExec<T>(command: string, use: (channel: ClientChannel) => T): Promise<T> {
+  private async openExec<T>(command: string, use: (channel: ClientChannel) => T): Promise<T> {
+    // sshd frees a session slot only once it has reaped the session's child,
+    // which can trail the channel's close: a refusal right after others
+    // closed is backpressure, so it is retried for a short while.
+    const delays = this.opts.channelRetryDelaysMs ?? [25, 50, 100, 200, 400, 800];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.openExecOnce(command, use);
+      } catch (err) {
+        if (err instanceof UnreachableError || attempt >= delays.length) throw err;
+        await new Promise((r) => setTimeout(r, delays[attempt]));
+      }
+    }
+  }
+
+  private openExecOnce<T>(command: string, use: (channel: ClientChannel) => T): Promise<T> {
     return new Promise((resolve, reject) => {
       if (this.lostReason || !this.client) {
         reject(new UnreachableError(this.lostReason ?? `not connected to ${this.host}`));
@@ -250,7 +286,7 @@ export class SshTransport implements Transport {
 
   /** The one SFTP session, opened on first use. */
   private async session(): Promise<SFTPWrapper> {
-    await this.connect();
+    await this.live();
     this.sftp ??= new Promise<SFTPWrapper>((resolve, reject) => {
       this.client!.sftp((err, sftp) => {
         if (err) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,8 @@ function playwatch(cwd: string, ...args: string[]) {
   const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), MAIN, ...args], {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, CI: 'true', ANSIBLE_CONFIG: '/nonexistent' },
+    // A HOME of its own: local hosts keep their deploy lock and async jobs there.
+    env: { ...process.env, CI: 'true', ANSIBLE_CONFIG: '/nonexistent', HOME: cwd },
     timeout: 60_000,
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
@@ -102,3 +103,72 @@ test('--version prints the package version', () => {
   const r = playwatch(ROOT, '--version');
   assert.equal(r.out.trim(), pkg.version);
 });
+
+/** Starts the CLI, sends `signal` `afterMs` after stdout first shows `when`, and collects everything. */
+function playwatchSignalled(cwd: string, signal: NodeJS.Signals, when: RegExp, afterMs: number, ...args: string[]) {
+  return new Promise<{ code: number | null; out: string; err: string; ms: number }>((resolve) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), MAIN, ...args], {
+      cwd,
+      env: { ...process.env, CI: 'true', ANSIBLE_CONFIG: '/nonexistent', HOME: cwd },
+    });
+    let out = '';
+    let err = '';
+    let timer: NodeJS.Timeout | undefined;
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (!timer && when.test(out)) timer = setTimeout(() => child.kill(signal), afterMs);
+    });
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, err, ms: Date.now() - started });
+    });
+  });
+}
+
+const ROLLOUT = `
+- hosts: all
+  gather_facts: false
+  serial: 1
+  tasks:
+    - {name: step one, shell: "sleep 1.2; echo one >> done.log"}
+    - {name: step two, shell: "echo two >> done.log"}
+`;
+
+test('Ctrl-C drains (exit 99) and the printed resume commands, pasted, finish the rollout', async () => {
+  const inventory = '[all]\na ansible_connection=local playwatch_local_root=hosts/a\nb ansible_connection=local playwatch_local_root=hosts/b\nc ansible_connection=local playwatch_local_root=hosts/c\n';
+  const dir = makeProject({ 'inventory.ini': inventory, 'site.yml': ROLLOUT });
+  const first = await playwatchSignalled(dir, 'SIGINT', /TASK \[step one\]/, 300, 'run', 'site.yml', '-i', 'inventory.ini');
+  assert.equal(first.code, 99, first.err);
+  const commands = first.err.split('\n').filter((l) => l.startsWith('  playwatch run '));
+  assert.ok(commands.length >= 1, first.err);
+  for (const cmd of commands) {
+    const r = spawnSync('sh', ['-c', cmd.trim().replace(/^playwatch /, `${shq(process.execPath)} --import ${shq(import.meta.resolve('tsx'))} ${shq(MAIN)} `)], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, CI: 'true', ANSIBLE_CONFIG: '/nonexistent', HOME: dir },
+    });
+    assert.equal(r.status, 0, r.stderr);
+  }
+  for (const h of ['a', 'b', 'c']) {
+    const log = fs.readFileSync(path.join(dir, 'hosts', h, 'done.log'), 'utf8');
+    assert.ok(log.includes('one') && log.includes('two'), `${h} finished both steps: ${JSON.stringify(log)}`);
+  }
+});
+
+test('SIGTERM drains, then kills when the drain outlasts its budget', async () => {
+  const dir = makeProject({ 'inventory.ini': LOCAL_INVENTORY, 'site.yml': `
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - {name: hang, command: sleep 30}
+` });
+  const r = await playwatchSignalled(dir, 'SIGTERM', /TASK \[hang\]/, 200, 'run', 'site.yml', '-i', 'inventory.ini', '--drain-timeout', '1');
+  assert.equal(r.code, 99);
+  assert.ok(r.ms < 10_000, `ended in ${r.ms} ms`);
+  assert.match(r.out, /ABORT REQUESTED \(drain, by SIGTERM\)/);
+  assert.match(r.out, /ABORT REQUESTED \(kill, by (SIGTERM|drain timeout)\)/);
+});
+
+const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;

@@ -89,7 +89,9 @@ test('kill ends running commands and the async jobs of the run on every host', a
   assert.equal(psHas(`${tag}-job`), false, 'no async job is left');
   for (const h of ['web1', 'web2', 'db1']) {
     const dir = path.join(run.hostsDir, h, '.playwatch_async');
-    assert.deepEqual(fs.existsSync(dir) ? fs.readdirSync(dir) : [], [], `${h} has no async files left`);
+    const left = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+    const detail = left.map((j) => `${j}: ${fs.readdirSync(path.join(dir, j)).join(',')}`).join('; ');
+    assert.deepEqual(left, [], `${h} has no async files left (${detail}; events: ${JSON.stringify(run.events.filter((e) => 'host' in e && e.host === h).map((e) => [e.type, e.at]))})`);
   }
 });
 

@@ -36,7 +36,6 @@ up() {
   mkdir -p "$dir" /run/sshd
   chmod 700 "$dir"
   [ -f "$dir/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C playwatch-fleet -f "$dir/id_ed25519"
-  echo "environment=\"SHLVL=1\" $(cat "$dir/id_ed25519.pub")" >"$dir/authorized_keys"
   : >"$dir/known_hosts"
   {
     echo "[fleet]"
@@ -52,20 +51,23 @@ up() {
   for i in $(seq 1 "$n"); do
     local h addr hd
     h=$(name "$i"); addr=$(address "$i"); hd="$dir/$h"
-    mkdir -p "$hd"
+    mkdir -p "$hd/home"
+    # Each host gets its own HOME, so ~/.playwatch_async and ~/.playwatch/lock
+    # behave as on separate machines although every host is this one.
+    echo "environment=\"SHLVL=1\",environment=\"HOME=$hd/home\" $(cat "$dir/id_ed25519.pub")" >"$hd/authorized_keys"
     [ -f "$hd/ssh_host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -C "$h" -f "$hd/ssh_host_ed25519_key"
     cat >"$hd/sshd_config" <<EOF
 ListenAddress $addr:$PORT
 HostKey $hd/ssh_host_ed25519_key
 PidFile $hd/sshd.pid
-AuthorizedKeysFile $dir/authorized_keys
+AuthorizedKeysFile $hd/authorized_keys
 PermitRootLogin prohibit-password
 PubkeyAuthentication yes
 PasswordAuthentication no
 KbdInteractiveAuthentication no
 UsePAM no
 StrictModes no
-PermitUserEnvironment SHLVL
+PermitUserEnvironment SHLVL,HOME
 MaxStartups 100:30:200
 PrintMotd no
 LogLevel INFO

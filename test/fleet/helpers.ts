@@ -70,7 +70,8 @@ function tree(pid: number): number[] {
 export function killHost(name: string, dir = fleetDir): void {
   const pidFile = path.join(dir, name, 'sshd.pid');
   const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
-  for (const p of [...tree(pid), pid]) {
+  // Parents first: the connection drops before any session can report its command's end.
+  for (const p of [pid, ...tree(pid).reverse()]) {
     try {
       process.kill(p, 'SIGKILL');
     } catch {

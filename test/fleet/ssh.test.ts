@@ -82,7 +82,7 @@ test('fifteen parallel commands on one host stay within the cap of 8 and all suc
 });
 
 test("a cap above OpenSSH's MaxSessions would fail commands (why the default is 8)", async () => {
-  const t = transport('h02', { maxChannels: 15 });
+  const t = transport('h02', { maxChannels: 15, channelRetryDelaysMs: [] });
   await t.connect();
   const results = await Promise.allSettled(Array.from({ length: 15 }, () => t.exec('sleep 0.3')));
   const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');

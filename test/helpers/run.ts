@@ -9,6 +9,7 @@ import { createTransport, connectionSpecFromVars } from '../../src/transport/ind
 import { createPlainPresenter } from '../../src/reporters/plain.js';
 import type { Vars } from '../../src/model/index.js';
 import type { Transport } from '../../src/transport/types.js';
+import type { LockSettings } from '../../src/engine/lock.js';
 
 /** Files to write into a fresh project dir: path → content. */
 export type Files = Record<string, string>;
@@ -41,6 +42,8 @@ export interface RunSpec {
   /** Sees every event as it is emitted (tests steer the run from here). */
   onEvent?: (e: RunEvent) => void;
   startAtTask?: string;
+  /** The deploy lock on targets (off unless given). */
+  lock?: LockSettings;
   drainTimeoutMs?: number;
   /** Multiplies `delay:` of until loops (default 0.01, so retries are quick). */
   delayScale?: number;
@@ -77,7 +80,7 @@ export async function runProject(spec: RunSpec): Promise<TestRun> {
 /** Runs a playbook in an existing directory (a fixture), hosts in scratch dirs. */
 export async function runIn(dir: string, spec: Omit<RunSpec, 'files'>): Promise<TestRun> {
   const hostsDir = spec.hostsDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pw-hosts-'));
-  const invPaths = (spec.inventory ?? ['inventory.ini']).map((p) => path.join(dir, p));
+  const invPaths = (spec.inventory ?? ['inventory.ini']).map((p) => path.resolve(dir, p));
   const inventory = loadInventory(invPaths, { cwd: dir });
   const playbook = loadPlaybook(path.join(dir, spec.playbook ?? 'site.yml'), { rolesPath: [] });
   const events: RunEvent[] = [];
@@ -110,6 +113,7 @@ export async function runIn(dir: string, spec: Omit<RunSpec, 'files'>): Promise<
     rolesPath: [],
     delayScale: spec.delayScale ?? 0.01,
     startAtTask: spec.startAtTask,
+    lock: spec.lock,
     drainTimeoutMs: spec.drainTimeoutMs,
     runMeta: { runId: 'test', runDir: path.join(dir, 'run'), argv: [] },
   });

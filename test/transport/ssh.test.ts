@@ -113,13 +113,18 @@ test('fifteen parallel commands never hold more than the channel cap open', asyn
 test('a channel the server refuses fails that command without breaking the connection', async () => {
   const small = await makeFixture({ maxSessions: 2 });
   try {
-    const t = small.transport({ maxChannels: 4 });
+    const t = small.transport({ maxChannels: 4, channelRetryDelaysMs: [] });
     await t.connect();
     const results = await Promise.allSettled(Array.from({ length: 4 }, () => t.exec('sleep 0.2')));
     const failed = results.filter((r) => r.status === 'rejected');
     assert.ok(failed.length > 0);
     assert.ok(failed.every((f) => !((f as PromiseRejectedResult).reason instanceof UnreachableError)));
     assert.equal((await t.exec('echo ok')).stdout, 'ok\n');
+    // By default a refusal is taken as backpressure and retried: every command runs.
+    const patient = small.transport({ maxChannels: 4 });
+    await patient.connect();
+    const all = await Promise.all(Array.from({ length: 4 }, (_, i) => patient.exec(`sleep 0.2; echo ${i}`)));
+    assert.deepEqual(all.map((r) => r.stdout), ['0\n', '1\n', '2\n', '3\n']);
   } finally {
     await small.cleanup();
   }
@@ -170,4 +175,15 @@ test('commands wait their turn on one connection (one handshake for many command
   for (let i = 0; i < 5; i++) assert.equal((await t.exec(`echo ${i}`)).stdout, `${i}\n`);
   await t.close();
   await assert.rejects(t.exec('true'), UnreachableError);
+});
+
+test('connect after a lost connection opens a new one', async () => {
+  const t = fx.transport();
+  await t.connect();
+  fx.server.dropConnections();
+  await new Promise((r) => setTimeout(r, 200));
+  await assert.rejects(t.exec('echo hi'), UnreachableError);
+  await t.connect();
+  assert.equal((await t.exec('echo again')).stdout, 'again\n');
+  await t.close();
 });
