@@ -5,9 +5,7 @@ import type { TaskRef } from '../events/index.js';
 import type { ExecResult, Transport } from '../transport/types.js';
 import { UnreachableError } from '../transport/types.js';
 import {
-  cleanupCommand,
   newJid,
-  outputCommand,
   parseStatus,
   resultsFile,
   startJobCommand,
@@ -76,10 +74,8 @@ export async function runAsyncJob(run: AsyncRun, command: string): Promise<ExecR
     throw new AsyncStarted({ ansible_job_id: jid, started: 1, finished: 0, results_file: resultsFile(jid), changed: true });
   }
   const status = await pollUntilDone(run, jid);
-  const transport = await run.transport();
-  const out = await transport.exec(outputCommand(jid));
-  await transport.exec(cleanupCommand(jid));
   st.asyncJobs.delete(jid);
+  const out: ExecResult = { rc: status.rc ?? -1, stdout: status.stdout ?? '', stderr: status.stderr ?? '', truncated: Boolean(status.truncated), timedOut: false };
   const duration = (status.endEpoch ?? status.nowEpoch) - (status.startEpoch ?? status.nowEpoch);
   pc.opts.emit({ type: 'async.done', task: ref, host, jid, rc: status.rc ?? -1, duration, timedOut: status.timedOut });
   if (status.timedOut) throw new AsyncFailed(timeoutResult(jid, settings.limit, out));
@@ -108,7 +104,8 @@ async function pollUntilDone(run: AsyncRun, jid: string): Promise<JobStatus> {
     if (control.killed) throw new AsyncFailed({ failed: true, ansible_job_id: jid, msg: 'the async job was killed by the operator' });
     let status: JobStatus | undefined;
     try {
-      status = parseStatus(await (await run.transport()).exec(statusCommand(jid), { timeoutMs: 30_000 }));
+      // A finished job's output comes back and its files go, all in this one command.
+      status = parseStatus(await (await run.transport()).exec(statusCommand(jid, { cleanup: true }), { timeoutMs: 30_000 }));
     } catch (err) {
       // A dropped connection: try again at the next poll, within the budget.
       if (!(err instanceof UnreachableError) && !(err instanceof Error && err.name === 'HostUnreachable')) throw err;

@@ -1,5 +1,5 @@
 import { UserError, type ModuleResult, type Pos, type Vars } from '../model/index.js';
-import { cleanupCommand, outputCommand, parseStatus, resultsFile, statusCommand, validJid } from '../transport/async-job.js';
+import { cleanupCommand, parseStatus, resultsFile, statusCommand, validJid, type JobStatus } from '../transport/async-job.js';
 import { checkArgs, isTemplated, optString } from './args.js';
 import { ansibleDelta, ansibleTimestamp, splitLines, stripEnds } from './results.js';
 import type { Module, ModuleContext } from './types.js';
@@ -29,14 +29,13 @@ export const asyncStatusModule: Module = {
     const base = { ansible_job_id: jid, started: 1, results_file: resultsFile(jid) };
     if (status.missing) return { ...base, failed: true, finished: 1, changed: false, msg: 'could not find job' };
     if (!status.finished) return { ...base, finished: 0, changed: false };
-    return { ...base, ...(await finishedResult(ctx, jid, status.rc ?? -1, status)) };
+    return { ...base, ...finishedResult(status.rc ?? -1, status) };
   },
 };
 
-async function finishedResult(ctx: ModuleContext, jid: string, rc: number, s: ReturnType<typeof parseStatus>): Promise<ModuleResult> {
-  const out = await ctx.exec(outputCommand(jid));
-  const stdout = stripEnds(out.stdout);
-  const stderr = stripEnds(out.stderr);
+function finishedResult(rc: number, s: JobStatus): ModuleResult {
+  const stdout = stripEnds(s.stdout ?? '');
+  const stderr = stripEnds(s.stderr ?? '');
   const start = s.startEpoch !== undefined ? new Date(s.startEpoch * 1000) : undefined;
   const end = s.endEpoch !== undefined ? new Date(s.endEpoch * 1000) : undefined;
   const result: ModuleResult = {

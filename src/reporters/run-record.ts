@@ -8,9 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Reporter } from '../events/index.js';
 import { UserError } from '../model/index.js';
-import { archiveRun, pruneRuns } from './archive.js';
 import { createHostLogs } from './host-logs.js';
-import { sendRunMail, type MailOutcome } from './mail/send.js';
+import type { MailOutcome } from './mail/send.js';
 import type { MailConfig, MailTimeouts } from './mail/types.js';
 import { createRunLog, RUN_LOG_FILE } from './run-log.js';
 import { SummaryCollector, SUMMARY_FILE, type RunOutcome, type RunSummary } from './run-summary.js';
@@ -94,12 +93,16 @@ export function createRunRecord(opts: RunRecordOptions): RunRecord {
       result.summaryPath = collector.done ? path.join(runDir, SUMMARY_FILE) : collector.write(runDir, outcome);
     });
     await attempt('the run was not archived', async () => {
+      // tar and nodemailer load only at the end of a run: start-up stays quick.
+      const { archiveRun } = await import('./archive.js');
       result.archivePath = await archiveRun(runDir);
     });
-    await attempt('old runs were not pruned', () => {
+    await attempt('old runs were not pruned', async () => {
+      const { pruneRuns } = await import('./archive.js');
       result.pruned = pruneRuns(runsDir, { keep: opts.settings.runsKeep, maxMb: opts.settings.runsMaxMb, current: path.basename(runDir) });
     });
     if (mail) {
+      const { sendRunMail } = await import('./mail/send.js');
       const sent = await sendRunMail({
         config: mail,
         summary: collector.summary(outcome),

@@ -73,29 +73,48 @@ export interface JobStatus {
   timedOut: boolean;
   /** Last line of the job's stdout, for the live view. */
   lastLine?: string;
+  /** The job's whole output, once it has finished. */
+  stdout?: string;
+  stderr?: string;
+  truncated?: boolean;
 }
 
-export function statusCommand(jid: string): string {
+/** Separates our status lines from the job's stderr on the status command's stderr. */
+const MARK = '__playwatch_job_stderr__';
+
+/**
+ * One command per poll: status lines (and, once the job has finished, its
+ * stderr after a marker) on stderr, the finished job's stdout on stdout.
+ * With `cleanup`, a finished job's files are removed in the same breath.
+ */
+export function statusCommand(jid: string, opts: { cleanup?: boolean } = {}): string {
   return [
     `d=${dirOf(jid)}`,
-    '[ -d "$d" ] || { echo missing=1; date +now=%s.%N; exit 0; }',
-    'for f in start end rc timedout; do printf "%s=%s\\n" "$f" "$(cat "$d/$f" 2>/dev/null)"; done',
-    'date +now=%s.%N',
-    'printf "last=%s\\n" "$(tail -n 1 "$d/stdout" 2>/dev/null | cut -c1-200)"',
+    '{ [ -d "$d" ] || { echo missing=1; date +now=%s.%N; exit 0; } } >&2',
+    '{ for f in start end rc timedout; do printf "%s=%s\\n" "$f" "$(cat "$d/$f" 2>/dev/null)"; done',
+    '  date +now=%s.%N',
+    '  printf "last=%s\\n" "$(tail -n 1 "$d/stdout" 2>/dev/null | cut -c1-200)"; } >&2',
+    '[ -f "$d/rc" ] || exit 0',
+    `echo ${MARK} >&2`,
+    'cat "$d/stdout" 2>/dev/null; cat "$d/stderr" >&2 2>/dev/null',
+    opts.cleanup ? 'rm -rf "$d"' : 'true',
   ].join('\n');
 }
 
 export function parseStatus(res: ExecResult): JobStatus {
+  const cut = res.stderr.indexOf(`${MARK}\n`);
+  const head = cut < 0 ? res.stderr : res.stderr.slice(0, cut);
   const kv = new Map<string, string>();
-  for (const line of res.stdout.split('\n')) {
+  for (const line of head.split('\n')) {
     const i = line.indexOf('=');
     if (i > 0) kv.set(line.slice(0, i), line.slice(i + 1));
   }
   const num = (k: string) => (kv.get(k) ? Number(kv.get(k)) : undefined);
   const rc = num('rc');
-  return {
+  const finished = rc !== undefined && Number.isFinite(rc);
+  const status: JobStatus = {
     missing: kv.get('missing') === '1',
-    finished: rc !== undefined && Number.isFinite(rc),
+    finished,
     rc,
     startEpoch: num('start'),
     endEpoch: num('end'),
@@ -103,11 +122,12 @@ export function parseStatus(res: ExecResult): JobStatus {
     timedOut: kv.get('timedout') === '1',
     lastLine: kv.get('last') || undefined,
   };
-}
-
-/** Prints the job's stdout on stdout and its stderr on stderr. */
-export function outputCommand(jid: string): string {
-  return `d=${dirOf(jid)}; cat "$d/stdout" 2>/dev/null; cat "$d/stderr" >&2 2>/dev/null; true`;
+  if (finished && cut >= 0) {
+    status.stdout = res.stdout;
+    status.stderr = res.stderr.slice(cut + MARK.length + 1);
+    status.truncated = res.truncated;
+  }
+  return status;
 }
 
 export function cleanupCommand(jid: string): string {

@@ -14,32 +14,18 @@
  *
  *   node --import tsx test/bench/ssh.ts        (or npm run bench ssh)
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import ssh2 from 'ssh2';
 import type { Client } from 'ssh2';
 import { connectionSpecFromVars } from '../../src/transport/index.js';
 import { SshTransport } from '../../src/transport/ssh.js';
 import { fleetHosts } from '../fleet/helpers.js';
+import { ansibleRun, fmt, playwatchRun, prepareFleet } from './lib/fleet.js';
 
 const HOSTS = 20;
 const COMMANDS = 10;
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const fleetScript = path.join(root, 'test/fleet/fleet.sh');
-
-function prepareFleet(): { dir: string; started: boolean } | undefined {
-  const given = process.env.PLAYWATCH_FLEET_DIR;
-  if (given && fs.existsSync(path.join(given, 'inventory.ini')) && fleetHosts(given).length >= HOSTS) return { dir: given, started: false };
-  if (!fs.existsSync('/usr/sbin/sshd') || process.getuid?.() !== 0) return undefined;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'playwatch-bench-fleet-'));
-  const r = spawnSync('bash', [fleetScript, 'up', String(HOSTS), dir], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`fleet.sh up failed: ${r.stderr}`);
-  return { dir, started: true };
-}
 
 async function transportRun(dir: string): Promise<{ connectMs: number; execMs: number }> {
   const hosts = fleetHosts(dir).slice(0, HOSTS);
@@ -111,41 +97,8 @@ function writePlaybook(dir: string): string {
   return file;
 }
 
-function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): { ms: number; ok: boolean; tail: string } {
-  const t0 = performance.now();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...env }, cwd: root, maxBuffer: 64 * 1024 * 1024 });
-  const ms = performance.now() - t0;
-  return { ms, ok: r.status === 0, tail: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').slice(-5).join('\n') };
-}
-
-function ansibleRun(dir: string, playbook: string): number | string {
-  if (spawnSync('ansible-playbook', ['--version']).status !== 0) return 'ansible-playbook not installed';
-  const extra = JSON.stringify({ ansible_ssh_common_args: `-o UserKnownHostsFile=${dir}/known_hosts` });
-  // Its ControlPersist masters outlive the run by 60 s: keep their sockets here and close them after.
-  const cpDir = fs.mkdtempSync(path.join(dir, 'cp-'));
-  const r = timed('ansible-playbook', ['-i', path.join(dir, 'inventory.ini'), '-f', String(HOSTS), '-e', extra, playbook], {
-    ANSIBLE_NOCOLOR: '1',
-    ANSIBLE_SSH_CONTROL_PATH_DIR: cpDir,
-  });
-  for (const sock of fs.readdirSync(cpDir)) spawnSync('ssh', ['-O', 'exit', '-o', `ControlPath=${path.join(cpDir, sock)}`, 'x'], { stdio: 'ignore' });
-  return r.ok ? r.ms : `ansible-playbook failed:\n${r.tail}`;
-}
-
-function playwatchRun(dir: string, playbook: string): number | string {
-  if (!fs.existsSync(path.join(root, 'dist/cli'))) return 'dist/ not built (npm run build)';
-  const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'playwatch-bench-runs-'));
-  try {
-    const r = timed(process.execPath, [path.join(root, 'bin/playwatch.js'), 'run', playbook, '-i', path.join(dir, 'inventory.ini'), '-f', String(HOSTS), '--ui', 'plain', '--runs-dir', runsDir]);
-    return r.ok ? r.ms : `playwatch run failed:\n${r.tail}`;
-  } finally {
-    fs.rmSync(runsDir, { recursive: true, force: true });
-  }
-}
-
-const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-
 async function main(): Promise<void> {
-  const fleet = prepareFleet();
+  const fleet = prepareFleet(HOSTS);
   if (!fleet) {
     console.log('skipped: needs root and /usr/sbin/sshd (apt-get install --no-install-recommends openssh-server), or PLAYWATCH_FLEET_DIR with 20 hosts');
     return;
@@ -167,18 +120,15 @@ async function main(): Promise<void> {
     console.log(`(b) bare ssh2 loop:      ${fmt(bBest)} for ${HOSTS * COMMANDS} commands (connect ${fmt(Math.min(...b.map((x) => x.connectMs)))})`);
     console.log(`    ratio a/b:           ${(aBest / bBest).toFixed(2)}× (target ≤ 1.5×)`);
     const playbook = writePlaybook(fleet.dir);
-    const pw = playwatchRun(fleet.dir, playbook);
+    const pw = playwatchRun(fleet.dir, playbook, HOSTS);
     console.log(`(d) playwatch run -f ${HOSTS}: ${typeof pw === 'number' ? `${fmt(pw)} whole process` : pw}`);
-    const an = ansibleRun(fleet.dir, playbook);
+    const an = ansibleRun(fleet.dir, playbook, HOSTS);
     console.log(`(c) ansible-playbook -f ${HOSTS}: ${typeof an === 'number' ? `${fmt(an)} whole process` : an}`);
     if (typeof an === 'number' && typeof pw === 'number') {
       console.log(`    ratio ansible/playwatch: ${(an / pw).toFixed(1)}× (target ≥ 20×)`);
     }
   } finally {
-    if (fleet.started) {
-      spawnSync('bash', [fleetScript, 'down', fleet.dir], { stdio: 'ignore' });
-      fs.rmSync(fleet.dir, { recursive: true, force: true });
-    }
+    fleet.down();
   }
 }
 
