@@ -91,10 +91,12 @@ export function statusCommand(jid: string, opts: { cleanup?: boolean } = {}): st
   return [
     `d=${dirOf(jid)}`,
     '{ [ -d "$d" ] || { echo missing=1; date +now=%s.%N; exit 0; } } >&2',
-    '{ for f in start end rc timedout; do printf "%s=%s\\n" "$f" "$(cat "$d/$f" 2>/dev/null)"; done',
+    // rc is read once: the output and the cleanup below follow what this poll reports.
+    'rc=$(cat "$d/rc" 2>/dev/null)',
+    '{ printf "rc=%s\\n" "$rc"; for f in start end timedout; do printf "%s=%s\\n" "$f" "$(cat "$d/$f" 2>/dev/null)"; done',
     '  date +now=%s.%N',
     '  printf "last=%s\\n" "$(tail -n 1 "$d/stdout" 2>/dev/null | cut -c1-200)"; } >&2',
-    '[ -f "$d/rc" ] || exit 0',
+    '[ -n "$rc" ] || exit 0',
     `echo ${MARK} >&2`,
     'cat "$d/stdout" 2>/dev/null; cat "$d/stderr" >&2 2>/dev/null',
     opts.cleanup ? 'rm -rf "$d"' : 'true',
