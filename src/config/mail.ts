@@ -16,29 +16,14 @@ import { withHint } from '../model/index.js';
 import { parseBool } from './values.js';
 
 /** Which outcomes of a run send mail. */
-export type MailTrigger = 'failed' | 'unreachable' | 'aborted';
+import type { MailConfig, MailTrigger } from '../model/index.js';
+
+export type { MailTrigger };
 
 export const MAIL_TRIGGERS: readonly MailTrigger[] = ['failed', 'unreachable', 'aborted'];
 
 /** The mail settings with defaults filled in. */
-export interface MailSettings {
-  /** SMTP server (default `localhost`). */
-  host: string;
-  /** Default 465 with `secure`, else 25. */
-  port: number;
-  /** TLS from the first byte (SMTPS, port 465). */
-  secure: boolean;
-  /** Require STARTTLS; without it STARTTLS is still used when the server offers it. */
-  starttls: boolean;
-  user?: string;
-  /** The password itself (better: `password_env`). */
-  password?: string;
-  /** Name of the environment variable holding the password. */
-  passwordEnv?: string;
-  from: string;
-  to: string[];
-  on: MailTrigger[];
-}
+export type MailSettings = MailConfig;
 
 const KEYS = ['host', 'port', 'secure', 'starttls', 'user', 'password', 'password_env', 'from', 'to', 'on'];
 

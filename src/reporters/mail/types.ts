@@ -1,27 +1,4 @@
-/**
- * Mail settings as the mail sender takes them. The same shape as
- * `config`'s `MailSettings` (reporters do not import config; the CLI passes
- * the settings object straight through).
- */
-
-/** Which outcomes of a run send mail. */
-export type MailTrigger = 'failed' | 'unreachable' | 'aborted';
-
-export interface MailConfig {
-  host: string;
-  port: number;
-  /** TLS from the first byte (SMTPS). */
-  secure: boolean;
-  /** Require STARTTLS (otherwise used when offered). */
-  starttls: boolean;
-  user?: string;
-  password?: string;
-  /** Name of the environment variable holding the password. */
-  passwordEnv?: string;
-  from: string;
-  to: string[];
-  on: MailTrigger[];
-}
+export type { MailConfig, MailTrigger } from '../../model/index.js';
 
 /** Timeouts in milliseconds; tests make them short. */
 export interface MailTimeouts {

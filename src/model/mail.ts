@@ -1,0 +1,25 @@
+/** Which outcomes of a run send mail. */
+export type MailTrigger = 'failed' | 'unreachable' | 'aborted';
+
+/**
+ * Mail settings with defaults filled in: read by `config/`, used by the
+ * mail reporter (a plain type, so both can share it without importing each other).
+ */
+export interface MailConfig {
+  /** SMTP server (default `localhost`). */
+  host: string;
+  /** Default 465 with `secure`, else 25. */
+  port: number;
+  /** TLS from the first byte (SMTPS, port 465). */
+  secure: boolean;
+  /** Require STARTTLS; without it STARTTLS is still used when the server offers it. */
+  starttls: boolean;
+  user?: string;
+  /** The password itself (better: `password_env`). */
+  password?: string;
+  /** Name of the environment variable holding the password. */
+  passwordEnv?: string;
+  from: string;
+  to: string[];
+  on: MailTrigger[];
+}
