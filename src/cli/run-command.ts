@@ -18,6 +18,7 @@ import { listPlaybook } from './list.js';
 import { newRunId } from './run-id.js';
 import { installSignals } from './signals.js';
 import { createResumeWriter } from './resume.js';
+import { askSecret } from './prompt.js';
 import { createPresenter, uiMode } from './presenter.js';
 
 /** Flags of `playwatch run`, as commander hands them over. */
@@ -45,6 +46,9 @@ export interface RunFlags {
   acceptNewHostKeys?: boolean;
   privateKey?: string;
   breakLock?: boolean;
+  askBecomePass?: boolean;
+  askPass?: boolean;
+  diff?: boolean;
   syntaxCheck?: boolean;
   listHosts?: boolean;
   listTasks?: boolean;
@@ -96,6 +100,9 @@ export async function runCommand(playbookArg: string, flags: RunFlags, argv: str
     process.stderr.write(`[WARNING]: Could not match supplied host pattern, ignoring: ${flags.limit}\n`);
   }
 
+  // Asked before anything is drawn or run, so the prompt has the terminal to itself.
+  const becomePassword = flags.askBecomePass ? await askSecret('BECOME password: ') : undefined;
+  const sshPassword = flags.askPass ? await askSecret('SSH password: ') : undefined;
   const runId = newRunId();
   const runsDir = path.resolve(cwd, s.runsDir);
   const runDir = path.join(runsDir, runId);
@@ -135,13 +142,15 @@ export async function runCommand(playbookArg: string, flags: RunFlags, argv: str
         const spec = connectionSpecFromVars(host, vars, inventory.sourceDirs[0] ?? cwd);
         if (flags.privateKey && !spec.privateKeyFile) spec.privateKeyFile = path.resolve(cwd, flags.privateKey);
         if (flags.user && !vars.ansible_user) spec.user = flags.user;
+        if (sshPassword !== undefined && spec.password === undefined) spec.password = sshPassword;
         return createTransport(spec, sshOptions);
       },
       control,
       cwd,
       rolesPath: s.rolesPath,
       secrets: s.secrets,
-      secretValues: mailSecrets(s),
+      secretValues: [...mailSecrets(s), ...(sshPassword ? [sshPassword] : [])],
+      becomeDefaults: { become: s.become || undefined, becomeUser: s.becomeUser, password: becomePassword },
       startAtTask: flags.startAtTask,
       drainTimeoutMs: drainMs,
       // A check run changes nothing, so it does not keep others from deploying.

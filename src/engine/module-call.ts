@@ -75,8 +75,10 @@ function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, r
   const control = pc.opts.control;
   const timeoutSec = task.timeout === undefined ? undefined : Number(render(task.timeout, scope, task.pos));
   const env = task.environment ? (render(task.environment, scope, task.pos) as Vars) : undefined;
-  const become = task.become ?? pc.play.become;
-  const becomeUser = task.becomeUser ?? pc.play.becomeUser;
+  const become = task.become ?? pc.play.become ?? pc.opts.becomeDefaults?.become;
+  const becomeUser = task.becomeUser ?? pc.play.becomeUser ?? pc.opts.becomeDefaults?.becomeUser;
+  // Goes to sudo on stdin, never on the command line.
+  const becomePassword = (scope.ansible_become_password ?? scope.ansible_become_pass ?? pc.opts.becomeDefaults?.password) as string | undefined;
   const noLog = task.noLog !== undefined && asBool(render(task.noLog, scope, task.pos));
   return {
     host,
@@ -99,6 +101,8 @@ function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, r
         become: become === undefined ? undefined : asBool(render(become, scope, task.pos)),
         becomeUser: becomeUser === undefined ? undefined : String(render(becomeUser, scope, task.pos)),
         env: env ? stringify(env) : undefined,
+        becomePassword: becomePassword === undefined ? undefined : String(render(becomePassword, scope, task.pos)),
+        stdin: opts.stdin,
       });
       if (async && opts.main) {
         const run = { pc, host, ref, settings: async, transport: () => connected(pc, host), dropped: () => void (st.connected = false) };
@@ -107,7 +111,7 @@ function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, r
       const transport = await connected(pc, host);
       return transport.exec(wrapped.command, {
         ...opts,
-        stdin: opts.stdin ?? wrapped.stdin,
+        stdin: wrapped.stdin,
         signal: control.signal,
         timeoutMs: opts.timeoutMs ?? (timeoutSec ? timeoutSec * 1000 : undefined),
         onOutput: (stream, chunk) => {

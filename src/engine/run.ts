@@ -30,6 +30,7 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
   const masker = new SecretMasker(given.secrets ?? DEFAULT_SECRETS);
   masker.collect(given.extraVars);
   for (const v of given.secretValues ?? []) masker.addValue(v);
+  if (given.becomeDefaults?.password) masker.addValue(given.becomeDefaults.password);
   // Every event leaves through the masker: reporters never see a secret.
   const opts: RunOptions = { ...given, emit: (e) => given.emit(masker.mask(e) as NewEvent) };
   const hosts = new Map<string, HostState>();

@@ -30,6 +30,8 @@ export interface RunOptions {
   secretValues?: string[];
   /** The deploy lock on each target; undefined turns locking off. */
   lock?: LockSettings;
+  /** become settings from the command line and config, below play and task keywords. */
+  becomeDefaults?: { become?: boolean; becomeUser?: string; password?: string };
   /** `--start-at-task`: tasks before the first one matching this are skipped. */
   startAtTask?: string;
   /** A drain that takes longer than this turns into a kill (default 60 s). */
