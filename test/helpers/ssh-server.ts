@@ -160,7 +160,8 @@ function sameBytes(a: Buffer, b: Buffer): boolean {
 
 /** Runs one exec request as sshd would: `/bin/sh -c` as a session leader, stdin from the channel. */
 function runExec(stream: ServerChannel, command: string, home: string, children: Set<ChildProcess>, onDone: () => void): void {
-  const child = spawn('/bin/sh', ['-c', command], { cwd: home, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  // sshd sets HOME to the user's home: async jobs and the deploy lock live there.
+  const child = spawn('/bin/sh', ['-c', command], { cwd: home, env: { ...process.env, HOME: home }, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
   children.add(child);
   child.stdin.on('error', () => {});
   stream.on('error', () => {});
