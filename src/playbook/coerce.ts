@@ -1,7 +1,6 @@
 /** Turning keyword values into the types the model wants, with positioned errors. */
-import type { Node } from 'yaml';
 import { UserError, type Pos, type Vars } from '../model/index.js';
-import { kindOf, posOf, toValue, type Entry, type Source } from './source.js';
+import { kindOf, posOf, toValue, type Entry, type Source, type YNode } from './source.js';
 
 export type Cond = string | boolean;
 
@@ -14,7 +13,7 @@ export class Field {
   get key(): string {
     return this.entry.key;
   }
-  get node(): Node | null {
+  get node(): YNode | null {
     return this.entry.value;
   }
   /** Worked out only when a message needs it. */

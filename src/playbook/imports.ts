@@ -61,7 +61,7 @@ export function readTaskFile(abs: string, scope: Scope, from: Pos | undefined, o
   const src = readYaml(abs, from);
   const inner: Scope = { ...scope, baseDir: scope.role ? scope.baseDir : src.dir, stack: [...scope.stack, abs] };
   const what = `task file ${src.file}`;
-  return parseTaskList(src, src.doc.contents as never, inner, { what, pos: posOf(src, src.doc.contents as never) }, opts);
+  return parseTaskList(src, src.root, inner, { what, pos: posOf(src, src.root) }, opts);
 }
 
 /**

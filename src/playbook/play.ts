@@ -1,7 +1,6 @@
 /** Plays: keys, sections, roles, handlers; playbooks and `import_playbook`. */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Node, YAMLMap } from 'yaml';
 import { UserError, withHint, type Play, type Pos, type Task, type TaskNode, type Vars } from '../model/index.js';
 import { ENGINE_ACTIONS, canonicalName } from '../modules/index.js';
 import { field, toBool, toConds, toMap, toStr, toTags, union, type Cond } from './coerce.js';
@@ -9,7 +8,7 @@ import { PLAY_KEYWORDS, TASK_KEYWORDS } from './keywords.js';
 import type { ModuleInfo } from './modules.js';
 import { loadRoleIn, readRoleEntry } from './role.js';
 import type { Scope } from './scope.js';
-import { asMap, asSeq, displayPath, entries, kindOf, posOf, readYaml, toValue, type Entry, type Source } from './source.js';
+import { asMap, asSeq, displayPath, entries, kindOf, posOf, readYaml, toValue, type Entry, type Source, type YMap } from './source.js';
 import { parseTaskList } from './task.js';
 
 /** Settings for one playbook load. */
@@ -40,13 +39,13 @@ export function loadPlays(abs: string, load: PlayLoad, from?: Pos, outer: Outer 
     throw new UserError(`import_playbook cycle: ${[...stack, abs].map(displayPath).join(' → ')}`, from);
   }
   const src = readYaml(abs, from);
-  const root = src.doc.contents as Node | null;
+  const root = src.root;
   if (kindOf(root) === 'nothing') throw new UserError('the playbook is empty: expected a list of plays', posOf(src, root));
   const seq = asSeq(src, root);
   if (!seq) throw new UserError(`a playbook must be a list of plays, got ${kindOf(root)}`, posOf(src, root));
   const maps = seq.items.map((item) => {
     const map = asMap(src, item);
-    if (!map) throw new UserError(`a play must be a mapping, got ${kindOf(item as Node)}`, posOf(src, item as Node));
+    if (!map) throw new UserError(`a play must be a mapping, got ${kindOf(item)}`, posOf(src, item));
     return map;
   });
   // Check every play's keys first, so a misplaced task keyword is reported
@@ -60,11 +59,11 @@ export function loadPlays(abs: string, load: PlayLoad, from?: Pos, outer: Outer 
   return plays;
 }
 
-function isImport(src: Source, map: YAMLMap): boolean {
+function isImport(src: Source, map: YMap): boolean {
   return entries(src, map).some((e) => IMPORT_KEYS.includes(e.key));
 }
 
-function importPlaybook(src: Source, map: YAMLMap, load: PlayLoad, outer: Outer, stack: string[]): Play[] {
+function importPlaybook(src: Source, map: YMap, load: PlayLoad, outer: Outer, stack: string[]): Play[] {
   let file: string | undefined;
   let pos: Pos | undefined;
   const next: Outer = { ...outer };
@@ -88,7 +87,7 @@ function importPlaybook(src: Source, map: YAMLMap, load: PlayLoad, outer: Outer,
   return loadPlays(abs, load, pos, next, stack);
 }
 
-function checkPlayKeys(src: Source, map: YAMLMap, modules: ModuleInfo): void {
+function checkPlayKeys(src: Source, map: YMap, modules: ModuleInfo): void {
   for (const e of entries(src, map)) {
     const pos = posOf(src, e.keyNode);
     if (e.key === 'vars_prompt') {
@@ -105,7 +104,7 @@ function checkPlayKeys(src: Source, map: YAMLMap, modules: ModuleInfo): void {
   }
 }
 
-function parsePlay(src: Source, map: YAMLMap, load: PlayLoad, outer: Outer, stack: string[]): Play {
+function parsePlay(src: Source, map: YMap, load: PlayLoad, outer: Outer, stack: string[]): Play {
   const pos = posOf(src, map);
   const ents = new Map<string, Entry>(entries(src, map).map((e) => [e.key, e]));
   const get = (k: string) => ents.get(k);

@@ -2,12 +2,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Node } from 'yaml';
 import { UserError, didYouMean, type Pos, type Role, type Task, type TaskNode, type Vars } from '../model/index.js';
 import { field, toBool, toMap, toStr } from './coerce.js';
 import { ROLE_ENTRY_KEYWORDS } from './keywords.js';
 import { childScope, readBase, type Scope } from './scope.js';
-import { asMap, asSeq, deref, displayPath, entries, kindOf, posOf, readYaml, toValue, type Source } from './source.js';
+import { asMap, asSeq, deref, displayPath, entries, kindOf, posOf, readYaml, toValue, type Source, type YNode } from './source.js';
 import { parseTaskList } from './task.js';
 import { loadVarsFile } from './vars-file.js';
 
@@ -80,7 +79,7 @@ export function loadRoleIn(scope: Scope, req: RoleRequest, seen?: Set<string>, c
 
 function readList(abs: string, scope: Scope, from: Pos, handler: boolean): TaskNode[] {
   const src = readYaml(abs, from);
-  const root = src.doc.contents as Node | null;
+  const root = src.root;
   const inner = { ...scope, stack: [...scope.stack, abs] };
   return parseTaskList(src, root, inner, { what: `${src.file}`, pos: posOf(src, root) }, { handler });
 }
@@ -89,7 +88,7 @@ function readList(abs: string, scope: Scope, from: Pos, handler: boolean): TaskN
  * A `roles:` or `dependencies:` entry: `name`, or `{role: name, tags, when,
  * vars, param: value}`. Keywords shape the scope; other keys are params.
  */
-export function readRoleEntry(src: Source, node: unknown, scope: Scope): { req: RoleRequest; scope: Scope } {
+export function readRoleEntry(src: Source, node: YNode | null, scope: Scope): { req: RoleRequest; scope: Scope } {
   const n = deref(src, node);
   const pos = posOf(src, n);
   const v = toValue(src, n);
@@ -171,7 +170,7 @@ function readPart(dir: string, part: string, from: string | undefined, pos: Pos)
 
 interface Meta {
   src?: Source;
-  deps: unknown[];
+  deps: YNode[];
   allowDuplicates: boolean;
 }
 
@@ -179,7 +178,7 @@ function readMeta(dir: string, pos: Pos): Meta {
   const file = partFile(dir, 'meta', undefined, pos);
   if (!file) return { deps: [], allowDuplicates: false };
   const src = readYaml(file, pos);
-  const root = src.doc.contents as Node | null;
+  const root = src.root;
   if (kindOf(root) === 'nothing') return { src, deps: [], allowDuplicates: false };
   const map = asMap(src, root);
   if (!map) throw new UserError(`role meta must be a mapping, got ${kindOf(root)}`, posOf(src, root));

@@ -1,24 +1,20 @@
 /**
  * Reading YAML files with positions. Every loader in this directory walks the
- * `yaml` node tree (not plain JS) so that an error can name `file:line:col`.
+ * positioned tree of `./yaml/nodes.ts` (not plain JS) so that an error can name
+ * `file:line:col`. Files are read by the fast js-yaml path; whatever it
+ * declines, syntax errors included, is read again by the `yaml` package, whose
+ * messages and positions are the reference.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  Document,
-  LineCounter,
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  parseDocument,
-  type Node,
-  type Pair,
-  type Tags,
-  type YAMLMap,
-  type YAMLSeq,
-} from 'yaml';
+import type { Document } from 'yaml';
 import { UserError, type Pos } from '../model/index.js';
+import { parseFast } from './yaml/fast.js';
+import { LineIndex } from './yaml/lines.js';
+import { resolveAlias, type YMap, type YNode, type YScalar, type YSeq } from './yaml/nodes.js';
+import { parseSlow } from './yaml/slow.js';
+
+export type { YMap, YNode, YSeq } from './yaml/nodes.js';
 
 /** One parsed YAML file. */
 export interface Source {
@@ -28,15 +24,19 @@ export interface Source {
   file: string;
   /** Absolute directory of the file. */
   dir: string;
-  doc: Document;
-  lines: LineCounter;
+  /** The document's top node; null for a file with no content. */
+  root: YNode | null;
+  /** Offset → 1-based line and column. */
+  linePos(offset: number): { line: number; col: number };
+  /** Set when the fallback parser read the file: values come from its nodes. */
+  doc?: Document;
 }
 
 /** A mapping entry with its key node, for positions. */
 export interface Entry {
   key: string;
-  keyNode: Node;
-  value: Node | null;
+  keyNode: YNode;
+  value: YNode | null;
 }
 
 /** `path` relative to the cwd when it is under it, else absolute. */
@@ -45,45 +45,29 @@ export function displayPath(abs: string): string {
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs;
 }
 
-// PyYAML (what ansible uses) reads YAML 1.1, but its booleans are only
-// yes/no/true/false/on/off: `y` and `n` stay strings. Timestamps stay strings
-// too, since vars are templated as text.
-const PY_TRUE = /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/;
-const PY_FALSE = /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
-
-function pyyamlTags(tags: Tags): Tags {
-  const out: Tags = [];
-  for (const t of tags) {
-    if (typeof t !== 'object') continue;
-    if (t.tag === 'tag:yaml.org,2002:timestamp') continue;
-    if (t.tag === 'tag:yaml.org,2002:bool' && 'test' in t && t.test) {
-      out.push({ ...t, test: t.test.source.includes('Y|y|[Yy]es') ? PY_TRUE : PY_FALSE });
-      continue;
-    }
-    out.push(t);
-  }
-  return out;
-}
+/** Counts of files read by each parser, for tests and benchmarks. */
+export const parseStats = { fast: 0, fallback: 0 };
 
 /** Parses YAML text; syntax errors become positioned UserErrors. */
 export function parseYaml(text: string, abs: string): Source {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, {
-    version: '1.1',
-    lineCounter: lines,
-    prettyErrors: false,
-    customTags: pyyamlTags,
-    uniqueKeys: false,
-  });
-  const src: Source = { abs, file: displayPath(abs), dir: path.dirname(abs), doc, lines };
-  const err = doc.errors[0];
-  if (err) {
-    const at = lines.linePos(err.pos[0]);
-    throw new UserError(`YAML syntax error: ${err.message.split('\n')[0]}`, {
-      file: src.file,
-      line: at.line,
-      col: at.col,
-    });
+  const where = { abs, file: displayPath(abs), dir: path.dirname(abs) };
+  let root: YNode | null | undefined;
+  try {
+    root = parseFast(text);
+  } catch {
+    // Declined, or a js-yaml error: the fallback gives the reference result or message.
+  }
+  if (root !== undefined) {
+    parseStats.fast++;
+    const lines = new LineIndex(text);
+    return { ...where, root, linePos: (o) => lines.linePos(o) };
+  }
+  parseStats.fallback++;
+  const slow = parseSlow(text);
+  const src: Source = { ...where, root: slow.root, doc: slow.doc, linePos: (o) => slow.lines.linePos(o) };
+  if (slow.error) {
+    const at = src.linePos(slow.error.offset);
+    throw new UserError(`YAML syntax error: ${slow.error.message}`, { file: src.file, line: at.line, col: at.col });
   }
   return src;
 }
@@ -105,61 +89,85 @@ export function readYaml(abs: string, from?: Pos): Source {
 }
 
 /** Follows an alias to the node it names. */
-export function deref(src: Source, node: unknown): Node | null {
-  if (node == null) return null;
-  if (isAlias(node)) return (node.resolve(src.doc) as Node | undefined) ?? null;
-  return node as Node;
+export function deref(_src: Source, node: YNode | null | undefined): YNode | null {
+  return resolveAlias(node);
 }
 
 /** Position of a node (its first character). */
-export function posOf(src: Source, node: Node | null | undefined): Pos {
-  const offset = node?.range?.[0] ?? 0;
-  const at = src.lines.linePos(offset);
+export function posOf(src: Source, node: YNode | null | undefined): Pos {
+  const at = src.linePos(node?.start ?? 0);
   return { file: src.file, line: at.line, col: at.col };
 }
 
-/** The plain JS value of a node (aliases and merges resolved). */
-export function toValue(src: Source, node: Node | null): unknown {
+/**
+ * The plain JS value of a node (aliases and merges resolved). Each call
+ * returns fresh objects, so callers may change what they get.
+ */
+export function toValue(src: Source, node: YNode | null): unknown {
   if (node == null) return null;
-  if (isScalar(node)) return node.value;
-  return node.toJS(src.doc, { maxAliasCount: 1000 });
+  if (node.kind === 'scalar') return node.value;
+  if (src.doc && node.orig) return node.orig.toJS(src.doc, { maxAliasCount: 1000 });
+  if (node.kind === 'alias') return toValue(src, node.target);
+  return copy(node.js, new Map());
 }
 
-export function asMap(src: Source, node: unknown): YAMLMap | null {
-  const n = deref(src, node);
-  return isMap(n) ? n : null;
+// js-yaml's values are shared between the tree's nodes (and between an anchor
+// and its aliases); copies keep that sharing inside one value only, as the
+// `yaml` package's toJS does.
+function copy(v: unknown, seen: Map<object, unknown>): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  const done = seen.get(v);
+  if (done !== undefined) return done;
+  if (Array.isArray(v)) {
+    const out: unknown[] = new Array(v.length);
+    seen.set(v, out);
+    for (let i = 0; i < v.length; i++) out[i] = copy(v[i], seen);
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  seen.set(v, out);
+  for (const k of Object.keys(v)) {
+    const x = copy((v as Record<string, unknown>)[k], seen);
+    if (k === '__proto__') Object.defineProperty(out, k, { value: x, writable: true, enumerable: true, configurable: true });
+    else out[k] = x;
+  }
+  return out;
 }
 
-export function asSeq(src: Source, node: unknown): YAMLSeq | null {
-  const n = deref(src, node);
-  return isSeq(n) ? n : null;
+/** The mapping a node is (through aliases), or null. */
+export function asMap(_src: Source, node: YNode | null | undefined): YMap | null {
+  const n = resolveAlias(node);
+  return n?.kind === 'map' ? n : null;
 }
 
-function isMergeKey(key: unknown): boolean {
-  return isScalar(key) && typeof key.value === 'symbol' && key.value.description === '<<';
+/** The sequence a node is (through aliases), or null. */
+export function asSeq(_src: Source, node: YNode | null | undefined): YSeq | null {
+  const n = resolveAlias(node);
+  return n?.kind === 'seq' ? n : null;
 }
 
 /**
  * Entries of a mapping in source order, with `<<: *anchor` merges expanded
  * (keys written in the mapping win over merged ones, as YAML says).
  */
-export function entries(src: Source, map: YAMLMap): Entry[] {
+export function entries(src: Source, map: YMap): Entry[] {
   const own: Entry[] = [];
   const merged: Entry[] = [];
-  for (const pair of map.items as Pair[]) {
-    if (isMergeKey(pair.key)) {
-      const target = deref(src, pair.value);
-      const maps = isSeq(target) ? target.items : [target];
+  for (const pair of map.pairs) {
+    if (pair.key.kind === 'scalar' && pair.key.merge) {
+      const target = resolveAlias(pair.value);
+      const maps = target?.kind === 'seq' ? target.items : [target];
       for (const m of maps) {
         const mm = asMap(src, m);
-        if (!mm) throw new UserError('merge key (<<) needs a mapping', posOf(src, pair.key as Node));
+        if (!mm) throw new UserError('merge key (<<) needs a mapping', posOf(src, pair.key));
         merged.push(...entries(src, mm));
       }
       continue;
     }
-    const keyNode = pair.key as Node;
-    const key = isScalar(keyNode) ? String(keyNode.value) : String(toValue(src, keyNode));
-    own.push({ key, keyNode, value: deref(src, pair.value) });
+    const keyNode = pair.key;
+    const key = keyNode.kind === 'scalar' ? String(keyNode.value) : String(toValue(src, keyNode));
+    const value = pair.value?.kind === 'alias' ? resolveAlias(pair.value) : pair.value;
+    own.push({ key, keyNode, value });
   }
   if (merged.length === 0) return own;
   const seen = new Set(own.map((e) => e.key));
@@ -167,15 +175,17 @@ export function entries(src: Source, map: YAMLMap): Entry[] {
 }
 
 /** Describes a node's kind for "expected a list, got a string" messages. */
-export function kindOf(node: Node | null): string {
+export function kindOf(node: YNode | null): string {
   if (node == null) return 'nothing';
-  if (isMap(node)) return 'a mapping';
-  if (isSeq(node)) return 'a list';
-  if (isScalar(node)) {
-    const v = node.value;
-    if (v === null) return 'nothing';
-    if (typeof v === 'string') return `a string ('${v.length > 40 ? v.slice(0, 40) + '…' : v}')`;
-    return `a ${typeof v} (${String(v)})`;
-  }
+  if (node.kind === 'map') return 'a mapping';
+  if (node.kind === 'seq') return 'a list';
+  if (node.kind === 'scalar') return scalarKind(node);
   return 'something else';
+}
+
+function scalarKind(node: YScalar): string {
+  const v = node.value;
+  if (v === null) return 'nothing';
+  if (typeof v === 'string') return `a string ('${v.length > 40 ? v.slice(0, 40) + '…' : v}')`;
+  return `a ${typeof v} (${String(v)})`;
 }

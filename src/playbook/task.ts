@@ -1,5 +1,4 @@
 /** Task lists: tasks, blocks, and the dispatch to imports and includes. */
-import type { Node, YAMLMap } from 'yaml';
 import { UserError, withHint, type Block, type NodeBase, type Pos, type Task, type TaskNode } from '../model/index.js';
 import { actionArgs, classify, type Classified } from './action.js';
 import { field, toConds, toNumOrStr, toStr, toStrList } from './coerce.js';
@@ -7,7 +6,7 @@ import { importRole, importTasks, includeNode } from './imports.js';
 import { META_ACTIONS } from './keywords.js';
 import { LOOP_KEYS, readLoop } from './loop.js';
 import { childScope, readBase, type Scope } from './scope.js';
-import { asMap, asSeq, deref, entries as entriesOf, kindOf, posOf, type Entry, type Source } from './source.js';
+import { asMap, asSeq, deref, entries as entriesOf, kindOf, posOf, type Entry, type Source, type YMap, type YNode } from './source.js';
 
 /** Whether the list being read is `handlers:`. */
 export interface ListOpts {
@@ -20,7 +19,7 @@ export interface ListOpts {
  */
 export function parseTaskList(
   src: Source,
-  node: Node | null,
+  node: YNode | null,
   scope: Scope,
   owner: { what: string; pos: Pos },
   opts: ListOpts = {},
@@ -32,8 +31,7 @@ export function parseTaskList(
   for (const item of seq.items) {
     const map = asMap(src, item);
     if (!map) {
-      const n = item as Node;
-      throw new UserError(`a task must be a mapping (key: value), got ${kindOf(n)}`, posOf(src, n));
+      throw new UserError(`a task must be a mapping (key: value), got ${kindOf(item)}`, posOf(src, item));
     }
     for (const t of parseItem(src, map, scope, opts)) out.push(t);
   }
@@ -41,7 +39,7 @@ export function parseTaskList(
 }
 
 /** One entry of a task list; an import expands to the tasks it imports. */
-function parseItem(src: Source, map: YAMLMap, scope: Scope, opts: ListOpts): TaskNode[] {
+function parseItem(src: Source, map: YMap, scope: Scope, opts: ListOpts): TaskNode[] {
   const pos = posOf(src, map);
   const { base, rest } = readBase(src, entriesOf(src, map), scope, pos);
   const c = classify(src, rest, scope.modules, pos);

@@ -1,8 +1,7 @@
 /** Vars files (vars_files, include_vars, role defaults/vars): a mapping of names to values. */
 import path from 'node:path';
-import type { Node, YAMLMap } from 'yaml';
 import { UserError, type Pos, type Vars } from '../model/index.js';
-import { asMap, entries, kindOf, posOf, readYaml, toValue, type Source } from './source.js';
+import { asMap, entries, kindOf, posOf, readYaml, toValue, type Source, type YMap } from './source.js';
 
 const VAR_NAME = /^[A-Za-z_]\w*$/;
 
@@ -13,7 +12,7 @@ const VAR_NAME = /^[A-Za-z_]\w*$/;
  */
 export function loadVarsFile(file: string, from?: Pos): Vars {
   const src = readYaml(path.resolve(file), from);
-  const root = src.doc.contents as Node | null;
+  const root = src.root;
   if (kindOf(root) === 'nothing') return {};
   const map = asMap(src, root);
   if (!map) {
@@ -23,7 +22,7 @@ export function loadVarsFile(file: string, from?: Pos): Vars {
 }
 
 /** A vars mapping's value, after checking every key is a variable name. */
-export function varsOf(src: Source, map: YAMLMap): Vars {
+export function varsOf(src: Source, map: YMap): Vars {
   for (const e of entries(src, map)) {
     if (!VAR_NAME.test(e.key)) throw new UserError(`'${e.key}' is not a valid variable name`, posOf(src, e.keyNode));
   }
