@@ -64,7 +64,18 @@ export function vecFrom<T>(values: readonly T[]): Vec<T> {
 // ------------------------------------------------------------------- the state
 
 /** What a host is doing, as the host table shows it. */
-export type HostStatus = 'waiting' | 'running' | 'done' | 'failed' | 'unreachable' | 'skipped';
+export type HostStatus = 'waiting' | 'running' | 'done' | 'failed' | 'unreachable' | 'skipped' | 'cancelled';
+
+/** A group under a budget (`max_concurrent_per`), as its last `group.update` said. */
+export interface GroupView {
+  key: string;
+  busy: number;
+  allowed: number;
+  done: number;
+  failed: number;
+  cancelled: number;
+  waiting: number;
+}
 
 /** How one task ended on one host. */
 export type ResultStatus = 'running' | 'ok' | 'changed' | 'failed' | 'ignored' | 'skipped' | 'unreachable';
@@ -105,6 +116,8 @@ export interface HostView {
   unreachableFlag: boolean;
   /** `title: first line` of the first failure. */
   firstError?: string;
+  /** Its group's key, when the play has a budget. */
+  group?: string;
   tasks: Vec<HostTaskEntry>;
 }
 
@@ -166,6 +179,8 @@ export interface RunState {
   paused: boolean;
   /** The last few warnings. */
   warnings: readonly string[];
+  /** Groups under a budget, by key. */
+  groups: Readonly<Record<string, GroupView>>;
 }
 
 /** Characters of stdout/stderr kept per task and host (the tail). */
@@ -186,6 +201,7 @@ export function initialState(): RunState {
     async: {},
     paused: false,
     warnings: [],
+    groups: {},
   };
 }
 
@@ -235,9 +251,9 @@ export function reduce(state: RunState, event: RunEvent): RunState {
     case 'async.done':
       return asyncEvent(s, event);
     case 'group.update':
+      return groupUpdate(s, event);
     case 'host.cancelled':
-      // Group budgets (rollout issue): the TUI's group view reads these later.
-      return s;
+      return updateHost(s, event.host, (h) => ({ ...h, status: 'cancelled', current: undefined, firstError: h.firstError ?? event.reason }));
     case 'warning':
       return { ...s, warnings: [...s.warnings, event.message].slice(-WARNINGS_KEPT) };
     case 'abort.requested':
@@ -385,6 +401,16 @@ function asyncEvent(s: RunState, e: EventOf<'async.start'> | EventOf<'async.poll
 }
 
 // ---------------------------------------------------------------------- helpers
+
+function groupUpdate(s: RunState, e: EventOf<'group.update'>): RunState {
+  const { key, busy, allowed, done, failed, cancelled, waiting } = e;
+  let next: RunState = { ...s, groups: { ...s.groups, [key]: { key, busy, allowed, done, failed, cancelled, waiting } } };
+  for (const h of e.hosts) {
+    next = ensureHost(next, h);
+    if (vecGet(next.hosts, next.hostIndex[h]!)!.group !== key) next = updateHost(next, h, (v) => ({ ...v, group: key }));
+  }
+  return next;
+}
 
 function ensureHost(s: RunState, name: string): RunState {
   if (s.hostIndex[name] !== undefined) return s;

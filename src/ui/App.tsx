@@ -127,7 +127,7 @@ function MainPanels({ state, hosts, view, lay, now, width, note, jobs, timeline 
   const spanMs = (state.end?.at ?? now) - (state.startAt ?? 0);
   return (
     <>
-      <HostTable hosts={hosts} total={state.hosts.length} scroll={view.scroll} selected={view.selected} rows={lay.hostRows} now={now} width={width} note={note} />
+      <HostTable hosts={hosts} total={state.hosts.length} scroll={view.scroll} selected={view.selected} rows={lay.hostRows} now={now} width={width} note={note} groups={state.groups} />
       <AsyncPanel jobs={jobs} rows={lay.asyncRows} now={now} width={width} />
       <Timeline entries={timeline} rows={lay.timelineRows} spanMs={spanMs} width={width} />
     </>

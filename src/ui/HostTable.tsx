@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { vecGet, type HostView } from '../events/index.js';
+import { vecGet, type GroupView, type HostView } from '../events/index.js';
 import { Section } from './Section.js';
 import { clock, cut, fit, hostLook, oneLine, resultLook } from './text.js';
 
@@ -20,6 +20,8 @@ export interface HostTableProps {
   width: number;
   /** Words after the title: sort order, filter. */
   note?: string;
+  /** Groups under a budget, by key (their busy/allowed count shows on waiting hosts). */
+  groups?: Readonly<Record<string, GroupView>>;
 }
 
 /** Host name column width: the longest name, within bounds. */
@@ -30,7 +32,12 @@ function nameWidth(hosts: readonly HostView[], width: number): number {
 }
 
 /** What the row says after the task: live output, the error, or the tally. */
-function detail(h: HostView): string {
+function detail(h: HostView, groups: Readonly<Record<string, GroupView>>): string {
+  const g = h.group ? groups[h.group] : undefined;
+  if (g && (h.status === 'waiting' || h.status === 'cancelled') && !h.current) {
+    const line = `group ${g.key} ${g.busy}/${g.allowed} busy, ${g.done} done, ${g.failed} failed`;
+    return h.status === 'cancelled' ? `${line} (cancelled)` : line;
+  }
   if (h.status === 'running') {
     const entry = vecGet(h.tasks, h.tasks.length - 1);
     const retry = entry && entry.retries ? `retry ${entry.retries}  ` : '';
@@ -56,7 +63,7 @@ function lastLine(s: string): string {
 }
 
 /** One row per host, only the rows that fit: state glyph and word, current task, time in it, last result. */
-export function HostTable({ hosts, total, scroll, selected, rows, now, width, note }: HostTableProps) {
+export function HostTable({ hosts, total, scroll, selected, rows, now, width, note, groups = {} }: HostTableProps) {
   const nw = nameWidth(hosts, width);
   const taskW = Math.max(12, Math.floor((width - nw - 30) * 0.45));
   const shown = hosts.slice(scroll, scroll + rows);
@@ -68,7 +75,7 @@ export function HostTable({ hosts, total, scroll, selected, rows, now, width, no
         const look = hostLook(h.status);
         const task = h.current?.title ?? (h.status === 'done' || h.status === 'skipped' ? '' : h.last?.title ?? '');
         const time = h.current ? clock(now - h.current.startAt) : '';
-        const rest = ` ${fit(oneLine(task), taskW)} ${fit(time, 8)} ${detail(h)}`;
+        const rest = ` ${fit(oneLine(task), taskW)} ${fit(time, 8)} ${detail(h, groups)}`;
         const isSel = scroll + i === selected;
         return (
           <Text key={h.name} wrap="truncate">

@@ -13,7 +13,7 @@ export interface HostQuery {
   groups?: Readonly<Record<string, readonly string[]>>;
 }
 
-const RANK: Record<HostStatus, number> = { failed: 0, unreachable: 0, running: 1, waiting: 2, done: 3, skipped: 3 };
+const RANK: Record<HostStatus, number> = { failed: 0, unreachable: 0, running: 1, waiting: 2, done: 3, skipped: 3, cancelled: 3 };
 
 /** The hosts to show, filtered and sorted. */
 export function visibleHosts(state: RunState, q: HostQuery): HostView[] {
@@ -22,6 +22,7 @@ export function visibleHosts(state: RunState, q: HostQuery): HostView[] {
     if (q.failedOnly && h.status !== 'failed' && h.status !== 'unreachable') return false;
     if (!needle) return true;
     if (h.name.toLowerCase().includes(needle)) return true;
+    if (h.group?.toLowerCase().includes(needle)) return true;
     return (q.groups?.[h.name] ?? []).some((g) => g.toLowerCase().includes(needle));
   });
   if (q.problemsFirst) rows.sort((a, b) => RANK[a.status] - RANK[b.status] || a.order - b.order);
@@ -30,13 +31,13 @@ export function visibleHosts(state: RunState, q: HostQuery): HostView[] {
 
 /** Hosts per state, for the header. */
 export function hostTally(state: RunState): Record<HostStatus, number> & { total: number; finished: number } {
-  const t = { running: 0, failed: 0, unreachable: 0, waiting: 0, done: 0, skipped: 0, total: 0, finished: 0 };
+  const t = { running: 0, failed: 0, unreachable: 0, waiting: 0, done: 0, skipped: 0, cancelled: 0, total: 0, finished: 0 };
   for (const chunk of state.hosts.chunks) {
     for (const h of chunk) {
       t[h.status]++;
       t.total++;
     }
   }
-  t.finished = t.done + t.skipped + t.failed + t.unreachable;
+  t.finished = t.done + t.skipped + t.failed + t.unreachable + t.cancelled;
   return t;
 }

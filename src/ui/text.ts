@@ -65,6 +65,7 @@ const HOST_LOOK: Record<HostStatus, Look> = {
   waiting: { glyph: '·', word: 'waiting', color: 'gray' },
   done: { glyph: '✓', word: 'done', color: 'green' },
   skipped: { glyph: '-', word: 'skipped', color: 'blue' },
+  cancelled: { glyph: '⊘', word: 'cancelled', color: 'gray' },
 };
 
 /** Glyph, word and colour of a host state. */

@@ -189,3 +189,15 @@ test('help and the key bar list the keys', () => {
   assert.match(frameOf(h(KeyBar, { mode: 'main', ended: true, paused: false, filter: '', failedOnly: false, width: 100 })), /^ q quit/);
   void vecToArray;
 });
+
+test('a waiting host under a group budget shows its group busy count, and a cancelled one says so', () => {
+  const base = { at: 0, wall: 0 };
+  let s = initialState();
+  s = reduce(s, { ...base, type: 'run.start', schema: 1, runId: 'r', playbook: 'p.yml', runDir: '/tmp/r', hosts: ['a1', 'a2', 'a3'], check: false, argv: [] });
+  s = reduce(s, { ...base, type: 'group.update', key: 'web-a', hosts: ['a1', 'a2', 'a3'], busy: 1, allowed: 1, done: 0, failed: 0, cancelled: 0, waiting: 2 });
+  const table = (st: RunState) => render(h(HostTable, { hosts: vecToArray(st.hosts), total: 3, scroll: 0, selected: 0, rows: 5, now: 0, width: 120, groups: st.groups })).lastFrame()!;
+  assert.match(table(s), /a2 +waiting .*group web-a 1\/1 busy/);
+  s = reduce(s, { ...base, type: 'host.cancelled', host: 'a3', group: 'web-a', reason: 'group web-a: a1 failed' });
+  assert.match(table(s), /⊘ a3 +cancelled/);
+  assert.equal(visibleHosts(s, { filter: 'web-a', failedOnly: false, problemsFirst: false }).length, 3);
+});
