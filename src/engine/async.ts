@@ -105,7 +105,7 @@ async function pollUntilDone(run: AsyncRun, jid: string): Promise<JobStatus> {
     let status: JobStatus | undefined;
     try {
       // A finished job's output comes back and its files go, all in this one command.
-      status = parseStatus(await (await run.transport()).exec(statusCommand(jid, { cleanup: true }), { timeoutMs: 30_000 }));
+      status = parseStatus(await (await run.transport()).exec(statusCommand(jid, { cleanup: true, lastLine: true }), { timeoutMs: 30_000 }));
     } catch (err) {
       // A dropped connection: try again at the next poll, within the budget.
       if (!(err instanceof UnreachableError) && !(err instanceof Error && err.name === 'HostUnreachable')) throw err;

@@ -11,6 +11,7 @@
  * the host), so `grep` finds each kind.
  */
 import fs from 'node:fs';
+import { FileSink } from './file-sink.js';
 import path from 'node:path';
 import type { EventOf, Reporter, RunEvent, TaskRef } from '../events/index.js';
 import type { ModuleResult } from '../model/index.js';
@@ -26,6 +27,7 @@ export function createHostLogs(opts: { runDir: string; redact?: (text: string) =
   const dir = path.join(opts.runDir, HOSTS_DIR);
   let playbook = '';
   let made = false;
+  const sinks = new Map<string, FileSink>();
   const append = (host: string, e: RunEvent, task: TaskRef | undefined, category: string, data: string): void => {
     if (!made) {
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -33,9 +35,10 @@ export function createHostLogs(opts: { runDir: string; redact?: (text: string) =
     }
     const when = new Date(e.wall).toISOString();
     const line = `${when} - ${playbook} - ${task ? taskTitle(task) : ''} - ${task?.module ?? ''} - ${category} - ${data}`;
-    // One append per line: a crash loses at most that line.
     const text = `${inert(line).replace(/\n/g, '\\n')}\n`;
-    fs.appendFileSync(path.join(dir, hostFileName(host)), opts.redact ? opts.redact(text) : text, { mode: 0o600 });
+    let sink = sinks.get(host);
+    if (!sink) sinks.set(host, (sink = new FileSink(path.join(dir, hostFileName(host)))));
+    sink.write(opts.redact ? opts.redact(text) : text);
   };
   return {
     name: 'host-logs',
@@ -71,6 +74,10 @@ export function createHostLogs(opts: { runDir: string; redact?: (text: string) =
         default:
           break;
       }
+      if (e.type === 'run.end') for (const sink of sinks.values()) sink.flush();
+    },
+    close() {
+      for (const sink of sinks.values()) sink.close();
     },
   };
 }

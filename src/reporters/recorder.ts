@@ -5,6 +5,7 @@
  * at most the line being written.
  */
 import fs from 'node:fs';
+import { FileSink } from './file-sink.js';
 import path from 'node:path';
 import type { Reporter } from '../events/index.js';
 import { eventLine } from './json.js';
@@ -22,21 +23,16 @@ export function createRecorder(opts: { runDir: string }): Reporter {
     // mkdir's mode is filtered by the umask; run directories are 0700 regardless.
     fs.chmodSync(opts.runDir, 0o700);
   }
-  let fd: number | undefined = fs.openSync(path.join(opts.runDir, EVENTS_FILE), 'a', 0o600);
-  fs.fchmodSync(fd, 0o600);
+  const sink = new FileSink(path.join(opts.runDir, EVENTS_FILE));
   return {
     name: 'recorder',
     onEvent(event) {
-      if (fd === undefined) return;
-      const buf = Buffer.from(eventLine(event));
-      let off = 0;
-      while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
+      sink.write(eventLine(event));
+      // The record must be whole on disk the moment a run ends.
+      if (event.type === 'run.end') sink.flush();
     },
     close() {
-      if (fd === undefined) return;
-      const f = fd;
-      fd = undefined;
-      fs.closeSync(f);
+      sink.close();
     },
   };
 }

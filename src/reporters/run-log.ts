@@ -10,6 +10,7 @@
  * the log is complete after an abort.
  */
 import fs from 'node:fs';
+import { FileSink } from './file-sink.js';
 import path from 'node:path';
 import type { Reporter, RunEvent } from '../events/index.js';
 import { wallClock } from './format.js';
@@ -37,14 +38,8 @@ export interface RunLogOptions {
 /** Opens `<runDir>/run.log` (0600, appending) and returns the reporter that writes it. */
 export function createRunLog(opts: RunLogOptions): Reporter {
   const file = path.join(opts.runDir, RUN_LOG_FILE);
-  let fd: number | undefined = fs.openSync(file, 'a', 0o600);
-  fs.fchmodSync(fd, 0o600);
-  const write = (s: string): void => {
-    if (fd === undefined) return;
-    const buf = Buffer.from(opts.redact ? opts.redact(s) : s);
-    let off = 0;
-    while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
-  };
+  const sink = new FileSink(file);
+  const write = (s: string): void => sink.write(opts.redact ? opts.redact(s) : s);
   const clock = opts.formatClock ?? ((d: Date) => wallClock(d, opts.timezone));
   const plain = createPlainPresenter({
     write,
@@ -58,12 +53,10 @@ export function createRunLog(opts: RunLogOptions): Reporter {
     onEvent(event: RunEvent) {
       if (event.type === 'run.start') write(header(event, clock));
       plain.onEvent(event);
+      if (event.type === 'run.end') sink.flush();
     },
     close() {
-      if (fd === undefined) return;
-      const f = fd;
-      fd = undefined;
-      fs.closeSync(f);
+      sink.close();
     },
   };
 }

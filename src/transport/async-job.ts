@@ -54,10 +54,12 @@ export function startJobCommand(jid: string, limitSec: number, command: string):
     'date +%s.%N > "$d/end"',
     'echo "$rc" > "$d/rc.tmp" && mv "$d/rc.tmp" "$d/rc"',
   ].join('\n');
+  // Few forks on purpose: this runs once per host per async task. setsid
+  // already takes the supervisor out of the session, so no nohup.
   return [
     `d=${dirOf(jid)}`,
-    'mkdir -p "$d" && chmod 700 "$d"',
-    `nohup setsid /bin/sh -c ${shellQuote(supervisor)} supervisor "$d" ${limitSec} ${shellQuote(command)} > /dev/null 2>&1 < /dev/null &`,
+    'umask 077; mkdir -p "$d" || exit 1',
+    `setsid /bin/sh -c ${shellQuote(supervisor)} supervisor "$d" ${limitSec} ${shellQuote(command)} > /dev/null 2>&1 < /dev/null &`,
     'echo started',
   ].join('\n');
 }
@@ -87,15 +89,17 @@ const MARK = '__playwatch_job_stderr__';
  * stderr after a marker) on stderr, the finished job's stdout on stdout.
  * With `cleanup`, a finished job's files are removed in the same breath.
  */
-export function statusCommand(jid: string, opts: { cleanup?: boolean } = {}): string {
+export function statusCommand(jid: string, opts: { cleanup?: boolean; lastLine?: boolean } = {}): string {
   return [
     `d=${dirOf(jid)}`,
-    '{ [ -d "$d" ] || { echo missing=1; date +now=%s.%N; exit 0; } } >&2',
+    '[ -d "$d" ] || { echo missing=1 >&2; date +now=%s.%N >&2; exit 0; }',
+    // Builtin reads, not $(cat): a poll should cost the target one fork or two.
     // rc is read once: the output and the cleanup below follow what this poll reports.
-    'rc=$(cat "$d/rc" 2>/dev/null)',
-    '{ printf "rc=%s\\n" "$rc"; for f in start end timedout; do printf "%s=%s\\n" "$f" "$(cat "$d/$f" 2>/dev/null)"; done',
-    '  date +now=%s.%N',
-    '  printf "last=%s\\n" "$(tail -n 1 "$d/stdout" 2>/dev/null | cut -c1-200)"; } >&2',
+    'rc=; start=; end=; to=',
+    '{ read -r rc < "$d/rc"; read -r start < "$d/start"; read -r end < "$d/end"; read -r to < "$d/timedout"; } 2>/dev/null',
+    'printf "rc=%s\\nstart=%s\\nend=%s\\ntimedout=%s\\n" "$rc" "$start" "$end" "$to" >&2',
+    'date +now=%s.%N >&2',
+    opts.lastLine ? 'printf "last=%s\\n" "$(tail -n 1 "$d/stdout" 2>/dev/null | cut -c1-200)" >&2' : ':',
     '[ -n "$rc" ] || exit 0',
     `echo ${MARK} >&2`,
     'cat "$d/stdout" 2>/dev/null; cat "$d/stderr" >&2 2>/dev/null',

@@ -200,3 +200,30 @@ test('a second run against the same fleet is refused by the lock on every host',
   assert.equal(second.of('host.failed').filter((e) => e.result.locked).length, 10);
   assert.equal(second.exitCode, 2);
 });
+
+test('drain over ssh lets the running task finish everywhere and starts nothing new', async () => {
+  const control = new RunControl();
+  let fired = false;
+  const run = await runFleet(
+    `
+- hosts: fleet
+  gather_facts: false
+  tasks:
+    - {name: slow, command: sleep 1}
+    - {name: next, command: "true"}
+`,
+    {
+      control,
+      onEvent: (e) => {
+        if (!fired && e.type === 'host.start' && e.task.name === 'slow') {
+          fired = true;
+          setTimeout(() => control.drain('test'), 300);
+        }
+      },
+    },
+  );
+  assert.equal(run.exitCode, 99);
+  assert.equal(Object.values(run.results('slow')).filter((r) => r === 'changed').length, 10);
+  assert.deepEqual(run.results('next'), {});
+  assert.deepEqual(run.resume?.at, [{ task: 'slow', hosts: HOSTS }]);
+});

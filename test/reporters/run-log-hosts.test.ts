@@ -11,6 +11,7 @@ function writeHostLogs(events = deployScenario()): string {
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'playwatch-hosts-'));
   const r = createHostLogs({ runDir });
   for (const e of events) r.onEvent(e);
+  r.close?.();
   return path.join(runDir, 'hosts');
 }
 

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -99,17 +100,24 @@ test('the end of the log has the recaps, the 100 slowest tasks, the timeline and
   assert.ok(order.every((i) => i > 0));
 });
 
-test('the log is written as the run goes, so a crash loses at most the last event', () => {
+test('the log is written as the run goes: a process that crashes mid-run still leaves every line it saw', () => {
   const runDir = tmpRunDir();
-  const log = createRunLog({ runDir });
   const events = deployScenario();
   const cut = events.findIndex((e) => e.type === 'play.end');
-  for (const e of events.slice(0, cut)) log.onEvent(e);
-  // Not closed: the "crash" happens here.
+  // A separate process feeds the events and then dies of an uncaught error, never closing the log.
+  const script = [
+    `import { createRunLog } from ${JSON.stringify(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/reporters/run-log.ts'))};`,
+    `const log = createRunLog({ runDir: ${JSON.stringify(runDir)} });`,
+    `for (const e of ${JSON.stringify(events.slice(0, cut))}) log.onEvent(e);`,
+    `throw new Error('crash');`,
+  ].join('\n');
+  const file = path.join(runDir, 'crash.mts');
+  fs.writeFileSync(file, script);
+  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), file], { encoding: 'utf8' });
+  assert.notEqual(r.status, 0, 'the process crashed');
   const text = fs.readFileSync(path.join(runDir, 'run.log'), 'utf8');
   assert.match(text, /RUNNING HANDLER \[app : Restart app\]/);
   assert.match(text, /changed: \[web1\] => \{"changed": true, "name": "app", "state": "started"\}\n$/);
-  log.close?.();
 });
 
 test('the log file is readable by its owner only', () => {
