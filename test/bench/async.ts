@@ -34,7 +34,9 @@ if (!fleet) {
     const ok = runs.filter((r): r is number => typeof r === 'number').sort((x, y) => x - y);
     if (!ok.length) console.log(`playwatch: ${runs[0]}`);
     else console.log(`playwatch run -f ${HOSTS}: median ${fmt(ok[Math.floor(ok.length / 2)])} whole process (runs: ${ok.map(fmt).join(', ')}; target < 4 s)`);
-    const an = ansibleRun(fleet.dir, playbook, HOSTS);
+    // The fleet gives each host its own HOME, which ansible's async_status does
+    // not follow (it looks under the passwd home): one absolute async dir for all.
+    const an = ansibleRun(fleet.dir, playbook, HOSTS, { ansible_async_dir: path.join(fleet.dir, 'ansible_async') });
     console.log(`ansible-playbook -f ${HOSTS}: ${typeof an === 'number' ? `${fmt(an)} whole process` : an}`);
   } finally {
     fleet.down();

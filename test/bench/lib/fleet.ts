@@ -41,9 +41,9 @@ export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}):
 }
 
 /** `ansible-playbook` on the fleet with the same forks; a string says why it did not run. */
-export function ansibleRun(dir: string, playbook: string, forks: number): number | string {
+export function ansibleRun(dir: string, playbook: string, forks: number, vars: Record<string, string> = {}): number | string {
   if (spawnSync('ansible-playbook', ['--version']).status !== 0) return 'ansible-playbook not installed';
-  const extra = JSON.stringify({ ansible_ssh_common_args: `-o UserKnownHostsFile=${dir}/known_hosts` });
+  const extra = JSON.stringify({ ansible_ssh_common_args: `-o UserKnownHostsFile=${dir}/known_hosts`, ...vars });
   // Its ControlPersist masters outlive the run by 60 s: keep their sockets here and close them after.
   const cpDir = fs.mkdtempSync(path.join(dir, 'cp-'));
   const r = timed('ansible-playbook', ['-i', path.join(dir, 'inventory.ini'), '-f', String(forks), '-e', extra, playbook], {
