@@ -77,16 +77,22 @@ export function HostTable({ hosts, total, scroll, selected, rows, now, width, no
         const time = h.current ? clock(now - h.current.startAt) : '';
         const rest = ` ${fit(oneLine(task), taskW)} ${fit(time, 8)} ${detail(h, groups)}`;
         const isSel = scroll + i === selected;
+        // The glyphs sit in their own node: ink measures each text node with
+        // string-width, which is ~200x slower on a string holding one non-ASCII
+        // character, so the long rest of the row stays plain ASCII where it can.
         return (
-          <Text key={h.name} wrap="truncate">
-            {isSel ? '›' : ' '}
-            <Text color={look.color}>{look.glyph}</Text>
-            {' '}
-            <Text bold={isSel}>{fit(oneLine(h.name), nw)}</Text>
-            {' '}
-            <Text color={look.color}>{fit(look.word, 11)}</Text>
-            {cut(rest, Math.max(0, width - nw - 16))}
-          </Text>
+          <Box key={h.name} height={1}>
+            <Box flexShrink={0}>
+              <Text color={look.color}>{`${isSel ? '›' : ' '}${look.glyph}`}</Text>
+            </Box>
+            <Text wrap="truncate">
+              {' '}
+              <Text bold={isSel}>{fit(oneLine(h.name), nw)}</Text>
+              {' '}
+              <Text color={look.color}>{fit(look.word, 11)}</Text>
+              {cut(rest, Math.max(0, width - nw - 16))}
+            </Text>
+          </Box>
         );
       })}
       {shown.length === 0 ? <Text dimColor>{'   no hosts match'}</Text> : null}

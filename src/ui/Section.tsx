@@ -1,4 +1,4 @@
-import { Text } from 'ink';
+import { Box, Text } from 'ink';
 
 /** Props of `Section`. */
 export interface SectionProps {
@@ -13,10 +13,15 @@ export interface SectionProps {
 export function Section({ title, note, width }: SectionProps) {
   const head = ` ─ ${title}${note ? ` ${note}` : ''} `;
   const fill = Math.max(0, width - 1 - [...head].length);
+  // Title and rule are separate nodes: the rule is the only non-ASCII run.
   return (
-    <Text wrap="truncate" dimColor>
-      {head}
-      {'─'.repeat(fill)}
-    </Text>
+    <Box height={1}>
+      <Box flexShrink={0}>
+        <Text dimColor>{head}</Text>
+      </Box>
+      <Text wrap="truncate" dimColor>
+        {'─'.repeat(fill)}
+      </Text>
+    </Box>
   );
 }

@@ -32,16 +32,21 @@ export function Timeline({ entries, rows, spanMs, width }: TimelineProps) {
         const body = e.running && e.kind === 'task' ? fill.repeat(Math.max(0, len - 1)) + '▶' : fill.repeat(len);
         const label = e.kind === 'role' ? `[${oneLine(e.name)}]` : oneLine(e.role ? `${e.role} : ${e.name}` : e.name);
         const dur = `${shortDuration(e.durationMs)}${e.running ? '…' : ''}`;
+        // Label, bar and duration are separate nodes so the ASCII parts are
+        // measured on string-width's fast path (see HostTable).
         return (
-          <Text key={i} wrap="truncate">
-            {` ${formatOffset(e.startMs)} `}
-            <Text bold={e.kind === 'role'}>{fit(label, labelW)}</Text>
-            {' '}
-            {' '.repeat(from)}
-            <Text color={e.kind === 'role' ? 'magenta' : e.running ? 'cyan' : 'blue'}>{body}</Text>
-            {' '.repeat(Math.max(0, axisW - from - len))}
-            {` ${dur.padStart(9)}`}
-          </Text>
+          <Box key={i} height={1} width={width}>
+            <Text wrap="truncate">
+              {` ${formatOffset(e.startMs)} `}
+              <Text bold={e.kind === 'role'}>{fit(label, labelW)}</Text>
+              {' '}
+              {' '.repeat(from)}
+            </Text>
+            <Box flexShrink={0}>
+              <Text color={e.kind === 'role' ? 'magenta' : e.running ? 'cyan' : 'blue'}>{body}</Text>
+            </Box>
+            <Text wrap="truncate">{' '.repeat(Math.max(0, axisW - from - len)) + ` ${dur.padStart(9)}`}</Text>
+          </Box>
         );
       })}
     </Box>
