@@ -2,16 +2,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type { LockSettings } from '../engine/lock.js';
 import path from 'node:path';
-import type { Vars } from '../model/index.js';
+import type { Inventory, Playbook, Vars } from '../model/index.js';
 import { UserError } from '../model/index.js';
 import { loadConfig } from '../config/index.js';
 import { loadInventory, selectHosts } from '../inventory/index.js';
 import { loadPlaybook } from '../playbook/index.js';
 import { EventBus } from '../events/index.js';
-import { RunControl, runPlaybook, splitTags, EXIT } from '../engine/index.js';
+import { RunControl, runPlaybook, splitTags, EXIT, type TagFilter } from '../engine/index.js';
 import { createTransport, connectionSpecFromVars } from '../transport/index.js';
 import { createRecorder } from '../reporters/recorder.js';
-import { createRunRecord } from '../reporters/run-record.js';
+import { createRunRecord, type RunRecord } from '../reporters/run-record.js';
 import type { Settings } from '../config/index.js';
 import { parseExtraVars } from './extra-vars.js';
 import { listPlaybook } from './list.js';
@@ -56,8 +56,35 @@ export interface RunFlags {
   verbose?: number;
 }
 
-/** Loads everything, runs the playbook, and returns the exit code. */
+/** What a run needs, read from the command line, the config and the files. */
+interface Loaded {
+  cwd: string;
+  settings: Settings;
+  inventory: Inventory;
+  playbook: Playbook;
+  extraVars: Vars;
+  tags: TagFilter;
+}
+
+/** Loads everything, runs the playbook (or lists it), and returns the exit code. */
 export async function runCommand(playbookArg: string, flags: RunFlags, argv: string[]): Promise<number> {
+  const loaded = load(playbookArg, flags);
+  const { cwd, inventory, playbook, tags } = loaded;
+  if (flags.syntaxCheck) {
+    process.stdout.write(`\nplaybook: ${playbookArg}\n`);
+    return EXIT.ok;
+  }
+  if (flags.listHosts || flags.listTasks || flags.listTags) {
+    process.stdout.write(listPlaybook(playbook, inventory, { ...flags, tags, cwd, playbookArg }));
+    return EXIT.ok;
+  }
+  if (flags.limit && selectHosts(inventory, flags.limit, { cwd }).length === 0) {
+    process.stderr.write(`[WARNING]: Could not match supplied host pattern, ignoring: ${flags.limit}\n`);
+  }
+  return execute(loaded, playbookArg, flags, argv);
+}
+
+function load(playbookArg: string, flags: RunFlags): Loaded {
   const cwd = process.cwd();
   const inventoryFlags = [...(flags.inventory ?? []), ...(flags.inventoryFile ?? [])];
   if (flags.forks !== undefined && !(Number.isInteger(flags.forks) && flags.forks > 0)) {
@@ -78,28 +105,25 @@ export async function runCommand(playbookArg: string, flags: RunFlags, argv: str
       ...(flags.profileSort ? { profileSort: flags.profileSort } : {}),
     },
   });
-  const s = config.settings;
+  const settings = config.settings;
   for (const w of config.warnings ?? []) process.stderr.write(`[WARNING]: ${w}\n`);
   const playbookPath = path.resolve(cwd, playbookArg);
   if (!fs.existsSync(playbookPath)) throw new UserError(`the playbook: ${playbookArg} could not be found`);
   const extraVars: Vars = {};
   for (const e of flags.extraVars ?? []) Object.assign(extraVars, parseExtraVars(e, cwd));
-  const inventory = loadInventory(s.inventory, { cwd });
-  const playbook = loadPlaybook(playbookPath, { rolesPath: s.rolesPath, gatherDefault: s.gathering !== 'explicit' });
-  const tags = { only: splitTags(flags.tags), skip: splitTags(flags.skipTags) };
+  return {
+    cwd,
+    settings,
+    inventory: loadInventory(settings.inventory, { cwd }),
+    playbook: loadPlaybook(playbookPath, { rolesPath: settings.rolesPath, gatherDefault: settings.gathering !== 'explicit' }),
+    extraVars,
+    tags: { only: splitTags(flags.tags), skip: splitTags(flags.skipTags) },
+  };
+}
 
-  if (flags.syntaxCheck) {
-    process.stdout.write(`\nplaybook: ${playbookArg}\n`);
-    return EXIT.ok;
-  }
-  if (flags.listHosts || flags.listTasks || flags.listTags) {
-    process.stdout.write(listPlaybook(playbook, inventory, { ...flags, tags, cwd, playbookArg }));
-    return EXIT.ok;
-  }
-  if (flags.limit && selectHosts(inventory, flags.limit, { cwd }).length === 0) {
-    process.stderr.write(`[WARNING]: Could not match supplied host pattern, ignoring: ${flags.limit}\n`);
-  }
-
+/** The run itself: its directory, the bus and its reporters, signals, then the post-run steps. */
+async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: string[]): Promise<number> {
+  const { cwd, settings: s } = l;
   // Asked before anything is drawn or run, so the prompt has the terminal to itself.
   const becomePassword = flags.askBecomePass ? await askSecret('BECOME password: ') : undefined;
   const sshPassword = flags.askPass ? await askSecret('SSH password: ') : undefined;
@@ -115,7 +139,7 @@ export async function runCommand(playbookArg: string, flags: RunFlags, argv: str
   const resume = createResumeWriter(runDir, argv, shown(cwd, runDir));
   const bus = new EventBus();
   bus.add(resume);
-  bus.add(await createPresenter({ mode, settings: s, summaryOnly: flags.summaryOnly, control, playbookArg, runDir, inventory, resumeLines: () => resume.lines() }));
+  bus.add(await createPresenter({ mode, settings: s, summaryOnly: flags.summaryOnly, control, playbookArg, runDir, inventory: l.inventory, resumeLines: () => resume.lines() }));
   bus.add(createRecorder({ runDir }));
   for (const r of record.reporters) bus.add(r);
   // While ink draws, stray stderr writes would tear its frame: keep warnings for the end.
@@ -126,25 +150,18 @@ export async function runCommand(playbookArg: string, flags: RunFlags, argv: str
   let exitCode: number = EXIT.internal;
   const drainMs = flags.drainTimeout !== undefined ? flags.drainTimeout * 1000 : undefined;
   const uninstall = installSignals(control, { termBudgetMs: drainMs, sigint: mode !== 'tui' });
-  const sshOptions = { hostKeyChecking: s.hostKeyChecking, acceptNewHostKeys: Boolean(flags.acceptNewHostKeys), connectTimeoutMs: s.timeout * 1000 };
   try {
     const outcome = await runPlaybook({
-      playbook,
-      inventory,
+      playbook: l.playbook,
+      inventory: l.inventory,
       limit: flags.limit,
-      tags,
-      extraVars,
+      tags: l.tags,
+      extraVars: l.extraVars,
       forks: s.forks,
       check: Boolean(flags.check),
       gatherDefault: s.gathering !== 'explicit',
       emit: (e) => bus.emit(e),
-      transportFor: (host, vars) => {
-        const spec = connectionSpecFromVars(host, vars, inventory.sourceDirs[0] ?? cwd);
-        if (flags.privateKey && !spec.privateKeyFile) spec.privateKeyFile = path.resolve(cwd, flags.privateKey);
-        if (flags.user && !vars.ansible_user) spec.user = flags.user;
-        if (sshPassword !== undefined && spec.password === undefined) spec.password = sshPassword;
-        return createTransport(spec, sshOptions);
-      },
+      transportFor: transports(l, flags, sshPassword),
       control,
       cwd,
       rolesPath: s.rolesPath,
@@ -165,13 +182,31 @@ export async function runCommand(playbookArg: string, flags: RunFlags, argv: str
     await bus.close();
     for (const line of late) process.stderr.write(`${line}\n`);
     if (mode !== 'tui' && resume.lines().length) process.stderr.write('\n' + resume.lines().join('\n') + '\n');
-    const done = await record.finish({ exitCode, aborted: control.stopping });
-    for (const w of done.warnings) process.stderr.write(`[WARNING]: ${w}\n`);
-    process.stderr.write(`\nRun log: ${shown(cwd, done.runLogPath)}\n`);
-    // The TUI's final view already names the run record.
-    if (mode !== 'tui') process.stderr.write(`Run record: ${shown(cwd, path.join(runDir, 'events.jsonl'))}\n`);
-    if (done.archivePath) process.stderr.write(`Archive: ${shown(cwd, done.archivePath)}\n`);
+    await finish(record, { exitCode, aborted: control.stopping }, cwd, runDir, mode);
   }
+}
+
+/** Each host's transport, from its vars and the connection flags. */
+function transports(l: Loaded, flags: RunFlags, sshPassword: string | undefined) {
+  const s = l.settings;
+  const sshOptions = { hostKeyChecking: s.hostKeyChecking, acceptNewHostKeys: Boolean(flags.acceptNewHostKeys), connectTimeoutMs: s.timeout * 1000 };
+  return (host: string, vars: Vars) => {
+    const spec = connectionSpecFromVars(host, vars, l.inventory.sourceDirs[0] ?? l.cwd);
+    if (flags.privateKey && !spec.privateKeyFile) spec.privateKeyFile = path.resolve(l.cwd, flags.privateKey);
+    if (flags.user && !vars.ansible_user) spec.user = flags.user;
+    if (sshPassword !== undefined && spec.password === undefined) spec.password = sshPassword;
+    return createTransport(spec, sshOptions);
+  };
+}
+
+/** Archive, prune and mail, then say where everything is. */
+async function finish(record: RunRecord, outcome: { exitCode: number; aborted: boolean }, cwd: string, runDir: string, mode: string) {
+  const done = await record.finish(outcome);
+  for (const w of done.warnings) process.stderr.write(`[WARNING]: ${w}\n`);
+  process.stderr.write(`\nRun log: ${shown(cwd, done.runLogPath)}\n`);
+  // The TUI's final view already names the run record.
+  if (mode !== 'tui') process.stderr.write(`Run record: ${shown(cwd, path.join(runDir, 'events.jsonl'))}\n`);
+  if (done.archivePath) process.stderr.write(`Archive: ${shown(cwd, done.archivePath)}\n`);
 }
 
 /** A path as the user would type it: relative when under cwd, else absolute. */

@@ -52,12 +52,11 @@ export async function runInclude(pc: PlayContext, inc: Include, hosts: string[],
       const inst = list[i];
       if (inst && pc.hosts.get(host)!.active) groups.set(inst.key, [...(groups.get(inst.key) ?? []), host]);
     }
-    for (const [key, group] of groups) {
+    for (const group of groups.values()) {
       const first = perHost.get(group[0])![i];
       const nodes = load(pc, inc, first.target);
       const sub = new Map(frame);
       for (const h of group) sub.set(h, { ...(frame.get(h) ?? {}), ...perHost.get(h)![i].vars });
-      void key;
       await runNodes(pc, nodes, group, sub, mode);
     }
   }
