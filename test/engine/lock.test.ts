@@ -24,8 +24,19 @@ const lockDir = (hostsDir: string, host: string) => path.join(hostsDir, host, '.
 
 test('a second run against the same hosts is refused by the lock on every host, and the first releases it', async () => {
   const hostsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-lock-'));
-  const first = runProject({ hostsDir, lock: lock('run-one'), files: { 'site.yml': SLOW } });
-  await new Promise((r) => setTimeout(r, 300));
+  // The second run starts once the first is inside its slow task on every host (locks held).
+  let started!: () => void;
+  const holding = new Promise<void>((r) => (started = r));
+  let seen = 0;
+  const first = runProject({
+    hostsDir,
+    lock: lock('run-one'),
+    onEvent: (e) => {
+      if (e.type === 'host.start' && ++seen === 3) started();
+    },
+    files: { 'site.yml': SLOW },
+  });
+  await holding;
   // Another working directory and runs directory: the lock lives on the targets.
   const second = await runProject({ hostsDir, lock: lock('run-two'), files: { 'site.yml': SLOW } });
   const done = await first;

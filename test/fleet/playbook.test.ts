@@ -193,8 +193,16 @@ test('a second run against the same fleet is refused by the lock on every host',
   tasks:
     - {name: slow, command: sleep 1.5}
 `;
-  const first = runFleet(slow, { lock: lock('fleet-one') });
-  await new Promise((r) => setTimeout(r, 700));
+  let started!: () => void;
+  const holding = new Promise<void>((r) => (started = r));
+  let seen = 0;
+  const first = runFleet(slow, {
+    lock: lock('fleet-one'),
+    onEvent: (e) => {
+      if (e.type === 'host.start' && ++seen === HOSTS.length) started();
+    },
+  });
+  await holding;
   const second = await runFleet(slow, { lock: lock('fleet-two') });
   assert.equal((await first).exitCode, 0);
   assert.equal(second.of('host.failed').filter((e) => e.result.locked).length, 10);
