@@ -46,6 +46,8 @@ function takeCommand(h: LockHolder, force: boolean): string {
     force ? `rm -rf ${LOCK}` : ':',
     `if mkdir ${LOCK} 2>/dev/null; then printf '%s\\n' ${info.map(shellQuote).join(' ')} > ${LOCK}/info; echo TAKEN; exit 0; fi`,
     'echo HELD',
+    // A lock taken a moment ago may not have its info file yet: wait a little before calling it unknown.
+    `for i in 1 2 3 4 5; do [ -f ${LOCK}/info ] && break; sleep 0.2; done`,
     `cat ${LOCK}/info 2>/dev/null`,
   ].join('\n');
 }

@@ -24,7 +24,8 @@ const lockDir = (hostsDir: string, host: string) => path.join(hostsDir, host, '.
 
 test('a second run against the same hosts is refused by the lock on every host, and the first releases it', async () => {
   const hostsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-lock-'));
-  // The second run starts once the first is inside its slow task on every host (locks held).
+  // The lock comes with a host's first command: the second run starts once the
+  // first is inside its second task on every host.
   let started!: () => void;
   const holding = new Promise<void>((r) => (started = r));
   let seen = 0;
@@ -32,9 +33,9 @@ test('a second run against the same hosts is refused by the lock on every host, 
     hostsDir,
     lock: lock('run-one'),
     onEvent: (e) => {
-      if (e.type === 'host.start' && ++seen === 3) started();
+      if (e.type === 'host.start' && e.task.name === 'slow' && ++seen === 3) started();
     },
-    files: { 'site.yml': SLOW },
+    files: { 'site.yml': SLOW.replace('  tasks:\n', '  tasks:\n    - {name: first, command: "true"}\n') },
   });
   await holding;
   // Another working directory and runs directory: the lock lives on the targets.
@@ -78,4 +79,15 @@ test('a lock older than lock_stale_after is stale whoever holds it; a live one i
   const live = await runProject({ hostsDir, lock: lock('r4', { breakStale: true }), files });
   assert.match(String(live.of('host.failed')[0].result.msg), /^locked by busy@elsewhere/);
   assert.equal(live.exitCode, 2);
+});
+
+test('a lock being taken this very moment (no info file yet) is waited for, not called stale', async () => {
+  const hostsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-lock-'));
+  fs.mkdirSync(lockDir(hostsDir, 'web1'), { recursive: true });
+  setTimeout(() => {
+    const info = { user: 'racer', controller: 'elsewhere', pid: 1, run: 'other', playbook: 'x', started: Math.floor(Date.now() / 1000) };
+    fs.writeFileSync(path.join(lockDir(hostsDir, 'web1'), 'info'), Object.entries(info).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  }, 300);
+  const run = await runProject({ hostsDir, lock: lock('r5', { breakStale: true }), files: { 'site.yml': SLOW.replace('hosts: all', 'hosts: web1') } });
+  assert.match(String(run.of('host.failed')[0].result.msg), /^locked by racer@elsewhere/);
 });
