@@ -24,10 +24,16 @@ export interface KeyPair {
   public: string;
 }
 
-/** A fresh ed25519 key pair. */
+/**
+ * A fresh ed25519 key pair. ssh2's generator writes a malformed key about
+ * once in 200 (a public key with a leading zero byte comes out 31 bytes
+ * long), so a key its own parser refuses is thrown away and made again.
+ */
 export function generateKey(comment = 'playwatch-test'): KeyPair {
-  const k = utils.generateKeyPairSync('ed25519', { comment });
-  return { private: k.private, public: k.public };
+  for (;;) {
+    const k = utils.generateKeyPairSync('ed25519', { comment });
+    if (!(utils.parseKey(k.private) instanceof Error)) return { private: k.private, public: k.public };
+  }
 }
 
 /** The key blob of a `type base64 comment` public key line. */
