@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { RunControl } from '../../src/engine/index.js';
 import { runProject } from '../helpers/run.js';
 
-const psHas = (marker: string) => execSync('ps -eo args', { encoding: 'utf8' }).includes(marker);
+import { processesGone } from '../helpers/ps.js';
 
 /** Calls `act` once the first host has started the task named `task`. */
 function whenStarted(control: RunControl, task: string, act: () => void) {
@@ -85,8 +84,8 @@ test('kill ends running commands and the async jobs of the run on every host', a
   });
   assert.equal(run.exitCode, 99);
   await new Promise((r) => setTimeout(r, 300));
-  assert.equal(psHas(`${tag}-cmd`), false, 'no running command is left');
-  assert.equal(psHas(`${tag}-job`), false, 'no async job is left');
+  assert.ok(await processesGone(`${tag}-cmd`), 'no running command is left');
+  assert.ok(await processesGone(`${tag}-job`), 'no async job is left');
   for (const h of ['web1', 'web2', 'db1']) {
     const dir = path.join(run.hostsDir, h, '.playwatch_async');
     const left = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
@@ -114,7 +113,7 @@ test('a drain that outlasts its timeout turns into a kill', async () => {
   });
   assert.ok(Date.now() - started < 10_000);
   assert.deepEqual(run.of('abort.requested').map((e) => [e.mode, e.source]), [['drain', 'test'], ['kill', 'drain timeout']]);
-  assert.equal(psHas(tag), false);
+  assert.ok(await processesGone(tag));
   assert.equal(run.exitCode, 99);
 });
 

@@ -5,7 +5,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execSync } from 'node:child_process';
+import { processesGone } from '../helpers/ps.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeFixture, type Fixture } from '../transport/ssh-helpers.js';
@@ -66,7 +66,7 @@ test('over ssh: a polled job that outlives async is killed on the target', async
     },
   });
   assert.equal(run.of('host.failed')[0]?.result.msg, 'async task did not complete within the requested time - 1s');
-  assert.ok(!execSync('ps -eo args', { encoding: 'utf8' }).includes(tag));
+  assert.ok(await processesGone(tag));
   assert.deepEqual(jobsLeft(), []);
 });
 

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execSync } from 'node:child_process';
+
 import { runIn, runProject, type TestRun } from '../helpers/run.js';
+import { processesGone, processRuns } from '../helpers/ps.js';
 import { UnreachableError, type Transport } from '../../src/transport/types.js';
 import { LocalTransport } from '../../src/transport/local.js';
 import { killAsync, newJid, startJobCommand, statusCommand, parseStatus } from '../../src/transport/async-job.js';
@@ -113,8 +114,7 @@ test('a job that outlives its async limit is killed on the target and the task f
   const failed = run.of('host.failed')[0];
   assert.equal(failed.result.msg, 'async task did not complete within the requested time - 1s');
   assert.equal(run.of('async.done')[0].timedOut, true);
-  const ps = execSync('ps -eo args', { encoding: 'utf8' });
-  assert.ok(!ps.includes(marker), 'the job process is gone');
+  assert.ok(await processesGone(marker), 'the job process is gone');
   assert.deepEqual(jobsLeft(run, 'web1'), []);
 });
 
@@ -206,10 +206,10 @@ test('killAsync ends a running job and its files on the target', async () => {
   assert.equal((await t.exec(startJobCommand(jid, 60, `exec sleep 60 # ${marker}`))).rc, 0);
   await new Promise((r) => setTimeout(r, 300));
   assert.equal(parseStatus(await t.exec(statusCommand(jid))).finished, false);
-  assert.ok(execSync('ps -eo args', { encoding: 'utf8' }).includes(marker));
+  assert.ok(processRuns(marker));
   await killAsync(t, jid);
   await new Promise((r) => setTimeout(r, 200));
-  assert.ok(!execSync('ps -eo args', { encoding: 'utf8' }).includes(marker), 'the job is gone');
+  assert.ok(await processesGone(marker), 'the job is gone');
   assert.equal(parseStatus(await t.exec(statusCommand(jid))).missing, true);
   await t.close();
 });

@@ -5,7 +5,6 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +16,7 @@ import type { LockSettings } from '../../src/engine/lock.js';
 const INVENTORY = path.join(fleetDir, 'inventory.ini');
 const HOSTS = fleetHosts().map((h) => h.name);
 const homeOf = (host: string) => path.join(fleetDir, host, 'home');
-const psHas = (marker: string) => execSync('ps -eo args', { encoding: 'utf8' }).includes(marker);
+import { processesGone } from '../helpers/ps.js';
 
 function lock(run: string): LockSettings {
   return {
@@ -116,7 +115,7 @@ test('a command that hangs is failed by the task timeout, and its process group 
   assert.equal(run.results('hang').h01, 'failed');
   assert.match(String(run.of('host.failed')[0].result.msg), /did not finish within the task timeout/);
   await new Promise((r) => setTimeout(r, 500));
-  assert.equal(psHas(tag), false);
+  assert.ok(await processesGone(tag));
 });
 
 test('become via sudo runs the command as the become_user', async (t) => {
@@ -182,8 +181,8 @@ test('kill over ssh leaves no process of the run on any host, async jobs include
   );
   assert.equal(run.exitCode, 99);
   await new Promise((r) => setTimeout(r, 500));
-  assert.equal(psHas(`${tag}-cmd`), false, 'no command left');
-  assert.equal(psHas(`${tag}-job`), false, 'no async job left');
+  assert.ok(await processesGone(`${tag}-cmd`), 'no command left');
+  assert.ok(await processesGone(`${tag}-job`), 'no async job left');
 });
 
 test('a second run against the same fleet is refused by the lock on every host', async () => {
