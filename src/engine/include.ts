@@ -5,6 +5,7 @@ import { taskRef, type Frame, type PlayContext } from './context.js';
 import { scopeFor } from './scope.js';
 import type { RunMode } from './task.js';
 import { runNodes } from './nodes.js';
+import { loopItems, loopVars } from './loop.js';
 
 /** One include as reached by one host: what to load and the vars it adds. */
 interface Instance {
@@ -68,15 +69,11 @@ function instancesFor(pc: PlayContext, inc: Include, host: string, frame: Frame)
     if (!inc.when.every((c) => evalCond(c, scope, inc.pos))) return [];
     return [instance(inc, scope, {})];
   }
-  let items = render(inc.loop.items, scope, inc.pos);
-  if (!Array.isArray(items)) throw new Error(`Invalid data passed to 'loop', it requires a list, got this instead: ${JSON.stringify(items)}`);
-  if (inc.loop.flatten) items = items.flatMap((x: unknown) => (Array.isArray(x) ? x : [x]));
   const out: Instance[] = [];
-  (items as unknown[]).forEach((item, index) => {
-    const loopVars: Vars = { [inc.loop!.loopVar]: item, ansible_loop_var: inc.loop!.loopVar };
-    if (inc.loop!.indexVar) loopVars[inc.loop!.indexVar] = index;
-    const s = { ...scope, ...loopVars };
-    if (inc.when.every((c) => evalCond(c, s, inc.pos))) out.push(instance(inc, s, loopVars));
+  loopItems(inc, scope).forEach((item, index) => {
+    const vars = loopVars(inc.loop!, item, index);
+    const s = { ...scope, ...vars };
+    if (inc.when.every((c) => evalCond(c, s, inc.pos))) out.push(instance(inc, s, vars));
   });
   return out;
 }

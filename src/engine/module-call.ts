@@ -2,6 +2,7 @@ import type { ModuleResult, Task, Vars } from '../model/index.js';
 import { UserError } from '../model/index.js';
 import { evalCond, evalExpr, render } from '../template/index.js';
 import { getModule } from '../modules/index.js';
+import { toBool } from '../modules/args.js';
 import type { ModuleContext } from '../modules/types.js';
 import { UnreachableError, type ExecOptions } from '../transport/types.js';
 import { wrapCommand } from '../transport/command.js';
@@ -23,7 +24,7 @@ export class HostUnreachable extends Error {}
 export async function callModule(pc: PlayContext, task: Task, host: string, scope: Vars, ref: TaskRef): Promise<ModuleResult> {
   const mod = getModule(task.module);
   if (!mod) return { failed: true, msg: `module '${task.module}' is not available` };
-  const check = task.checkMode === undefined ? pc.opts.check : asBool(render(task.checkMode, scope, task.pos));
+  const check = task.checkMode === undefined ? pc.opts.check : toBool(render(task.checkMode, scope, task.pos));
   let async: AsyncSettings | undefined;
   try {
     async = asyncSettings(task, scope);
@@ -65,9 +66,14 @@ function failedFrom(err: unknown): ModuleResult {
   return { failed: true, msg: `MODULE FAILURE: ${e?.message ?? String(err)}` };
 }
 
-export function asBool(v: unknown): boolean {
-  if (typeof v === 'string') return ['yes', 'on', '1', 'true', 'y', 't'].includes(v.trim().toLowerCase());
-  return Boolean(v);
+/** `no_log: true` (or a template that renders true) on the task; a broken template hides too. */
+export function isNoLog(task: Task, scope: Vars): boolean {
+  if (task.noLog === undefined) return false;
+  try {
+    return toBool(render(task.noLog, scope, task.pos));
+  } catch {
+    return true;
+  }
 }
 
 function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, ref: TaskRef, args: Vars, check: boolean, async?: AsyncSettings): ModuleContext {
@@ -79,7 +85,7 @@ function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, r
   const becomeUser = task.becomeUser ?? pc.play.becomeUser ?? pc.opts.becomeDefaults?.becomeUser;
   // Goes to sudo on stdin, never on the command line.
   const becomePassword = (scope.ansible_become_password ?? scope.ansible_become_pass ?? pc.opts.becomeDefaults?.password) as string | undefined;
-  const noLog = task.noLog !== undefined && asBool(render(task.noLog, scope, task.pos));
+  const noLog = isNoLog(task, scope);
   return {
     host,
     args,
@@ -98,7 +104,7 @@ function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, r
     sleep: (ms) => sleep(ms, control.signal),
     exec: async (command: string, opts: ExecOptions = {}) => {
       const wrapped = wrapCommand(command, {
-        become: become === undefined ? undefined : asBool(render(become, scope, task.pos)),
+        become: become === undefined ? undefined : toBool(render(become, scope, task.pos)),
         becomeUser: becomeUser === undefined ? undefined : String(render(becomeUser, scope, task.pos)),
         env: env ? stringify(env) : undefined,
         becomePassword: becomePassword === undefined ? undefined : String(render(becomePassword, scope, task.pos)),

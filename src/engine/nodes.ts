@@ -3,6 +3,7 @@ import { UserError } from '../model/index.js';
 import type { Frame, PlayContext } from './context.js';
 import { EMPTY_FRAME, taskRef } from './context.js';
 import { evalCond } from '../template/index.js';
+import { fnmatchToRegExp } from '../inventory/index.js';
 import { scopeFor } from './scope.js';
 import { shouldRun } from './tags.js';
 import { displayName, runTask, type RunMode } from './task.js';
@@ -64,18 +65,9 @@ function reachedStart(pc: PlayContext, task: Task, hosts: string[], frame: Frame
   if (!want || pc.run.startAtFound) return true;
   const name = displayName(pc, task, hosts[0], frame);
   const full = task.role ? `${task.role.name} : ${name}` : name;
-  const re = globRegExp(want);
+  const re = fnmatchToRegExp(want);
   if (name === want || full === want || re.test(name) || re.test(full)) pc.run.startAtFound = true;
   return pc.run.startAtFound;
-}
-
-function globRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.').replace(/\[!/g, '[^');
-  try {
-    return new RegExp(`^${body}$`);
-  } catch {
-    return /$^/;
-  }
 }
 
 /** Runs the notified handlers, in the order they are defined. */

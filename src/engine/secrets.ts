@@ -1,4 +1,5 @@
 import type { ModuleResult, Vars } from '../model/index.js';
+import { fnmatchToRegExp } from '../inventory/index.js';
 
 export const MASK = '********';
 export const NO_LOG_MESSAGE = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
@@ -16,7 +17,8 @@ export class SecretMasker {
   private pattern?: RegExp;
 
   constructor(globs: string[]) {
-    this.patterns = globs.map(globToRegExp);
+    // Variable names match their glob case-insensitively (`DB_PASSWORD` is a password too).
+    this.patterns = globs.map((g) => new RegExp(fnmatchToRegExp(g).source, 'is'));
   }
 
   /** Remembers the values of secret-named variables in `vars` (deeply). */
@@ -65,11 +67,6 @@ export function censor(result: ModuleResult): ModuleResult {
   if (result.skipped) out.skipped = true;
   if (result.unreachable) out.unreachable = true;
   return out;
-}
-
-function globToRegExp(glob: string): RegExp {
-  const re = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${re}$`, 'i');
 }
 
 function escape(s: string): string {

@@ -4,9 +4,11 @@ import { evalCond, render } from '../template/index.js';
 import type { TaskRef } from '../events/index.js';
 import type { Frame, PlayContext } from './context.js';
 import { scopeFor } from './scope.js';
-import { callModule, HostUnreachable, asBool } from './module-call.js';
+import { callModule, HostUnreachable, isNoLog } from './module-call.js';
+import { toBool } from '../modules/args.js';
 import { sleep } from './sleep.js';
 import { censor } from './secrets.js';
+import { loopItems, loopVars } from './loop.js';
 
 export type Outcome = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
 
@@ -40,20 +42,10 @@ export async function runTaskOnHost(pc: PlayContext, task: Task, host: string, f
   return isNoLog(task, scope) ? { ...outcome, result: censor(result) } : outcome;
 }
 
-/** `no_log: true` (or a template that renders true) on the task. */
-export function isNoLog(task: Task, scope: Vars): boolean {
-  if (task.noLog === undefined) return false;
-  try {
-    return asBool(render(task.noLog, scope, task.pos));
-  } catch {
-    return true;
-  }
-}
-
 function classify(task: Task, result: ModuleResult, scope: Vars): HostOutcome {
   if (result.unreachable) return { status: 'unreachable', result, ignored: Boolean(task.ignoreUnreachable) };
   if (result.failed) {
-    const ignored = task.ignoreErrors !== undefined && asBool(render(task.ignoreErrors, scope, task.pos));
+    const ignored = task.ignoreErrors !== undefined && toBool(render(task.ignoreErrors, scope, task.pos));
     return { status: 'failed', result, ignored };
   }
   if (result.skipped) return { status: 'skipped', result, ignored: false };
@@ -82,24 +74,17 @@ function whenSkip(task: Task, scope: Vars): ModuleResult | undefined {
 
 async function runLoop(pc: PlayContext, task: Task, host: string, scope: Vars, ref: TaskRef): Promise<ModuleResult> {
   const loop = task.loop!;
-  let items: unknown;
+  let list: unknown[];
   try {
-    items = render(loop.items, scope, task.pos);
+    list = loopItems(task, scope);
   } catch (err) {
     return { failed: true, msg: (err as Error).message };
   }
-  items = legacyLoopItems(task.extra._with === 'dict' ? 'dict' : undefined, items);
-  if (!Array.isArray(items)) {
-    return { failed: true, msg: `Invalid data passed to 'loop', it requires a list, got this instead: ${JSON.stringify(items)}` };
-  }
-  if (loop.flatten) items = items.flatMap((i) => (Array.isArray(i) ? i : [i]));
-  const list = task.extra._with === 'indexed_items' ? (legacyLoopItems('indexed_items', items) as unknown[]) : (items as unknown[]);
   if (list.length === 0) return { changed: false, skipped: true, skipped_reason: 'No items in the list', results: [] };
   const results: ModuleResult[] = [];
   for (let i = 0; i < list.length; i++) {
     if (pc.opts.control.killed) break;
-    const itemScope: Vars = { ...scope, [loop.loopVar]: list[i], ansible_loop_var: loop.loopVar };
-    if (loop.indexVar) itemScope[loop.indexVar] = i;
+    const itemScope: Vars = { ...scope, ...loopVars(loop, list[i], i) };
     const label = itemLabel(loop.label, list[i], itemScope, task);
     const r = (whenSkip(task, itemScope) ?? (await runWithRetries(pc, task, host, itemScope, ref))) as ModuleResult;
     r[loop.loopVar] = list[i];
@@ -109,15 +94,6 @@ async function runLoop(pc: PlayContext, task: Task, host: string, scope: Vars, r
     if (loop.pause && i < list.length - 1) await sleep(loop.pause * 1000, pc.opts.control.signal);
   }
   return aggregate(results);
-}
-
-/** `with_dict` and `with_indexed_items` as ansible-core shapes their items. */
-function legacyLoopItems(kind: unknown, items: unknown): unknown {
-  if (kind === 'dict' && items && typeof items === 'object' && !Array.isArray(items)) {
-    return Object.entries(items as Vars).map(([key, value]) => ({ key, value }));
-  }
-  if (kind === 'indexed_items' && Array.isArray(items)) return items.map((item, i) => [i, item]);
-  return items;
 }
 
 function itemLabel(label: string | undefined, item: unknown, scope: Vars, task: Task): string {

@@ -6,7 +6,7 @@ import { taskRef, type Frame, type PlayContext } from './context.js';
 import { runTaskOnHost, type HostOutcome } from './task-host.js';
 import { notify } from './handlers.js';
 import { scopeFor } from './scope.js';
-import { asBool } from './module-call.js';
+import { toBool } from '../modules/args.js';
 
 /** How a task is being run: inside a block with a rescue, or as a handler. */
 export interface RunMode {
@@ -24,7 +24,7 @@ export interface RunMode {
 export async function runTask(pc: PlayContext, task: Task, hosts: string[], frame: Frame, mode: RunMode): Promise<void> {
   const ref = taskRef(pc.nextTaskId(), task, task.module, displayName(pc, task, hosts[0], frame), mode.handler);
   pc.opts.emit({ type: mode.handler ? 'handler.start' : 'task.start', task: ref });
-  const runOnce = task.runOnce !== undefined && asBool(task.runOnce);
+  const runOnce = task.runOnce !== undefined && toBool(task.runOnce);
   const targets = runOnce ? hosts.slice(0, 1) : hosts;
   const limit = pLimit(Math.max(1, Math.min(pc.opts.forks, throttleOf(task))));
   const where = ref.role ? `${ref.role} : ${ref.name}` : ref.name;
@@ -54,7 +54,7 @@ function checkFailureLimits(pc: PlayContext, task: Task, hosts: string[]): void 
   if (!batch || batch.breakPlay) return;
   const failedNow = hosts.filter((h) => batch.failed.has(h));
   const fatal = task.extra.any_errors_fatal ?? pc.play.keywords.any_errors_fatal;
-  if (fatal !== undefined && asBool(fatal) && failedNow.length) {
+  if (fatal !== undefined && toBool(fatal) && failedNow.length) {
     return stopBatch(pc, `any_errors_fatal: ${failedNow.join(', ')} failed, so the play stops for every host`);
   }
   const pct = pc.play.keywords.max_fail_percentage;

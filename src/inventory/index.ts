@@ -11,6 +11,7 @@ export {
   limitHosts,
   evaluatePattern,
   splitPattern,
+  fnmatchToRegExp,
   type PatternOptions,
   type Selection,
 } from './pattern.js';
