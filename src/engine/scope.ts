@@ -44,15 +44,42 @@ function injectFacts(facts: Vars): Vars {
   return out;
 }
 
+/**
+ * What does not change while a play runs, built once per play rather than
+ * for every task on every host: `groups`, each host's `group_names`, and the
+ * `hostvars` view (its getters read the hosts' state live).
+ */
+interface PlayMagic {
+  groups: Record<string, string[]>;
+  groupNames: Map<string, string[]>;
+  hostvars: Vars;
+}
+
+const perPlay = new WeakMap<PlayContext, PlayMagic>();
+
+function playMagic(pc: PlayContext): PlayMagic {
+  let m = perPlay.get(pc);
+  if (!m) perPlay.set(pc, (m = { groups: groupsMap(pc.opts.inventory), groupNames: new Map(), hostvars: hostvarsView(pc) }));
+  return m;
+}
+
+function groupNames(pc: PlayContext, host: string): string[] {
+  const m = playMagic(pc);
+  let names = m.groupNames.get(host);
+  if (!names) m.groupNames.set(host, (names = groupNamesOf(pc.opts.inventory, host)));
+  return names;
+}
+
 function magicVars(pc: PlayContext, host: string): Vars {
   const playHosts = pc.playHosts.filter((h) => !pc.hosts.get(h)?.unreachable);
   const inv = pc.opts.inventory;
+  const magic = playMagic(pc);
   return {
     inventory_hostname: host,
     inventory_hostname_short: host.split('.')[0],
-    group_names: groupNamesOf(inv, host),
-    groups: groupsMap(inv),
-    hostvars: hostvarsView(pc),
+    group_names: groupNames(pc, host),
+    groups: magic.groups,
+    hostvars: magic.hostvars,
     play_hosts: playHosts,
     ansible_play_hosts: playHosts,
     ansible_play_hosts_all: pc.playHosts,
@@ -85,7 +112,7 @@ function hostvarsView(pc: PlayContext): Vars {
           ...st.includedVars,
           ...st.hostFacts,
           inventory_hostname: name,
-          group_names: groupNamesOf(pc.opts.inventory, name),
+          group_names: groupNames(pc, name),
         };
       },
     });
