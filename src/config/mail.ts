@@ -16,7 +16,7 @@ import { withHint } from '../model/index.js';
 import { parseBool } from './values.js';
 
 /** Which outcomes of a run send mail. */
-import type { MailConfig, MailTrigger } from '../model/index.js';
+import { defaultMailConfig, type MailConfig, type MailTrigger } from '../model/index.js';
 
 export type { MailTrigger };
 
@@ -29,15 +29,7 @@ const KEYS = ['host', 'port', 'secure', 'starttls', 'user', 'password', 'passwor
 
 /** Mail settings when playwatch.yml has none (`--mail-to` alone sends through localhost:25). */
 export function defaultMailSettings(): MailSettings {
-  return {
-    host: 'localhost',
-    port: 25,
-    secure: false,
-    starttls: false,
-    from: `playwatch@${os.hostname()}`,
-    to: [],
-    on: [...MAIL_TRIGGERS],
-  };
+  return defaultMailConfig(os.hostname());
 }
 
 /** Checks and types the `mail:` mapping; returns what is wrong otherwise. */

@@ -23,3 +23,8 @@ export interface MailConfig {
   to: string[];
   on: MailTrigger[];
 }
+
+/** Mail settings when playwatch.yml has none (`--mail-to` alone sends through localhost:25). */
+export function defaultMailConfig(hostname: string): MailConfig {
+  return { host: 'localhost', port: 25, secure: false, starttls: false, from: `playwatch@${hostname}`, to: [], on: ['failed', 'unreachable', 'aborted'] };
+}

@@ -7,7 +7,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Reporter } from '../events/index.js';
-import { UserError } from '../model/index.js';
+import { defaultMailConfig, UserError } from '../model/index.js';
 import { createHostLogs } from './host-logs.js';
 import type { MailOutcome } from './mail/send.js';
 import type { MailConfig, MailTimeouts } from './mail/types.js';
@@ -136,15 +136,7 @@ export function mailConfig(mail: MailConfig | undefined, mailTo: string[] = []):
   }
   const to = [...new Set([...(mail?.to ?? []), ...extra])];
   if (!mail && to.length === 0) return undefined;
-  const base: MailConfig = mail ?? {
-    host: 'localhost',
-    port: 25,
-    secure: false,
-    starttls: false,
-    from: `playwatch@${os.hostname()}`,
-    to: [],
-    on: ['failed', 'unreachable', 'aborted'],
-  };
+  const base: MailConfig = mail ?? defaultMailConfig(os.hostname());
   return { ...base, to };
 }
 
