@@ -43,6 +43,23 @@ test('a clean run exits 0 and writes a private run record whose first event carr
   assert.equal(first.schema, 1);
 });
 
+test('-vvv reaches plain output and run.log: each command with its exit code and time', () => {
+  const dir = makeProject({ 'inventory.ini': LOCAL_INVENTORY, 'site.yml': OK });
+  const rows: Array<[string[], boolean]> = [
+    [[], false],
+    [['-vvv'], true],
+    [['-v', '-v', '-v'], true],
+  ];
+  for (const [flags, shown] of rows) {
+    const r = playwatch(dir, 'run', 'site.yml', '-i', 'inventory.ini', '--ui', 'plain', ...flags);
+    assert.equal(r.code, 0, r.err);
+    const exec = /^<web\d> EXEC exec 'true' \(rc=0, \d+ ms\)$/m;
+    assert.equal(exec.test(r.out), shown, `${flags.join(' ')}:\n${r.out}`);
+    const log = fs.readFileSync(path.join(dir, /Run log: (.*)/.exec(r.err)![1]), 'utf8');
+    assert.equal(exec.test(log), shown, flags.join(' '));
+  }
+});
+
 test('a failed host exits 2', () => {
   const dir = makeProject({
     'inventory.ini': LOCAL_INVENTORY,
