@@ -11,7 +11,7 @@ import type { PlayContext } from './context.js';
 import { dropOmitted } from './scope.js';
 import { sleep } from './sleep.js';
 import { HostLocked, takeLock } from './lock.js';
-import { AsyncStarted, AsyncFailed, asyncSettings, runAsyncJob, type AsyncSettings } from './async.js';
+import { asyncSettings, runAsyncJob, type AsyncOutcome, type AsyncSettings } from './async.js';
 
 /** Thrown inside a module call when the host can't be reached. */
 export class HostUnreachable extends Error {}
@@ -41,16 +41,31 @@ export async function callModule(pc: PlayContext, task: Task, host: string, scop
   } catch (err) {
     return failedFrom(err);
   }
-  const ctx = moduleContext(pc, task, host, scope, ref, args, check, async);
+  const call: AsyncCall = {};
+  const ctx = moduleContext(pc, task, host, scope, ref, args, check, async ? { settings: async, call } : undefined);
   try {
-    return await mod.run(ctx);
+    return withAsync(await mod.run(ctx), call.outcome);
   } catch (err) {
-    if (err instanceof AsyncStarted || err instanceof AsyncFailed) return err.result;
     if (err instanceof HostLocked) return { failed: true, changed: false, locked: true, msg: err.message };
     if (err instanceof UnreachableError || err instanceof HostUnreachable) throw new HostUnreachable(err.message);
     return failedFrom(err);
   }
 }
+
+/** Where the exec wrapper leaves an async job's outcome for the module call. */
+interface AsyncCall {
+  outcome?: AsyncOutcome;
+}
+
+/** The module's result as the async job's outcome makes it. */
+function withAsync(result: ModuleResult, outcome?: AsyncOutcome): ModuleResult {
+  if (!outcome) return result;
+  if (outcome.kind === 'result') return outcome.result;
+  return { ...result, ...outcome.fields };
+}
+
+/** What the module sees from its main command when the job left no output of its own. */
+const NO_OUTPUT = { rc: -1, stdout: '', stderr: '', truncated: false, timedOut: false };
 
 function renderArgs(task: Task, scope: Vars, raw: string[]): Vars {
   const toRender: Vars = {};
@@ -76,7 +91,7 @@ export function isNoLog(task: Task, scope: Vars): boolean {
   }
 }
 
-function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, ref: TaskRef, args: Vars, check: boolean, async?: AsyncSettings): ModuleContext {
+function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, ref: TaskRef, args: Vars, check: boolean, async?: { settings: AsyncSettings; call: AsyncCall }): ModuleContext {
   const st = pc.hosts.get(host)!;
   const control = pc.opts.control;
   const timeoutSec = task.timeout === undefined ? undefined : Number(render(task.timeout, scope, task.pos));
@@ -111,8 +126,10 @@ function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, r
         stdin: opts.stdin,
       });
       if (async && opts.main) {
-        const run = { pc, host, ref, settings: async, transport: () => connected(pc, host), dropped: () => void (st.connected = false) };
-        return runAsyncJob(run, wrapped.command);
+        const run = { pc, host, ref, settings: async.settings, transport: () => connected(pc, host), dropped: () => void (st.connected = false) };
+        const outcome = await runAsyncJob(run, wrapped.command);
+        async.call.outcome = outcome;
+        return outcome.kind === 'done' ? outcome.exec : NO_OUTPUT;
       }
       const transport = await connected(pc, host);
       return transport.exec(wrapped.command, {
