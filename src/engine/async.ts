@@ -122,7 +122,7 @@ async function pollUntilDone(run: AsyncRun, jid: string): Promise<Polled> {
   const ended = (msg: string): Polled => ({ kind: 'ended', result: { failed: true, changed: false, ansible_job_id: jid, msg } });
   for (let polls = 1; ; polls++) {
     const wait = Math.min(settings.poll * 1000, Math.max(0, deadline - Date.now()));
-    await sleep(wait, control.signal);
+    await sleep(wait, control.signalFor(host));
     if (control.killed) return ended('the async job was killed by the operator');
     let status: JobStatus | undefined;
     try {

@@ -112,11 +112,11 @@ function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, r
       return st.transport;
     },
     check,
-    signal: control.signal,
+    signal: control.signalFor(host),
     render: (v) => render(v, scope, task.pos),
     evalExpr: (e) => evalExpr(e, scope, task.pos),
     evalCond: (c) => evalCond(c, scope, task.pos),
-    sleep: (ms) => sleep(ms, control.signal),
+    sleep: (ms) => sleep(ms, control.signalFor(host)),
     exec: async (command: string, opts: ExecOptions = {}) => {
       const wrapped = wrapCommand(command, {
         become: become === undefined ? undefined : toBool(render(become, scope, task.pos)),
@@ -135,7 +135,7 @@ function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, r
       return transport.exec(wrapped.command, {
         ...opts,
         stdin: wrapped.stdin,
-        signal: control.signal,
+        signal: control.signalFor(host),
         timeoutMs: opts.timeoutMs ?? (timeoutSec ? timeoutSec * 1000 : undefined),
         onOutput: (stream, chunk) => {
           opts.onOutput?.(stream, chunk);

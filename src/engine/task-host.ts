@@ -92,7 +92,7 @@ async function runLoop(pc: PlayContext, task: Task, host: string, scope: Vars, r
     r.ansible_loop_var = loop.loopVar;
     results.push(r);
     emitItem(pc, task, host, ref, r, label, itemScope);
-    if (loop.pause && i < list.length - 1) await sleep(loop.pause * 1000, pc.opts.control.signal);
+    if (loop.pause && i < list.length - 1) await sleep(loop.pause * 1000, pc.opts.control.signalFor(host));
   }
   return aggregate(results);
 }
@@ -159,7 +159,7 @@ async function runWithRetries(pc: PlayContext, task: Task, host: string, scope: 
     if (attempt < attempts) {
       const shown = isNoLog(task, scope) ? censor(result) : result;
       pc.opts.emit({ type: 'host.retry', task: ref, host, attempt, retriesLeft: attempts - attempt, result: shown });
-      await sleep(delayMs, pc.opts.control.signal);
+      await sleep(delayMs, pc.opts.control.signalFor(host));
       if (pc.opts.control.killed) break;
     }
   }
