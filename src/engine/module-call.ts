@@ -4,22 +4,20 @@ import { evalCond, evalExpr, render } from '../template/index.js';
 import { getModule } from '../modules/index.js';
 import { toBool } from '../modules/args.js';
 import type { ModuleContext } from '../modules/types.js';
-import { UnreachableError, type ExecOptions } from '../transport/types.js';
+import { UnreachableError, type ExecOptions, type Transport } from '../transport/types.js';
 import { wrapCommand } from '../transport/command.js';
 import type { TaskRef } from '../events/index.js';
 import type { PlayContext } from './context.js';
 import { dropOmitted } from './scope.js';
 import { sleep } from './sleep.js';
-import { HostLocked, takeLock } from './lock.js';
+import { takeLock } from './lock.js';
 import { asyncSettings, runAsyncJob, type AsyncOutcome, type AsyncSettings } from './async.js';
-
-/** Thrown inside a module call when the host can't be reached. */
-export class HostUnreachable extends Error {}
 
 /**
  * Runs the task's module once on one host with a ready scope and returns
- * its result. Errors in templates and modules become failed results;
- * only an unreachable host escapes, as HostUnreachable.
+ * its result. Errors in templates and modules become failed results, and
+ * so does a deploy lock held by someone else; only an unreachable host
+ * escapes, as the transport's UnreachableError.
  */
 export async function callModule(pc: PlayContext, task: Task, host: string, scope: Vars, ref: TaskRef): Promise<ModuleResult> {
   const mod = getModule(task.module);
@@ -44,10 +42,13 @@ export async function callModule(pc: PlayContext, task: Task, host: string, scop
   const call: AsyncCall = {};
   const ctx = moduleContext(pc, task, host, scope, ref, args, check, async ? { settings: async, call } : undefined);
   try {
+    if (!mod.controllerOnly) {
+      const prepared = await prepareHost(pc, host);
+      if (!prepared.ready) return prepared.result;
+    }
     return withAsync(await mod.run(ctx), call.outcome);
   } catch (err) {
-    if (err instanceof HostLocked) return { failed: true, changed: false, locked: true, msg: err.message };
-    if (err instanceof UnreachableError || err instanceof HostUnreachable) throw new HostUnreachable(err.message);
+    if (err instanceof UnreachableError) throw err;
     return failedFrom(err);
   }
 }
@@ -152,22 +153,39 @@ function stringify(env: Vars): Record<string, string> {
   return out;
 }
 
-/** The host's transport, connected on first use; a failure makes it unreachable. */
-export async function connected(pc: PlayContext, host: string) {
+/** A host ready for its modules, or the result that says why not. */
+export type HostPrepared = { ready: true; transport: Transport } | { ready: false; result: ModuleResult };
+
+/**
+ * Readies a host before the first module that runs there: connects it and
+ * takes its deploy lock (once a run). A lock held by someone else is the
+ * task's failed result; an unreachable host throws UnreachableError.
+ */
+export async function prepareHost(pc: PlayContext, host: string): Promise<HostPrepared> {
+  const transport = await connected(pc, host);
+  const st = pc.hosts.get(host)!;
+  if (!pc.opts.lock || st.lockTaken) return { ready: true, transport };
+  const lock = await takeLock(transport, pc.opts.lock);
+  if (!lock.taken) return { ready: false, result: { failed: true, changed: false, locked: true, msg: lock.message } };
+  st.lockTaken = true;
+  if (lock.warning) pc.opts.emit({ type: 'warning', message: `${host}: ${lock.warning}` });
+  return { ready: true, transport };
+}
+
+/**
+ * The host's transport, connected on first use and again after a drop.
+ * Any failure to connect is an UnreachableError.
+ */
+export async function connected(pc: PlayContext, host: string): Promise<Transport> {
   const st = pc.hosts.get(host)!;
   if (!st.transport) st.transport = pc.opts.transportFor(host, pc.inventoryVars(host));
   if (!st.connected) {
     try {
       await st.transport.connect();
-      st.connected = true;
     } catch (err) {
-      throw new HostUnreachable((err as Error).message);
+      throw err instanceof UnreachableError ? err : new UnreachableError((err as Error).message);
     }
-  }
-  if (pc.opts.lock && !st.lockTaken) {
-    const warning = await takeLock(st.transport, pc.opts.lock);
-    st.lockTaken = true;
-    if (warning) pc.opts.emit({ type: 'warning', message: `${host}: ${warning}` });
+    st.connected = true;
   }
   return st.transport;
 }

@@ -4,7 +4,8 @@ import { evalCond, render } from '../template/index.js';
 import type { TaskRef } from '../events/index.js';
 import type { Frame, PlayContext } from './context.js';
 import { scopeFor } from './scope.js';
-import { callModule, HostUnreachable, isNoLog } from './module-call.js';
+import { callModule, isNoLog } from './module-call.js';
+import { UnreachableError } from '../transport/types.js';
 import { toBool } from '../modules/args.js';
 import { sleep } from './sleep.js';
 import { censor } from './secrets.js';
@@ -31,7 +32,7 @@ export async function runTaskOnHost(pc: PlayContext, task: Task, host: string, f
   try {
     result = task.loop ? await runLoop(pc, task, host, scope, ref) : await runSingle(pc, task, host, scope, ref);
   } catch (err) {
-    if (err instanceof HostUnreachable) {
+    if (err instanceof UnreachableError) {
       return { status: 'unreachable', result: { unreachable: true, changed: false, msg: err.message }, ignored: false };
     }
     throw err;
