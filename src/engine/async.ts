@@ -46,16 +46,20 @@ export interface AsyncRun {
 }
 
 /**
- * How an async job ended for the module call. `done`: the job ran to its
- * end; the module builds its result from `exec`, and `fields` (job id,
- * `started`, `finished`, `results_file`) are added to it. `result`: the
- * task's result is this, whatever the module would have made of it
- * (`poll: 0` started the job; or it ended without a result of its own:
- * time budget spent, killed, vanished, never started).
+ * How an async job ended for the module call. `exec` is what the module
+ * sees from its main command (and what `host.command` reports). `done`:
+ * the job ran to its end and `exec` is its output; `fields` (job id,
+ * `started`, `finished`, `results_file`) are added to the module's result.
+ * `result`: the task's result is this, whatever the module would have made
+ * of `exec` (`poll: 0` started the job; or it ended without a result of its
+ * own: time budget spent, killed, vanished, never started).
  */
 export type AsyncOutcome =
   | { kind: 'done'; exec: ExecResult; fields: ModuleResult }
-  | { kind: 'result'; result: ModuleResult };
+  | { kind: 'result'; exec: ExecResult; result: ModuleResult };
+
+/** What the module sees from a job that left no output of its own. */
+const NO_OUTPUT: ExecResult = { rc: -1, stdout: '', stderr: '', truncated: false, timedOut: false };
 
 /**
  * Runs a module's main command as a detached job on the target and, unless
@@ -68,22 +72,22 @@ export async function runAsyncJob(run: AsyncRun, command: string): Promise<Async
   const jid = newJid();
   const started = await (await run.transport()).exec(startJobCommand(jid, settings.limit, command), { timeoutMs: 30_000 });
   if (started.rc !== 0) {
-    return { kind: 'result', result: { failed: true, changed: false, rc: started.rc, msg: `could not start the async job: ${started.stderr.trim()}` } };
+    return { kind: 'result', exec: started, result: { failed: true, changed: false, rc: started.rc, msg: `could not start the async job: ${started.stderr.trim()}` } };
   }
   const base = { ansible_job_id: jid, started: 1, results_file: resultsFile(jid) };
   const st = pc.hosts.get(host)!;
   st.asyncJobs.set(jid, { task: ref.name });
   pc.opts.emit({ type: 'async.start', task: ref, host, jid, limit: settings.limit, poll: settings.poll });
   // ansible-core's async start result, `failed: 0` and all.
-  if (settings.poll === 0) return { kind: 'result', result: { ...base, finished: 0, failed: 0, changed: true } };
+  if (settings.poll === 0) return { kind: 'result', exec: started, result: { ...base, finished: 0, failed: 0, changed: true } };
   const polled = await pollUntilDone(run, jid);
-  if (polled.kind === 'ended') return { kind: 'result', result: polled.result };
+  if (polled.kind === 'ended') return { kind: 'result', exec: NO_OUTPUT, result: polled.result };
   const status = polled.status;
   st.asyncJobs.delete(jid);
   const exec: ExecResult = { rc: status.rc ?? -1, stdout: status.stdout ?? '', stderr: status.stderr ?? '', truncated: Boolean(status.truncated), timedOut: false };
   const duration = (status.endEpoch ?? status.nowEpoch) - (status.startEpoch ?? status.nowEpoch);
   pc.opts.emit({ type: 'async.done', task: ref, host, jid, rc: exec.rc, duration, timedOut: status.timedOut });
-  if (status.timedOut) return { kind: 'result', result: timeoutResult(jid, settings.limit, exec) };
+  if (status.timedOut) return { kind: 'result', exec, result: timeoutResult(jid, settings.limit, exec) };
   return { kind: 'done', exec, fields: { ...base, finished: 1 } };
 }
 

@@ -4,12 +4,13 @@ import { evalCond, evalExpr, render } from '../template/index.js';
 import { getModule } from '../modules/index.js';
 import { toBool } from '../modules/args.js';
 import type { ModuleContext } from '../modules/types.js';
-import { UnreachableError, type ExecOptions, type Transport } from '../transport/types.js';
+import { UnreachableError, type ExecOptions, type ExecResult, type Transport } from '../transport/types.js';
 import { wrapCommand } from '../transport/command.js';
 import type { TaskRef } from '../events/index.js';
 import type { PlayContext } from './context.js';
 import { dropOmitted } from './scope.js';
 import { sleep } from './sleep.js';
+import { reportedCommand } from './command-event.js';
 import { takeLock } from './lock.js';
 import { asyncSettings, runAsyncJob, type AsyncOutcome, type AsyncSettings } from './async.js';
 
@@ -64,9 +65,6 @@ function withAsync(result: ModuleResult, outcome?: AsyncOutcome): ModuleResult {
   if (outcome.kind === 'result') return outcome.result;
   return { ...result, ...outcome.fields };
 }
-
-/** What the module sees from its main command when the job left no output of its own. */
-const NO_OUTPUT = { rc: -1, stdout: '', stderr: '', truncated: false, timedOut: false };
 
 function renderArgs(task: Task, scope: Vars, raw: string[]): Vars {
   const toRender: Vars = {};
@@ -126,14 +124,17 @@ function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, r
         becomePassword: becomePassword === undefined ? undefined : String(render(becomePassword, scope, task.pos)),
         stdin: opts.stdin,
       });
+      const report = (run: () => Promise<ExecResult>) => reportedCommand(pc, ref, host, wrapped.command, noLog, run);
       if (async && opts.main) {
         const run = { pc, host, ref, settings: async.settings, transport: () => connected(pc, host), dropped: () => void (st.connected = false) };
-        const outcome = await runAsyncJob(run, wrapped.command);
-        async.call.outcome = outcome;
-        return outcome.kind === 'done' ? outcome.exec : NO_OUTPUT;
+        return report(async () => {
+          const outcome = await runAsyncJob(run, wrapped.command);
+          async.call.outcome = outcome;
+          return outcome.exec;
+        });
       }
       const transport = await connected(pc, host);
-      return transport.exec(wrapped.command, {
+      return report(() => transport.exec(wrapped.command, {
         ...opts,
         stdin: wrapped.stdin,
         signal: control.signalFor(host),
@@ -142,7 +143,7 @@ function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, r
           opts.onOutput?.(stream, chunk);
           if (!noLog) pc.opts.emit({ type: 'host.output', task: ref, host, stream, chunk });
         },
-      });
+      }));
     },
   };
 }
