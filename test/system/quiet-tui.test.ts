@@ -36,6 +36,13 @@ function tmux(...args: string[]): string {
   return r.stdout;
 }
 
+/** Ends this test's tmux server and removes its socket file, which kill-server leaves behind. */
+function stopTmux(): void {
+  const socket = spawnSync('tmux', ['-L', SOCKET, 'display', '-p', '#{socket_path}'], { encoding: 'utf8' }).stdout?.trim();
+  spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+  if (socket) fs.rmSync(socket, { force: true });
+}
+
 /** The pane with its scrollback, wrapped lines joined. */
 const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-');
 
@@ -154,7 +161,7 @@ test(`a TUI run of ${HOSTS} local hosts with async jobs: only the presenter writ
   try {
     assertQuiet(await runInTmux(dir, inventory), names);
   } finally {
-    spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+    stopTmux();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
@@ -172,7 +179,7 @@ test(`a TUI run of ${HOSTS} sshd hosts with async jobs: only the presenter write
     const names = Array.from({ length: HOSTS }, (_, i) => `h${String(i + 1).padStart(2, '0')}`);
     assertQuiet(await runInTmux(dir, path.join(fleet, 'inventory.ini')), names);
   } finally {
-    spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+    stopTmux();
     spawnSync(fleetSh, ['down', fleet], { env });
     fs.rmSync(dir, { recursive: true, force: true });
   }
