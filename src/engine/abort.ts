@@ -1,5 +1,6 @@
 import { killRunJobsCommand } from '../transport/async-job.js';
 import type { HostState, RunOptions } from './state.js';
+import { jobLost } from './async-jobs.js';
 
 /** A drain that takes longer than this becomes a kill (DESIGN §4). */
 export const DEFAULT_DRAIN_TIMEOUT_MS = 60_000;
@@ -39,7 +40,7 @@ async function killAsyncJobs(opts: RunOptions, hosts: Map<string, HostState>): P
       try {
         const res = await st.transport!.exec(killRunJobsCommand(process.pid), { timeoutMs: 10_000 });
         if (res.rc !== 0) throw new Error(res.stderr.trim() || `rc ${res.rc}`);
-        st.asyncJobs.clear();
+        for (const jid of [...st.asyncJobs.keys()]) jobLost(opts.emit, st, undefined, jid, 'killed');
       } catch (err) {
         opts.emit({ type: 'warning', message: `${st.name}: could not stop the run's async jobs: ${(err as Error).message}` });
       }

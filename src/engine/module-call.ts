@@ -13,6 +13,7 @@ import { sleep } from './sleep.js';
 import { reportedCommand } from './command-event.js';
 import { takeLock } from './lock.js';
 import { asyncSettings, runAsyncJob, type AsyncOutcome, type AsyncSettings } from './async.js';
+import { jobSeen } from './async-jobs.js';
 
 /**
  * Runs the task's module once on one host with a ready scope and returns
@@ -126,7 +127,7 @@ function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, r
       });
       const report = (run: () => Promise<ExecResult>) => reportedCommand(pc, ref, host, wrapped.command, noLog, run);
       if (async && opts.main) {
-        const run = { pc, host, ref, settings: async.settings, transport: () => connected(pc, host), dropped: () => void (st.connected = false) };
+        const run = { pc, host, ref, settings: async.settings, transport: () => connected(pc, host), dropped: () => void (st.connected = false), noLog };
         return report(async () => {
           const outcome = await runAsyncJob(run, wrapped.command);
           async.call.outcome = outcome;
@@ -145,7 +146,18 @@ function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, r
         },
       }));
     },
+    jobSeen: (jid, seen) => jobSeen(pc.opts.emit, st, ref, jid, seen, { nextPollIn: untilDelay(pc, task, scope), noLog }),
   };
+}
+
+/** Seconds until an until-loop's next attempt (what a status read's `nextPollIn` says); 0 without `until`. */
+function untilDelay(pc: PlayContext, task: Task, scope: Vars): number {
+  if (!task.until) return 0;
+  try {
+    return Number(render(task.delay ?? 5, scope, task.pos)) * (pc.opts.delayScale ?? 1) || 0;
+  } catch {
+    return 0;
+  }
 }
 
 function stringify(env: Vars): Record<string, string> {

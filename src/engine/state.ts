@@ -1,6 +1,6 @@
 import type { HostStats, Inventory, Playbook, Vars } from '../model/index.js';
 import { emptyStats } from '../model/index.js';
-import type { NewEvent, RunEvent } from '../events/index.js';
+import type { NewEvent, RunEvent, TaskRef } from '../events/index.js';
 import type { Transport } from '../transport/types.js';
 import type { TagFilter } from './tags.js';
 import type { RunControl } from './control.js';
@@ -44,6 +44,20 @@ export interface RunOptions {
   delayScale?: number;
 }
 
+/** An async job this run started and has not seen end (engine/async-jobs.ts). */
+export interface AsyncJobEntry {
+  task: string;
+  ref: TaskRef;
+  /** `async:` seconds. */
+  limit: number;
+  /** Status reads so far. */
+  polls: number;
+  /** The starting task was `no_log`: its output lines stay hidden. */
+  noLog: boolean;
+  /** Date.now() at the start. */
+  startedAt: number;
+}
+
 /** What the engine knows about one host during a run. */
 export class HostState {
   readonly name: string;
@@ -67,8 +81,8 @@ export class HostState {
   stopped = false;
   /** Handler indexes notified and not yet run. */
   notified = new Set<number>();
-  /** Async jobs this run started on the host and has not cleaned up (abort kills them). */
-  asyncJobs = new Map<string, { task: string }>();
+  /** Async jobs this run started on the host and has not seen end (abort kills them). */
+  asyncJobs = new Map<string, AsyncJobEntry>();
   /** The last unrescued failure: `ansible_failed_task` / `ansible_failed_result` in rescue. */
   lastFailure?: { task: Vars; result: Vars };
   /** Ran at least one task (fact gathering aside). */
