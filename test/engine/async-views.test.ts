@@ -12,6 +12,7 @@ import { cleanup, render } from 'ink-testing-library';
 import { initialState, reduce, type RunEvent, type RunState } from '../../src/events/index.js';
 import { AsyncPanel } from '../../src/ui/AsyncPanel.js';
 import { finalLines } from '../../src/ui/final.js';
+import { RunControl } from '../../src/engine/index.js';
 import { runProject, type TestRun } from '../helpers/run.js';
 import { mountApp } from '../ui/helpers.js';
 
@@ -203,6 +204,43 @@ test('the final view and the plain output (run.log) say which jobs were not seen
   assert.match(run.plain, new RegExp(`ASYNC FAILED on web1: jid=${esc(jid['Start the check']!)} rc=3`));
   assert.match(run.plain, new RegExp(`ASYNC CLEANED on web1: jid=${esc(jid['Start the cleaned job']!)} cleaned up before`));
   assert.equal(run.plain.match(/ASYNC NOT AWAITED/g)?.length, 1);
+});
+
+test("the operator's kill ends each host's poll-0 job and its polled job in the views: async.done, reason killed, before run.end", async () => {
+  const control = new RunControl();
+  let fired = false;
+  const killed = await runProject({
+    control,
+    onEvent: (e) => {
+      if (!fired && e.type === 'async.poll') {
+        fired = true;
+        setTimeout(() => control.kill('test'), 100);
+      }
+    },
+    files: {
+      'site.yml': `
+- hosts: web1,web2
+  gather_facts: false
+  tasks:
+    - {name: background, shell: "sleep 30", async: 60, poll: 0}
+    - {name: watched, shell: "sleep 30", async: 60, poll: 1}
+`,
+    },
+  });
+  assert.equal(killed.exitCode, 99);
+  const starts = killed.of('async.start');
+  assert.equal(starts.length, 4);
+  const ends = killed.events.findIndex((e) => e.type === 'run.end');
+  for (const s of starts) {
+    const done = killed.of('async.done').filter((e) => e.jid === s.jid);
+    assert.equal(done.length, 1, `${s.host} ${s.task.name}: one async.done`);
+    assert.equal(done[0]!.reason, 'killed');
+    assert.equal(done[0]!.rc, -1);
+    assert.ok(killed.events.indexOf(done[0]!) < ends);
+  }
+  const state = fold(killed.events);
+  assert.ok(Object.values(state.async).every((j) => j.done?.reason === 'killed' && !j.notAwaited));
+  assert.match(killed.plain, /ASYNC KILLED on web1: jid=\S+ killed by the operator/);
 });
 
 /** The start of a job id, as the panel's narrow column shows it. */
