@@ -12,6 +12,7 @@ import { dropOmitted } from './scope.js';
 import { sleep } from './sleep.js';
 import { HostLocked, takeLock } from './lock.js';
 import { AsyncStarted, AsyncFailed, asyncSettings, runAsyncJob, type AsyncSettings } from './async.js';
+import { becomeOf, targetOf, type Conn, type Target } from './connection.js';
 
 /** Thrown inside a module call when the host can't be reached. */
 export class HostUnreachable extends Error {}
@@ -36,12 +37,14 @@ export async function callModule(pc: PlayContext, task: Task, host: string, scop
     return { changed: false, skipped: true, msg: `skipped: module '${mod.name}' does not support check mode` };
   }
   let args: Vars;
+  let target: Target;
   try {
+    target = targetOf(pc, task, host, scope);
     args = renderArgs(task, scope, mod.rawArgs ?? []);
   } catch (err) {
     return failedFrom(err);
   }
-  const ctx = moduleContext(pc, task, host, scope, ref, args, check, async);
+  const ctx = moduleContext(pc, task, host, target, scope, ref, args, check, async);
   try {
     return await mod.run(ctx);
   } catch (err) {
@@ -52,10 +55,13 @@ export async function callModule(pc: PlayContext, task: Task, host: string, scop
   }
 }
 
+/** The task's args over its `module_defaults` for this module, rendered except the module's raw ones. */
 function renderArgs(task: Task, scope: Vars, raw: string[]): Vars {
   const toRender: Vars = {};
   const kept: Vars = {};
-  for (const [k, v] of Object.entries(task.args)) (raw.includes(k) ? kept : toRender)[k] = v;
+  const defaults = (task.extra.module_defaults as Record<string, Vars> | undefined)?.[task.module];
+  const args = defaults ? { ...defaults, ...task.args } : task.args;
+  for (const [k, v] of Object.entries(args)) (raw.includes(k) ? kept : toRender)[k] = v;
   const rendered = render(toRender, scope, task.pos) as Vars;
   return { ...dropOmitted(rendered), ...kept };
 }
@@ -76,16 +82,12 @@ export function isNoLog(task: Task, scope: Vars): boolean {
   }
 }
 
-function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, ref: TaskRef, args: Vars, check: boolean, async?: AsyncSettings): ModuleContext {
-  const st = pc.hosts.get(host)!;
+function moduleContext(pc: PlayContext, task: Task, host: string, target: Target, scope: Vars, ref: TaskRef, args: Vars, check: boolean, async?: AsyncSettings): ModuleContext {
   const control = pc.opts.control;
   const timeoutSec = task.timeout === undefined ? undefined : Number(render(task.timeout, scope, task.pos));
-  const env = task.environment ? (render(task.environment, scope, task.pos) as Vars) : undefined;
-  const become = task.become ?? pc.play.become ?? pc.opts.becomeDefaults?.become;
-  const becomeUser = task.becomeUser ?? pc.play.becomeUser ?? pc.opts.becomeDefaults?.becomeUser;
-  // Goes to sudo on stdin, never on the command line.
-  const becomePassword = (scope.ansible_become_password ?? scope.ansible_become_pass ?? pc.opts.becomeDefaults?.password) as string | undefined;
+  const env = environmentOf(task, scope);
   const noLog = isNoLog(task, scope);
+  let conn: Conn | undefined;
   return {
     host,
     args,
@@ -93,8 +95,8 @@ function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, r
     task,
     // Created on first use; modules go through exec, which also connects.
     get transport() {
-      if (!st.transport) st.transport = pc.opts.transportFor(host, pc.inventoryVars(host));
-      return st.transport;
+      conn ??= pc.run.connections.get(target, () => pc.opts.transportFor(target.name, target.conn));
+      return conn.transport;
     },
     check,
     signal: control.signal,
@@ -103,18 +105,13 @@ function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, r
     evalCond: (c) => evalCond(c, scope, task.pos),
     sleep: (ms) => sleep(ms, control.signal),
     exec: async (command: string, opts: ExecOptions = {}) => {
-      const wrapped = wrapCommand(command, {
-        become: become === undefined ? undefined : toBool(render(become, scope, task.pos)),
-        becomeUser: becomeUser === undefined ? undefined : String(render(becomeUser, scope, task.pos)),
-        env: env ? stringify(env) : undefined,
-        becomePassword: becomePassword === undefined ? undefined : String(render(becomePassword, scope, task.pos)),
-        stdin: opts.stdin,
-      });
+      const wrapped = wrapCommand(command, { ...becomeOf(pc, task, target, scope), env: env ? stringify(env) : undefined, stdin: opts.stdin });
       if (async && opts.main) {
-        const run = { pc, host, ref, settings: async, transport: () => connected(pc, host), dropped: () => void (st.connected = false) };
+        const transport = async () => (conn = await connected(pc, target)).transport;
+        const run = { pc, host, ref, settings: async, transport, dropped: () => void (conn && (conn.connected = false)) };
         return runAsyncJob(run, wrapped.command);
       }
-      const transport = await connected(pc, host);
+      const transport = (conn = await connected(pc, target)).transport;
       return transport.exec(wrapped.command, {
         ...opts,
         stdin: wrapped.stdin,
@@ -129,28 +126,49 @@ function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, r
   };
 }
 
+/** `environment:` as mappings (merged at load) over one given as a template (`"{{ proxy_env }}"`). */
+function environmentOf(task: Task, scope: Vars): Vars | undefined {
+  const templated = task.extra.environment === undefined ? undefined : render(task.extra.environment, scope, task.pos);
+  if (templated !== undefined && (typeof templated !== 'object' || templated === null || Array.isArray(templated))) {
+    throw new UserError(`'environment' must render to a mapping, got ${JSON.stringify(templated)}`, task.pos);
+  }
+  if (!templated && !task.environment) return undefined;
+  return { ...(templated as Vars | undefined), ...(task.environment ? (render(task.environment, scope, task.pos) as Vars) : {}) };
+}
+
 function stringify(env: Vars): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) out[k] = typeof v === 'string' ? v : JSON.stringify(v);
   return out;
 }
 
-/** The host's transport, connected on first use; a failure makes it unreachable. */
-export async function connected(pc: PlayContext, host: string) {
-  const st = pc.hosts.get(host)!;
-  if (!st.transport) st.transport = pc.opts.transportFor(host, pc.inventoryVars(host));
-  if (!st.connected) {
+/**
+ * The target's shared connection, opened on first use (a failure makes the
+ * task's host unreachable) and holding the deploy lock: a delegated host is
+ * touched too, so it is locked like any other.
+ */
+export async function connected(pc: PlayContext, target: Target): Promise<Conn> {
+  const conn = pc.run.connections.get(target, () => pc.opts.transportFor(target.name, target.conn));
+  if (!conn.connected || (pc.opts.lock && !conn.lockTaken)) {
+    // Hosts delegating to one target at once share its opening.
+    conn.opening ??= open(pc, conn).finally(() => (conn.opening = undefined));
+    await conn.opening;
+  }
+  return conn;
+}
+
+async function open(pc: PlayContext, conn: Conn): Promise<void> {
+  if (!conn.connected) {
     try {
-      await st.transport.connect();
-      st.connected = true;
+      await conn.transport.connect();
+      conn.connected = true;
     } catch (err) {
       throw new HostUnreachable((err as Error).message);
     }
   }
-  if (pc.opts.lock && !st.lockTaken) {
-    const warning = await takeLock(st.transport, pc.opts.lock);
-    st.lockTaken = true;
-    if (warning) pc.opts.emit({ type: 'warning', message: `${host}: ${warning}` });
+  if (pc.opts.lock && !conn.lockTaken) {
+    const warning = await takeLock(conn.transport, pc.opts.lock);
+    conn.lockTaken = true;
+    if (warning) pc.opts.emit({ type: 'warning', message: `${conn.target}: ${warning}` });
   }
-  return st.transport;
 }

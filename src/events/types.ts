@@ -8,6 +8,16 @@ export interface EventBase {
   wall: number;
 }
 
+/**
+ * On result events of a delegated task: the host the module ran on
+ * (`delegate_to`, as rendered) and its address when that differs from its
+ * name; ansible-core shows them as `[w1 -> lb1(10.0.0.5)]`.
+ */
+export interface Delegated {
+  delegate?: string;
+  delegateAddress?: string;
+}
+
 /** How a task is named on screen: `role : name` or just `name`. */
 export interface TaskRef {
   /** Stable id within the run (the n-th task started). */
@@ -37,7 +47,7 @@ export type RunEvent =
   | (EventBase & { type: 'task.start'; task: TaskRef })
   | (EventBase & { type: 'handler.start'; task: TaskRef })
   | (EventBase & { type: 'host.start'; task: TaskRef; host: string })
-  | (EventBase & {
+  | (EventBase & Delegated & {
       type: 'host.ok';
       task: TaskRef;
       host: string;
@@ -48,7 +58,7 @@ export type RunEvent =
       /** Set on the summary result of a looped task. */
       loop?: boolean;
     })
-  | (EventBase & {
+  | (EventBase & Delegated & {
       type: 'host.failed';
       task: TaskRef;
       host: string;
@@ -57,8 +67,8 @@ export type RunEvent =
       item?: string;
       loop?: boolean;
     })
-  | (EventBase & { type: 'host.skipped'; task: TaskRef; host: string; result: ModuleResult; item?: string; loop?: boolean })
-  | (EventBase & { type: 'host.unreachable'; task: TaskRef; host: string; result: ModuleResult; ignored?: boolean })
+  | (EventBase & Delegated & { type: 'host.skipped'; task: TaskRef; host: string; result: ModuleResult; item?: string; loop?: boolean })
+  | (EventBase & Delegated & { type: 'host.unreachable'; task: TaskRef; host: string; result: ModuleResult; ignored?: boolean })
   | (EventBase & { type: 'host.retry'; task: TaskRef; host: string; attempt: number; retriesLeft: number; result: ModuleResult })
   | (EventBase & { type: 'host.rescued'; task: TaskRef; host: string })
   | (EventBase & { type: 'host.output'; task: TaskRef; host: string; stream: 'stdout' | 'stderr'; chunk: string })

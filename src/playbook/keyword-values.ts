@@ -21,7 +21,12 @@ export const REFUSED: Readonly<Record<string, (value: unknown) => string | undef
   gather_subset: () => "'gather_subset' is not supported: playwatch gathers one fixed set of facts; remove it (a 'setup' task with 'filter:' keeps only the facts you name)",
   gather_timeout: () => "'gather_timeout' is not supported: remove it (put 'timeout:' on an explicit 'setup' task instead)",
   fact_path: () => "'fact_path' is not supported: playwatch gathers no local facts (facts.d); remove it and read such files with a task",
+  forks: () => "'forks' is not a play keyword in ansible-core 2.14; use -f/--forks on the command line, or 'throttle:' on the play",
+  order: (v) =>
+    typeof v === 'string' && ORDERS.includes(v) ? undefined : `'order' must be one of ${ORDERS.join(', ')}, got '${String(v)}'`,
 };
+
+const ORDERS = ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'];
 
 /** Throws a positioned error when the keyword is one playwatch refuses. */
 export function refuseIfUnsupported(f: Field): void {
