@@ -113,7 +113,12 @@ export function book(pc: PlayContext, task: Task, host: string, ref: TaskRef, o:
       return;
     case 'unreachable':
       emit({ type: 'host.unreachable', task: ref, host, result: o.result, ignored: o.ignored, ...d });
-      if (o.ignored) return;
+      if (o.ignored) {
+        // As ansible-core counts an ignored unreachable result.
+        st.stats.ok++;
+        st.stats.ignored++;
+        return;
+      }
       st.stats.unreachable++;
       st.unreachable = true;
       pc.batch?.failed.add(host);
