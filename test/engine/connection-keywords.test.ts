@@ -78,6 +78,7 @@ test('become, become_user, become_flags and become_exe at play, block and task l
 - hosts: h1,h2
   gather_facts: false
   become: true
+  become_method: sudo
   become_user: app
   become_exe: ${sudo.exe}
   become_flags: -H -S -n -E
@@ -189,4 +190,43 @@ test('play order: sorted, reverse_sorted and reverse_inventory decide the order 
     });
     assert.deepEqual(run.of('host.start').map((e) => e.host), want, order);
   }
+});
+
+test('run_once runs a task on the first host only and gives every host its registered result', async () => {
+  const run = await runProject({
+    files: {
+      'site.yml': `
+- hosts: web
+  gather_facts: false
+  tasks:
+    - {name: once, command: "echo {{ inventory_hostname }}", run_once: true, register: r}
+    - {name: show, debug: {msg: "{{ r.stdout }}"}}
+`,
+    },
+  });
+  assert.deepEqual(run.results('once'), { web1: 'changed' });
+  assert.deepEqual(debugMsgs(run, 'show'), { web1: 'web1', web2: 'web1' });
+});
+
+test('throttle: 1 lets one host run the task at a time, though forks allow more', async () => {
+  const run = await runProject({
+    forks: 5,
+    files: { 'site.yml': '\n- hosts: all\n  gather_facts: false\n  tasks:\n    - {name: t, shell: "sleep 0.2", throttle: 1}\n' },
+  });
+  let busy = 0;
+  let most = 0;
+  for (const e of run.events) {
+    if (e.type === 'host.start') most = Math.max(most, ++busy);
+    if (e.type === 'host.ok') busy--;
+  }
+  assert.equal(most, 1);
+  assert.equal(run.of('host.ok').length, 3);
+});
+
+test('gather_facts: true gathers facts on every host before the first task', async () => {
+  const run = await runProject({
+    files: { 'site.yml': '\n- hosts: web1\n  gather_facts: true\n  tasks:\n    - {name: show, debug: {msg: "{{ ansible_facts.hostname is defined }}"}}\n' },
+  });
+  assert.equal(run.of('task.start')[0].task.name, 'Gathering Facts');
+  assert.equal(debugMsgs(run, 'show').web1, true);
 });
