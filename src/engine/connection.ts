@@ -8,6 +8,7 @@ import { UserError } from '../model/index.js';
 import { render } from '../template/index.js';
 import type { Transport } from '../transport/types.js';
 import type { WrapOptions } from '../transport/command.js';
+import { LOCALHOST_NAMES } from '../inventory/index.js';
 import type { PlayContext } from './context.js';
 import { HostState } from './state.js';
 
@@ -133,7 +134,8 @@ function delegatedVars(pc: PlayContext, task: Task, delegate: string): { name: s
       }
     }
   }
-  const own = name ? pc.inventoryVars(name) : { ansible_host: delegate };
+  // ansible-core's implicit localhost is on the local connection whatever the keywords say.
+  const own = name ? pc.inventoryVars(name) : LOCALHOST_NAMES.includes(delegate) ? { ansible_host: delegate, ansible_connection: 'local' } : { ansible_host: delegate };
   const st = stateOf(pc, name ?? delegate, false);
   const vars: Vars = {
     ...own,

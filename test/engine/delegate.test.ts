@@ -159,11 +159,16 @@ test('local_action runs the module on localhost, labelled [w1 -> localhost]', as
   const run = await runProject({
     files: {
       'inventory.ini': INVENTORY,
-      'site.yml': play(`
+      // The implicit localhost is local even under a play's connection: ssh.
+      'site.yml': `
+- hosts: w1
+  gather_facts: false
+  connection: ssh
+  tasks:
     - {name: here, local_action: command pwd, register: r}
     - {name: mapping form, local_action: {module: command, cmd: pwd}, register: m}
     - {name: show, debug: {msg: "{{ r.stdout | basename }} {{ m.stdout | basename }}"}}
-`),
+`,
     },
   });
   assert.equal(debugMsgs(run, 'show').w1, 'localhost localhost');
