@@ -4,12 +4,13 @@ import { evalCond, evalExpr, render } from '../template/index.js';
 import { getModule } from '../modules/index.js';
 import { toBool } from '../modules/args.js';
 import type { ModuleContext } from '../modules/types.js';
-import { UnreachableError, type ExecOptions } from '../transport/types.js';
+import { UnreachableError, type ExecOptions, type ExecResult } from '../transport/types.js';
 import { wrapCommand } from '../transport/command.js';
 import type { TaskRef } from '../events/index.js';
 import type { PlayContext } from './context.js';
 import { dropOmitted } from './scope.js';
 import { sleep } from './sleep.js';
+import { reportedCommand } from './command-event.js';
 import { HostLocked, takeLock } from './lock.js';
 import { AsyncStarted, AsyncFailed, asyncSettings, runAsyncJob, type AsyncSettings } from './async.js';
 import { becomeOf, targetOf, type Conn, type Target } from './connection.js';
@@ -106,13 +107,15 @@ function moduleContext(pc: PlayContext, task: Task, host: string, target: Target
     sleep: (ms) => sleep(ms, control.signal),
     exec: async (command: string, opts: ExecOptions = {}) => {
       const wrapped = wrapCommand(command, { ...becomeOf(pc, task, target, scope), env: env ? stringify(env) : undefined, stdin: opts.stdin });
+      const report = (run: () => Promise<ExecResult>) =>
+        reportedCommand(pc, ref, host, wrapped.command, noLog, run, () => conn?.transport.describe?.());
       if (async && opts.main) {
         const transport = async () => (conn = await connected(pc, target)).transport;
         const run = { pc, host, ref, settings: async, transport, dropped: () => void (conn && (conn.connected = false)) };
-        return runAsyncJob(run, wrapped.command);
+        return report(() => runAsyncJob(run, wrapped.command));
       }
       const transport = (conn = await connected(pc, target)).transport;
-      return transport.exec(wrapped.command, {
+      return report(() => transport.exec(wrapped.command, {
         ...opts,
         stdin: wrapped.stdin,
         signal: control.signal,
@@ -121,7 +124,7 @@ function moduleContext(pc: PlayContext, task: Task, host: string, target: Target
           opts.onOutput?.(stream, chunk);
           if (!noLog) pc.opts.emit({ type: 'host.output', task: ref, host, stream, chunk });
         },
-      });
+      }));
     },
   };
 }
