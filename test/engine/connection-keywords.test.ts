@@ -65,7 +65,16 @@ function fakeSudo(): { exe: string; log: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-sudo-'));
   const exe = path.join(dir, 'fake-sudo');
   const log = path.join(dir, 'log');
-  fs.writeFileSync(exe, `#!/bin/sh\nprintf '%s\\n' "$*" | sed 's/ -- .*//' >> ${log}\nwhile [ "$1" != "--" ]; do shift; done\nshift\nexec "$@"\n`, { mode: 0o755 });
+  const script = [
+    '#!/bin/sh',
+    'out=""',
+    'for a in "$@"; do [ "$a" = "--" ] && break; out="$out $a"; done',
+    `printf '%s\\n' "\${out# }" >> ${log}`,
+    'while [ "$1" != "--" ]; do shift; done',
+    'shift',
+    'exec "$@"',
+  ];
+  fs.writeFileSync(exe, script.join('\n') + '\n', { mode: 0o755 });
   return { exe, log };
 }
 
@@ -229,4 +238,33 @@ test('gather_facts: true gathers facts on every host before the first task', asy
   });
   assert.equal(run.of('task.start')[0].task.name, 'Gathering Facts');
   assert.equal(debugMsgs(run, 'show').web1, true);
+});
+
+test('keywords on a roles: entry reach the role\'s tasks, below the task\'s own and above the play\'s', async () => {
+  const sudo = fakeSudo();
+  const run = await runProject({
+    files: {
+      'roles/r/tasks/main.yml': `
+- {name: in role, shell: 'echo "$R $P"; pwd', register: rr}
+- {name: own user, command: "true", become_user: task}
+- {name: show, debug: {msg: "{{ rr.stdout_lines | join(' ') }}"}}
+`,
+      'site.yml': `
+- hosts: web1
+  gather_facts: false
+  environment: {P: play, R: play}
+  become: true
+  become_user: play
+  become_exe: ${sudo.exe}
+  roles:
+    - role: r
+      environment: {R: role}
+      become_user: role
+      module_defaults: {shell: {chdir: /tmp}}
+`,
+    },
+  });
+  assert.equal(run.exitCode, 0, run.plain);
+  assert.equal(debugMsgs(run, 'show').web1, 'role play /tmp');
+  assert.deepEqual(fs.readFileSync(sudo.log, 'utf8').trim().split('\n'), ['-n -H -S -u role', '-n -H -S -u task']);
 });
