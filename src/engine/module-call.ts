@@ -129,14 +129,24 @@ function moduleContext(pc: PlayContext, task: Task, host: string, target: Target
   };
 }
 
-/** `environment:` as mappings (merged at load) over one given as a template (`"{{ proxy_env }}"`). */
+/**
+ * `environment:` merged from play to task: a mapping the loader merged, or
+ * (when a level gave a template) its layers, outermost first.
+ */
 function environmentOf(task: Task, scope: Vars): Vars | undefined {
-  const templated = task.extra.environment === undefined ? undefined : render(task.extra.environment, scope, task.pos);
-  if (templated !== undefined && (typeof templated !== 'object' || templated === null || Array.isArray(templated))) {
-    throw new UserError(`'environment' must render to a mapping, got ${JSON.stringify(templated)}`, task.pos);
+  const kept = task.extra.environment;
+  const layers = kept === undefined ? [] : Array.isArray(kept) ? kept : [kept];
+  if (task.environment) layers.push(task.environment);
+  if (!layers.length) return undefined;
+  const out: Vars = {};
+  for (const layer of layers) {
+    const v = render(layer, scope, task.pos);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+      throw new UserError(`'environment' must render to a mapping, got ${JSON.stringify(v)}`, task.pos);
+    }
+    Object.assign(out, v);
   }
-  if (!templated && !task.environment) return undefined;
-  return { ...(templated as Vars | undefined), ...(task.environment ? (render(task.environment, scope, task.pos) as Vars) : {}) };
+  return out;
 }
 
 function stringify(env: Vars): Record<string, string> {

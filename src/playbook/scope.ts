@@ -131,8 +131,7 @@ export function readBase(src: Source, ents: Entry[], scope: Pick<Scope, 'when' |
     const v = o[f] ?? k[f];
     if (v !== undefined) b[f] = v;
   }
-  const environment = env && kw.environment ? { ...kw.environment, ...env } : (env ?? kw.environment);
-  if (environment) base.environment = environment;
+  mergeEnvironment(base, kw, own, env);
   return { base, rest };
 }
 
@@ -141,8 +140,27 @@ function hasKeys(o: object): boolean {
   return false;
 }
 
-// `environment: "{{ proxy_env }}"` cannot be merged at load time; it is kept
-// in extra.environment for the engine to render.
+/**
+ * Mappings merge at load (innermost wins). Once a level gives a template
+ * (`environment: "{{ proxy_env }}"`), which only the engine can render, the
+ * whole chain goes to `extra.environment` as layers, outermost first (a lone
+ * template stays a string), so the engine merges them in the same order.
+ */
+function mergeEnvironment(base: NodeBase, kw: Inherited, own: NodeBase, env: Vars | undefined): void {
+  const ownTemplate = own.extra.environment as string | undefined;
+  const inheritedLayers = kw.extra.environment;
+  if (ownTemplate === undefined && inheritedLayers === undefined) {
+    const environment = env && kw.environment ? { ...kw.environment, ...env } : (env ?? kw.environment);
+    if (environment) base.environment = environment;
+    return;
+  }
+  const parent: Array<Vars | string> =
+    inheritedLayers === undefined ? (kw.environment ? [kw.environment] : []) : Array.isArray(inheritedLayers) ? inheritedLayers : [inheritedLayers as string];
+  const layers = [...parent, ...(env ? [env] : []), ...(ownTemplate !== undefined ? [ownTemplate] : [])];
+  base.extra.environment = layers.length === 1 && typeof layers[0] === 'string' ? layers[0] : layers;
+}
+
+// A template is kept in extra.environment for the engine to render.
 function readEnvironment(f: Field, own: NodeBase): Vars | undefined {
   const v = toValue(f.src, f.node);
   if (typeof v === 'string') {

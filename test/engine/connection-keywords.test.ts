@@ -126,10 +126,21 @@ test('environment at play and task level merges (task wins), also when given as 
     - {name: env, shell: 'echo "$A $B $C"', environment: {B: task}, register: one}
     - {name: env2, shell: 'echo "$A $C"', environment: "{{ more }}", register: two}
     - {name: show, debug: {msg: "{{ one.stdout }} / {{ two.stdout }}"}}
+- hosts: web1
+  gather_facts: false
+  environment: "{{ base }}"
+  vars:
+    base: {A: templated-play, B: templated-play}
+  tasks:
+    - block:
+        - {name: env3, shell: 'echo "$A $B $C"', environment: {B: task}, register: three}
+      environment: {C: block}
+    - {name: show3, debug: {msg: "{{ three.stdout }}"}}
 `,
     },
   });
   assert.equal(debugMsgs(run, 'show').web1, 'play task  / play templated');
+  assert.equal(debugMsgs(run, 'show3').web1, 'templated-play task block');
 });
 
 test('module_defaults at play, block and task level, by short or FQCN name; a task\'s own args win', async () => {
