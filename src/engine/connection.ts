@@ -6,9 +6,9 @@
 import type { Task, Vars } from '../model/index.js';
 import { UserError } from '../model/index.js';
 import { render } from '../template/index.js';
+import { LOCAL_NAMES } from '../transport/index.js';
 import type { Transport } from '../transport/types.js';
 import type { WrapOptions } from '../transport/command.js';
-import { LOCALHOST_NAMES } from '../inventory/index.js';
 import type { PlayContext } from './context.js';
 import { HostState } from './state.js';
 
@@ -135,7 +135,7 @@ function delegatedVars(pc: PlayContext, task: Task, delegate: string): { name: s
     }
   }
   // ansible-core's implicit localhost is on the local connection whatever the keywords say.
-  const own = name ? pc.inventoryVars(name) : LOCALHOST_NAMES.includes(delegate) ? { ansible_host: delegate, ansible_connection: 'local' } : { ansible_host: delegate };
+  const own = name ? pc.inventoryVars(name) : LOCAL_NAMES.has(delegate) ? { ansible_host: delegate, ansible_connection: 'local' } : { ansible_host: delegate };
   const st = stateOf(pc, name ?? delegate, false);
   const vars: Vars = {
     ...own,

@@ -21,7 +21,8 @@ export function createTransport(spec: ConnectionSpec, ssh: SshOptions = {}): Tra
   return new SshTransport(spec, ssh);
 }
 
-const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
+/** Host names that mean this machine: local unless their vars say otherwise. */
+export const LOCAL_NAMES: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '::1']);
 
 /**
  * Reads a host's connection settings from its vars: `ansible_connection`
