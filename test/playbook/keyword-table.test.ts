@@ -78,7 +78,7 @@ const HONOURED: Record<string, string> = {
   connection: "play-level connection: local runs on this machine; a host's ansible_connection still wins",
   remote_user: "play-level remote_user and port reach the SSH server; a host's ansible_user wins over remote_user; a task's remote_user over the play's",
   port: "play-level remote_user and port reach the SSH server; a host's ansible_user wins over remote_user; a task's remote_user over the play's",
-  delegate_to: "a command delegated to another inventory host runs there, with the task host's variables, and shows [w1 -> lb2]",
+  delegate_to: "a command delegated to another inventory host runs there, with the task host's variables, and shows [w1 -> lb1]",
   delegate_facts: 'delegate_facts: true puts the facts on the delegated host; without it they stay on the task host',
   module_defaults: "module_defaults at play, block and task level, by short or FQCN name; a task's own args win",
   collections: 'collections: ansible.builtin and a collection playwatch lacks still run builtin short names',
