@@ -6,25 +6,11 @@
 import type { Task, Vars } from '../model/index.js';
 import { UserError } from '../model/index.js';
 import { render } from '../template/index.js';
-import { LOCAL_NAMES } from '../transport/index.js';
+import { CONNECTION_VARS, LOCAL_NAMES } from '../transport/index.js';
 import type { Transport } from '../transport/types.js';
 import type { WrapOptions } from '../transport/command.js';
 import type { PlayContext } from './context.js';
 import { HostState } from './state.js';
-
-/** The vars a transport is built from (what `connectionSpecFromVars` reads). */
-const CONNECTION_VARS = [
-  'ansible_connection',
-  'ansible_host',
-  'ansible_port',
-  'ansible_user',
-  'ansible_password',
-  'ansible_ssh_pass',
-  'ansible_ssh_private_key_file',
-  'ansible_private_key_file',
-  'playwatch_local_root',
-  'playwatch_known_hosts',
-] as const;
 
 /** Where one run of a task's module goes. */
 export interface Target {
