@@ -3,7 +3,7 @@
  * host or its `delegate_to` target, with the connection settings ansible-core
  * would use, and one shared connection per target and settings.
  */
-import type { Task, Vars } from '../model/index.js';
+import type { ModuleResult, Task, Vars } from '../model/index.js';
 import { UserError } from '../model/index.js';
 import { render } from '../template/index.js';
 import { CONNECTION_VARS, LOCAL_NAMES } from '../transport/index.js';
@@ -33,9 +33,14 @@ export interface Conn {
   connected: boolean;
   /** This run holds the deploy lock over this connection. */
   lockTaken: boolean;
-  /** Connecting and taking the lock, while under way. */
+  /** Connecting, while under way. */
   opening?: Promise<void>;
+  /** Taking the deploy lock, while under way. */
+  locking?: Promise<HostPrepared>;
 }
+
+/** A connection ready for its modules, or the result that says why not (a lock held elsewhere). */
+export type HostPrepared = { ready: true; transport: Transport } | { ready: false; result: ModuleResult };
 
 /**
  * Run-wide connections, one per target and connection settings: a host's

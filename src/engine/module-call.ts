@@ -11,17 +11,15 @@ import type { PlayContext } from './context.js';
 import { dropOmitted } from './scope.js';
 import { sleep } from './sleep.js';
 import { reportedCommand } from './command-event.js';
-import { HostLocked, takeLock } from './lock.js';
-import { AsyncStarted, AsyncFailed, asyncSettings, runAsyncJob, type AsyncSettings } from './async.js';
-import { becomeOf, targetOf, type Conn, type Target } from './connection.js';
-
-/** Thrown inside a module call when the host can't be reached. */
-export class HostUnreachable extends Error {}
+import { takeLock } from './lock.js';
+import { asyncSettings, runAsyncJob, type AsyncOutcome, type AsyncSettings } from './async.js';
+import { becomeOf, targetOf, type Conn, type HostPrepared, type Target } from './connection.js';
 
 /**
  * Runs the task's module once on one host with a ready scope and returns
- * its result. Errors in templates and modules become failed results;
- * only an unreachable host escapes, as HostUnreachable.
+ * its result. Errors in templates and modules become failed results, and
+ * so does a deploy lock held by someone else; only an unreachable host
+ * escapes, as the transport's UnreachableError.
  */
 export async function callModule(pc: PlayContext, task: Task, host: string, scope: Vars, ref: TaskRef): Promise<ModuleResult> {
   const mod = getModule(task.module);
@@ -45,15 +43,30 @@ export async function callModule(pc: PlayContext, task: Task, host: string, scop
   } catch (err) {
     return failedFrom(err);
   }
-  const ctx = moduleContext(pc, task, host, target, scope, ref, args, check, async);
+  const call: AsyncCall = {};
+  const ctx = moduleContext(pc, task, host, target, scope, ref, args, check, async ? { settings: async, call } : undefined);
   try {
-    return await mod.run(ctx);
+    if (!mod.controllerOnly) {
+      const prepared = await prepareHost(pc, target);
+      if (!prepared.ready) return prepared.result;
+    }
+    return withAsync(await mod.run(ctx), call.outcome);
   } catch (err) {
-    if (err instanceof AsyncStarted || err instanceof AsyncFailed) return err.result;
-    if (err instanceof HostLocked) return { failed: true, changed: false, locked: true, msg: err.message };
-    if (err instanceof UnreachableError || err instanceof HostUnreachable) throw new HostUnreachable(err.message);
+    if (err instanceof UnreachableError) throw err;
     return failedFrom(err);
   }
+}
+
+/** Where the exec wrapper leaves an async job's outcome for the module call. */
+interface AsyncCall {
+  outcome?: AsyncOutcome;
+}
+
+/** The module's result as the async job's outcome makes it. */
+function withAsync(result: ModuleResult, outcome?: AsyncOutcome): ModuleResult {
+  if (!outcome) return result;
+  if (outcome.kind === 'result') return outcome.result;
+  return { ...result, ...outcome.fields };
 }
 
 /** The task's args over its `module_defaults` for this module, rendered except the module's raw ones. */
@@ -83,7 +96,7 @@ export function isNoLog(task: Task, scope: Vars): boolean {
   }
 }
 
-function moduleContext(pc: PlayContext, task: Task, host: string, target: Target, scope: Vars, ref: TaskRef, args: Vars, check: boolean, async?: AsyncSettings): ModuleContext {
+function moduleContext(pc: PlayContext, task: Task, host: string, target: Target, scope: Vars, ref: TaskRef, args: Vars, check: boolean, async?: { settings: AsyncSettings; call: AsyncCall }): ModuleContext {
   const control = pc.opts.control;
   const timeoutSec = task.timeout === undefined ? undefined : Number(render(task.timeout, scope, task.pos));
   const env = environmentOf(task, scope);
@@ -96,29 +109,33 @@ function moduleContext(pc: PlayContext, task: Task, host: string, target: Target
     task,
     // Created on first use; modules go through exec, which also connects.
     get transport() {
-      conn ??= pc.run.connections.get(target, () => pc.opts.transportFor(target.name, target.conn));
+      conn ??= connectionOf(pc, target);
       return conn.transport;
     },
     check,
-    signal: control.signal,
+    signal: control.signalFor(host),
     render: (v) => render(v, scope, task.pos),
     evalExpr: (e) => evalExpr(e, scope, task.pos),
     evalCond: (c) => evalCond(c, scope, task.pos),
-    sleep: (ms) => sleep(ms, control.signal),
+    sleep: (ms) => sleep(ms, control.signalFor(host)),
     exec: async (command: string, opts: ExecOptions = {}) => {
       const wrapped = wrapCommand(command, { ...becomeOf(pc, task, target, scope), env: env ? stringify(env) : undefined, stdin: opts.stdin });
       const report = (run: () => Promise<ExecResult>) =>
         reportedCommand(pc, ref, host, wrapped.command, noLog, run, () => conn?.transport.describe?.());
       if (async && opts.main) {
         const transport = async () => (conn = await connected(pc, target)).transport;
-        const run = { pc, host, ref, settings: async, transport, dropped: () => void (conn && (conn.connected = false)) };
-        return report(() => runAsyncJob(run, wrapped.command));
+        const run = { pc, host, ref, settings: async.settings, transport, dropped: () => void (conn && (conn.connected = false)) };
+        return report(async () => {
+          const outcome = await runAsyncJob(run, wrapped.command);
+          async.call.outcome = outcome;
+          return outcome.exec;
+        });
       }
       const transport = (conn = await connected(pc, target)).transport;
       return report(() => transport.exec(wrapped.command, {
         ...opts,
         stdin: wrapped.stdin,
-        signal: control.signal,
+        signal: control.signalFor(host),
         timeoutMs: opts.timeoutMs ?? (timeoutSec ? timeoutSec * 1000 : undefined),
         onOutput: (stream, chunk) => {
           opts.onOutput?.(stream, chunk);
@@ -155,33 +172,52 @@ function stringify(env: Vars): Record<string, string> {
   return out;
 }
 
+/** The target's shared connection: one per machine and settings, a host's own and delegated tasks alike. */
+function connectionOf(pc: PlayContext, target: Target): Conn {
+  return pc.run.connections.get(target, () => pc.opts.transportFor(target.name, target.conn));
+}
+
 /**
- * The target's shared connection, opened on first use (a failure makes the
- * task's host unreachable) and holding the deploy lock: a delegated host is
- * touched too, so it is locked like any other.
+ * Readies the machine a module runs on (the task's host or its delegated
+ * host, which is touched too) before the first module that runs there:
+ * connects it and takes its deploy lock (once a run per connection). A lock
+ * held by someone else is the task's failed result; an unreachable machine
+ * throws UnreachableError. Hosts delegating to one target at once share
+ * its preparation.
+ */
+export async function prepareHost(pc: PlayContext, target: Target): Promise<HostPrepared> {
+  const conn = await connected(pc, target);
+  if (!pc.opts.lock || conn.lockTaken) return { ready: true, transport: conn.transport };
+  conn.locking ??= lockConn(pc, conn).finally(() => (conn.locking = undefined));
+  return conn.locking;
+}
+
+async function lockConn(pc: PlayContext, conn: Conn): Promise<HostPrepared> {
+  const lock = await takeLock(conn.transport, pc.opts.lock!);
+  if (!lock.taken) return { ready: false, result: { failed: true, changed: false, locked: true, msg: lock.message } };
+  conn.lockTaken = true;
+  if (lock.warning) pc.opts.emit({ type: 'warning', message: `${conn.target}: ${lock.warning}` });
+  return { ready: true, transport: conn.transport };
+}
+
+/**
+ * The target's connection, opened on first use and again after a drop.
+ * Any failure to connect is an UnreachableError.
  */
 export async function connected(pc: PlayContext, target: Target): Promise<Conn> {
-  const conn = pc.run.connections.get(target, () => pc.opts.transportFor(target.name, target.conn));
-  if (!conn.connected || (pc.opts.lock && !conn.lockTaken)) {
-    // Hosts delegating to one target at once share its opening.
-    conn.opening ??= open(pc, conn).finally(() => (conn.opening = undefined));
+  const conn = connectionOf(pc, target);
+  if (!conn.connected) {
+    conn.opening ??= open(conn).finally(() => (conn.opening = undefined));
     await conn.opening;
   }
   return conn;
 }
 
-async function open(pc: PlayContext, conn: Conn): Promise<void> {
-  if (!conn.connected) {
-    try {
-      await conn.transport.connect();
-      conn.connected = true;
-    } catch (err) {
-      throw new HostUnreachable((err as Error).message);
-    }
+async function open(conn: Conn): Promise<void> {
+  try {
+    await conn.transport.connect();
+  } catch (err) {
+    throw err instanceof UnreachableError ? err : new UnreachableError((err as Error).message);
   }
-  if (pc.opts.lock && !conn.lockTaken) {
-    const warning = await takeLock(conn.transport, pc.opts.lock);
-    conn.lockTaken = true;
-    if (warning) pc.opts.emit({ type: 'warning', message: `${conn.target}: ${warning}` });
-  }
+  conn.connected = true;
 }
