@@ -142,7 +142,9 @@ test('delegate_facts: true puts the facts on the delegated host; without it they
   tasks:
     - {set_fact: {pool_state: drained}, delegate_to: lb1, delegate_facts: true}
     - {set_fact: {mine: 1}, delegate_to: lb1}
+    - {setup: {filter: [ansible_hostname]}, delegate_to: lb1, delegate_facts: true}
     - {name: seen, debug: {msg: "{{ hostvars.lb1.pool_state }} {{ pool_state | default('none') }} {{ mine }} {{ hostvars.lb1.mine | default('none') }}"}}
+    - {name: gathered, debug: {msg: "{{ hostvars.lb1.ansible_facts.hostname is defined }} {{ ansible_facts.hostname is defined }}"}}
 - hosts: lb1
   gather_facts: false
   tasks:
@@ -152,6 +154,7 @@ test('delegate_facts: true puts the facts on the delegated host; without it they
   });
   assert.equal(run.exitCode, 0, run.plain);
   assert.equal(debugMsgs(run, 'seen').w1, 'drained none 1 none');
+  assert.equal(debugMsgs(run, 'gathered').w1, 'True False');
   assert.equal(debugMsgs(run, 'later').lb1, 'drained');
 });
 
