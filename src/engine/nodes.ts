@@ -1,12 +1,12 @@
 import type { Block, Task, TaskNode } from '../model/index.js';
 import { UserError } from '../model/index.js';
 import type { Frame, PlayContext } from './context.js';
-import { EMPTY_FRAME, taskRef } from './context.js';
+import { EMPTY_FRAME } from './context.js';
 import { evalCond } from '../template/index.js';
 import { fnmatchToRegExp } from '../inventory/index.js';
 import { scopeFor } from './scope.js';
 import { shouldRun } from './tags.js';
-import { displayName, runTask, type RunMode } from './task.js';
+import { displayName, emitStarts, runTask, type RunMode } from './task.js';
 import { runInclude } from './include.js';
 
 /**
@@ -94,7 +94,7 @@ async function runMeta(pc: PlayContext, task: Task, all: string[], frame: Frame)
   const hosts = all.filter((h) => task.when.every((c) => evalCond(c, scopeFor(pc, h, task, frame), task.pos)));
   if (!hosts.length) return;
   const action = String(task.args._raw_params ?? task.args.free_form ?? Object.keys(task.args)[0] ?? '').trim();
-  const ref = taskRef(pc.nextTaskId(), task, 'meta', task.name ?? `meta: ${action}`);
+  const refs = pc.ids.reachAll(hosts, task, 'meta', task.name ?? `meta: ${action}`);
   switch (action) {
     case 'flush_handlers':
       return flushHandlers(pc, hosts);
@@ -102,10 +102,10 @@ async function runMeta(pc: PlayContext, task: Task, all: string[], frame: Frame)
       for (const h of pc.playHosts) pc.hosts.get(h)!.ended = true;
       return;
     case 'end_host':
-      pc.opts.emit({ type: 'task.start', task: ref });
+      emitStarts(pc, refs.values(), 'task.start');
       for (const h of hosts) {
         pc.hosts.get(h)!.ended = true;
-        pc.opts.emit({ type: 'host.skipped', task: ref, host: h, result: { msg: 'end_host conditional evaluated to True, ending host' } });
+        pc.opts.emit({ type: 'host.skipped', task: refs.get(h)!, host: h, result: { msg: 'end_host conditional evaluated to True, ending host' } });
       }
       return;
     case 'clear_host_errors':

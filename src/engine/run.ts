@@ -7,6 +7,7 @@ import { SecretMasker } from './secrets.js';
 import { resumePlan } from './resume.js';
 import { watchAborts } from './abort.js';
 import { releaseCommand } from './lock.js';
+import { TaskIds } from './identity.js';
 import type { NewEvent, ResumePlan } from '../events/index.js';
 
 const DEFAULT_SECRETS = ['*password*', '*passwd*', '*secret*', '*token*'];
@@ -41,7 +42,7 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
     return v;
   };
   const aborts = watchAborts(opts, hosts);
-  let nextId = 0;
+  const taskIds = new TaskIds();
   const runState = { startAtFound: false };
   const started = performance.now();
   const planned = opts.playbook.plays.map((p) => playHostsOf(opts, p, hosts));
@@ -71,7 +72,7 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
         playHosts,
         varsFilesVars: {},
         handlers: [...play.handlers],
-        nextTaskId: () => nextId++,
+        ids: taskIds.forPlay(i),
         inventoryVars,
         masker,
         run: runState,

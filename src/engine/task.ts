@@ -2,7 +2,8 @@ import pLimit from 'p-limit';
 import type { Task, Vars } from '../model/index.js';
 import { render } from '../template/index.js';
 import type { TaskRef } from '../events/index.js';
-import { taskRef, type Frame, type PlayContext } from './context.js';
+import type { Frame, PlayContext } from './context.js';
+import { distinctRefs } from './identity.js';
 import { runTaskOnHost, type HostOutcome } from './task-host.js';
 import { notify } from './handlers.js';
 import { scopeFor } from './scope.js';
@@ -22,18 +23,19 @@ export interface RunMode {
  * state and handler notifications.
  */
 export async function runTask(pc: PlayContext, task: Task, hosts: string[], frame: Frame, mode: RunMode): Promise<void> {
-  const ref = taskRef(pc.nextTaskId(), task, task.module, displayName(pc, task, hosts[0], frame), mode.handler);
-  pc.opts.emit({ type: mode.handler ? 'handler.start' : 'task.start', task: ref });
+  const refs = pc.ids.reachAll(hosts, task, task.module, displayName(pc, task, hosts[0], frame), mode.handler);
   const runOnce = task.runOnce !== undefined && toBool(task.runOnce);
   const targets = runOnce ? hosts.slice(0, 1) : hosts;
+  emitStarts(pc, targets.map((h) => refs.get(h)!), mode.handler ? 'handler.start' : 'task.start');
   const limit = pLimit(Math.max(1, Math.min(pc.opts.forks, throttleOf(task))));
-  const where = ref.role ? `${ref.role} : ${ref.name}` : ref.name;
   const control = pc.opts.control;
   await Promise.all(
     targets.map((host) =>
       limit(async () => {
         // Hosts still waiting for a fork when a drain comes do not start.
         if (mode.cleanup ? control.killed : control.stopping) return;
+        const ref = refs.get(host)!;
+        const where = ref.role ? `${ref.role} : ${ref.name}` : ref.name;
         if (!mode.handler && !task.extra._gather) Object.assign(pc.hosts.get(host)!, { touched: true, lastTask: where });
         const outcome = await runTaskOnHost(pc, task, host, frame, ref);
         book(pc, task, host, ref, outcome, mode);
@@ -42,6 +44,14 @@ export async function runTask(pc: PlayContext, task: Task, hosts: string[], fram
     ),
   );
   checkFailureLimits(pc, task, hosts);
+}
+
+/**
+ * The start event of each task occurrence, once per batch: under free and
+ * budgeted runs the first host to reach it announces it.
+ */
+export function emitStarts(pc: PlayContext, refs: Iterable<TaskRef>, type: 'task.start' | 'handler.start'): void {
+  for (const ref of distinctRefs(refs)) if (pc.ids.startOnce(ref.id)) pc.opts.emit({ type, task: ref });
 }
 
 /**

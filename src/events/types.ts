@@ -8,14 +8,26 @@ export interface EventBase {
   wall: number;
 }
 
-/** How a task is named on screen: `role : name` or just `name`. */
+/**
+ * A task's static identity (DESIGN §12): one task occurrence in a play,
+ * the same for every host that runs it, under every strategy, budget and
+ * `serial` batch. Each host's run of it is an instance (its `host.*` events).
+ */
 export interface TaskRef {
-  /** Stable id within the run (the n-th task started). */
+  /**
+   * Unique within the run: one per task occurrence in a play. The n-th
+   * time any host reaches the task written at `path` in play `play` is the
+   * same occurrence, so every host's run of it carries this id.
+   */
   id: number;
   name: string;
   role?: string;
   /** `file:line:col` of the task. */
   path: string;
+  /** Index of the play (0-based), as in `play.start`. */
+  play: number;
+  /** The n-th occurrence (1-based) of this `role` + `name` in the play: what compare matches runs by. */
+  n: number;
   isHandler?: boolean;
   /** Canonical module name (`command`, `debug`, ...). */
   module?: string;

@@ -32,7 +32,7 @@ function fakeTerminal(): NodeJS.WriteStream {
 
 /** The events of one task over all hosts, in the order a linear strategy makes them. */
 function taskEvents(hosts: string[], i: number): { start: NewEvent[]; ends: NewEvent[] } {
-  const task: TaskRef = { id: i, name: `Task number ${i}`, role: i % 3 ? 'app' : 'common', path: `site.yml:${i * 3}:7`, module: 'command' };
+  const task: TaskRef = { id: i, name: `Task number ${i}`, role: i % 3 ? 'app' : 'common', path: `site.yml:${i * 3}:7`, play: 0, n: 1, module: 'command' };
   const start: NewEvent[] = [{ type: 'task.start', task }, ...hosts.map((host) => ({ type: 'host.start' as const, task, host }))];
   const ends: NewEvent[] = [];
   hosts.forEach((host, n) => {
