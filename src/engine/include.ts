@@ -43,7 +43,7 @@ export async function runInclude(pc: PlayContext, inc: Include, hosts: string[],
       const st = pc.hosts.get(host)!;
       mode.rescuable ? st.stats.rescued++ : st.stats.failed++;
       st.failed = true;
-      st.lastFailure = { task: { name: ref.name, path: ref.path, action: inc.action }, result: { failed: true, msg: (err as Error).message } };
+      st.lastFailure = { task: { name: ref.name, path: ref.path, action: inc.action }, result: { failed: true, msg: (err as Error).message }, ref };
       pc.opts.emit({ type: 'host.failed', task: ref, host, result: { failed: true, msg: (err as Error).message }, ignored: false });
     }
   }

@@ -44,6 +44,8 @@ async function runBlock(pc: PlayContext, block: Block, hosts: string[], frame: F
       s.failed = false;
       s.hostFacts.ansible_failed_task = s.lastFailure?.task;
       s.hostFacts.ansible_failed_result = s.lastFailure?.result;
+      // The failure is handled: it counts as rescued, and the host is not failed.
+      if (s.lastFailure?.ref) pc.opts.emit({ type: 'host.rescued', task: s.lastFailure.ref, host: h });
     }
     await runNodes(pc, block.rescue, failed, frame, mode);
   }

@@ -1,6 +1,6 @@
 import type { HostStats, Inventory, Playbook, Vars } from '../model/index.js';
 import { emptyStats } from '../model/index.js';
-import type { NewEvent, RunEvent } from '../events/index.js';
+import type { NewEvent, RunEvent, TaskRef } from '../events/index.js';
 import type { Transport } from '../transport/types.js';
 import type { TagFilter } from './tags.js';
 import type { RunControl } from './control.js';
@@ -68,7 +68,7 @@ export class HostState {
   /** Async jobs this run started on the host and has not cleaned up (abort kills them). */
   asyncJobs = new Map<string, { task: string }>();
   /** The last unrescued failure: `ansible_failed_task` / `ansible_failed_result` in rescue. */
-  lastFailure?: { task: Vars; result: Vars };
+  lastFailure?: { task: Vars; result: Vars; ref: TaskRef };
   /** Ran at least one task (fact gathering aside). */
   touched = false;
   /** `role : task` of the last task it started: where a resume starts again. */

@@ -141,7 +141,7 @@ export function book(pc: PlayContext, task: Task, host: string, ref: TaskRef, o:
         pc.batch?.failed.add(host);
       }
       st.failed = true;
-      st.lastFailure = { task: { name: ref.name, role: ref.role, path: ref.path, action: task.module }, result: o.result };
+      st.lastFailure = { task: { name: ref.name, role: ref.role, path: ref.path, action: task.module }, result: o.result, ref };
       return;
   }
 }

@@ -114,8 +114,12 @@ export interface HostView {
   finished: boolean;
   failedFlag: boolean;
   unreachableFlag: boolean;
-  /** `title: first line` of the first failure. */
+  /** `title: first line` of the first failure (a rescued one is taken back). */
   firstError?: string;
+  /** The task whose failure set `firstError`. */
+  firstErrorTask?: number;
+  /** Failures a rescue handled so far. */
+  rescues: number;
   /** Its group's key, when the play has a budget. */
   group?: string;
   tasks: Vec<HostTaskEntry>;
@@ -241,7 +245,7 @@ export function reduce(state: RunState, event: RunEvent): RunState {
     case 'host.retry':
       return updateEntry(s, event.host, event.task.id, (e) => ({ ...e, retries: e.retries + 1 }));
     case 'host.rescued':
-      return updateHost(s, event.host, (h) => ({ ...h, failedFlag: false }));
+      return hostRescued(s, event);
     case 'host.output':
       return updateEntry(s, event.host, event.task.id, (e) =>
         event.stream === 'stdout' ? { ...e, stdout: tail(e.stdout + event.chunk) } : { ...e, stderr: tail(e.stderr + event.chunk) },
@@ -362,6 +366,7 @@ function hostEnd(s: RunState, e: EndEvent, status: ResultStatus): RunState {
     };
     if ((status === 'failed' || status === 'unreachable') && v.firstError === undefined) {
       v.firstError = summary ? `${title}: ${summary}` : title;
+      v.firstErrorTask = e.task.id;
     }
     return { ...v, status: statusOf(v) };
   });
@@ -377,6 +382,21 @@ function hostEnd(s: RunState, e: EndEvent, status: ResultStatus): RunState {
     if (summary !== undefined) done.summary = summary;
     return done;
   }, { taskId: e.task.id, title, status: 'running', startAt: e.at, stdout: '', stderr: '', retries: 0 });
+}
+
+/**
+ * A rescue section starts for the host: the failure it handles is not the
+ * host's, so the host is running again (its rescue), not failed.
+ */
+function hostRescued(s: RunState, e: EventOf<'host.rescued'>): RunState {
+  return updateHost(s, e.host, (h) => {
+    const v: HostView = { ...h, failedFlag: false, rescues: h.rescues + 1 };
+    if (h.firstErrorTask === e.task.id) {
+      delete v.firstError;
+      delete v.firstErrorTask;
+    }
+    return { ...v, status: statusOf(v) };
+  });
 }
 
 function asyncEvent(s: RunState, e: EventOf<'async.start'> | EventOf<'async.poll'> | EventOf<'async.done'>): RunState {
@@ -423,6 +443,7 @@ function ensureHost(s: RunState, name: string): RunState {
     finished: false,
     failedFlag: false,
     unreachableFlag: false,
+    rescues: 0,
     tasks: emptyVec(),
   };
   return { ...s, hosts: vecPush(s.hosts, host), hostIndex: { ...s.hostIndex, [name]: s.hosts.length } };
