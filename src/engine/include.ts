@@ -33,15 +33,12 @@ export async function runInclude(pc: PlayContext, inc: Include, hosts: string[],
       const list = instancesFor(pc, inc, host, frame);
       perHost.set(host, list);
       if (list.length) {
-        pc.hosts.get(host)!.stats.ok++;
         pc.opts.emit({ type: 'host.ok', task: ref, host, changed: false, result: { include: list.map((i) => i.target) } });
       } else {
-        pc.hosts.get(host)!.stats.skipped++;
         pc.opts.emit({ type: 'host.skipped', task: ref, host, result: { skip_reason: 'Conditional result was False' } });
       }
     } catch (err) {
       const st = pc.hosts.get(host)!;
-      mode.rescuable ? st.stats.rescued++ : st.stats.failed++;
       st.failed = true;
       st.lastFailure = { task: { name: ref.name, path: ref.path, action: inc.action }, result: { failed: true, msg: (err as Error).message }, ref };
       pc.opts.emit({ type: 'host.failed', task: ref, host, result: { failed: true, msg: (err as Error).message }, ignored: false });

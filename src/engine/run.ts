@@ -8,7 +8,7 @@ import { resumePlan } from './resume.js';
 import { watchAborts } from './abort.js';
 import { releaseCommand } from './lock.js';
 import { TaskIds } from './identity.js';
-import type { NewEvent, ResumePlan } from '../events/index.js';
+import { tally, zeroStats, type NewEvent, type ResumePlan } from '../events/index.js';
 
 const DEFAULT_SECRETS = ['*password*', '*passwd*', '*secret*', '*token*'];
 
@@ -33,7 +33,14 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
   for (const v of given.secretValues ?? []) masker.addValue(v);
   if (given.becomeDefaults?.password) masker.addValue(given.becomeDefaults.password);
   // Every event leaves through the masker: reporters never see a secret.
-  const opts: RunOptions = { ...given, emit: (e) => given.emit(masker.mask(e) as NewEvent) };
+  // The stats are a tally of what left, the same tally every view uses.
+  let tallied: Record<string, HostStats> = {};
+  const emit = (e: NewEvent) => {
+    const out = given.emit(masker.mask(e) as NewEvent);
+    tallied = tally(tallied, out);
+    return out;
+  };
+  const opts: RunOptions = { ...given, emit };
   const hosts = new Map<string, HostState>();
   const invCache = new Map<string, Vars>();
   const inventoryVars = (h: string) => {
@@ -99,7 +106,7 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
     await Promise.allSettled([...hosts.values()].map((h) => h.transport?.close()));
   }
   const stats: Record<string, HostStats> = {};
-  for (const [name, st] of hosts) stats[name] = st.stats;
+  for (const name of hosts.keys()) stats[name] = tallied[name] ?? zeroStats();
   const aborted = opts.control.stopping;
   const exitCode = exitCodeOf(stats, aborted);
   if (aborted) opts.emit({ type: 'abort.done', mode: opts.control.killed ? 'kill' : 'drain' });

@@ -1,5 +1,4 @@
-import type { HostStats, Inventory, Playbook, Vars } from '../model/index.js';
-import { emptyStats } from '../model/index.js';
+import type { Inventory, Playbook, Vars } from '../model/index.js';
 import type { NewEvent, RunEvent, TaskRef } from '../events/index.js';
 import type { Transport } from '../transport/types.js';
 import type { TagFilter } from './tags.js';
@@ -45,7 +44,6 @@ export interface RunOptions {
 /** What the engine knows about one host during a run. */
 export class HostState {
   readonly name: string;
-  stats: HostStats = emptyStats();
   /** Gathered facts (`ansible_facts`). */
   facts: Vars = {};
   /** set_fact and register values: they rank above play vars. */

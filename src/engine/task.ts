@@ -101,7 +101,7 @@ export function displayName(pc: PlayContext, task: { name?: string; pos: Task['p
   }
 }
 
-/** Emits the host's final event for the task and updates its stats and state. */
+/** Emits the host's final event for the task and updates its state (the stats are tallied from the events). */
 export function book(pc: PlayContext, task: Task, host: string, ref: TaskRef, o: HostOutcome, mode: RunMode): void {
   const st = pc.hosts.get(host)!;
   const loop = task.loop ? { loop: true as const } : {};
@@ -109,37 +109,23 @@ export function book(pc: PlayContext, task: Task, host: string, ref: TaskRef, o:
   switch (o.status) {
     case 'ok':
     case 'changed':
-      st.stats.ok++;
-      if (o.status === 'changed') {
-        st.stats.changed++;
-        notify(pc, host, task);
-      }
+      if (o.status === 'changed') notify(pc, host, task);
       emit({ type: 'host.ok', task: ref, host, changed: o.status === 'changed', result: o.result, ...loop });
       return;
     case 'skipped':
-      st.stats.skipped++;
       emit({ type: 'host.skipped', task: ref, host, result: o.result, ...loop });
       return;
     case 'unreachable':
       emit({ type: 'host.unreachable', task: ref, host, result: o.result, ignored: o.ignored });
       if (o.ignored) return;
-      st.stats.unreachable++;
       st.unreachable = true;
       pc.batch?.failed.add(host);
       return;
     case 'failed':
       emit({ type: 'host.failed', task: ref, host, result: o.result, ignored: o.ignored, ...loop });
-      if (o.ignored) {
-        st.stats.ok++;
-        st.stats.ignored++;
-        if (o.result.changed) st.stats.changed++;
-        return;
-      }
-      if (mode.rescuable) st.stats.rescued++;
-      else {
-        st.stats.failed++;
-        pc.batch?.failed.add(host);
-      }
+      if (o.ignored) return;
+      // A failure a rescue will handle does not count against max_fail_percentage.
+      if (!mode.rescuable) pc.batch?.failed.add(host);
       st.failed = true;
       st.lastFailure = { task: { name: ref.name, role: ref.role, path: ref.path, action: task.module }, result: o.result, ref };
       return;

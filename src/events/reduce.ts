@@ -9,6 +9,7 @@
  */
 import type { HostStats, ModuleResult } from '../model/index.js';
 import type { EventOf, RunEvent, TaskRef } from './types.js';
+import { addStats, statsDelta, sumStats, zeroStats } from './stats.js';
 
 // ------------------------------------------------------------ persistent vector
 
@@ -221,6 +222,18 @@ export function taskTitle(task: Pick<TaskRef, 'name' | 'role'>): string {
 
 /** The next state. Pure: `state` is left as it was. */
 export function reduce(state: RunState, event: RunEvent): RunState {
+  return counted(apply(state, event), event);
+}
+
+/** The live counts: the same tally the engine makes for `run.end` (events/stats.ts). */
+function counted(s: RunState, e: RunEvent): RunState {
+  const d = 'host' in e ? statsDelta(e) : undefined;
+  if (!d || !('host' in e)) return s;
+  const next = ensureHost(s, e.host);
+  return updateHost({ ...next, counts: addStats(next.counts, d) }, e.host, (h) => ({ ...h, stats: addStats(h.stats, d) }));
+}
+
+function apply(state: RunState, event: RunEvent): RunState {
   const s: RunState = { ...state, lastAt: Math.max(state.lastAt, event.at) };
   switch (event.type) {
     case 'run.start':
@@ -351,14 +364,12 @@ type EndEvent = EventOf<'host.ok'> | EventOf<'host.failed'> | EventOf<'host.skip
 function hostEnd(s: RunState, e: EndEvent, status: ResultStatus): RunState {
   let next = ensureHost(withTask(s, e.task, e.at, false), e.host);
   next = updateSpan(next, e.task.id, (t) => ({ ...t, lastEnd: Math.max(t.lastEnd ?? e.at, e.at), ended: t.ended + 1 }));
-  next = { ...next, counts: addResult(next.counts, status) };
   const title = taskTitle(e.task);
   const summary = summarize(e.result, status);
   next = updateHost(next, e.host, (h) => {
     const v: HostView = {
       ...h,
       touched: true,
-      stats: addResult(h.stats, status),
       current: h.current?.taskId === e.task.id ? undefined : h.current,
       last: { status, title, at: e.at, ...(summary !== undefined ? { summary } : {}) },
       failedFlag: h.failedFlag || status === 'failed',
@@ -477,27 +488,6 @@ function statusOf(h: HostView): HostStatus {
   if (h.failedFlag) return 'failed';
   if (h.finished && h.touched) return h.stats.ok === 0 && h.stats.skipped > 0 ? 'skipped' : 'done';
   return 'waiting';
-}
-
-function addResult(st: HostStats, status: ResultStatus): HostStats {
-  const n = { ...st };
-  if (status === 'ok' || status === 'changed' || status === 'ignored') n.ok++;
-  if (status === 'changed') n.changed++;
-  if (status === 'ignored') n.ignored++;
-  if (status === 'failed') n.failed++;
-  if (status === 'skipped') n.skipped++;
-  if (status === 'unreachable') n.unreachable++;
-  return n;
-}
-
-function zeroStats(): HostStats {
-  return { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 };
-}
-
-function sumStats(all: HostStats[]): HostStats {
-  const t = zeroStats();
-  for (const st of all) for (const k of Object.keys(t) as Array<keyof HostStats>) t[k] += st[k] ?? 0;
-  return t;
 }
 
 /** A one-line summary of a result: the failure reason or the module's message. */
