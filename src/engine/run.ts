@@ -8,7 +8,7 @@ import { resumePlan } from './resume.js';
 import { watchAborts } from './abort.js';
 import { releaseCommand } from './lock.js';
 import { TaskIds } from './identity.js';
-import { tally, zeroStats, type NewEvent, type ResumePlan } from '../events/index.js';
+import { EVENT_SCHEMA, tally, zeroStats, type NewEvent, type ResumePlan } from '../events/index.js';
 
 const DEFAULT_SECRETS = ['*password*', '*passwd*', '*secret*', '*token*'];
 
@@ -57,7 +57,7 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
   let reached = 0;
   opts.emit({
     type: 'run.start',
-    schema: 1,
+    schema: EVENT_SCHEMA,
     runId: opts.runMeta.runId,
     playbook: opts.playbook.path,
     runDir: opts.runMeta.runDir,

@@ -33,10 +33,17 @@ export interface TaskRef {
   module?: string;
 }
 
+/**
+ * Version of the event format (docs/EVENTS.md), carried by `run.start`.
+ * 2: static task ids (one per task occurrence, shared by every host),
+ * `TaskRef.play` and `TaskRef.n`, `host.rescued` emitted.
+ */
+export const EVENT_SCHEMA = 2;
+
 export type RunEvent =
   | (EventBase & {
       type: 'run.start';
-      schema: 1;
+      schema: typeof EVENT_SCHEMA;
       runId: string;
       playbook: string;
       runDir: string;
@@ -124,6 +131,36 @@ export interface ResumePlan {
 }
 
 export type RunEventType = RunEvent['type'];
+
+/** Every kind, checked against the union: a kind missing here (or one too many) is a compile error. */
+const KINDS = {
+  'run.start': true,
+  'play.start': true,
+  'batch.start': true,
+  'task.start': true,
+  'handler.start': true,
+  'host.start': true,
+  'host.ok': true,
+  'host.failed': true,
+  'host.skipped': true,
+  'host.unreachable': true,
+  'host.retry': true,
+  'host.rescued': true,
+  'host.output': true,
+  'async.start': true,
+  'async.poll': true,
+  'async.done': true,
+  'group.update': true,
+  'host.cancelled': true,
+  warning: true,
+  'abort.requested': true,
+  'abort.done': true,
+  'play.end': true,
+  'run.end': true,
+} as const satisfies Record<RunEventType, true>;
+
+/** Every event kind of the union, at run time (docs/EVENTS.md documents each). */
+export const EVENT_KINDS = Object.keys(KINDS) as RunEventType[];
 export type EventOf<K extends RunEventType> = Extract<RunEvent, { type: K }>;
 
 /** An event before the bus stamps its times. */
