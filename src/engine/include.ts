@@ -39,7 +39,7 @@ export async function runInclude(pc: PlayContext, inc: Include, hosts: string[],
       }
     } catch (err) {
       const st = pc.hosts.get(host)!;
-      st.failed = true;
+      st.fail();
       st.lastFailure = { task: { name: ref.name, path: ref.path, action: inc.action }, result: { failed: true, msg: (err as Error).message }, ref };
       pc.opts.emit({ type: 'host.failed', task: ref, host, result: { failed: true, msg: (err as Error).message }, ignored: false });
     }

@@ -90,7 +90,7 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
       const breakRun = pc.batch?.breakPlay === true;
       for (const h of playHosts) {
         const st = hosts.get(h)!;
-        st.ended = false;
+        st.nextPlay();
         st.notified.clear();
       }
       opts.emit({ type: 'play.end', index: i });

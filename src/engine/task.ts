@@ -36,7 +36,7 @@ export async function runTask(pc: PlayContext, task: Task, hosts: string[], fram
         if (mode.cleanup ? control.killed : control.stopping) return;
         const ref = refs.get(host)!;
         const where = ref.role ? `${ref.role} : ${ref.name}` : ref.name;
-        if (!mode.handler && !task.extra._gather) Object.assign(pc.hosts.get(host)!, { touched: true, lastTask: where });
+        if (!mode.handler && !task.extra._gather) pc.hosts.get(host)!.touch(where);
         const outcome = await runTaskOnHost(pc, task, host, frame, ref);
         book(pc, task, host, ref, outcome, mode);
         if (runOnce) for (const other of hosts.slice(1)) shareRunOnce(pc, task, other, outcome);
@@ -77,7 +77,7 @@ function checkFailureLimits(pc: PlayContext, task: Task, hosts: string[]): void 
 
 function stopBatch(pc: PlayContext, why: string): void {
   pc.batch!.breakPlay = true;
-  for (const h of pc.batch!.hosts) pc.hosts.get(h)!.stopped = true;
+  for (const h of pc.batch!.hosts) pc.hosts.get(h)!.stop();
   pc.opts.emit({ type: 'warning', message: why });
 }
 
@@ -118,7 +118,7 @@ export function book(pc: PlayContext, task: Task, host: string, ref: TaskRef, o:
     case 'unreachable':
       emit({ type: 'host.unreachable', task: ref, host, result: o.result, ignored: o.ignored });
       if (o.ignored) return;
-      st.unreachable = true;
+      st.unreach();
       pc.batch?.failed.add(host);
       return;
     case 'failed':
@@ -126,7 +126,7 @@ export function book(pc: PlayContext, task: Task, host: string, ref: TaskRef, o:
       if (o.ignored) return;
       // A failure a rescue will handle does not count against max_fail_percentage.
       if (!mode.rescuable) pc.batch?.failed.add(host);
-      st.failed = true;
+      st.fail();
       st.lastFailure = { task: { name: ref.name, role: ref.role, path: ref.path, action: task.module }, result: o.result, ref };
       return;
   }
