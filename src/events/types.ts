@@ -159,6 +159,7 @@ const KINDS = {
   'host.retry': true,
   'host.rescued': true,
   'host.output': true,
+  'host.command': true,
   'async.start': true,
   'async.poll': true,
   'async.done': true,
