@@ -28,7 +28,7 @@ export class PlayTaskIds {
   private readonly reached = new Map<string, Map<string, number>>();
   /** Refs by `file:line:col` and occurrence. */
   private readonly refs = new Map<string, TaskRef>();
-  /** Occurrences of each `role : name` so far (the `n` that compare matches on). */
+  /** Occurrences of each `role : name` so far, handlers apart (the `n` that compare matches on). */
   private readonly names = new Map<string, number>();
   /** Ids whose start event went out in the current batch. */
   private started = new Set<number>();
@@ -51,7 +51,7 @@ export class PlayTaskIds {
     const key = `${path}\u0000${occurrence}${isHandler ? '\u0000h' : ''}`;
     let ref = this.refs.get(key);
     if (!ref) {
-      const nameKey = `${task.role?.name ?? ''}\u0000${name}`;
+      const nameKey = `${task.role?.name ?? ''}\u0000${name}${isHandler ? '\u0000h' : ''}`;
       const n = (this.names.get(nameKey) ?? 0) + 1;
       this.names.set(nameKey, n);
       ref = { id: this.nextId(), name, path, module, play: this.play, n };

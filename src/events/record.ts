@@ -39,30 +39,70 @@ export function parseRecord(text: string, source = 'events.jsonl'): RunEvent[] {
 
 /**
  * Schema 1 → 2. Schema 1 gave every start of a task a new id (under
- * `strategy: free` one per host); those ids are kept, so an old free run
- * still shows a row per host. Each task gains `play` (from the play it ran
- * in) and `n` (the n-th id of that role + name in the play).
+ * `strategy: free` and group budgets one per host, and one per `serial`
+ * batch). The upgrade gives them the static ids schema 2 has: the n-th
+ * time a host reached the task at one `path` in a play is one occurrence,
+ * one id, whichever schema-1 ids its hosts ran it under; a start event
+ * repeated for an id within a batch is dropped. Each task gains `play`
+ * and `n` as in schema 2.
  */
 export function upgradeFrom1(events: RunEvent[]): RunEvent[] {
+  const keyOf = occurrences(events);
   let play = 0;
-  const byId = new Map<number, TaskRef>();
   let names = new Map<string, number>();
+  const refs = new Map<string, TaskRef>();
+  let started = new Set<number>();
   const upgrade = (old: TaskRef): TaskRef => {
-    let ref = byId.get(old.id);
+    const key = keyOf.get(old.id) ?? `unrun\u0000${old.id}`;
+    let ref = refs.get(key);
     if (!ref) {
-      const key = `${old.role ?? ''}\u0000${old.name}`;
-      const n = (names.get(key) ?? 0) + 1;
-      names.set(key, n);
-      byId.set(old.id, (ref = { ...old, play, n }));
+      const nameKey = `${old.role ?? ''}\u0000${old.name}${old.isHandler ? '\u0000h' : ''}`;
+      const n = (names.get(nameKey) ?? 0) + 1;
+      names.set(nameKey, n);
+      refs.set(key, (ref = { ...old, id: refs.size, play, n }));
     }
     return ref;
   };
-  return events.map((e) => {
-    if (e.type === 'run.start') return { ...e, schema: EVENT_SCHEMA };
-    if (e.type === 'play.start') {
+  const out: RunEvent[] = [];
+  for (const e of events) {
+    if (e.type === 'run.start') out.push({ ...e, schema: EVENT_SCHEMA });
+    else if (e.type === 'play.start') {
       play = e.index;
       names = new Map();
+      started = new Set();
+      out.push(e);
+    } else if (e.type === 'batch.start') {
+      started = new Set();
+      out.push(e);
+    } else if (e.type === 'task.start' || e.type === 'handler.start') {
+      const task = upgrade(e.task);
+      if (started.has(task.id)) continue;
+      started.add(task.id);
+      out.push({ ...e, task });
+    } else out.push('task' in e ? ({ ...e, task: upgrade(e.task) } as RunEvent) : e);
+  }
+  return out;
+}
+
+/** Each schema-1 id's occurrence key (`play`, `path`, the n-th arrival of its first host there). */
+function occurrences(events: RunEvent[]): Map<number, string> {
+  const keys = new Map<number, string>();
+  let play = 0;
+  let reached = new Map<string, number>();
+  const seen = new Set<string>();
+  for (const e of events) {
+    if (e.type === 'play.start') {
+      play = e.index;
+      reached = new Map();
     }
-    return 'task' in e ? ({ ...e, task: upgrade(e.task) } as RunEvent) : e;
-  });
+    if (!('task' in e) || !('host' in e)) continue;
+    const pair = `${e.task.id}\u0000${e.host}`;
+    if (seen.has(pair)) continue;
+    seen.add(pair);
+    const at = `${e.host}\u0000${e.task.path}\u0000${e.task.isHandler ? 'h' : ''}`;
+    const n = (reached.get(at) ?? 0) + 1;
+    reached.set(at, n);
+    if (!keys.has(e.task.id)) keys.set(e.task.id, `${play}\u0000${e.task.path}\u0000${n}\u0000${e.task.isHandler ? 'h' : ''}`);
+  }
+  return keys;
 }

@@ -54,3 +54,37 @@ test('a torn last line (a live or killed run) is dropped; a broken line before i
   assert.throws(() => parseRecord(`${start(2)}\n{oops\n${start(2)}\n${start(2)}\n`), /events\.jsonl:2: not a JSON event/);
   assert.throws(() => parseRecord(line({ type: 'warning', message: 'x' })), /does not begin with run.start/);
 });
+
+test('a schema-1 run under strategy free or serial gets one id per task occurrence, its start once per batch', () => {
+  const A = { name: 'step', path: 'p.yml:4:7' };
+  const text = [
+    start(1),
+    line({ type: 'play.start', index: 0, total: 1, name: 'p', hosts: ['h1', 'h2', 'h3'] }),
+    line({ type: 'batch.start', index: 0, total: 2, hosts: ['h1', 'h2'] }),
+    // free: each host's start of the task had its own id
+    line({ type: 'task.start', task: { id: 0, ...A } }),
+    line({ type: 'host.start', task: { id: 0, ...A }, host: 'h1' }),
+    line({ type: 'task.start', task: { id: 1, ...A } }),
+    line({ type: 'host.start', task: { id: 1, ...A }, host: 'h2' }),
+    line({ type: 'host.ok', task: { id: 1, ...A }, host: 'h2', changed: false, result: {} }),
+    line({ type: 'host.ok', task: { id: 0, ...A }, host: 'h1', changed: false, result: {} }),
+    // h1 reaches the same line again (an include loop): a second occurrence
+    line({ type: 'task.start', task: { id: 2, ...A } }),
+    line({ type: 'host.start', task: { id: 2, ...A }, host: 'h1' }),
+    line({ type: 'batch.start', index: 1, total: 2, hosts: ['h3'] }),
+    line({ type: 'task.start', task: { id: 3, ...A } }),
+    line({ type: 'host.start', task: { id: 3, ...A }, host: 'h3' }),
+  ].join('\n');
+  const rows = parseRecord(text).flatMap((e) => ('task' in e ? [`${e.type} ${'host' in e ? e.host : '-'} id=${e.task.id} n=${e.task.n}`] : []));
+  assert.deepEqual(rows, [
+    'task.start - id=0 n=1',
+    'host.start h1 id=0 n=1',
+    'host.start h2 id=0 n=1',
+    'host.ok h2 id=0 n=1',
+    'host.ok h1 id=0 n=1',
+    'task.start - id=1 n=2',
+    'host.start h1 id=1 n=2',
+    'task.start - id=0 n=1',
+    'host.start h3 id=0 n=1',
+  ]);
+});
