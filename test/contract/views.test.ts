@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EVENT_KINDS, vecToArray, type RunEvent } from '../../src/events/index.js';
+import { EVENT_KINDS, initialState, reduce, vecGet, vecToArray, type RunEvent } from '../../src/events/index.js';
 import { RunControl } from '../../src/engine/index.js';
 import { runIn } from '../helpers/run.js';
 import { FIXTURES, rowOf, total, views, type Row, type Views } from './views.js';
@@ -128,4 +128,23 @@ test('every event kind of the union is emitted by some real run over the fixture
   runs.push((await runIn(FIXTURES, { playbook: 'free.yml', startAtTask: 'no such task' })).events);
   const seen = new Set(runs.flat().map((e) => e.type));
   assert.deepEqual(EVENT_KINDS.filter((k) => !seen.has(k)), [], 'kinds no fixture run emitted: add a fixture that makes the engine emit them');
+});
+
+test('recap.yml: a rescued host is running again in the live view, and a host rescued then failed shows its real failure', async () => {
+  const v = await viewsOf('recap.yml');
+  let s = initialState();
+  const rescued: string[] = [];
+  for (const e of v.run.events) {
+    s = reduce(s, e);
+    if (e.type !== 'host.rescued') continue;
+    const h = vecGet(s.hosts, s.hostIndex[e.host]!)!;
+    rescued.push(`${e.host}: ${e.task.name}`);
+    assert.notEqual(h.status, 'failed', `${e.host} after host.rescued`);
+    assert.equal(h.firstError, undefined, `${e.host}'s rescued failure is not its error`);
+  }
+  assert.deepEqual(rescued.sort(), ['h1: breaks on h1 and h3', 'h3: breaks on h1 and h3']);
+  const host = (name: string) => vecGet(v.state.hosts, v.state.hostIndex[name]!)!;
+  assert.equal(host('h1').status, 'done');
+  assert.equal(host('h3').status, 'failed');
+  assert.match(host('h3').firstError ?? '', /^rescue breaks on h3: /);
 });
