@@ -21,7 +21,8 @@ export function jobStarted(st: HostState, jid: string, ref: TaskRef, limit: numb
 }
 
 /**
- * `async.poll` for a status read of an open job: elapsed from the target's
+ * `async.poll` for a status read of an open job still running (the read
+ * that sees its end is `async.done` alone): elapsed from the target's
  * clock, the poll count, and the last line of output unless the task that
  * started the job, or the one reading it, is `no_log`.
  */
@@ -71,7 +72,7 @@ function jobEnded(emit: Emit, st: HostState, ref: TaskRef, jid: string, end: { r
 
 /**
  * What an `async_status` task read of a job: a job this run started gets
- * `async.poll`, and `async.done` once it has finished (or vanished); a
+ * `async.poll` while it runs, and `async.done` once it has finished (or vanished); a
  * cleanup of a job not seen to finish ends it with its outcome unknown
  * (`mode: cleanup` removes the job's files, so nothing can read it again;
  * the job itself runs on until its limit). Jobs of other runs are not ours
@@ -82,6 +83,6 @@ export function jobSeen(emit: Emit, st: HostState, ref: TaskRef, jid: string, se
   if (seen.mode === 'cleanup') return jobLost(emit, st, ref, jid, 'cleaned');
   const { status } = seen;
   if (status.missing) return jobLost(emit, st, ref, jid, 'missing');
-  jobPolled(emit, st, ref, jid, status, status.finished ? 0 : opts.nextPollIn, opts.noLog);
   if (status.finished) jobFinished(emit, st, ref, jid, status);
+  else jobPolled(emit, st, ref, jid, status, opts.nextPollIn, opts.noLog);
 }

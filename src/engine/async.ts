@@ -147,8 +147,9 @@ async function pollUntilDone(run: AsyncRun, jid: string): Promise<Polled> {
       return ended(`async job ${jid} disappeared from ${host}`);
     }
     if (status) {
-      jobPolled(pc.opts.emit, st, ref, jid, status, settings.poll, run.noLog);
+      // The read that sees the end is told by async.done alone (as ansible shows ASYNC OK, not another ASYNC POLL).
       if (status.finished) return { kind: 'finished', status };
+      jobPolled(pc.opts.emit, st, ref, jid, status, settings.poll, run.noLog);
     }
     if (Date.now() >= deadline) {
       // No status said so, but the watchdog on the target ends the job at its limit.
