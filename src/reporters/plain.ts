@@ -4,9 +4,8 @@
  * without colour. Every line goes through `inert`, so nothing a target
  * printed can drive the terminal.
  */
-import type { EventHandlers, EventOf, Reporter, RunEvent, TaskRef } from '../events/index.js';
+import { emptyProfile, stepProfile, type EventHandlers, type EventOf, type Reporter, type RunEvent, type SortOrder, type TaskRef } from '../events/index.js';
 import { banner, durationClock, filled, wallClock } from './format.js';
-import { ProfileCollector, type SortOrder } from './profile.js';
 import { dumpResult, itemLabel, viewResult } from './result-view.js';
 import { inert } from './sanitize.js';
 import { profileLines, recapLines } from './summary.js';
@@ -47,7 +46,7 @@ export function taskTitle(task: TaskRef): string {
 
 class PlainPresenter implements Reporter {
   readonly name = 'plain';
-  private readonly profile = new ProfileCollector();
+  private profile = emptyProfile();
   private readonly limit: number;
   private readonly clock: (date: Date) => string;
   private runStartAt = 0;
@@ -61,7 +60,7 @@ class PlainPresenter implements Reporter {
   }
 
   onEvent(event: RunEvent): void {
-    this.profile.onEvent(event);
+    this.profile = stepProfile(this.profile, event);
     (this.handlers[event.type] as (e: RunEvent) => void)(event);
   }
 

@@ -1,13 +1,13 @@
 import { Box, Text } from 'ink';
 import { durationClock as formatOffset } from '../reporters/format.js';
 import { Section } from './Section.js';
-import type { TimelineRow } from './slowest.js';
+import type { TimelineEntry } from '../events/index.js';
 import { fit, oneLine, shortDuration } from './text.js';
 
 /** Props of `Timeline`. */
 export interface TimelineProps {
   /** Every row of the run (the last ones that fit are shown). */
-  entries: readonly TimelineRow[];
+  entries: readonly TimelineEntry[];
   /** Rows that fit. */
   rows: number;
   /** Length of the shared time axis: the run so far, ms. */

@@ -2,7 +2,7 @@ import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createElement as h } from 'react';
 import { render, cleanup } from 'ink-testing-library';
-import { initialState, reduce, vecGet, vecToArray, type RunEvent, type RunState } from '../../src/events/index.js';
+import { initialState, profileTimeline, reduce, vecGet, vecToArray, type RunEvent, type RunState } from '../../src/events/index.js';
 import { Header } from '../../src/ui/Header.js';
 import { HostTable } from '../../src/ui/HostTable.js';
 import { AsyncPanel } from '../../src/ui/AsyncPanel.js';
@@ -14,7 +14,6 @@ import { Help } from '../../src/ui/Help.js';
 import { KeyBar } from '../../src/ui/KeyBar.js';
 import { abortPlan } from '../../src/ui/abort-plan.js';
 import { visibleHosts } from '../../src/ui/host-rows.js';
-import { timelineRows } from '../../src/ui/slowest.js';
 import { Script } from '../reporters/events.js';
 import { demoEvents } from './helpers.js';
 
@@ -100,7 +99,7 @@ test('the timeline shows start offsets, a role row and the running task growing 
   const cut = events.findIndex((e) => e.type === 'task.start' && e.task.name === 'Enable the maintenance page');
   const state = fold(events.slice(0, cut - 4));
   const now = state.lastAt + 500;
-  const entries = timelineRows(state, now);
+  const entries = profileTimeline(state.profile, { now });
   const frame = frameOf(h(Timeline, { entries, rows: 10, spanMs: now - state.startAt!, width: 100 }));
   assert.match(frame, /0:00:00\.\d{3} common : Create the release/);
   assert.match(frame, /0:00:00\.2\d\d \[webapp\]/);
