@@ -33,7 +33,7 @@
  * that runs a task again within one batch (a handler flushed twice) adds
  * the second run to its time for that batch.
  */
-import { emptyVec, vecGet, vecPush, vecSet, vecToArray, type Vec } from './vec.js';
+import { emptyVec, vecFrom, vecGet, vecPush, vecSet, vecToArray, type Vec } from './vec.js';
 import type { RunEvent, TaskRef } from './types.js';
 
 // ------------------------------------------------------------------- the state
@@ -114,7 +114,7 @@ export function stepProfile(p: ProfileState, e: RunEvent): ProfileState {
   const s: ProfileState = e.at > p.lastAt ? { ...p, lastAt: e.at } : p;
   switch (e.type) {
     case 'run.start':
-      return { ...s, schema: e.schema, origin: e.at };
+      return withHosts({ ...s, schema: e.schema, origin: e.at }, e.hosts);
     case 'play.start':
     case 'batch.start':
       return { ...s, batch: s.batch + 1 };
@@ -172,6 +172,15 @@ function addTask(s: ProfileState, ref: TaskRef, handler: boolean): { s: ProfileS
 
 function setTask(s: ProfileState, i: number, t: TaskAcc): ProfileState {
   return { ...s, tasks: vecSet(s.tasks, i, t) };
+}
+
+/** Tracks for all of `names` at once: one copy of the index, not one per host. */
+function withHosts(s: ProfileState, names: readonly string[]): ProfileState {
+  const fresh = [...new Set(names)].filter((n) => s.hostOf[n] === undefined);
+  if (fresh.length === 0) return s;
+  const hostOf = { ...s.hostOf, ...Object.fromEntries(fresh.map((n, i) => [n, s.hosts.length + i])) };
+  const tracks = fresh.map((): HostTrack => ({ batch: s.batch, slots: {} }));
+  return { ...s, hostOf, hosts: vecFrom([...vecToArray(s.hosts), ...tracks]) };
 }
 
 /** The host's track, added when new; its slots reset when a new batch began. */
