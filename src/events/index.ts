@@ -1,4 +1,5 @@
 export * from './types.js';
 export * from './bus.js';
 export * from './reduce.js';
-export * from './profile.js';
+export { emptyProfile, profileOf, stepProfile, type ProfileState } from './profile.js';
+export * from './profile-view.js';
