@@ -24,11 +24,13 @@
  * The rows, role totals and timeline are read from it in `profile-view.ts`.
  *
  * Task identity: events carry `task.id`. From schema 2 on it is static (one
- * id for every host's run of a task, in every batch). Schema 1 engines gave
- * each run a new id (each serial batch, each host under `free`); there a
- * new id joins the earlier task with the same path, role and name unless
- * its host already ran that task in the current batch (then it is the same
- * file included again, a task of its own).
+ * id for every host's run of a task occurrence, in every batch). Schema 1
+ * engines gave each run a new id (each serial batch, each host under
+ * `free`); so a new id joins the earlier task of the same play with the
+ * same path, role and name, unless its host already ran that task in the
+ * current batch: then it is another occurrence (a file included again), a
+ * row of its own. Under schema 2 a new id with a known name is always such
+ * an occurrence (a host counts its own arrivals), so the rule holds for both.
  *
  * Batches: each `play.start` and `batch.start` begins a new batch. A host
  * that runs a task again within one batch (a handler flushed twice) adds
@@ -76,7 +78,8 @@ export interface HostTrack {
 
 /** The profiler's state: feed it with `stepProfile`, ask it with `profileTasks`, `profileRoles`, `profileTimeline`. */
 export interface ProfileState {
-  readonly schema: number;
+  /** Index of the play now running (from `play.start`). */
+  readonly play: number;
   /** `at` of `run.start`: offsets count from it. */
   readonly origin: number;
   readonly lastAt: number;
@@ -88,9 +91,9 @@ export interface ProfileState {
   readonly tasks: Vec<TaskAcc>;
   /** Task id → index in `tasks`. */
   readonly taskOf: Readonly<Record<number, number>>;
-  /** Schema 1: path, role and name → the latest task index with them. */
+  /** Play, path, role and name → the latest task index with them. */
   readonly byName: Readonly<Record<string, number>>;
-  /** Schema 1: ids announced by `task.start` whose task is known once a host runs them. */
+  /** New ids with a known name, announced by `task.start`: which task they are is known once a host runs them. */
   readonly pending: Readonly<Record<number, { at: number; handler: boolean }>>;
   readonly hostOf: Readonly<Record<string, number>>;
   readonly hosts: Vec<HostTrack>;
@@ -98,7 +101,7 @@ export interface ProfileState {
 
 /** The profiler before any event. */
 export function emptyProfile(): ProfileState {
-  return { schema: 1, origin: 0, lastAt: 0, batch: 0, rounds: 0, tasks: emptyVec(), taskOf: {}, byName: {}, pending: {}, hostOf: {}, hosts: emptyVec() };
+  return { play: -1, origin: 0, lastAt: 0, batch: 0, rounds: 0, tasks: emptyVec(), taskOf: {}, byName: {}, pending: {}, hostOf: {}, hosts: emptyVec() };
 }
 
 /** The profile of a whole (or partial) event stream. */
@@ -115,8 +118,9 @@ export function stepProfile(p: ProfileState, e: RunEvent): ProfileState {
   const s: ProfileState = e.at > p.lastAt ? { ...p, lastAt: e.at } : p;
   switch (e.type) {
     case 'run.start':
-      return withHosts({ ...s, schema: e.schema, origin: e.at }, e.hosts);
+      return withHosts({ ...s, origin: e.at }, e.hosts);
     case 'play.start':
+      return { ...s, play: e.index, batch: s.batch + 1 };
     case 'batch.start':
       return { ...s, batch: s.batch + 1 };
     case 'task.start':
@@ -137,15 +141,16 @@ export function stepProfile(p: ProfileState, e: RunEvent): ProfileState {
   }
 }
 
-function nameKey(ref: TaskRef): string {
-  return `${ref.path}\u0000${ref.role ?? ''}\u0000${ref.name}`;
+/** A task's name within the play: a new id with a known name may be another host's (or batch's) run of it. */
+function nameKey(s: ProfileState, ref: TaskRef): string {
+  return `${s.play}\u0000${ref.path}\u0000${ref.role ?? ''}\u0000${ref.name}`;
 }
 
 function announce(s: ProfileState, ref: TaskRef, at: number, handler: boolean): ProfileState {
   let i = s.taskOf[ref.id];
   if (i === undefined) {
-    // Schema 1: which task a new id belongs to is known only once a host runs it.
-    if (s.schema < 2 && s.byName[nameKey(ref)] !== undefined) return { ...s, pending: { ...s.pending, [ref.id]: { at, handler } } };
+    // A new id with a known name: which task it is is known only once a host runs it.
+    if (s.byName[nameKey(s, ref)] !== undefined) return { ...s, pending: { ...s.pending, [ref.id]: { at, handler } } };
     ({ s, i } = addTask(s, ref, handler));
   }
   const t = vecGet(s.tasks, i)!;
@@ -167,7 +172,7 @@ function addTask(s: ProfileState, ref: TaskRef, handler: boolean): { s: ProfileS
   const t: TaskAcc = { ref, handler: handler || ref.isHandler === true, rounds: [] };
   return {
     i,
-    s: { ...s, tasks: vecPush(s.tasks, t), taskOf: { ...s.taskOf, [ref.id]: i }, byName: { ...s.byName, [nameKey(ref)]: i } },
+    s: { ...s, tasks: vecPush(s.tasks, t), taskOf: { ...s.taskOf, [ref.id]: i }, byName: { ...s.byName, [nameKey(s, ref)]: i } },
   };
 }
 
@@ -197,7 +202,7 @@ function track(s: ProfileState, host: string): { s: ProfileState; h: number; tra
   return { s, h, track: t };
 }
 
-/** The task index an event's id stands for; resolves a schema-1 pending id on its first host. */
+/** The task index an event's id stands for; a new id with a known name is resolved on its first host. */
 function taskFor(s: ProfileState, ref: TaskRef, host: HostTrack): { s: ProfileState; i: number } {
   const known = s.taskOf[ref.id];
   if (known !== undefined) return { s, i: known };
@@ -207,7 +212,7 @@ function taskFor(s: ProfileState, ref: TaskRef, host: HostTrack): { s: ProfileSt
     const { [ref.id]: _, ...rest } = s.pending;
     next = { ...s, pending: rest };
   }
-  const same = s.schema < 2 ? s.byName[nameKey(ref)] : undefined;
+  const same = s.byName[nameKey(s, ref)];
   let i: number;
   if (same !== undefined && host.slots[same] === undefined) {
     i = same;

@@ -16,13 +16,13 @@ import {
 } from '../../src/events/index.js';
 
 /**
- * One step: `batch` starts a serial batch; `task T` announces task T
+ * One step: `play` starts a play, `batch` a serial batch; `task T` announces task T
  * (`task.start`); `start h T` / `end h T` are a host's start and final
  * result; `item h T` is one loop item's result; `skip h T` a skip with no
  * start; `unreach h T` an unreachable host; `end` (no host) is `run.end`.
  */
 type Step =
-  | [number, 'batch']
+  | [number, 'batch' | 'play']
   | [number, 'task' | 'handler', string]
   | [number, 'start' | 'end' | 'item' | 'skip' | 'unreach', string, string]
   | [number, 'run.end'];
@@ -40,8 +40,9 @@ function events(steps: Step[], opts: { schema: 1 | 2; perHost?: boolean } = { sc
   const ids = new Map<string, number>();
   let next = 1;
   let batch = 0;
+  let play = 0;
   const ref = (name: string, host?: string): TaskRef => {
-    const k = opts.schema === 2 ? name : opts.perHost && host ? `${name}/${host}/${batch}` : `${name}/${batch}`;
+    const k = opts.schema === 2 ? `${name}/${play}` : opts.perHost && host ? `${name}/${host}/${batch}` : `${name}/${batch}`;
     if (!ids.has(k)) ids.set(k, next++);
     const role = ROLES[name];
     return { id: ids.get(k)!, name, path: `site.yml:${Object.keys(ROLES).indexOf(name) * 3 + 2}:7`, ...(role ? { role } : {}) };
@@ -51,6 +52,10 @@ function events(steps: Step[], opts: { schema: 1 | 2; perHost?: boolean } = { sc
   for (const step of steps) {
     const [at, what] = step;
     if (what === 'batch') push(at, { type: 'batch.start', index: batch++, total: 9, hosts: [] });
+    else if (what === 'play') {
+      batch++;
+      push(at, { type: 'play.start', index: play++, total: 9, name: 'P', hosts: [] });
+    }
     else if (what === 'task' || what === 'handler') push(at, { type: `${what}.start`, task: ref(step[2]) });
     else if (what === 'run.end') push(at, { type: 'run.end', stats: {}, exitCode: 0, aborted: false, durationMs: at });
     else {
@@ -136,6 +141,12 @@ const cases: Array<{ what: string; steps: Step[]; want: Row[]; schema1?: 'same' 
     what: 'an unreachable host ends its run',
     steps: [[0, 'task', 'Ping'], [0, 'start', 'a', 'Ping'], [0, 'start', 'b', 'Ping'], [50, 'end', 'a', 'Ping'], [1000, 'unreach', 'b', 'Ping'], [1000, 'run.end']],
     want: [['Ping', 1, 0.525, 1, 1, 2]],
+  },
+  {
+    what: 'the same task in two plays is two rows',
+    steps: [[0, 'play'], [0, 'task', 'Install'], [0, 'start', 'a', 'Install'], [100, 'end', 'a', 'Install'], [200, 'play'], [200, 'task', 'Install'], [200, 'start', 'a', 'Install'], [500, 'end', 'a', 'Install'], [500, 'run.end']],
+    want: [['Install', 0.3, 0.3, 0.3, 1, 1], ['Install', 0.1, 0.1, 0.1, 1, 1]],
+    schema1: 'same',
   },
   {
     what: 'a host still running at run.end (a kill) lasts until the end',
