@@ -18,6 +18,8 @@ export interface PresenterOptions {
   mode: UiMode;
   settings: Settings;
   summaryOnly?: boolean;
+  /** `-v` count, for plain output (the TUI and json show everything their own way). */
+  verbosity?: number;
   control: RunControl;
   playbookArg: string;
   runDir: string;
@@ -30,7 +32,13 @@ export async function createPresenter(o: PresenterOptions): Promise<Reporter> {
   const write = (text: string) => void process.stdout.write(text);
   if (o.mode === 'json') return createJsonPresenter({ write });
   if (o.mode === 'plain') {
-    return createPlainPresenter({ write, profileLimit: o.settings.profileLimit, profileSort: o.settings.profileSort, summaryOnly: o.summaryOnly });
+    return createPlainPresenter({
+      write,
+      profileLimit: o.settings.profileLimit,
+      profileSort: o.settings.profileSort,
+      summaryOnly: o.summaryOnly,
+      verbosity: o.verbosity,
+    });
   }
   const { createTuiPresenter } = await import('./tui.js');
   const hostGroups = Object.fromEntries([...o.inventory.hosts].map(([name, h]) => [name, h.groups]));
