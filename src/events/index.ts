@@ -3,3 +3,5 @@ export * from './bus.js';
 export * from './reduce.js';
 export { emptyProfile, profileOf, stepProfile, type ProfileState } from './profile.js';
 export * from './profile-view.js';
+export * from './stats.js';
+export * from './record.js';

@@ -45,7 +45,7 @@ function events(steps: Step[], opts: { schema: 1 | 2; perHost?: boolean } = { sc
     const k = opts.schema === 2 ? `${name}/${play}` : opts.perHost && host ? `${name}/${host}/${batch}` : `${name}/${batch}`;
     if (!ids.has(k)) ids.set(k, next++);
     const role = ROLES[name];
-    return { id: ids.get(k)!, name, path: `site.yml:${Object.keys(ROLES).indexOf(name) * 3 + 2}:7`, ...(role ? { role } : {}) };
+    return { id: ids.get(k)!, name, path: `site.yml:${Object.keys(ROLES).indexOf(name) * 3 + 2}:7`, play, n: 1, ...(role ? { role } : {}) };
   };
   const push = (at: number, e: object) => out.push({ at, wall: 1e12 + at, ...e } as RunEvent);
   push(0, { type: 'run.start', schema: opts.schema, runId: 'r', playbook: 'p.yml', runDir: '/tmp/r', hosts: [], check: false, argv: [] });
