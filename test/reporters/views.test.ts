@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createTuiPresenter } from '../../src/cli/tui.js';
 import { RunControl } from '../../src/engine/control.js';
-import type { Reporter, RunEvent } from '../../src/events/index.js';
+import { initialState, profileTimeline, reduce, type Reporter, type RunEvent } from '../../src/events/index.js';
 import { createRunLog } from '../../src/reporters/run-log.js';
 import { SummaryCollector, type RunSummary } from '../../src/reporters/run-summary.js';
 import { runProject, type TestRun } from '../helpers/run.js';
@@ -144,6 +144,11 @@ test('under strategy free every view lists the sleep at its own time and each tr
   }
   assert.equal(recapBlock(v.tui), recapBlock(v.runLog));
   assert.match(recapBlock(v.tui), /^ROLE RECAP/m);
+  // The TUI's live timeline: one row per task, not one per host.
+  const state = v.run.events.reduce(reduce, initialState());
+  const rows = profileTimeline(state.profile).filter((e) => e.kind === 'task');
+  assert.deepEqual(rows.map((e) => e.name), ['Nap', 'Trivial one', 'Trivial two']);
+  assert.ok(rows.every((e) => !e.running));
 });
 
 test('under serial: 2 a task\'s time is its slowest host in each batch, summed, with the batch count', async () => {
