@@ -49,6 +49,10 @@ export interface TimelineEntry {
   durationMs: number;
   /** Still going: the bar grows. */
   running: boolean;
+  /** Task rows: the slowest host's run in this batch so far, ms. */
+  longestMs?: number;
+  /** Task rows: host runs in this batch. */
+  hosts?: number;
 }
 
 export type SortOrder = 'descending' | 'ascending' | 'none';
@@ -143,9 +147,19 @@ export function profileRoles(p: ProfileState, q: ProfileQuery = {}): RoleTiming[
 export function profileTimeline(p: ProfileState, q: Pick<ProfileQuery, 'now'> = {}): TimelineEntry[] {
   const now = nowOf(p, q);
   const ended = p.endAt !== undefined;
-  const runs: Array<{ ref: TaskRef; seq: number; start: number; end: number; running: boolean }> = [];
+  // Running hosts' time so far, for each round's slowest host.
+  const longest = new Map<Round, number>();
+  for (const tr of vecToArray(p.hosts)) {
+    if (!tr.open) continue;
+    const r = vecGet(p.tasks, tr.open.task)!.rounds[tr.open.round]!;
+    const ms = vecGet(r.hostMs, tr.open.slot)! + Math.max(0, now - tr.open.start);
+    longest.set(r, Math.max(longest.get(r) ?? r.maxMs, ms));
+  }
+  const runs: Array<{ ref: TaskRef; seq: number; start: number; end: number; running: boolean; longestMs: number; hosts: number }> = [];
   for (const t of vecToArray(p.tasks)) {
-    for (const r of t.rounds) runs.push({ ref: t.ref, seq: r.seq, ...roundSpan(r, now, ended) });
+    for (const r of t.rounds) {
+      runs.push({ ref: t.ref, seq: r.seq, ...roundSpan(r, now, ended), longestMs: longest.get(r) ?? r.maxMs, hosts: r.hostMs.length });
+    }
   }
   runs.sort((a, b) => a.start - b.start || a.seq - b.seq);
   const out: TimelineEntry[] = [];
@@ -165,7 +179,15 @@ export function profileTimeline(p: ProfileState, q: Pick<ProfileQuery, 'now'> = 
       role.durationMs = Math.max(role.durationMs, Math.round(run.end - p.origin) - role.startMs);
       role.running ||= run.running;
     }
-    const entry: TimelineEntry = { kind: 'task', name: run.ref.name, startMs, durationMs: Math.round(run.end - run.start), running: run.running };
+    const entry: TimelineEntry = {
+      kind: 'task',
+      name: run.ref.name,
+      startMs,
+      durationMs: Math.round(run.end - run.start),
+      running: run.running,
+      longestMs: Math.round(run.longestMs),
+      hosts: run.hosts,
+    };
     if (name !== undefined) entry.role = name;
     out.push(entry);
   }

@@ -55,6 +55,8 @@ export interface Round {
   open: number;
   /** Each host's time on the task in this batch, ms (a running host's time so far is added at query time). */
   hostMs: Vec<number>;
+  /** The largest of `hostMs`. */
+  maxMs: number;
 }
 
 /** One task (one row), by id. */
@@ -162,7 +164,7 @@ function announce(s: ProfileState, ref: TaskRef, at: number, handler: boolean): 
 }
 
 function newRound(s: ProfileState, announced?: number): Round {
-  const r: Round = { seq: s.rounds, batch: s.batch, open: 0, hostMs: emptyVec() };
+  const r: Round = { seq: s.rounds, batch: s.batch, open: 0, hostMs: emptyVec(), maxMs: 0 };
   if (announced !== undefined) r.announced = announced;
   return r;
 }
@@ -287,12 +289,16 @@ function closeRun(s: ProfileState, h: number, tr: HostTrack, at: number): Profil
 
 function finish(s: ProfileState, h: number, tr: HostTrack, run: NonNullable<HostTrack['open']>, at: number, wasOpen: boolean): ProfileState {
   const ms = Math.max(0, at - run.start);
-  const next = updateRound(s, run.task, run.round, (round) => ({
-    ...round,
-    open: wasOpen ? Math.max(0, round.open - 1) : round.open,
-    lastEnd: Math.max(round.lastEnd ?? at, at),
-    hostMs: vecSet(round.hostMs, run.slot, vecGet(round.hostMs, run.slot)! + ms),
-  }));
+  const next = updateRound(s, run.task, run.round, (round) => {
+    const hostMs = vecGet(round.hostMs, run.slot)! + ms;
+    return {
+      ...round,
+      open: wasOpen ? Math.max(0, round.open - 1) : round.open,
+      lastEnd: Math.max(round.lastEnd ?? at, at),
+      hostMs: vecSet(round.hostMs, run.slot, hostMs),
+      maxMs: Math.max(round.maxMs, hostMs),
+    };
+  });
   const { open: _, ...rest } = tr;
   return { ...next, hosts: vecSet(next.hosts, h, { ...rest, lastEnd: at }) };
 }

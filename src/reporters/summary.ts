@@ -42,16 +42,19 @@ export function profileLines(profile: ProfileState, limit: number, durationMs: n
  * The timelines: first seed 000's lines, each task's `role | task]` and its
  * start offset from the playbook start (`0:01:21.990`), one per task and
  * batch in start order; then the same runs aligned by offset, each role's
- * tasks indented under it with the role's and each run's wall time.
+ * tasks indented under it, with the role's wall span and each run's
+ * slowest host (and its wall span when several hosts ran it).
  */
 export function timelineLines(entries: TimelineEntry[]): string[] {
   if (entries.length === 0) return [];
   const lines = ['', banner('TIMELINE')];
   for (const e of entries) if (e.kind === 'task') lines.push(startOffsetLine(e, e.startMs));
   lines.push('', banner('TIMELINE BY ROLE'));
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)}s`;
   for (const e of entries) {
     const at = durationClock(e.startMs);
-    const took = `(${(e.durationMs / 1000).toFixed(2)}s)`;
+    // A role's figure is its wall span; a task's is its slowest host, as in the recap, with the span beside it when they can differ.
+    const took = e.kind === 'role' || (e.hosts ?? 0) <= 1 ? `(${s(e.durationMs)})` : `(${s(e.longestMs ?? 0)}, span ${s(e.durationMs)})`;
     if (e.kind === 'role') lines.push(`${at}  ROLE ${e.name} ${took}`);
     else if (e.role !== undefined) lines.push(`${at}    ${e.role} | ${e.name} ${took}`);
     else lines.push(`${at}  ${e.name} ${took}`);

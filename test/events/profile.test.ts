@@ -196,12 +196,15 @@ test('the timeline has one entry per task and batch at its start offset, led by 
     ['task', 'Sleep', 0, 3000, false],
     ['task', 'Trivial', 10, 3000, false],
   ]);
+  // Beside the wall span, each run's slowest host: Trivial's span covers a's sleep, its slowest host took 15 ms.
+  const tasks = profileTimeline(profileOf(events(FREE_SLEEP))).filter((e) => e.kind === 'task');
+  assert.deepEqual(tasks.map((e) => [e.name, e.longestMs, e.hosts]), [['Sleep', 3000, 4], ['Trivial', 15, 4]]);
 });
 
 test('while the run goes on, a running task grows with the clock and is marked running', () => {
   const evs = events([[0, 'task', 'Hang'], [100, 'start', 'a', 'Hang'], [100, 'start', 'b', 'Hang'], [400, 'end', 'b', 'Hang']]);
   assert.deepEqual(rows(evs, 1100), [['Hang', 1, 0.65, 1, 1, 2]]);
-  assert.deepEqual(profileTimeline(profileOf(evs), { now: 1100 }).map((e) => [e.startMs, e.durationMs, e.running]), [[100, 1000, true]]);
+  assert.deepEqual(profileTimeline(profileOf(evs), { now: 1100 }).map((e) => [e.startMs, e.durationMs, e.running, e.longestMs]), [[100, 1000, true, 1000]]);
 });
 
 test('stepping is pure: an earlier state is left as it was', () => {

@@ -91,7 +91,7 @@ test('the timeline by role gives each role and task its start offset and wall ti
   assert.ok(lines.includes('0:00:38.405  ROLE deploy (24.32s)'), lines.join('\n'));
   assert.ok(lines.includes('0:00:38.405    deploy | Fetch artifact (21.00s)'));
   assert.ok(lines.includes('0:00:05.574  Check config (0.25s)'));
-  assert.ok(lines.includes('0:00:00.053    common | Install packages (2.00s)'));
+  assert.ok(lines.includes('0:00:00.053    common | Install packages (2.00s, span 2.00s)'));
   assert.equal(lines.filter((l) => l.includes('ROLE ')).length, 4);
 });
 
@@ -170,7 +170,7 @@ test('the log is complete after a drain abort', () => {
     'app | Deploy -',
     'ROLE RECAP',
     'TIMELINE',
-    '0:00:00.015    app | Deploy (1.10s)',
+    '0:00:00.015    app | Deploy (1.10s, span 1.10s)',
     'Playbook run took 0 days, 0 hours, 0 minutes, 1 seconds',
   ].map((m) => [m, out.indexOf(m)] as const);
   for (const [m, i] of marks) assert.ok(i >= 0, `missing: ${m}`);
