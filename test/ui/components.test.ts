@@ -109,6 +109,23 @@ test('the timeline shows start offsets, a role row and the running task growing 
   assert.match(last, /last 2 of/);
 });
 
+test('under strategy free the timeline bar spans the wall time, and the figure is the slowest host', () => {
+  const sc = new Script();
+  sc.emit({ type: 'run.start', schema: 2, runId: 'r', playbook: 'p.yml', runDir: 'd', hosts: ['a', 'b'], check: false, argv: [] });
+  const nap = sc.task('Nap');
+  const quick = sc.task('Quick');
+  sc.emit({ type: 'task.start', task: nap }).emit({ type: 'host.start', task: nap, host: 'a' }).emit({ type: 'host.start', task: nap, host: 'b' });
+  sc.wait(10).emit({ type: 'host.ok', task: nap, host: 'b', changed: false, result: {} });
+  sc.emit({ type: 'task.start', task: quick }).emit({ type: 'host.start', task: quick, host: 'b' });
+  sc.wait(20).emit({ type: 'host.ok', task: quick, host: 'b', changed: false, result: {} });
+  sc.wait(2970).emit({ type: 'host.ok', task: nap, host: 'a', changed: false, result: {} });
+  sc.emit({ type: 'host.start', task: quick, host: 'a' }).wait(30).emit({ type: 'host.ok', task: quick, host: 'a', changed: false, result: {} });
+  const entries = profileTimeline(fold(sc.events).profile);
+  const frame = frameOf(h(Timeline, { entries, rows: 5, spanMs: 3030, width: 100 }));
+  assert.match(frame, /0:00:00\.010 Quick +[^\n]*█{20,} +0\.0s\n?/);
+  assert.match(frame, /0:00:00\.000 Nap +[^\n]*█ +3\.0s/);
+});
+
 test('the drill-down lists a host’s tasks with results and shows the selected task’s output, scrolled', () => {
   const sc = new Script();
   const t1 = sc.task('Build');
