@@ -163,6 +163,7 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
       forks: s.forks,
       check: Boolean(flags.check),
       gatherDefault: s.gathering !== 'explicit',
+      smartGathering: s.gathering === 'smart',
       emit: (e) => bus.emit(e),
       transportFor: transports(l, flags, sshPassword),
       control,

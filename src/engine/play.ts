@@ -12,6 +12,7 @@ import { flushHandlers, runNodes } from './nodes.js';
 import { runTask } from './task.js';
 import { serialBatches } from './batches.js';
 import { runBudgeted } from './budget.js';
+import { alreadyGathered } from './fact-cache.js';
 import pLimit from 'p-limit';
 
 /** Hosts a play targets: its pattern, narrowed by --limit, minus hosts already out. */
@@ -86,7 +87,9 @@ async function runFree(pc: PlayContext, hosts: string[]): Promise<void> {
 export async function runHosts(pc: PlayContext, hosts: string[]): Promise<void> {
   const { play } = pc;
   if (play.gatherFacts && !pc.opts.control.stopping) {
-    await runTask(pc, gatherTask(play), hosts, EMPTY_FRAME, { rescuable: false });
+    const task = gatherTask(play);
+    const need = pc.opts.smartGathering ? hosts.filter((h) => !alreadyGathered(pc.hosts.get(h)!, task)) : hosts;
+    if (need.length) await runTask(pc, task, need, EMPTY_FRAME, { rescuable: false });
   }
   const flushAfter = new Set(['pre_tasks', 'tasks', 'post_tasks']);
   const sections = play.sections;
@@ -104,16 +107,18 @@ export async function runHosts(pc: PlayContext, hosts: string[]): Promise<void> 
 // Play keywords the implicit fact gathering runs under, like every task of the play.
 const GATHER_KEYWORDS = ['connection', 'remote_user', 'port', 'become_flags', 'become_exe'];
 
-/** The implicit first task, tagged `always` as in ansible-core. */
+/** The implicit first task, tagged `always` as in ansible-core, with the play's `gather_subset` and `gather_timeout`. */
 function gatherTask(play: Play): Task {
   const extra: Vars = { _gather: true };
   for (const k of GATHER_KEYWORDS) if (play.keywords[k] !== undefined) extra[k] = play.keywords[k];
+  const args: Vars = {};
+  for (const k of ['gather_subset', 'gather_timeout']) if (play.keywords[k] !== undefined) args[k] = play.keywords[k];
   return {
     kind: 'task',
     pos: play.pos,
     name: 'Gathering Facts',
     module: 'setup',
-    args: {},
+    args,
     when: [],
     tags: ['always'],
     vars: {},
