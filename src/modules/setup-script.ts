@@ -70,9 +70,10 @@ const PARTS: { section: string; collectors: string[]; sh: string }[] = [
     collectors: ['date_time'],
     sh: [
       "date '+%Y|%m|%d|%H|%M|%S|%s|%N|%Z|%z|%A|%w|%W'",
-      't=$(( $(date +%s) / 31557600 * 31557600 ))',
+      // An arithmetic error would end a non-interactive sh: only digits reach $(( )).
+      's=$(date +%s 2>/dev/null); case $s in ""|*[!0-9]*) ;; *) t=$((s / 31557600 * 31557600))',
       "date -d \"@$t\" '+%z|%Z' 2>/dev/null || echo",
-      "date -d \"@$((t + 15778800))\" '+%z|%Z' 2>/dev/null || echo",
+      "date -d \"@$((t + 15778800))\" '+%z|%Z' 2>/dev/null || echo;; esac",
     ].join('; '),
   },
   { section: 'loadavg', collectors: ['loadavg'], sh: 'cat /proc/loadavg 2>/dev/null' },

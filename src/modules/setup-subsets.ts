@@ -76,10 +76,10 @@ export function resolveSubsets(spec: string[]): { collectors: Set<string> } | { 
   const explicit = new Set<string>();
   for (const raw of ['min', ...(spec.length ? spec : ['all'])]) {
     const s = raw.trim();
-    if (s === 'min') for (const c of min) add.add(c);
-    else if (s === 'all') for (const c of all) add.add(c);
-    else if (s === '!min') for (const c of min) drop.add(c);
-    else if (s === '!all') for (const c of all) if (!min.has(c)) drop.add(c);
+    if (s === 'min') min.forEach((c) => add.add(c));
+    else if (s === 'all') all.forEach((c) => add.add(c));
+    else if (s === '!min') min.forEach((c) => drop.add(c));
+    else if (s === '!all') all.forEach((c) => !min.has(c) && drop.add(c));
     else if (s.startsWith('!')) {
       // Excluding an unknown name is ignored, as in ansible-core.
       const owner = OWNER.get(s.slice(1));

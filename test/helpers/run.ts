@@ -51,6 +51,8 @@ export interface RunSpec {
   hostsDir?: string;
   /** `-v` count: `ansible_verbosity` in the run, and the plain output's verbosity. */
   verbosity?: number;
+  /** Config `gathering: smart` (a play's gathering reuses facts gathered earlier in the run). */
+  smartGathering?: boolean;
 }
 
 /** Default inventory: three local hosts, each with its own scratch dir. */
@@ -105,6 +107,7 @@ export async function runIn(dir: string, spec: Omit<RunSpec, 'files'>): Promise<
     forks: spec.forks ?? 5,
     check: spec.check ?? false,
     gatherDefault: false,
+    smartGathering: spec.smartGathering,
     emit: (e) => bus.emit(e),
     transportFor: (host, vars) => {
       const t = createTransport({ ...connectionSpecFromVars(host, vars, dir), root: path.join(hostsDir, host) });
