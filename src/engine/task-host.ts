@@ -200,7 +200,7 @@ function storeFacts(pc: PlayContext, task: Task, host: string, result: ModuleRes
   // Gathered facts live in `ansible_facts` without the prefix, as in ansible-core.
   else {
     for (const [k, v] of Object.entries(facts)) st.facts[k.replace(/^ansible_/, '')] = v;
-    if (task.extra._gather) noteGathered(st, facts);
+    if (task.extra._gather || task.module === 'gather_facts') noteGathered(st, facts);
   }
 }
 

@@ -9,7 +9,7 @@ import { pauseModule } from './pause.js';
 import { pingModule } from './ping.js';
 import { rawModule } from './raw.js';
 import { setFactModule } from './set-fact.js';
-import { setupModule } from './setup.js';
+import { gatherFactsModule, setupModule } from './setup.js';
 import { shellModule } from './shell.js';
 
 /**
@@ -28,6 +28,7 @@ for (const m of [
 ]) {
   registerModule(m);
 }
+registerModule(gatherFactsModule);
 
 /** Actions the engine or loader handles itself (they have no Module object). */
 export const ENGINE_ACTIONS = [

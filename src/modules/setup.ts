@@ -44,6 +44,22 @@ export const setupModule: Module = {
   },
 };
 
+/**
+ * `gather_facts` as a task: ansible-core's action runs its facts modules
+ * (setup by default) with the task's arguments; facts it gathers count as
+ * gathered for `gathering: smart`, unlike an explicit `setup`'s.
+ * `parallel` only matters with several facts modules, so it is accepted.
+ */
+export const gatherFactsModule: Module = {
+  ...setupModule,
+  name: 'gather_facts',
+  validate(args: Vars, pos: Pos) {
+    const { parallel, ...rest } = args;
+    checkArgs('gather_facts', { parallel }, pos, { parallel: 'bool' });
+    setupModule.validate!(rest, pos);
+  },
+};
+
 function listArg(v: unknown): string[] {
   if (Array.isArray(v)) return v.map(String).filter(Boolean);
   if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter(Boolean);

@@ -75,3 +75,28 @@ test('gather_subset and gather_timeout on a play reach its fact gathering, in on
   assert.equal(gathers.length, 1);
   assert.match(gathers[0], /timeout 3 /);
 });
+
+test('a gather_facts task gathers like the play does and counts as gathered for gathering: smart; setup does not', async () => {
+  const run = await runProject({
+    smartGathering: true,
+    files: {
+      'site.yml': `
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - {name: explicit setup, setup: {gather_subset: [all]}}
+- hosts: web1
+  gather_facts: true
+  tasks:
+    - {name: facts task, ansible.builtin.gather_facts: {gather_subset: [all], parallel: true}}
+- hosts: web1
+  gather_facts: true
+  tasks:
+    - {name: show, debug: {msg: "{{ ansible_processor_vcpus is defined }}"}}
+`,
+    },
+  });
+  assert.equal(run.exitCode, 0, run.plain);
+  assert.deepEqual(run.of('task.start').map((e) => e.task.name), ['explicit setup', 'Gathering Facts', 'facts task', 'show']);
+  assert.deepEqual(debugMsgs(run, 'show'), { web1: true });
+});
