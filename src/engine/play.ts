@@ -107,12 +107,12 @@ export async function runHosts(pc: PlayContext, hosts: string[]): Promise<void> 
 // Play keywords the implicit fact gathering runs under, like every task of the play.
 const GATHER_KEYWORDS = ['connection', 'remote_user', 'port', 'become_flags', 'become_exe'];
 
-/** The implicit first task, tagged `always` as in ansible-core, with the play's `gather_subset` and `gather_timeout`. */
+/** The implicit first task, tagged `always` as in ansible-core, with the play's `gather_subset`, `gather_timeout` and `fact_path`. */
 function gatherTask(play: Play): Task {
   const extra: Vars = { _gather: true };
   for (const k of GATHER_KEYWORDS) if (play.keywords[k] !== undefined) extra[k] = play.keywords[k];
   const args: Vars = {};
-  for (const k of ['gather_subset', 'gather_timeout']) if (play.keywords[k] !== undefined) args[k] = play.keywords[k];
+  for (const k of ['gather_subset', 'gather_timeout', 'fact_path']) if (play.keywords[k] !== undefined) args[k] = play.keywords[k];
   return {
     kind: 'task',
     pos: play.pos,

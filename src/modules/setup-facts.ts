@@ -6,7 +6,9 @@
 import type { Vars } from '../model/index.js';
 import { cpuFacts, dmiFacts, memFacts } from './setup-hardware.js';
 import { dnsFacts, networkFacts } from './setup-network.js';
+import { localFacts } from './setup-local.js';
 import { serviceMgr, pkgMgr } from './setup-managers.js';
+import { DEFAULT_FACT_PATH } from './setup-script.js';
 
 /** Splits the output into its sections; `env` is last, so nothing after its marker is a marker. */
 export function sections(stdout: string, nonce: string): Map<string, string[]> {
@@ -27,7 +29,7 @@ export function sections(stdout: string, nonce: string): Map<string, string[]> {
 }
 
 /** The facts (without the `ansible_` prefix) of the selected collectors. */
-export function parseFacts(stdout: string, nonce: string, collectors: Set<string>): Vars {
+export function parseFacts(stdout: string, nonce: string, collectors: Set<string>, factPath = DEFAULT_FACT_PATH): Vars {
   const s = sections(stdout, nonce);
   const lines = (name: string) => s.get(name) ?? [];
   const has = (c: string) => collectors.has(c);
@@ -61,6 +63,7 @@ export function parseFacts(stdout: string, nonce: string, collectors: Set<string
     Object.assign(facts, cpuFacts(lines('cpu'), String(plat.architecture ?? '')), memFacts(lines('mem')), dmiFacts(lines('dmi')));
   }
   if (has('network')) Object.assign(facts, networkFacts(lines('ip')));
+  if (has('local')) facts.local = localFacts(lines('local'), nonce, factPath);
   return facts;
 }
 

@@ -7,6 +7,11 @@
  * The raw material is parsed on the controller (setup-facts.ts).
  */
 
+import { shellQuote } from '../transport/command.js';
+
+/** Where local facts live unless `fact_path` says otherwise (ansible-core's default). */
+export const DEFAULT_FACT_PATH = '/etc/ansible/facts.d';
+
 /** Shell text per section; a section runs when any of its collectors is selected. */
 const PARTS: { section: string; collectors: string[]; sh: string }[] = [
   {
@@ -109,6 +114,12 @@ const PARTS: { section: string; collectors: string[]; sh: string }[] = [
     collectors: ['network'],
     sh: 'if command -v ip >/dev/null 2>&1; then echo "@link"; T ip -o link 2>/dev/null; echo "@addr"; T ip -o addr 2>/dev/null; echo "@route4"; T ip -4 route get 8.8.8.8 2>/dev/null; echo "@route6"; T ip -6 route get 2404:6800:400a:800::1012 2>/dev/null; fi',
   },
+  {
+    // facts.d: an executable .fact file is run, any other read; each behind its own marker (FACT_PATH is set by factsScript).
+    section: 'local',
+    collectors: ['local'],
+    sh: 'if [ -d "$FACT_PATH" ]; then for f in "$FACT_PATH"/*.fact; do [ -f "$f" ] || continue; n=${f##*/}; echo "$FILE_MARK${n%.fact}"; if [ -x "$f" ]; then T "$f"; else cat "$f"; fi; r=$?; echo; echo "$FILE_MARK$r"; done; fi',
+  },
   // Last: values may hold anything. `env -0` keeps multi-line values apart; plain `env` where it is missing.
   { section: 'env', collectors: ['env'], sh: 'env -0 2>/dev/null || env' },
 ];
@@ -119,12 +130,13 @@ export function sectionsFor(collectors: Set<string>): string[] {
 }
 
 /** The script for these collectors; its markers are `@@pw-<nonce>:<section>`. */
-export function factsScript(collectors: Set<string>, nonce: string, timeoutSec = 10): string {
+export function factsScript(collectors: Set<string>, nonce: string, timeoutSec = 10, factPath = DEFAULT_FACT_PATH): string {
   const parts = PARTS.filter((p) => p.collectors.some((c) => collectors.has(c)));
   const t = Math.max(1, Math.floor(timeoutSec));
   return [
-    // A probe that may hang (DNS, netlink) gets the gather_timeout, when `timeout` is there.
+    // A probe that may hang (DNS, netlink, a facts.d program) gets the gather_timeout, when `timeout` is there.
     `T() { if command -v timeout >/dev/null 2>&1; then timeout ${t} "$@"; else "$@"; fi; }`,
+    `FACT_PATH=${shellQuote(factPath)}; FILE_MARK='@@pw-${nonce}-file:'`,
     ...parts.map((p) => `echo '@@pw-${nonce}:${p.section}'; { ${p.sh}; } 2>/dev/null`),
     'exit 0',
   ].join('\n');

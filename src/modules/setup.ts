@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { UserError, type ModuleResult, type Pos, type Vars } from '../model/index.js';
 import { checkArgs } from './args.js';
 import { parseFacts } from './setup-facts.js';
-import { factsScript } from './setup-script.js';
+import { DEFAULT_FACT_PATH, factsScript } from './setup-script.js';
 import { filterFacts, resolveSubsets, subsetList } from './setup-subsets.js';
 import type { Module, ModuleContext } from './types.js';
 
@@ -11,7 +11,8 @@ import type { Module, ModuleContext } from './types.js';
  * trip, no Python on the target. `gather_subset` picks ansible-core's
  * collectors (the script runs only their probes), `filter` keeps the fact
  * names matching its fnmatch patterns, `gather_timeout` bounds each name
- * lookup and `ip` call. A missing tool leaves its facts out; it never
+ * lookup, `ip` call and facts.d program, `fact_path` is where local facts
+ * (`ansible_local`) are read. A missing tool leaves its facts out; it never
  * fails the task.
  */
 export const setupModule: Module = {
@@ -31,12 +32,13 @@ export const setupModule: Module = {
     if ('error' in resolved) return { failed: true, changed: false, msg: resolved.error };
     const timeout = ctx.args.gather_timeout === undefined ? 10 : Number(ctx.args.gather_timeout);
     const nonce = randomBytes(6).toString('hex');
-    const res = await ctx.exec(factsScript(resolved.collectors, nonce, timeout));
+    const factPath = typeof ctx.args.fact_path === 'string' && ctx.args.fact_path ? ctx.args.fact_path : DEFAULT_FACT_PATH;
+    const res = await ctx.exec(factsScript(resolved.collectors, nonce, timeout, factPath));
     if (res.rc !== 0 || res.timedOut || res.aborted) {
       return { failed: true, changed: false, rc: res.rc, stderr: res.stderr, msg: `gathering facts failed (rc ${res.rc}): ${res.stderr.trim()}` };
     }
     const facts: Vars = {};
-    for (const [k, v] of Object.entries(parseFacts(res.stdout, nonce, resolved.collectors))) facts[`ansible_${k}`] = v;
+    for (const [k, v] of Object.entries(parseFacts(res.stdout, nonce, resolved.collectors, factPath))) facts[`ansible_${k}`] = v;
     // ansible-core's metadata facts: which subsets were asked for, and that setup ran.
     facts.gather_subset = spec.length ? spec : ['all'];
     facts.module_setup = true;

@@ -22,7 +22,6 @@ export const REFUSED: Readonly<Record<string, (value: unknown) => string | undef
   gather_subset: (v) => badSubset(v),
   gather_timeout: (v) =>
     isTemplate(v) || (Number.isInteger(Number(v)) && Number(v) > 0) ? undefined : `'gather_timeout' must be a whole number of seconds, got '${String(v)}'`,
-  fact_path: () => "'fact_path' is not supported: playwatch gathers no local facts (facts.d); remove it and read such files with a task",
   forks: () => "'forks' is not a play keyword in ansible-core 2.14; use -f/--forks on the command line, or 'throttle:' on the play",
   order: (v) =>
     typeof v === 'string' && ORDERS.includes(v) ? undefined : `'order' must be one of ${ORDERS.join(', ')}, got '${String(v)}'`,

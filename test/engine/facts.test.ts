@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { debugMsgs, runProject } from '../helpers/run.js';
 
 const SHOW = `{name: show, debug: {msg: "{{ [ansible_date_time is defined, ansible_distribution is defined, ansible_processor_vcpus is defined, ansible_facts.gather_subset] }}"}}`;
@@ -99,4 +102,14 @@ test('a gather_facts task gathers like the play does and counts as gathered for 
   assert.equal(run.exitCode, 0, run.plain);
   assert.deepEqual(run.of('task.start').map((e) => e.task.name), ['explicit setup', 'Gathering Facts', 'facts task', 'show']);
   assert.deepEqual(debugMsgs(run, 'show'), { web1: true });
+});
+
+test('fact_path on a play is where its gathering reads local facts (ansible_local)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-factsd-'));
+  fs.writeFileSync(path.join(dir, 'app.fact'), '{"release": "r42"}');
+  const run = await runProject({
+    files: { 'site.yml': `- hosts: web1\n  gather_facts: true\n  gather_subset: ['!all']\n  fact_path: ${dir}\n  tasks:\n    - {name: show, debug: {msg: "{{ ansible_local.app.release }}"}}\n` },
+  });
+  assert.equal(run.exitCode, 0, run.plain);
+  assert.deepEqual(debugMsgs(run, 'show'), { web1: 'r42' });
 });

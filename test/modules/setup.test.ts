@@ -12,6 +12,7 @@ import { filterFacts, resolveSubsets } from '../../src/modules/setup-subsets.js'
 import type { ModuleContext } from '../../src/modules/types.js';
 import { fakeContext, tempDir } from './context.js';
 import { makeFixture } from '../transport/ssh-helpers.js';
+import { FACTS_D, writeFactsD } from './facts-d.js';
 
 /**
  * A fact's shape as ansible-core 2.14 gives it (`ansible -m setup` on
@@ -343,4 +344,13 @@ test('service manager and package manager follow ansible-core\'s rules', () => {
     const f = run(osRel, pkg, svc);
     assert.deepEqual([f.pkg_mgr, f.service_mgr], [pkgMgr, serviceMgr], JSON.stringify(osRel));
   }
+});
+
+test('local facts: each facts.d file as JSON, else INI, an executable one by its output; failures become messages', async () => {
+  const dir = writeFactsD();
+  const r = await setupModule.run(fakeContext('setup', { fact_path: dir, gather_subset: ['!all'] }));
+  const expected = JSON.parse(JSON.stringify(FACTS_D.local).replaceAll('FACT_PATH', dir));
+  assert.deepEqual((r.ansible_facts as Vars).ansible_local, expected);
+  const none = await setupModule.run(fakeContext('setup', { fact_path: path.join(dir, 'missing'), gather_subset: ['!all'] }));
+  assert.deepEqual((none.ansible_facts as Vars).ansible_local, {});
 });

@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import type { Vars } from '../../src/model/index.js';
 import { setupModule } from '../../src/modules/setup.js';
 import { fakeContext } from '../modules/context.js';
+import { writeFactsD } from '../modules/facts-d.js';
 
 function ansibleFacts(args = ''): Vars {
   const run = spawnSync('ansible', ['-i', 'localhost,', '-c', 'local', '-m', 'setup', ...(args ? ['-a', args] : []), 'localhost'], {
@@ -53,7 +54,7 @@ const NOT_GATHERED = new Set([
   'ansible_python', 'ansible_python_version', 'ansible_selinux_python_present', 'discovered_interpreter_python',
   'ansible_system_capabilities', 'ansible_system_capabilities_enforced',
   'ansible_virtualization_role', 'ansible_virtualization_type', 'ansible_virtualization_tech_guest', 'ansible_virtualization_tech_host',
-  'ansible_devices', 'ansible_device_links', 'ansible_mounts', 'ansible_lvm', 'ansible_local', 'ansible_form_factor',
+  'ansible_devices', 'ansible_device_links', 'ansible_mounts', 'ansible_lvm', 'ansible_form_factor',
   'ansible_fibre_channel_wwn', 'ansible_iscsi_iqn', 'ansible_hostnqn',
   'ansible_distribution_file_parsed', 'ansible_distribution_file_path', 'ansible_distribution_file_variety',
 ]);
@@ -112,3 +113,11 @@ for (const subset of ['all', '!all', '!all,!min', '!all,!min,network', '!all,!mi
     assert.deepEqual(theirs.filter((k) => !ours.includes(k)).sort(), [], 'ansible-core only');
   });
 }
+
+test('local facts from a fact_path are what ansible-core reads there', async () => {
+  const dir = writeFactsD();
+  const theirs = ansibleFacts(`gather_subset=!all fact_path=${dir}`).ansible_local;
+  const ours = (await ourFacts({ gather_subset: ['!all'], fact_path: dir })).ansible_local;
+  assert.deepEqual(Object.keys(theirs as Vars).sort(), ['app', 'broken', 'fails', 'ini', 'run']);
+  assert.deepEqual(ours, theirs);
+});
