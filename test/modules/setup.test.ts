@@ -1,4 +1,4 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -114,9 +114,9 @@ test('setup gathers every fact deploy playbooks use, typed as ansible-core types
   if (hasIp) assert.equal(typeof (f.ansible_default_ipv4 as Vars).address, 'string');
 });
 
-test('setup over SSH is one exec on the server, with the same facts', async () => {
+test('setup over SSH is one exec on the server, with the same facts', async (t) => {
   const fx = await makeFixture();
-  after(() => fx.cleanup());
+  t.after(() => fx.cleanup());
   const transport = fx.transport();
   const base = fakeContext('setup', { gather_subset: ['!all'] });
   const ctx: ModuleContext = { ...base, transport, exec: (cmd, opts) => transport.exec(cmd, opts) };
@@ -124,6 +124,7 @@ test('setup over SSH is one exec on the server, with the same facts', async () =
   const before = fx.server.execs.length;
   const r = await setupModule.run(ctx);
   assert.equal(fx.server.execs.length - before, 1);
+  assert.match(fx.server.execs.at(-1)!, /@@pw-[0-9a-f]+:platform/);
   const f = r.ansible_facts as Vars;
   assert.equal(f.ansible_hostname, os.hostname().split('.')[0]);
   assert.deepEqual(misfits(f.ansible_date_time, DATE_TIME, 'date_time'), []);
