@@ -97,7 +97,7 @@ function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, r
   const env = task.environment ? (render(task.environment, scope, task.pos) as Vars) : undefined;
   const become = task.become ?? pc.play.become ?? pc.opts.becomeDefaults?.become;
   const becomeUser = task.becomeUser ?? pc.play.becomeUser ?? pc.opts.becomeDefaults?.becomeUser;
-  // Goes to sudo on stdin, never on the command line.
+  // Goes to sudo on stdin after sudo's prompt, never on the command line.
   const becomePassword = (scope.ansible_become_password ?? scope.ansible_become_pass ?? pc.opts.becomeDefaults?.password) as string | undefined;
   const noLog = isNoLog(task, scope);
   return {
@@ -126,9 +126,11 @@ function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, r
       });
       const report = (run: () => Promise<ExecResult>) => reportedCommand(pc, ref, host, wrapped.command, noLog, run);
       if (async && opts.main) {
+        // A detached job cannot answer sudo's prompt; a password on its stdin would reach the command when sudo does not ask.
+        if (wrapped.escalation) throw new UserError('become with a password cannot be used with async (the job cannot answer sudo\'s prompt)');
         const run = { pc, host, ref, settings: async.settings, transport: () => connected(pc, host), dropped: () => void (st.connected = false) };
         return report(async () => {
-          const outcome = await runAsyncJob(run, wrapped.command);
+          const outcome = await runAsyncJob(run, wrapped.command, wrapped.stdin);
           async.call.outcome = outcome;
           return outcome.exec;
         });
@@ -137,6 +139,7 @@ function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, r
       return report(() => transport.exec(wrapped.command, {
         ...opts,
         stdin: wrapped.stdin,
+        escalation: wrapped.escalation,
         signal: control.signalFor(host),
         timeoutMs: opts.timeoutMs ?? (timeoutSec ? timeoutSec * 1000 : undefined),
         onOutput: (stream, chunk) => {
