@@ -169,7 +169,9 @@ export async function prepareHost(pc: PlayContext, host: string): Promise<HostPr
   const transport = await connected(pc, host);
   const st = pc.hosts.get(host)!;
   if (!pc.opts.lock || st.lockTaken) return { ready: true, transport };
-  const lock = await takeLock(transport, pc.opts.lock);
+  const place = pc.inventoryVars(host).playwatch_lock_path;
+  st.lockPlace = typeof place === 'string' && place !== '' ? place : undefined;
+  const lock = await takeLock(transport, pc.opts.lock, st.lockPlace);
   if (!lock.taken) return { ready: false, result: { failed: true, changed: false, locked: true, msg: lock.message } };
   st.lockTaken = true;
   if (lock.warning) pc.opts.emit({ type: 'warning', message: `${host}: ${lock.warning}` });

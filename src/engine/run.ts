@@ -110,12 +110,11 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
 /** Gives back every deploy lock this run took (also after an abort). */
 async function releaseLocks(opts: RunOptions, hosts: Map<string, HostState>): Promise<void> {
   if (!opts.lock) return;
-  const run = opts.lock.holder.run;
   await Promise.allSettled(
     [...hosts.values()]
       .filter((st) => st.lockTaken && st.connected && !st.unreachable)
       .map(async (st) => {
-        const res = await st.transport!.exec(releaseCommand(run), { timeoutMs: 10_000 });
+        const res = await st.transport!.exec(releaseCommand(opts.lock!.holder, st.lockPlace), { timeoutMs: 10_000 });
         if (res.rc !== 0) opts.emit({ type: 'warning', message: `${st.name}: could not release the deploy lock: ${res.stderr.trim()}` });
       }),
   );

@@ -79,6 +79,8 @@ export class HostState {
   connected = false;
   /** This run holds the host's deploy lock. */
   lockTaken = false;
+  /** The host's `playwatch_lock_path`, when it sets one (the release goes there too). */
+  lockPlace?: string;
 
   constructor(name: string) {
     this.name = name;
