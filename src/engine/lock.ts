@@ -10,8 +10,8 @@ import type { Transport } from '../transport/types.js';
  * atomic operation on the target: taking is `mkdir`, releasing and breaking
  * are one `mv` of the lock to a unique name, after claiming that very lock
  * instance with a `mkdir` inside it (so of two breakers only one moves it).
- * The holder's `info` file (user, controller, pid, run, playbook, started)
- * is readable by the next operator.
+ * The holder's `info` file (user, controller, pid, run, playbook, started,
+ * and the login user on the target) is readable by the next operator.
  */
 
 /** Who holds a lock. */
@@ -23,6 +23,8 @@ export interface LockHolder {
   playbook: string;
   /** Epoch seconds. */
   started: number;
+  /** The login user on the target (filled in there; several users may deploy to one host). */
+  login?: string;
 }
 
 export interface LockSettings {
@@ -61,7 +63,7 @@ function functions(h: LockHolder): string {
     // A lock taken a moment ago may not have its info file yet: wait a little before calling it unknown.
     'held() { echo HELD; for i in 1 2 3 4 5; do [ -f "$L/info" ] && break; sleep 0.2; done; cat "$L/info" 2>/dev/null; exit 0; }',
     // The info file appears whole (written aside, then renamed), readable by every user.
-    `take() { if mkdir "$L" 2>/dev/null; then chmod 755 "$L"; printf '%s\\n' ${info.map(shellQuote).join(' ')} > "$L/.info" && mv "$L/.info" "$L/info"; echo TAKEN; exit 0; fi; held; }`,
+    `take() { if mkdir "$L" 2>/dev/null; then chmod 755 "$L"; printf '%s\\n' ${info.map(shellQuote).join(' ')} "login=$(id -un)" > "$L/.info" && mv "$L/.info" "$L/info"; echo TAKEN; exit 0; fi; held; }`,
     // Claims the lock instance at $L (cd pins it), moves it to a unique name and drops it. $1: the run the
     // lock must belong to ('' for a lock without info), $2: what to call the moved one. Prints what stopped it.
     'claim_and_move() {',
@@ -104,6 +106,7 @@ function parseHolder(text: string): LockHolder | undefined {
     run: kv.get('run')!,
     playbook: kv.get('playbook') ?? '?',
     started: Number(kv.get('started') ?? 0),
+    ...(kv.has('login') ? { login: kv.get('login') } : {}),
   };
 }
 
@@ -176,5 +179,5 @@ function withWarning(o: { taken: true }, warning?: string): LockOutcome {
 
 export function describe(h: LockHolder): string {
   const since = h.started ? new Date(h.started * 1000).toISOString().replace('.000Z', 'Z') : '?';
-  return `${h.user}@${h.controller} (pid ${h.pid}, run ${h.run}, ${h.playbook}, since ${since})`;
+  return `${h.user}@${h.controller} (pid ${h.pid}, run ${h.run}, ${h.playbook}, since ${since}${h.login ? `, logged in as ${h.login}` : ''})`;
 }

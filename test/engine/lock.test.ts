@@ -203,6 +203,6 @@ test('the holder is readable by the next operator: user, controller, pid, run, p
   assert.ok(seen);
   assert.equal(seen.mode, 0o755);
   assert.equal(seen.infoMode, 0o644);
-  assert.deepEqual(seen.info.trim().split('\n').map((l) => l.split('=')[0]), ['user', 'controller', 'pid', 'run', 'playbook', 'started']);
-  assert.match(seen.info, new RegExp(`^user=tester\ncontroller=${os.hostname()}\npid=${process.pid}\nrun=r7\nplaybook=site.yml\nstarted=\\d+\n$`));
+  assert.deepEqual(seen.info.trim().split('\n').map((l) => l.split('=')[0]), ['user', 'controller', 'pid', 'run', 'playbook', 'started', 'login']);
+  assert.match(seen.info, new RegExp(`^user=tester\ncontroller=${os.hostname()}\npid=${process.pid}\nrun=r7\nplaybook=site.yml\nstarted=\\d+\nlogin=${os.userInfo().username}\n$`));
 });
