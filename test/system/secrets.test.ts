@@ -26,6 +26,9 @@ const ALICE_PW = 'Alice-sudo-pw-7c1e';
 const SUDOERS = '/etc/sudoers.d/playwatch-secrets-test';
 const h01 = fleetHosts().find((h) => h.name === 'h01')!;
 let fleetMode = 0;
+const KEY = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pw-secrets-key-')), 'id_ed25519');
+const AUTHORIZED = path.join(fleetDir, 'h01', 'authorized_keys');
+let authorized: string | undefined;
 
 function sh(cmd: string, input?: string): string {
   const r = spawnSync('/bin/sh', ['-c', cmd], { encoding: 'utf8', input });
@@ -51,18 +54,24 @@ before(() => {
   // sshd reads the host's authorized_keys as the login user: let them through the fleet directory (its files stay 0600).
   fleetMode = fs.statSync(fleetDir).mode & 0o7777;
   fs.chmodSync(fleetDir, 0o711);
+  // A key of their own, without the fleet key's forced HOME: each user logs in to their own home, as on a real machine.
+  sh(`ssh-keygen -q -t ed25519 -N '' -C playwatch-secrets -f ${KEY}`);
+  authorized = fs.readFileSync(AUTHORIZED, 'utf8');
+  fs.writeFileSync(AUTHORIZED, `${authorized}${fs.readFileSync(`${KEY}.pub`, 'utf8')}`);
 });
 
 after(() => {
+  if (authorized !== undefined) fs.writeFileSync(AUTHORIZED, authorized);
+  fs.rmSync(path.dirname(KEY), { recursive: true, force: true });
   fs.rmSync(SUDOERS, { force: true });
   for (const u of [DEPLOY, ALICE]) spawnSync('userdel', ['-r', u], { stdio: 'ignore' });
   if (fleetMode) fs.chmodSync(fleetDir, fleetMode);
 });
 
-/** h01 of the fleet as `user`, with more host vars; the lock at its default place unless a var says otherwise. */
+/** h01 of the fleet as `user` (with the test's key: the user's own HOME), more host vars; the lock at its default place. */
 function inventory(user: string, extra = ''): string {
   const v = h01.vars;
-  return `h01 ansible_host=${v.ansible_host} ansible_port=${v.ansible_port} ansible_user=${user} ansible_ssh_private_key_file=${v.ansible_ssh_private_key_file} playwatch_known_hosts=${v.playwatch_known_hosts} ${extra}\n`;
+  return `h01 ansible_host=${v.ansible_host} ansible_port=${v.ansible_port} ansible_user=${user} ansible_ssh_private_key_file=${KEY} playwatch_known_hosts=${v.playwatch_known_hosts} ${extra}\n`;
 }
 
 const msgOf = (run: TestRun, name: string) => run.of('host.ok').find((e) => e.task.name === name)?.result.msg;
@@ -119,7 +128,8 @@ test('environment values reach the command on a fleet host, plain and under sudo
       for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
         try {
           const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1');
-          if (argv.includes('APP_SETTING')) seen.add(argv.includes(value) ? `LEAK ${pid}: ${argv}` : 'task');
+          if (argv.includes('APP_SETTING')) seen.add('task');
+          if (argv.includes(value)) seen.add(`LEAK ${pid}: ${argv.replace(/\0/g, ' ')}`);
         } catch {
           // gone meanwhile
         }
@@ -132,8 +142,8 @@ test('environment values reach the command on a fleet host, plain and under sudo
   await scan;
   assert.equal(run.exitCode, 0, run.plain);
   assert.deepEqual(msgOf(run, 'show'), [`got=${value}`, `got=${value} as root`]);
-  assert.ok(seen.has('task'), 'the scan saw the tasks\' processes');
   assert.deepEqual([...seen].filter((s) => s.startsWith('LEAK')), []);
+  assert.ok(seen.has('task'), 'the scan saw the tasks\' processes');
 });
 
 function lockSettings(run: string, breakStale = false): LockSettings {
@@ -160,7 +170,8 @@ test('two runs as different login users against one host exclude each other (the
     onEvent: (e) => void (e.type === 'host.start' && e.task.name === 'slow' && holding()),
     files: { 'inventory.ini': inventory(DEPLOY), 'site.yml': slow },
   });
-  await started;
+  const holds = await Promise.race([started.then(() => true), first.then(() => false)]);
+  if (!holds) assert.fail(`the first run holds the lock while its slow task runs:\n${(await first).plain}`);
   const info = fs.readFileSync('/run/lock/playwatch/info', 'utf8');
   const second = await runProject({ lock: lockSettings('as-alice'), files: { 'inventory.ini': inventory(ALICE), 'site.yml': slow } });
   const done = await first;
