@@ -10,6 +10,7 @@ import { wrapCommand } from '../../src/transport/command.js';
 import { EscalationFilter } from '../../src/transport/escalation.js';
 import type { Transport } from '../../src/transport/types.js';
 import { makeFixture } from './ssh-helpers.js';
+import { runProject } from '../helpers/run.js';
 
 /**
  * `sudo` as a shell function: with ASK=1 it prints the -p prompt on stderr
@@ -82,4 +83,19 @@ test('the filter finds a prompt and the ready line split across chunks, and pass
   out += f.flush().toString();
   assert.deepEqual(steps, ['password', 'stdin']);
   assert.equal(out, 'warning: motd\nreal stderr\n');
+});
+
+test('async with a become password fails the task before anything runs: a detached job cannot answer sudo', async () => {
+  const run = await runProject({
+    files: {
+      'site.yml': `
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - {name: job, command: "touch ran", become: true, async: 10, poll: 1, vars: {ansible_become_password: some-pw-123}}
+`,
+    },
+  });
+  assert.match(String(run.of('host.failed')[0]?.result.msg), /become with a password cannot be used with async/);
+  assert.equal(run.events.some((e) => e.type === 'async.start'), false);
 });
