@@ -21,10 +21,27 @@ export function playHostsOf(opts: RunOptions, play: Play, hosts: Map<string, Hos
     const allowed = new Set(selectHosts(opts.inventory, opts.limit, { cwd: opts.cwd }));
     names = names.filter((h) => allowed.has(h));
   }
-  return names.filter((h) => {
+  names = names.filter((h) => {
     const st = hosts.get(h);
     return !st || (!st.failed && !st.unreachable && !st.cancelled);
   });
+  return ordered(names, play);
+}
+
+/** The play's `order:` of its hosts (checked at load). */
+function ordered(names: string[], play: Play): string[] {
+  switch (play.keywords.order) {
+    case 'reverse_inventory':
+      return [...names].reverse();
+    case 'sorted':
+      return [...names].sort();
+    case 'reverse_sorted':
+      return [...names].sort().reverse();
+    case 'shuffle':
+      return names.map((n) => [Math.random(), n] as const).sort((a, b) => a[0] - b[0]).map(([, n]) => n);
+    default:
+      return names;
+  }
 }
 
 /** Runs one play: vars_files, then each `serial` batch under the play's strategy. */
@@ -45,6 +62,7 @@ export async function runPlay(pc: PlayContext): Promise<void> {
     if (pc.opts.control.stopping) return;
     const batch = batches[i];
     pc.batch = { hosts: batch, failed: new Set() };
+    pc.ids.newBatch();
     pc.opts.emit({ type: 'batch.start', index: i, total: batches.length, hosts: batch });
     if (play.keywords.max_concurrent_per !== undefined) await runBudgeted(pc, batch);
     else if (strategy === 'free') await runFree(pc, batch);
@@ -83,8 +101,13 @@ export async function runHosts(pc: PlayContext, hosts: string[]): Promise<void> 
   }
 }
 
+// Play keywords the implicit fact gathering runs under, like every task of the play.
+const GATHER_KEYWORDS = ['connection', 'remote_user', 'port', 'become_flags', 'become_exe'];
+
 /** The implicit first task, tagged `always` as in ansible-core. */
 function gatherTask(play: Play): Task {
+  const extra: Vars = { _gather: true };
+  for (const k of GATHER_KEYWORDS) if (play.keywords[k] !== undefined) extra[k] = play.keywords[k];
   return {
     kind: 'task',
     pos: play.pos,
@@ -96,7 +119,7 @@ function gatherTask(play: Play): Task {
     vars: {},
     notify: [],
     listen: [],
-    extra: { _gather: true },
+    extra,
   };
 }
 

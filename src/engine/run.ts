@@ -7,7 +7,9 @@ import { SecretMasker } from './secrets.js';
 import { resumePlan } from './resume.js';
 import { watchAborts } from './abort.js';
 import { releaseCommand } from './lock.js';
-import type { NewEvent, ResumePlan } from '../events/index.js';
+import { ConnectionPool } from './connection.js';
+import { TaskIds } from './identity.js';
+import { EVENT_SCHEMA, tally, zeroStats, type NewEvent, type ResumePlan } from '../events/index.js';
 
 const DEFAULT_SECRETS = ['*password*', '*passwd*', '*secret*', '*token*'];
 
@@ -32,7 +34,14 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
   for (const v of given.secretValues ?? []) masker.addValue(v);
   if (given.becomeDefaults?.password) masker.addValue(given.becomeDefaults.password);
   // Every event leaves through the masker: reporters never see a secret.
-  const opts: RunOptions = { ...given, emit: (e) => given.emit(masker.mask(e) as NewEvent) };
+  // The stats are a tally of what left, the same tally every view uses.
+  let tallied: Record<string, HostStats> = {};
+  const emit = (e: NewEvent) => {
+    const out = given.emit(masker.mask(e) as NewEvent);
+    tallied = tally(tallied, out);
+    return out;
+  };
+  const opts: RunOptions = { ...given, emit };
   const hosts = new Map<string, HostState>();
   const invCache = new Map<string, Vars>();
   const inventoryVars = (h: string) => {
@@ -40,16 +49,17 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
     if (!v) invCache.set(h, (v = inventoryVarsFor(opts.inventory, h, opts.playbook.dir)));
     return v;
   };
-  const aborts = watchAborts(opts, hosts);
-  let nextId = 0;
-  const runState = { startAtFound: false };
+  const connections = new ConnectionPool();
+  const aborts = watchAborts(opts, hosts, connections);
+  const taskIds = new TaskIds();
+  const runState = { startAtFound: false, connections, delegated: new Map<string, HostState>() };
   const started = performance.now();
   const planned = opts.playbook.plays.map((p) => playHostsOf(opts, p, hosts));
   const allHosts = planned.flat();
   let reached = 0;
   opts.emit({
     type: 'run.start',
-    schema: 1,
+    schema: EVENT_SCHEMA,
     runId: opts.runMeta.runId,
     playbook: opts.playbook.path,
     runDir: opts.runMeta.runDir,
@@ -61,7 +71,9 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
     for (let i = 0; i < opts.playbook.plays.length && !opts.control.stopping; i++) {
       const play = opts.playbook.plays[i];
       const playHosts = playHostsOf(opts, play, hosts);
-      for (const h of playHosts) if (!hosts.has(h)) hosts.set(h, new HostState(h));
+      // A host so far only delegated to keeps the facts delegate_facts gave it.
+      for (const h of playHosts) if (!hosts.has(h)) hosts.set(h, runState.delegated.get(h) ?? new HostState(h));
+      for (const h of playHosts) runState.delegated.delete(h);
       opts.emit({ type: 'play.start', index: i, total: opts.playbook.plays.length, name: play.name, hosts: playHosts });
       const pc: PlayContext = {
         opts,
@@ -71,7 +83,7 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
         playHosts,
         varsFilesVars: {},
         handlers: [...play.handlers],
-        nextTaskId: () => nextId++,
+        ids: taskIds.forPlay(i),
         inventoryVars,
         masker,
         run: runState,
@@ -82,7 +94,7 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
       const breakRun = pc.batch?.breakPlay === true;
       for (const h of playHosts) {
         const st = hosts.get(h)!;
-        st.ended = false;
+        st.nextPlay();
         st.notified.clear();
       }
       opts.emit({ type: 'play.end', index: i });
@@ -94,11 +106,11 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
     }
   } finally {
     await aborts.settle();
-    await releaseLocks(opts, hosts);
-    await Promise.allSettled([...hosts.values()].map((h) => h.transport?.close()));
+    await releaseLocks(opts, connections);
+    await Promise.allSettled(connections.all().map((c) => c.transport.close()));
   }
   const stats: Record<string, HostStats> = {};
-  for (const [name, st] of hosts) stats[name] = st.stats;
+  for (const name of hosts.keys()) stats[name] = tallied[name] ?? zeroStats();
   const aborted = opts.control.stopping;
   const exitCode = exitCodeOf(stats, aborted);
   if (aborted) opts.emit({ type: 'abort.done', mode: opts.control.killed ? 'kill' : 'drain' });
@@ -107,15 +119,16 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
   return { exitCode, stats, aborted, resume };
 }
 
-/** Gives back every deploy lock this run took (also after an abort). */
-async function releaseLocks(opts: RunOptions, hosts: Map<string, HostState>): Promise<void> {
+/** Gives back every deploy lock this run took, delegated hosts' too (also after an abort). */
+async function releaseLocks(opts: RunOptions, pool: ConnectionPool): Promise<void> {
   if (!opts.lock) return;
   await Promise.allSettled(
-    [...hosts.values()]
-      .filter((st) => st.lockTaken && st.connected && !st.unreachable)
-      .map(async (st) => {
-        const res = await st.transport!.exec(releaseCommand(opts.lock!.holder, st.lockPlace), { timeoutMs: 10_000 });
-        if (res.rc !== 0) opts.emit({ type: 'warning', message: `${st.name}: could not release the deploy lock: ${res.stderr.trim()}` });
+    pool
+      .all()
+      .filter((c) => c.lockTaken && c.connected)
+      .map(async (c) => {
+        const res = await c.transport.exec(releaseCommand(opts.lock!.holder, c.lockPlace), { timeoutMs: 10_000 });
+        if (res.rc !== 0) opts.emit({ type: 'warning', message: `${c.target}: could not release the deploy lock: ${res.stderr.trim()}` });
       }),
   );
 }

@@ -8,23 +8,52 @@ export interface EventBase {
   wall: number;
 }
 
-/** How a task is named on screen: `role : name` or just `name`. */
+/**
+ * On result events of a delegated task: the host the module ran on
+ * (`delegate_to`, as rendered) and its address when that differs from its
+ * name; ansible-core shows them as `[w1 -> lb1(10.0.0.5)]`.
+ */
+export interface Delegated {
+  delegate?: string;
+  delegateAddress?: string;
+}
+
+/**
+ * A task's static identity (DESIGN §12): one task occurrence in a play,
+ * the same for every host that runs it, under every strategy, budget and
+ * `serial` batch. Each host's run of it is an instance (its `host.*` events).
+ */
 export interface TaskRef {
-  /** Stable id within the run (the n-th task started). */
+  /**
+   * Unique within the run: one per task occurrence in a play. The n-th
+   * time any host reaches the task written at `path` in play `play` is the
+   * same occurrence, so every host's run of it carries this id.
+   */
   id: number;
   name: string;
   role?: string;
   /** `file:line:col` of the task. */
   path: string;
+  /** Index of the play (0-based), as in `play.start`. */
+  play: number;
+  /** The n-th occurrence (1-based) of this `role` + `name` in the play: what compare matches runs by. */
+  n: number;
   isHandler?: boolean;
   /** Canonical module name (`command`, `debug`, ...). */
   module?: string;
 }
 
+/**
+ * Version of the event format (docs/EVENTS.md), carried by `run.start`.
+ * 2: static task ids (one per task occurrence, shared by every host),
+ * `TaskRef.play` and `TaskRef.n`, `host.rescued` emitted.
+ */
+export const EVENT_SCHEMA = 2;
+
 export type RunEvent =
   | (EventBase & {
       type: 'run.start';
-      schema: 1;
+      schema: typeof EVENT_SCHEMA;
       runId: string;
       playbook: string;
       runDir: string;
@@ -37,7 +66,7 @@ export type RunEvent =
   | (EventBase & { type: 'task.start'; task: TaskRef })
   | (EventBase & { type: 'handler.start'; task: TaskRef })
   | (EventBase & { type: 'host.start'; task: TaskRef; host: string })
-  | (EventBase & {
+  | (EventBase & Delegated & {
       type: 'host.ok';
       task: TaskRef;
       host: string;
@@ -48,7 +77,7 @@ export type RunEvent =
       /** Set on the summary result of a looped task. */
       loop?: boolean;
     })
-  | (EventBase & {
+  | (EventBase & Delegated & {
       type: 'host.failed';
       task: TaskRef;
       host: string;
@@ -57,8 +86,8 @@ export type RunEvent =
       item?: string;
       loop?: boolean;
     })
-  | (EventBase & { type: 'host.skipped'; task: TaskRef; host: string; result: ModuleResult; item?: string; loop?: boolean })
-  | (EventBase & { type: 'host.unreachable'; task: TaskRef; host: string; result: ModuleResult; ignored?: boolean })
+  | (EventBase & Delegated & { type: 'host.skipped'; task: TaskRef; host: string; result: ModuleResult; item?: string; loop?: boolean })
+  | (EventBase & Delegated & { type: 'host.unreachable'; task: TaskRef; host: string; result: ModuleResult; ignored?: boolean })
   | (EventBase & { type: 'host.retry'; task: TaskRef; host: string; attempt: number; retriesLeft: number; result: ModuleResult })
   | (EventBase & { type: 'host.rescued'; task: TaskRef; host: string })
   | (EventBase & { type: 'host.output'; task: TaskRef; host: string; stream: 'stdout' | 'stderr'; chunk: string })
@@ -124,6 +153,37 @@ export interface ResumePlan {
 }
 
 export type RunEventType = RunEvent['type'];
+
+/** Every kind, checked against the union: a kind missing here (or one too many) is a compile error. */
+const KINDS = {
+  'run.start': true,
+  'play.start': true,
+  'batch.start': true,
+  'task.start': true,
+  'handler.start': true,
+  'host.start': true,
+  'host.ok': true,
+  'host.failed': true,
+  'host.skipped': true,
+  'host.unreachable': true,
+  'host.retry': true,
+  'host.rescued': true,
+  'host.output': true,
+  'host.command': true,
+  'async.start': true,
+  'async.poll': true,
+  'async.done': true,
+  'group.update': true,
+  'host.cancelled': true,
+  warning: true,
+  'abort.requested': true,
+  'abort.done': true,
+  'play.end': true,
+  'run.end': true,
+} as const satisfies Record<RunEventType, true>;
+
+/** Every event kind of the union, at run time (docs/EVENTS.md documents each). */
+export const EVENT_KINDS = Object.keys(KINDS) as RunEventType[];
 export type EventOf<K extends RunEventType> = Extract<RunEvent, { type: K }>;
 
 /** An event before the bus stamps its times. */

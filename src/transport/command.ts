@@ -26,6 +26,10 @@ export interface WrapOptions {
   become?: boolean;
   becomeUser?: string;
   becomeMethod?: string;
+  /** sudo's flags, replacing the default `-H -S -n` (ansible-core's `become_flags`). */
+  becomeFlags?: string;
+  /** The sudo program (`become_exe`), default `sudo`. */
+  becomeExe?: string;
   /** Given: sent to sudo only after sudo's own prompt (see Escalation). */
   becomePassword?: string;
   chdir?: string;
@@ -92,8 +96,10 @@ export function wrapCommand(cmd: string, opts: WrapOptions): Wrapped {
     throw new UserError(`become_method '${method}' is not supported (playwatch supports sudo)`);
   }
   const user = shellQuote(opts.becomeUser || 'root');
+  const exe = opts.becomeExe ? shellQuote(opts.becomeExe) : 'sudo';
   if (opts.becomePassword === undefined) {
-    command = `sudo -n -H -S -u ${user} -- /bin/sh -c ${quoteAlways(command)}`;
+    const flags = opts.becomeFlags === undefined ? '-n -H -S' : sudoFlags(opts.becomeFlags, false);
+    command = `${exe} ${flags} -u ${user} -- /bin/sh -c ${quoteAlways(command)}`;
     return stdin === undefined ? { command } : { command, stdin };
   }
   const key = randomBytes(12).toString('hex');
@@ -102,9 +108,23 @@ export function wrapCommand(cmd: string, opts: WrapOptions): Wrapped {
     ready: `PLAYWATCH-BECOME-SUCCESS-${key}`,
     password: opts.becomePassword,
   };
-  command = `sudo -H -S -p ${quoteAlways(escalation.prompt)} -u ${user} -- /bin/sh -c ${quoteAlways(`echo ${escalation.ready} >&2\n${command}`)}`;
+  const flags = opts.becomeFlags === undefined ? '-H -S' : sudoFlags(opts.becomeFlags, true);
+  command = `${exe} ${flags} -p ${quoteAlways(escalation.prompt)} -u ${user} -- /bin/sh -c ${quoteAlways(`echo ${escalation.ready} >&2\n${command}`)}`;
   // The command's stdin is fed only once it runs (see Escalation): a pipe even when there is nothing to send.
   return { command, stdin: stdin ?? '', escalation };
+}
+
+/**
+ * The user's sudo flags, each word quoted. With a password sudo must read
+ * stdin (`-S`) and may prompt (so no `-n`), as ansible-core drops `-n` then.
+ */
+function sudoFlags(flags: string, password: boolean): string {
+  let words = splitShellWords(flags);
+  if (password) {
+    words = words.filter((w) => w !== '-n' && w !== '--non-interactive');
+    if (!words.includes('-S') && !words.includes('--stdin')) words.push('-S');
+  }
+  return words.map(shellQuote).join(' ');
 }
 
 /**

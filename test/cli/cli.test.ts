@@ -40,7 +40,7 @@ test('a clean run exits 0 and writes a private run record whose first event carr
   assert.equal(fs.statSync(path.dirname(file)).mode & 0o777, 0o700);
   const first = JSON.parse(fs.readFileSync(file, 'utf8').split('\n')[0]);
   assert.equal(first.type, 'run.start');
-  assert.equal(first.schema, 1);
+  assert.equal(first.schema, 2);
 });
 
 test('-vvv reaches plain output and run.log: each command with its exit code and time', () => {
@@ -113,6 +113,24 @@ test('--list-hosts and --list-tasks show what would run without running it', () 
   assert.match(r.out, /hosts \(1\):\n\s+web1\n/);
   assert.match(r.out, /fine\tTAGS: \[\]/);
   assert.ok(!fs.existsSync(path.join(dir, '.playwatch')));
+});
+
+test('-c local runs hosts without ansible_connection on this machine, as ansible-playbook -c local does; an unknown type is refused', () => {
+  const dir = makeProject({
+    'inventory.ini': 'far ansible_host=nosuch.invalid\n',
+    'site.yml': `
+- hosts: far
+  gather_facts: false
+  tasks:
+    - {name: here, command: "echo ran-locally"}
+`,
+  });
+  const local = playwatch(dir, 'run', 'site.yml', '-i', 'inventory.ini', '-c', 'local', '--ui', 'plain');
+  assert.equal(local.code, 0, local.out + local.err);
+  assert.match(local.out, /^changed: \[far\]$/m);
+  const bad = playwatch(dir, 'run', 'site.yml', '-i', 'inventory.ini', '--connection', 'docker', '--ui', 'plain');
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /-c\/--connection 'docker' is not supported: playwatch connects with 'local' or 'ssh'/);
 });
 
 test('--version prints the package version', () => {
