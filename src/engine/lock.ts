@@ -63,7 +63,8 @@ function functions(h: LockHolder): string {
     // A lock taken a moment ago may not have its info file yet: wait a little before calling it unknown.
     'held() { echo HELD; for i in 1 2 3 4 5; do [ -f "$L/info" ] && break; sleep 0.2; done; cat "$L/info" 2>/dev/null; exit 0; }',
     // The info file appears whole (written aside, then renamed), readable by every user.
-    `take() { if mkdir "$L" 2>/dev/null; then chmod 755 "$L"; printf '%s\\n' ${info.map(shellQuote).join(' ')} "login=$(id -un)" > "$L/.info" && mv "$L/.info" "$L/info"; echo TAKEN; exit 0; fi; held; }`,
+    // cd pins the new lock, so its info lands in it even if a breaker of an older lock moves it aside a moment.
+    `take() { if mkdir "$L" 2>/dev/null; then cd "$L" && chmod 755 . && printf '%s\\n' ${info.map(shellQuote).join(' ')} "login=$(id -un)" > .info && mv .info info && echo TAKEN; exit 0; fi; held; }`,
     // Claims the lock instance at $L (cd pins it), moves it to a unique name and drops it. $1: the run the
     // lock must belong to ('' for a lock without info), $2: what to call the moved one. Prints what stopped it.
     'claim_and_move() {',
@@ -71,6 +72,8 @@ function functions(h: LockHolder): string {
     '  if [ -n "$1" ]; then grep -qx "run=$1" info 2>/dev/null || { cd /; echo CHANGED; return 1; }',
     '  else [ -f info ] && { cd /; echo CHANGED; return 1; }; fi',
     '  if ! mkdir breaking 2>/dev/null; then r=BUSY; [ -d breaking ] || r=DENIED; cd /; echo $r; return 1; fi',
+    // A lock another breaker has moved away (and is removing) may still be our cwd: claimed, but no longer the lock.
+    '  [ "$L" -ef . ] || { cd /; echo CHANGED; return 1; }',
     `  echo ${shellQuote(h.run)} > breaking/by`,
     '  cd /',
     `  X="$L.$2.${shellQuote(h.run)}.$$"`,
