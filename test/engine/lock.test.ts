@@ -6,7 +6,7 @@ import path from 'node:path';
 import { runProject } from '../helpers/run.js';
 import { LocalTransport } from '../../src/transport/local.js';
 import type { Transport } from '../../src/transport/types.js';
-import { takeLock } from '../../src/engine/lock.js';
+import { takeLock, type LockOutcome } from '../../src/engine/lock.js';
 import type { LockSettings } from '../../src/engine/lock.js';
 
 const lock = (run: string, extra: Partial<LockSettings> = {}): LockSettings => ({
@@ -134,8 +134,12 @@ test('of two runs breaking the same stale lock at once, exactly one gets it (40 
   const outcomes = await Promise.all(
     hosts.map(async (h) => {
       const [a, b] = [new LocalTransport({ host: h, connection: 'local', root: path.join(base, h) }), new LocalTransport({ host: h, connection: 'local', root: path.join(base, h) })];
-      // (Round 1's takeLock threw when it lost: a loss all the same.)
-      const take = (t: Transport, run: string) => takeLock(t, breaker(run), '~/.playwatch/lock').catch((e: Error) => ({ taken: false as const, stale: true, message: e.message }));
+      // (Round 1's takeLock returned nothing or a warning when it took the lock, and threw when it did not.)
+      const take = (t: Transport, run: string): Promise<LockOutcome> =>
+        takeLock(t, breaker(run), '~/.playwatch/lock').then(
+          (o: unknown) => (o && typeof o === 'object' ? (o as LockOutcome) : { taken: true }),
+          (e: Error) => ({ taken: false, stale: true, message: e.message }),
+        );
       const [ra, rb] = await Promise.all([take(a, 'breaker-a'), take(b, 'breaker-b')]);
       const holder = fs.readFileSync(path.join(lockDir(base, h), 'info'), 'utf8');
       return { h, winners: [ra.taken, rb.taken].filter(Boolean).length, holder: /^run=(.*)$/m.exec(holder)?.[1], a: ra.taken, loser: ra.taken ? rb : ra };
