@@ -14,6 +14,7 @@ import { reportedCommand } from './command-event.js';
 import { takeLock } from './lock.js';
 import { asyncSettings, runAsyncJob, type AsyncOutcome, type AsyncSettings } from './async.js';
 import { becomeOf, targetOf, type Conn, type HostPrepared, type Target } from './connection.js';
+import { jobSeen } from './async-jobs.js';
 
 /**
  * Runs the task's module once on one host with a ready scope and returns
@@ -126,7 +127,7 @@ function moduleContext(pc: PlayContext, task: Task, host: string, target: Target
         // A detached job cannot answer sudo's prompt; a password on its stdin would reach the command when sudo does not ask.
         if (wrapped.escalation) throw new UserError('become with a password cannot be used with async (the job cannot answer sudo\'s prompt)');
         const transport = async () => (conn = await connected(pc, target)).transport;
-        const run = { pc, host, ref, settings: async.settings, transport, dropped: () => void (conn && (conn.connected = false)) };
+        const run = { pc, host, ref, settings: async.settings, transport, dropped: () => void (conn && (conn.connected = false)), noLog };
         return report(async () => {
           const outcome = await runAsyncJob(run, wrapped.command, wrapped.stdin);
           async.call.outcome = outcome;
@@ -146,7 +147,18 @@ function moduleContext(pc: PlayContext, task: Task, host: string, target: Target
         },
       }));
     },
+    jobSeen: (jid, seen) => jobSeen(pc.opts.emit, pc.hosts.get(host)!, ref, jid, seen, { nextPollIn: untilDelay(pc, task, scope), noLog }),
   };
+}
+
+/** Seconds until an until-loop's next attempt (what a status read's `nextPollIn` says); 0 without `until`. */
+function untilDelay(pc: PlayContext, task: Task, scope: Vars): number {
+  if (!task.until) return 0;
+  try {
+    return Number(render(task.delay ?? 5, scope, task.pos)) * (pc.opts.delayScale ?? 1) || 0;
+  } catch {
+    return 0;
+  }
 }
 
 /**

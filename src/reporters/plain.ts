@@ -6,9 +6,8 @@
  */
 import path from 'node:path';
 import type { ConnectionInfo } from '../model/index.js';
-import type { EventHandlers, EventOf, Reporter, RunEvent, TaskRef } from '../events/index.js';
+import { emptyProfile, stepProfile, type EventHandlers, type EventOf, type Reporter, type RunEvent, type SortOrder, type TaskRef } from '../events/index.js';
 import { banner, durationClock, filled, wallClock } from './format.js';
-import { ProfileCollector, type SortOrder } from './profile.js';
 import { dumpResult, itemLabel, viewResult, type ResultView } from './result-view.js';
 import { inert } from './sanitize.js';
 import { profileLines, recapLines } from './summary.js';
@@ -59,7 +58,7 @@ export function taskTitle(task: TaskRef): string {
 
 class PlainPresenter implements Reporter {
   readonly name = 'plain';
-  private readonly profile = new ProfileCollector();
+  private profile = emptyProfile();
   private readonly limit: number;
   private readonly clock: (date: Date) => string;
   private runStartAt = 0;
@@ -70,6 +69,8 @@ class PlainPresenter implements Reporter {
   private playbook = '';
   /** `task id/host` pairs whose connection was described (-vvvv), once per task as ansible does. */
   private readonly described = new Set<string>();
+  /** Async jobs started and not yet seen to end, by jid: at the end they are reported as not awaited. */
+  private readonly openJobs = new Map<string, { host: string; title: string }>();
 
   constructor(private readonly opts: PlainOptions) {
     this.limit = opts.profileLimit ?? 10;
@@ -78,7 +79,7 @@ class PlainPresenter implements Reporter {
   }
 
   onEvent(event: RunEvent): void {
-    this.profile.onEvent(event);
+    this.profile = stepProfile(this.profile, event);
     (this.handlers[event.type] as (e: RunEvent) => void)(event);
   }
 
@@ -129,7 +130,7 @@ class PlainPresenter implements Reporter {
     'host.rescued': () => {},
     'host.output': () => {},
     'host.command': (e) => this.command(e),
-    'async.start': () => {},
+    'async.start': (e) => void this.openJobs.set(e.jid, { host: e.host, title: taskTitle(e.task) }),
     'async.poll': (e) =>
       this.out(
         `ASYNC POLL on ${e.host}: jid=${e.jid} started=1 finished=0 elapsed=${Math.floor(e.elapsed)}s/${e.limit}s`,
@@ -219,6 +220,8 @@ class PlainPresenter implements Reporter {
   }
 
   private asyncDone(e: EventOf<'async.done'>): void {
+    this.openJobs.delete(e.jid);
+    if (e.reason) return this.out(`ASYNC ${e.reason.toUpperCase()} on ${e.host}: jid=${e.jid} ${LOST[e.reason]}`);
     const ok = e.rc === 0 && !e.timedOut;
     const tail = `jid=${e.jid} rc=${e.rc} elapsed=${Math.floor(e.duration)}s${e.timedOut ? ' (timeout exceeded)' : ''}`;
     this.out(`ASYNC ${ok ? 'OK' : 'FAILED'} on ${e.host}: ${tail}`);
@@ -226,13 +229,22 @@ class PlainPresenter implements Reporter {
 
   private runEnd(e: EventOf<'run.end'>): void {
     const order = this.opts.profileSort;
+    const unawaited = [...this.openJobs].map(([jid, j]) => `ASYNC NOT AWAITED on ${j.host}: jid=${jid} (${j.title}): started, never checked before the run ended`);
     this.print([
+      ...unawaited,
       ...recapLines(e.stats),
       this.timeLine(e),
       ...profileLines(this.profile, this.limit, e.durationMs, { ...(order ? { order } : {}), timeline: this.opts.timeline === true }),
     ]);
   }
 }
+
+/** What an `async.done` without an exit code means, by its reason. */
+const LOST: Record<NonNullable<EventOf<'async.done'>['reason']>, string> = {
+  cleaned: 'cleaned up before it was seen to finish (exit status unknown)',
+  missing: 'status files disappeared (exit status unknown)',
+  killed: 'killed by the operator',
+};
 
 /** -vvvv: how a host is reached, in the words of ansible's ESTABLISH lines. */
 function connectionLines(host: string, c: ConnectionInfo): string[] {

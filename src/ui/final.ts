@@ -3,10 +3,9 @@
  * the slowest tasks and roles, the failed hosts with their first error, what
  * an abort left behind, and where the run record is. Plain text lines.
  */
-import { vecToArray, type RunState } from '../events/index.js';
-import { banner, profileRow, recapLine, runTook, type RecapStats } from '../reporters/format.js';
-import { slowestRoles, slowestTasks } from './slowest.js';
-import { oneLine } from './text.js';
+import { profileRoles, profileTasks, vecToArray, type RunState } from '../events/index.js';
+import { banner, profileRecapLines, recapLine, runTook, type RecapStats } from '../reporters/format.js';
+import { clock, oneLine } from './text.js';
 
 /** What the final view needs besides the state. */
 export interface FinalOptions {
@@ -31,21 +30,15 @@ export function finalLines(state: RunState, opts: FinalOptions = {}): string[] {
   lines.push(banner('PLAY RECAP'));
   for (const h of names) lines.push(recapLine(oneLine(h), stats[h] as RecapStats, withCancelled));
 
-  const tasks = slowestTasks(state).slice(0, Math.max(0, limit));
-  if (tasks.length) {
-    lines.push('', banner(`TASKS RECAP (${tasks.length} slowest)`));
-    for (const t of tasks) lines.push(profileRow(oneLine(t.role ? `${t.role} | ${t.name}` : t.name), t.ms / 1000));
-  }
-  const roles = slowestRoles(state);
-  if (roles.length) {
-    lines.push('', banner('ROLE RECAP'));
-    for (const r of roles) lines.push(profileRow(oneLine(r.name), r.ms / 1000));
-  }
+  // The same rows, figures and order as the plain output and run.log: one profiler, one formatter.
+  const tasks = profileTasks(state.profile);
+  if (tasks.length) lines.push('', ...profileRecapLines(tasks, profileRoles(state.profile), limit));
   const failed = vecToArray(state.hosts).filter((h) => h.firstError !== undefined && (h.status === 'failed' || h.status === 'unreachable'));
   if (failed.length) {
     lines.push('', banner('FAILED HOSTS'));
     for (const h of failed) lines.push(`${oneLine(h.name)} (${h.status}): ${oneLine(h.firstError ?? '')}`);
   }
+  lines.push(...asyncLines(state));
   if (state.end?.aborted || state.abort) {
     lines.push('', abortSummary(state), ...(opts.resumeLines ?? []));
   }
@@ -54,6 +47,22 @@ export function finalLines(state: RunState, opts: FinalOptions = {}): string[] {
   const runDir = opts.runDir ?? state.runDir;
   if (runDir) lines.push(`Run record: ${runDir}`);
   return lines;
+}
+
+/** Async jobs whose end the run never saw, or saw without their exit code: what the recap cannot say. */
+export function asyncLines(state: RunState): string[] {
+  const rows: string[] = [];
+  for (const j of Object.values(state.async)) {
+    const what = j.notAwaited
+      ? `started, not awaited: the run ended without checking it (limit ${clock(j.limit * 1000)})`
+      : j.done?.reason === 'cleaned'
+        ? 'cleaned up before it was seen to finish: exit status unknown'
+        : j.done?.reason === 'missing'
+          ? 'its status files disappeared: exit status unknown'
+          : undefined;
+    if (what) rows.push(`${oneLine(j.host)}  ${oneLine(j.title)}  ${oneLine(j.jid)}  ${what}`);
+  }
+  return rows.length ? ['', banner('ASYNC JOBS NOT SEEN TO END'), ...rows] : [];
 }
 
 /** `aborted (drain by tui): N hosts done, M touched but unfinished, K not started`. */
