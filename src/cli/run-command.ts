@@ -5,8 +5,9 @@ import path from 'node:path';
 import type { Inventory, Playbook, Vars } from '../model/index.js';
 import { UserError } from '../model/index.js';
 import { loadConfig } from '../config/index.js';
-import { loadInventory, selectHosts } from '../inventory/index.js';
-import { loadPlaybook } from '../playbook/index.js';
+import { hostSource, loadInventory, selectHosts } from '../inventory/index.js';
+import { loadPlaybook, taskLoader } from '../playbook/index.js';
+import { moduleInfo } from '../modules/index.js';
 import { EventBus } from '../events/index.js';
 import { RunControl, runPlaybook, splitTags, EXIT, type TagFilter } from '../engine/index.js';
 import { createTransport, connectionSpecFromVars } from '../transport/index.js';
@@ -115,7 +116,7 @@ function load(playbookArg: string, flags: RunFlags): Loaded {
     cwd,
     settings,
     inventory: loadInventory(settings.inventory, { cwd }),
-    playbook: loadPlaybook(playbookPath, { rolesPath: settings.rolesPath, gatherDefault: settings.gathering !== 'explicit' }),
+    playbook: loadPlaybook(playbookPath, { rolesPath: settings.rolesPath, gatherDefault: settings.gathering !== 'explicit', modules: moduleInfo }),
     extraVars,
     tags: { only: splitTags(flags.tags), skip: splitTags(flags.skipTags) },
   };
@@ -153,7 +154,8 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
   try {
     const outcome = await runPlaybook({
       playbook: l.playbook,
-      inventory: l.inventory,
+      hosts: hostSource(l.inventory, { cwd, playbookDir: l.playbook.dir }),
+      loader: taskLoader({ playbookDir: l.playbook.dir, rolesPath: s.rolesPath, modules: moduleInfo }),
       limit: flags.limit,
       tags: l.tags,
       extraVars: l.extraVars,
@@ -163,8 +165,6 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
       emit: (e) => bus.emit(e),
       transportFor: transports(l, flags, sshPassword),
       control,
-      cwd,
-      rolesPath: s.rolesPath,
       secrets: s.secrets,
       secretValues: [...mailSecrets(s), ...(sshPassword ? [sshPassword] : [])],
       becomeDefaults: { become: s.become || undefined, becomeUser: s.becomeUser, password: becomePassword },

@@ -1,6 +1,5 @@
 import type { Include, TaskNode, Vars } from '../model/index.js';
 import { evalCond, render } from '../template/index.js';
-import { includeContext, loadRole, loadTaskFile } from '../playbook/index.js';
 import { taskRef, type Frame, type PlayContext } from './context.js';
 import { scopeFor } from './scope.js';
 import type { RunMode } from './task.js';
@@ -88,17 +87,8 @@ function instance(inc: Include, scope: Vars, loopVars: Vars): Instance {
 }
 
 function load(pc: PlayContext, inc: Include, target: string): TaskNode[] {
-  const ctx = includeContext(inc, { playbookDir: pc.opts.playbook.dir, rolesPath: pc.opts.rolesPath ?? [], handlers: pc.handlers });
-  if (inc.action === 'include_tasks') return loadTaskFile(target, { ...ctx, baseDir: inc.baseDir });
-  const from = (k: string) => (inc.args[k] === undefined ? undefined : String(inc.args[k]));
-  const loaded = loadRole(target, {}, {
-    ...ctx,
-    pos: inc.pos,
-    tasksFrom: from('tasks_from'),
-    varsFrom: from('vars_from'),
-    defaultsFrom: from('defaults_from'),
-    handlersFrom: from('handlers_from'),
-  });
+  if (inc.action === 'include_tasks') return pc.opts.loader.includeTasks(inc, target, pc.handlers);
+  const loaded = pc.opts.loader.includeRole(inc, target, pc.handlers);
   for (const h of loaded.handlers) if (!pc.handlers.includes(h)) pc.handlers.push(h);
   return loaded.tasks;
 }

@@ -3,7 +3,7 @@ import { UserError } from '../model/index.js';
 import type { Frame, PlayContext } from './context.js';
 import { EMPTY_FRAME, taskRef } from './context.js';
 import { evalCond } from '../template/index.js';
-import { fnmatchToRegExp } from '../inventory/index.js';
+import { fnmatchToRegExp } from '../model/index.js';
 import { scopeFor } from './scope.js';
 import { shouldRun } from './tags.js';
 import { displayName, runTask, type RunMode } from './task.js';

@@ -3,8 +3,6 @@ import fs from 'node:fs';
 import type { Play, Task, TaskNode, Vars } from '../model/index.js';
 import { UserError } from '../model/index.js';
 import { render } from '../template/index.js';
-import { selectHosts } from '../inventory/index.js';
-import { loadVarsFile } from '../playbook/index.js';
 import { EMPTY_FRAME, type PlayContext } from './context.js';
 import type { HostState, RunOptions } from './state.js';
 import { checkNotifies } from './handlers.js';
@@ -16,9 +14,9 @@ import pLimit from 'p-limit';
 
 /** Hosts a play targets: its pattern, narrowed by --limit, minus hosts already out. */
 export function playHostsOf(opts: RunOptions, play: Play, hosts: Map<string, HostState>): string[] {
-  let names = selectHosts(opts.inventory, play.hosts, { cwd: opts.cwd });
+  let names = opts.hosts.select(play.hosts);
   if (opts.limit) {
-    const allowed = new Set(selectHosts(opts.inventory, opts.limit, { cwd: opts.cwd }));
+    const allowed = new Set(opts.hosts.select(opts.limit));
     names = names.filter((h) => allowed.has(h));
   }
   return names.filter((h) => {
@@ -123,7 +121,7 @@ function loadVarsFiles(pc: PlayContext): Vars {
     const options = (Array.isArray(entry) ? entry : [entry]).map((f) => resolve(pc, String(render(f, scope, pc.play.pos))));
     const found = options.find((f) => fs.existsSync(f));
     if (!found) throw new UserError(`vars file not found: ${options.join(', ')}`, pc.play.pos);
-    Object.assign(out, loadVarsFile(found));
+    Object.assign(out, pc.opts.loader.varsFile(found));
   }
   return out;
 }

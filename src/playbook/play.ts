@@ -2,10 +2,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError, withHint, type Play, type Pos, type Task, type TaskNode, type Vars } from '../model/index.js';
-import { ENGINE_ACTIONS, canonicalName } from '../modules/index.js';
+import { ENGINE_ACTIONS, canonicalName } from '../model/index.js';
 import { field, toBool, toConds, toMap, toStr, toTags, union, type Cond } from './coerce.js';
 import { PLAY_KEYWORDS, TASK_KEYWORDS } from './keywords.js';
-import type { ModuleInfo } from './modules.js';
+import type { ModuleInfo } from '../model/index.js';
 import { loadRoleIn, readRoleEntry } from './role.js';
 import type { Scope } from './scope.js';
 import { asMap, asSeq, displayPath, entries, kindOf, posOf, readYaml, toValue, type Entry, type Source, type YMap } from './source.js';

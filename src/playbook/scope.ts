@@ -18,7 +18,7 @@ import {
   type Field,
 } from './coerce.js';
 import { BASE_KEYWORDS } from './keywords.js';
-import type { ModuleInfo } from './modules.js';
+import type { ModuleInfo } from '../model/index.js';
 import { toValue, type Entry, type Source } from './source.js';
 
 /** Keywords inherited by children when they do not set them. */
