@@ -12,9 +12,7 @@ export {
   type TimelineEntry,
   type SortOrder,
 } from './profile.js';
-export { inert } from './sanitize.js';
 export { taskLabel } from './summary.js';
-export { banner, filled, profileRow, recapLine, wallClock, durationClock } from './format.js';
 export { createRunLog, RUN_LOG_FILE, RUN_LOG_PROFILE_LIMIT, type RunLogOptions } from './run-log.js';
 export { createHostLogs, hostFileName, HOSTS_DIR } from './host-logs.js';
 export { SummaryCollector, SUMMARY_FILE, errorLine, type RunSummary, type HostFailure, type RunOutcome } from './run-summary.js';

@@ -5,10 +5,10 @@
  * printed can drive the terminal.
  */
 import type { EventHandlers, EventOf, Reporter, RunEvent, TaskRef } from '../events/index.js';
-import { banner, durationClock, filled, wallClock } from './format.js';
+import { banner, durationClock, filled, wallClock } from '../text/index.js';
 import { ProfileCollector, type SortOrder } from './profile.js';
 import { dumpResult, itemLabel, viewResult } from './result-view.js';
-import { inert } from './sanitize.js';
+import { inert } from '../text/index.js';
 import { profileLines, recapLines } from './summary.js';
 
 export interface PlainOptions {

@@ -15,7 +15,7 @@
  * different batches are summed into one row; `count` says how many spans.
  */
 import type { RunEvent, TaskRef } from '../events/index.js';
-import { durationClock } from './format.js';
+import { durationClock } from '../text/index.js';
 
 export type SortOrder = 'descending' | 'ascending' | 'none';
 

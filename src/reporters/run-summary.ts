@@ -11,7 +11,7 @@ import type { EventOf, Reporter, RunEvent } from '../events/index.js';
 import type { HostStats, ModuleResult } from '../model/index.js';
 import { taskTitle } from './plain.js';
 import { ProfileCollector, type RoleProfile, type TaskProfile, type TimelineEntry } from './profile.js';
-import { inert } from './sanitize.js';
+import { inert } from '../text/index.js';
 
 /** The file name of the summary inside a run directory. */
 export const SUMMARY_FILE = 'summary.json';

@@ -4,7 +4,7 @@
  * the TIMELINE (run log only) and the total time (timer).
  */
 import type { EventOf } from '../events/index.js';
-import { banner, durationClock, filled, profileRow, recapLine, runTook, type RecapStats } from './format.js';
+import { banner, durationClock, filled, profileRow, recapLine, runTook, type RecapStats } from '../text/index.js';
 import type { ProfileCollector, SortOrder, TaskProfile, TimelineEntry } from './profile.js';
 
 /** PLAY RECAP lines: hosts sorted by name, and the blank line ansible ends it with. */

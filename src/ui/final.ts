@@ -4,7 +4,7 @@
  * an abort left behind, and where the run record is. Plain text lines.
  */
 import { vecToArray, type RunState } from '../events/index.js';
-import { banner, profileRow, recapLine, runTook, type RecapStats } from '../reporters/format.js';
+import { banner, profileRow, recapLine, runTook, type RecapStats } from '../text/index.js';
 import { slowestRoles, slowestTasks } from './slowest.js';
 import { oneLine } from './text.js';
 

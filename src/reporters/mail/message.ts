@@ -2,9 +2,9 @@
  * What the run mail says: why it is sent, its subject and its text body,
  * all from the run's summary. Pure; sending is `send.ts`.
  */
-import { durationClock, profileRow, recapLine, type RecapStats } from '../format.js';
+import { durationClock, profileRow, recapLine, type RecapStats } from '../../text/index.js';
 import type { HostFailure, RunSummary } from '../run-summary.js';
-import { inert } from '../sanitize.js';
+import { inert } from '../../text/index.js';
 import { taskLabel } from '../summary.js';
 import type { MailTrigger } from './types.js';
 
