@@ -146,7 +146,6 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
   // While ink draws, stray stderr writes would tear its frame: keep warnings for the end.
   const late: string[] = [];
   const say = (line: string) => (mode === 'tui' ? late.push(line) : process.stderr.write(`${line}\n`));
-  bus.onWarning = (m) => say(`[WARNING]: ${m}`);
   if (!s.hostKeyChecking) say('[WARNING]: host key checking is OFF: any machine answering at these addresses will be trusted');
   let exitCode: number = EXIT.internal;
   const drainMs = flags.drainTimeout !== undefined ? flags.drainTimeout * 1000 : undefined;
@@ -179,7 +178,7 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
   } finally {
     uninstall();
     // The log must be final before it is archived and mailed.
-    await bus.close();
+    for (const w of await bus.close()) late.push(`[WARNING]: ${w}`);
     for (const line of late) process.stderr.write(`${line}\n`);
     if (mode !== 'tui' && resume.lines().length) process.stderr.write('\n' + resume.lines().join('\n') + '\n');
     await finish(record, { exitCode, aborted: control.stopping }, cwd, runDir, mode);

@@ -12,6 +12,7 @@ import type { RunControl } from '../engine/control.js';
 import { App } from '../ui/App.js';
 import { finalLines } from '../ui/final.js';
 import { RunStore } from '../ui/store.js';
+import { oneLine } from '../ui/text.js';
 
 /** Options of `createTuiPresenter`. */
 export interface TuiOptions {
@@ -48,6 +49,8 @@ export function createTuiPresenter(opts: TuiOptions): TuiPresenter {
   const stdout = opts.stdout ?? process.stdout;
   const stdin = opts.stdin ?? process.stdin;
   const store = new RunStore({ frameMs: opts.frameMs });
+  // Warnings are events too; while ink draws they would tear its frame, so they follow the final view.
+  const warnings: string[] = [];
   let finishing: Promise<void> | undefined;
   let resolveDone!: () => void;
   const donePromise = new Promise<void>((r) => (resolveDone = r));
@@ -75,7 +78,8 @@ export function createTuiPresenter(opts: TuiOptions): TuiPresenter {
       await exited.catch(() => undefined);
       const resume = typeof opts.resumeLines === 'function' ? opts.resumeLines() : opts.resumeLines;
       const lines = finalLines(store.state, { profileLimit: opts.profileLimit, runDir: opts.runDir, resumeLines: resume });
-      stdout.write(`${lines.join('\n')}\n${SHOW_CURSOR}`);
+      const warned = warnings.map((w) => `[WARNING]: ${w}`);
+      stdout.write(`${[...lines, ...(warned.length ? ['', ...warned] : [])].join('\n')}\n${SHOW_CURSOR}`);
       if (!rawMode) process.off('SIGINT', onSigint);
       process.off('exit', restoreCursor);
       resolveDone();
@@ -107,6 +111,7 @@ export function createTuiPresenter(opts: TuiOptions): TuiPresenter {
     name: 'tui',
     onEvent(event: RunEvent) {
       store.dispatch(event);
+      if (event.type === 'warning') warnings.push(oneLine(event.message));
       if (event.type === 'run.end' && !opts.holdAtEnd) void finish();
     },
     close() {

@@ -102,3 +102,24 @@ for (const [what, input, extra, expected] of cases) {
     assert.equal(got, expected);
   });
 }
+
+test('warnings are events: the TUI keeps them off the live screen and prints them under the final view', async () => {
+  const { out, input } = fakeTerminal();
+  const tui = createTuiPresenter({
+    control: new RunControl(),
+    stdout: out as unknown as NodeJS.WriteStream,
+    stdin: input as unknown as NodeJS.ReadStream,
+    playbook: 'site.yml',
+  });
+  const events = demoEvents();
+  const end = events.findIndex((e) => e.type === 'run.end');
+  for (const e of events.slice(0, 30)) tui.reporter.onEvent(e);
+  tui.reporter.onEvent({ type: 'warning', message: "reporter 'mail' failed and was turned off: \x1b[2Jboom", at: 1, wall: 0 });
+  for (const e of events.slice(30, end + 1)) tui.reporter.onEvent(e);
+  await tui.reporter.close?.();
+  await tui.done();
+  const text = out.chunks.join('');
+  assert.equal(text.indexOf('[WARNING]'), text.lastIndexOf('[WARNING]'));
+  assert.ok(text.lastIndexOf('PLAY RECAP') < text.indexOf('[WARNING]'));
+  assert.match(text, /\n\[WARNING\]: reporter 'mail' failed and was turned off: boom\n\x1b\[\?25h$/);
+});
