@@ -137,10 +137,10 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
   const record = createRunRecord({ runDir, runsDir, settings: s, mailTo: flags.mailTo });
   const control = new RunControl();
   const mode = uiMode(flags.ui);
-  const resume = createResumeWriter(runDir, argv, shown(cwd, runDir));
+  const resumeWith = { argv, dir: shown(cwd, runDir) };
   const bus = new EventBus();
-  bus.add(resume);
-  bus.add(await createPresenter({ mode, settings: s, summaryOnly: flags.summaryOnly, control, playbookArg, runDir, inventory: l.inventory, resumeLines: () => resume.lines() }));
+  bus.add(await createPresenter({ mode, settings: s, summaryOnly: flags.summaryOnly, control, playbookArg, runDir, inventory: l.inventory, resume: resumeWith }));
+  bus.add(createResumeWriter(runDir));
   bus.add(createRecorder({ runDir }));
   for (const r of record.reporters) bus.add(r);
   // While ink draws, stray stderr writes would tear its frame: keep warnings for the end.
@@ -180,7 +180,6 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
     // The log must be final before it is archived and mailed.
     for (const w of await bus.close()) late.push(`[WARNING]: ${w}`);
     for (const line of late) process.stderr.write(`${line}\n`);
-    if (mode !== 'tui' && resume.lines().length) process.stderr.write('\n' + resume.lines().join('\n') + '\n');
     await finish(record, { exitCode, aborted: control.stopping }, cwd, runDir, mode);
   }
 }

@@ -91,6 +91,9 @@ export type RunEvent =
   | (EventBase & { type: 'host.cancelled'; host: string; group: string; reason: string })
   | (EventBase & { type: 'warning'; message: string })
   | (EventBase & { type: 'abort.requested'; mode: 'drain' | 'kill'; source: string })
+  /** The operator paused the run: no new task or batch starts until `run.resumed`. */
+  | (EventBase & { type: 'run.paused'; source: string })
+  | (EventBase & { type: 'run.resumed'; source: string })
   | (EventBase & { type: 'abort.done'; mode: 'drain' | 'kill' })
   | (EventBase & { type: 'play.end'; index: number })
   | (EventBase & {

@@ -124,6 +124,8 @@ class PlainPresenter implements Reporter {
           ? `ABORT REQUESTED (drain, by ${e.source}): no new hosts or tasks will start; running tasks will finish`
           : `ABORT REQUESTED (kill, by ${e.source}): stopping running commands and async jobs now`,
       ]),
+    'run.paused': (e) => this.print(['', `PAUSED (by ${e.source}): no new task or batch starts until the run is resumed`]),
+    'run.resumed': (e) => this.print([`RESUMED (by ${e.source})`]),
     'abort.done': (e) => this.print([e.mode === 'drain' ? 'ABORT: drained' : 'ABORT: running work killed']),
     'play.end': () => {},
     'run.end': (e) => this.runEnd(e),

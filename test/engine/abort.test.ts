@@ -124,9 +124,10 @@ test('pause holds new tasks until resume', async () => {
     control,
     onEvent: (e) => {
       if (e.type === 'host.start' && e.task.name === 'first' && !pausedAt) {
-        control.pause();
+        control.pause('test');
+        control.pause('twice');
         pausedAt = Date.now();
-        setTimeout(() => control.resume(), 400);
+        setTimeout(() => control.resume('timer'), 400);
       }
     },
     files: {
@@ -142,7 +143,27 @@ test('pause holds new tasks until resume', async () => {
   const first = run.of('host.ok').find((e) => e.task.name === 'first')!;
   const second = run.of('task.start').find((e) => e.task.name === 'second')!;
   assert.ok(second.at - first.at >= 300, `the second task waited for resume (${second.at - first.at} ms)`);
+  const steps = run.events.filter((e) => e.type === 'run.paused' || e.type === 'run.resumed').map((e) => `${e.type} ${'source' in e ? e.source : ''}`);
+  assert.deepEqual(steps, ['run.paused test', 'run.resumed timer']);
   assert.equal(run.exitCode, 0);
+});
+
+test('a drain while paused resumes the run first (run.resumed, then abort.requested)', async () => {
+  const control = new RunControl();
+  const run = await runProject({
+    control,
+    onEvent: (e) => {
+      if (e.type === 'host.ok' && e.task.name === 'first') {
+        control.pause('tui');
+        setTimeout(() => control.drain('tui'), 50);
+      }
+    },
+    files: { 'site.yml': '- hosts: web1\n  gather_facts: false\n  tasks:\n    - {name: first, command: "true"}\n    - {name: second, command: "true"}\n' },
+  });
+  const kinds = run.events.map((e) => e.type).filter((t) => t.startsWith('run.p') || t.startsWith('run.r') || t.startsWith('abort.'));
+  assert.deepEqual(kinds, ['run.paused', 'run.resumed', 'abort.requested', 'abort.done']);
+  assert.equal(run.of('task.start').filter((e) => e.task.name === 'second').length, 0);
+  assert.equal(run.exitCode, 99);
 });
 
 test('--start-at-task skips the tasks before the first match, by role-qualified name or glob', async () => {
