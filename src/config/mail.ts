@@ -13,9 +13,8 @@
  */
 import os from 'node:os';
 import { isMailAddress, splitMailAddresses, withHint } from '../model/index.js';
-import { parseBool } from './values.js';
+import { parseBool } from './bool.js';
 
-/** Which outcomes of a run send mail. */
 import { defaultMailConfig, type MailConfig, type MailTrigger } from '../model/index.js';
 
 export type { MailTrigger };

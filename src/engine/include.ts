@@ -3,7 +3,6 @@ import { evalCond, render } from '../template/index.js';
 import { taskRef, type Frame, type PlayContext } from './context.js';
 import { scopeFor } from './scope.js';
 import type { RunMode } from './task.js';
-import { runNodes } from './nodes.js';
 import { loopItems, loopVars } from './loop.js';
 
 /** One include as reached by one host: what to load and the vars it adds. */
@@ -15,13 +14,16 @@ interface Instance {
 
 const CONTROL_ARGS = new Set(['file', '_raw_params', 'name', 'apply', 'tasks_from', 'vars_from', 'defaults_from', 'handlers_from', 'public', 'allow_duplicates', 'rolespec_validate']);
 
+/** Runs loaded tasks over hosts: `runNodes`, handed in by nodes.ts (which calls runInclude: no import circle). */
+export type RunNodes = (pc: PlayContext, nodes: TaskNode[], hosts: string[], frame: Frame, mode: RunMode) => Promise<void>;
+
 /**
  * include_tasks / include_role, resolved when reached (ansible-core's
  * dynamic includes): each host renders the target and loop, hosts that
  * include the same file run it together, and the include's params and
  * loop item reach the included tasks through the frame.
  */
-export async function runInclude(pc: PlayContext, inc: Include, hosts: string[], frame: Frame, mode: RunMode): Promise<void> {
+export async function runInclude(pc: PlayContext, inc: Include, hosts: string[], frame: Frame, mode: RunMode, runNodes: RunNodes): Promise<void> {
   const ref = taskRef(pc.nextTaskId(), inc, inc.action, inc.name ?? inc.action);
   pc.opts.emit({ type: 'task.start', task: ref });
   const perHost = new Map<string, Instance[]>();

@@ -23,7 +23,7 @@ export async function runNodes(pc: PlayContext, nodes: TaskNode[], hosts: string
     if (node.kind === 'block') await runBlock(pc, node, active, frame, mode);
     else if (!shouldRun(node.tags, pc.opts.tags)) continue;
     else if (node.kind === 'task' && !reachedStart(pc, node, active, frame)) continue;
-    else if (node.kind === 'include') await runInclude(pc, node, active, frame, mode);
+    else if (node.kind === 'include') await runInclude(pc, node, active, frame, mode, runNodes);
     else if (node.module === 'meta') await runMeta(pc, node, active, frame);
     else await runTask(pc, node, active, frame, mode);
   }

@@ -10,6 +10,7 @@ import type { IncludeInherit } from './imports.js';
 import { readTaskFile } from './imports.js';
 import { loadPlays } from './play.js';
 import { loadRoleIn } from './role.js';
+import { parseTaskList } from './task.js';
 import type { Inherited, Scope } from './scope.js';
 import { loadVarsFile } from './vars-file.js';
 
@@ -76,6 +77,7 @@ function scopeOf(ctx: IncludeContext, baseDir: string): Scope {
     kw: { ...ctx.keywords, extra: ctx.keywords?.extra ?? {} },
     handlers: ctx.handlers ?? [],
     stack: [],
+    parseTasks: parseTaskList,
   };
 }
 

@@ -122,6 +122,7 @@ function parsePlay(src: Source, map: YMap, load: PlayLoad, outer: Outer, stack: 
     kw: { extra: {} },
     handlers: roleHandlers,
     stack,
+    parseTasks: parseTaskList,
   };
   const list = (key: string): TaskNode[] => {
     const e = get(key);
