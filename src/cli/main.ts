@@ -57,7 +57,7 @@ export function buildProgram(): Command {
     .option('--list-hosts', 'list the hosts each play would run on and exit')
     .option('--list-tasks', 'list the tasks each play would run and exit')
     .option('--list-tags', 'list the tags in the playbook and exit')
-    .option('-v, --verbose', 'more output (repeatable)', (_v: string, n: number) => n + 1, 0)
+    .option('-v, --verbose', 'more detail in plain output and run.log: -v results, -vv task paths, -vvv commands with their times, -vvvv connections', (_v: string, n: number) => n + 1, 0)
     .addHelpText('after', EXAMPLES)
     .action(async (playbook: string, flags: RunFlags) => {
       process.exitCode = await runCommand(playbook, flags, process.argv.slice(2));

@@ -19,6 +19,8 @@ export interface PresenterOptions {
   mode: UiMode;
   settings: Settings;
   summaryOnly?: boolean;
+  /** `-v` count, for plain output (the TUI and json show everything their own way). */
+  verbosity?: number;
   control: RunControl;
   playbookArg: string;
   runDir: string;
@@ -32,7 +34,13 @@ export async function createPresenter(o: PresenterOptions): Promise<Reporter> {
   const write = (text: string) => void process.stdout.write(text);
   if (o.mode === 'json') return withResumeLines(createJsonPresenter({ write }), o.resume);
   if (o.mode === 'plain') {
-    const plain = createPlainPresenter({ write, profileLimit: o.settings.profileLimit, profileSort: o.settings.profileSort, summaryOnly: o.summaryOnly });
+    const plain = createPlainPresenter({
+      write,
+      profileLimit: o.settings.profileLimit,
+      profileSort: o.settings.profileSort,
+      summaryOnly: o.summaryOnly,
+      verbosity: o.verbosity,
+    });
     return withResumeLines(plain, o.resume);
   }
   const { createTuiPresenter } = await import('./tui.js');

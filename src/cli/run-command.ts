@@ -134,12 +134,13 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
   fs.mkdirSync(runDir, { recursive: true, mode: 0o700 });
   fs.chmodSync(runDir, 0o700);
 
-  const record = createRunRecord({ runDir, runsDir, settings: s, mailTo: flags.mailTo });
+  const verbosity = flags.verbose ?? 0;
+  const record = createRunRecord({ runDir, runsDir, settings: s, mailTo: flags.mailTo, verbosity });
   const control = new RunControl();
   const mode = uiMode(flags.ui);
   const resumeWith = { argv, dir: shown(cwd, runDir) };
   const bus = new EventBus();
-  bus.add(await createPresenter({ mode, settings: s, summaryOnly: flags.summaryOnly, control, playbookArg, runDir, inventory: l.inventory, resume: resumeWith }));
+  bus.add(await createPresenter({ mode, settings: s, summaryOnly: flags.summaryOnly, verbosity, control, playbookArg, runDir, inventory: l.inventory, resume: resumeWith }));
   bus.add(createResumeWriter(runDir));
   bus.add(createRecorder({ runDir }));
   for (const r of record.reporters) bus.add(r);
@@ -169,6 +170,7 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
       becomeDefaults: { become: s.become || undefined, becomeUser: s.becomeUser, password: becomePassword },
       startAtTask: flags.startAtTask,
       drainTimeoutMs: drainMs,
+      verbosity,
       // A check run changes nothing, so it does not keep others from deploying.
       lock: flags.check ? undefined : lockSettings(runId, playbookArg, s, Boolean(flags.breakLock)),
       runMeta: { runId, runDir, argv },

@@ -4,12 +4,13 @@ import { evalCond, evalExpr, render } from '../template/index.js';
 import { getModule } from '../modules/index.js';
 import { toBool } from '../modules/args.js';
 import type { ModuleContext } from '../modules/types.js';
-import { UnreachableError, type ExecOptions } from '../transport/types.js';
+import { UnreachableError, type ExecOptions, type ExecResult } from '../transport/types.js';
 import { wrapCommand } from '../transport/command.js';
 import type { TaskRef } from '../events/index.js';
 import type { PlayContext } from './context.js';
 import { dropOmitted } from './scope.js';
 import { sleep } from './sleep.js';
+import { reportedCommand } from './command-event.js';
 import { HostLocked, takeLock } from './lock.js';
 import { AsyncStarted, AsyncFailed, asyncSettings, runAsyncJob, type AsyncSettings } from './async.js';
 
@@ -110,12 +111,13 @@ function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, r
         becomePassword: becomePassword === undefined ? undefined : String(render(becomePassword, scope, task.pos)),
         stdin: opts.stdin,
       });
+      const report = (run: () => Promise<ExecResult>) => reportedCommand(pc, ref, host, wrapped.command, noLog, run);
       if (async && opts.main) {
         const run = { pc, host, ref, settings: async, transport: () => connected(pc, host), dropped: () => void (st.connected = false) };
-        return runAsyncJob(run, wrapped.command);
+        return report(() => runAsyncJob(run, wrapped.command));
       }
       const transport = await connected(pc, host);
-      return transport.exec(wrapped.command, {
+      return report(() => transport.exec(wrapped.command, {
         ...opts,
         stdin: wrapped.stdin,
         signal: control.signal,
@@ -124,7 +126,7 @@ function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, r
           opts.onOutput?.(stream, chunk);
           if (!noLog) pc.opts.emit({ type: 'host.output', task: ref, host, stream, chunk });
         },
-      });
+      }));
     },
   };
 }

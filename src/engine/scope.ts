@@ -84,6 +84,7 @@ function magicVars(pc: PlayContext, host: string): Vars {
     ansible_play_batch: playHosts,
     ansible_play_name: pc.play.name,
     ansible_check_mode: pc.opts.check,
+    ansible_verbosity: pc.opts.verbosity ?? 0,
     ansible_run_tags: pc.opts.tags.only.length ? pc.opts.tags.only : ['all'],
     ansible_skip_tags: pc.opts.tags.skip,
     playbook_dir: pc.opts.playbook.dir,

@@ -39,6 +39,8 @@ export interface RunOptions {
   drainTimeoutMs?: number;
   /** Identity of this run, for the `run.start` event. */
   runMeta: { runId: string; runDir: string; argv: string[] };
+  /** `-v` count: the `ansible_verbosity` magic variable (debug's `verbosity:`); views take theirs from the CLI. */
+  verbosity?: number;
   /** Speeds up test runs: retries' `delay` is multiplied by this (default 1). */
   delayScale?: number;
 }

@@ -241,6 +241,9 @@ export function reduce(state: RunState, event: RunEvent): RunState {
       return updateEntry(s, event.host, event.task.id, (e) =>
         event.stream === 'stdout' ? { ...e, stdout: tail(e.stdout + event.chunk) } : { ...e, stderr: tail(e.stderr + event.chunk) },
       );
+    case 'host.command':
+      // A command's text and timing are a detail of plain output and run.log at -vvv.
+      return s;
     case 'async.start':
     case 'async.poll':
     case 'async.done':

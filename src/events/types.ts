@@ -1,4 +1,4 @@
-import type { HostStats, ModuleResult } from '../model/index.js';
+import type { ConnectionInfo, HostStats, ModuleResult } from '../model/index.js';
 
 /** Fields every event has. */
 export interface EventBase {
@@ -62,6 +62,18 @@ export type RunEvent =
   | (EventBase & { type: 'host.retry'; task: TaskRef; host: string; attempt: number; retriesLeft: number; result: ModuleResult })
   | (EventBase & { type: 'host.rescued'; task: TaskRef; host: string })
   | (EventBase & { type: 'host.output'; task: TaskRef; host: string; stream: 'stdout' | 'stderr'; chunk: string })
+  // A command a module ran on the host, after it ended (what `-vvv` shows): the
+  // `/bin/sh -c` text (capped; a notice under no_log, with noLog set), its exit code, its wall time in ms.
+  | (EventBase & {
+      type: 'host.command';
+      task: TaskRef;
+      host: string;
+      command: string;
+      rc: number;
+      ms: number;
+      noLog?: boolean;
+      connection?: ConnectionInfo;
+    })
   // Async times: elapsed, limit and duration in seconds; nextPollIn seconds after this event.
   | (EventBase & { type: 'async.start'; task: TaskRef; host: string; jid: string; limit: number; poll: number })
   | (EventBase & {

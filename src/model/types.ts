@@ -193,3 +193,24 @@ export interface HostStats {
 export function emptyStats(): HostStats {
   return { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 };
 }
+
+/**
+ * How a host is reached, as `-vvvv` shows it: the transport describes
+ * itself, the `host.command` event carries it. Never holds a password.
+ */
+export interface ConnectionInfo {
+  connection: 'local' | 'ssh';
+  /** The login user (ssh) or the user running playwatch (local). */
+  user: string;
+  /** ssh: the address and port connected to, after ~/.ssh/config. */
+  address?: string;
+  port?: number;
+  /** ssh: jump hosts passed through first, as `user@address:port`. */
+  jumps?: string[];
+  /** ssh: private key files offered, in order. */
+  keys?: string[];
+  /** ssh: the known_hosts file the host key is checked against. */
+  knownHosts?: string;
+  /** local: the directory that plays this host's machine. */
+  root?: string;
+}

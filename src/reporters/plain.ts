@@ -4,10 +4,12 @@
  * without colour. Every line goes through `inert`, so nothing a target
  * printed can drive the terminal.
  */
+import path from 'node:path';
+import type { ConnectionInfo } from '../model/index.js';
 import type { EventHandlers, EventOf, Reporter, RunEvent, TaskRef } from '../events/index.js';
 import { banner, durationClock, filled, wallClock } from '../text/index.js';
 import { ProfileCollector, type SortOrder } from './profile.js';
-import { dumpResult, itemLabel, viewResult } from './result-view.js';
+import { dumpResult, itemLabel, viewResult, type ResultView } from './result-view.js';
 import { inert } from '../text/index.js';
 import { profileLines, recapLines } from './summary.js';
 
@@ -21,10 +23,14 @@ export interface PlainOptions {
   /** Print only what comes at the end (recaps, timings) and abort notices. */
   summaryOnly?: boolean;
   /**
-   * Show every result with its output after `=>`, as `ansible-playbook -v`
-   * does, and retries with the result they retried on. The run log uses it.
+   * ansible-playbook's `-v` count (0 to 4), as its default callback uses it:
+   * 1 shows every result after `=>`; 2 adds each task's `task path:` and the
+   * PLAYBOOK banner; 3 adds each command a module ran with its exit code and
+   * time, and pretty-prints results; 4 adds how each host is connected to.
    */
-  verbose?: boolean;
+  verbosity?: number;
+  /** Show retries with the result they retried on at any verbosity (the run log does). */
+  retryResults?: boolean;
   /** Add the TIMELINE section (role and task start offsets) to the end. */
   timeline?: boolean;
   /** Clock for the timestamp lines; by default each event's `wall` time. */
@@ -54,9 +60,14 @@ class PlainPresenter implements Reporter {
   private lastTaskAt = 0;
   /** The task whose banner was printed last; a result of another task reprints its banner. */
   private bannerTask: number | undefined;
+  private readonly verbosity: number;
+  private playbook = '';
+  /** `task id/host` pairs whose connection was described (-vvvv), once per task as ansible does. */
+  private readonly described = new Set<string>();
 
   constructor(private readonly opts: PlainOptions) {
     this.limit = opts.profileLimit ?? 10;
+    this.verbosity = opts.verbosity ?? 0;
     this.clock = opts.formatClock ?? ((d) => wallClock(d, opts.timezone));
   }
 
@@ -78,8 +89,13 @@ class PlainPresenter implements Reporter {
     'run.start': (e) => {
       this.runStartAt = e.at;
       this.lastTaskAt = e.at;
+      this.playbook = path.basename(e.playbook);
+      if (this.verbosity > 1) this.out('', banner(`PLAYBOOK: ${this.playbook}`));
     },
-    'play.start': (e) => this.out('', banner(e.name.trim() ? `PLAY [${e.name.trim()}]` : 'PLAY')),
+    'play.start': (e) => {
+      if (this.verbosity > 1 && e.index === 0) this.out(`${e.total} plays in ${this.playbook}`);
+      this.out('', banner(e.name.trim() ? `PLAY [${e.name.trim()}]` : 'PLAY'));
+    },
     'batch.start': () => {},
     'task.start': (e) => this.taskStart(e),
     'handler.start': (e) => this.taskStart(e),
@@ -90,21 +106,23 @@ class PlainPresenter implements Reporter {
       this.ensureBanner(e.task);
       // ansible leaves a trailing space after a skipped item; kept for byte-for-byte output.
       let line = e.item === undefined ? `skipping: [${e.host}]` : `skipping: [${e.host}] => (item=${itemLabel(e.item, e.result)}) `;
-      if (this.opts.verbose && !e.loop) line += ` => ${dumpResult(viewResult(e.task, e.result))}`;
+      if (this.verbosity > 0 && !e.loop) line += ` => ${this.dump(viewResult(e.task, e.result))}`;
       this.out(line);
     },
     'host.unreachable': (e) => {
       this.ensureBanner(e.task);
       const view = viewResult(e.task, e.result);
-      this.out(`fatal: [${e.host}]: UNREACHABLE! => ${dumpResult(view)}`, ...(e.ignored ? ['...ignoring'] : []));
+      this.out(`fatal: [${e.host}]: UNREACHABLE! => ${this.dump(view)}`, ...(e.ignored ? ['...ignoring'] : []));
     },
     'host.retry': (e) => {
       const line = `FAILED - RETRYING: [${e.host}]: ${taskTitle(e.task)} (${e.retriesLeft} retries left).`;
-      // ansible -vv appends the result right after the full stop.
-      this.out(this.opts.verbose ? `${line}Result was: ${dumpResult(viewResult(e.task, e.result))}` : line);
+      // ansible -vvv appends the result right after the full stop.
+      const shown = this.verbosity > 2 || this.opts.retryResults === true;
+      this.out(shown ? `${line}Result was: ${this.dump(viewResult(e.task, e.result))}` : line);
     },
     'host.rescued': () => {},
     'host.output': () => {},
+    'host.command': (e) => this.command(e),
     'async.start': () => {},
     'async.poll': (e) =>
       this.out(
@@ -148,6 +166,26 @@ class PlainPresenter implements Reporter {
   private printBanner(task: TaskRef, handler = task.isHandler === true): void {
     this.bannerTask = task.id;
     this.out('', banner(`${handler ? 'RUNNING HANDLER' : 'TASK'} [${taskTitle(task)}]`));
+    // ansible -vv: `file:line`, without the column.
+    if (this.verbosity > 1) this.out(`task path: ${task.path.replace(/:\d+$/, '')}`);
+  }
+
+  /** -vvv: each command a module ran, as ansible's `<host> EXEC` line plus its exit code and time; -vvvv: the connection first. */
+  private command(e: EventOf<'host.command'>): void {
+    if (this.verbosity < 3) return;
+    this.ensureBanner(e.task);
+    const key = `${e.task.id}/${e.host}`;
+    if (this.verbosity > 3 && e.connection && !this.described.has(key)) {
+      this.described.add(key);
+      this.out(...connectionLines(e.host, e.connection));
+    }
+    // The text `/bin/sh -c` ran, as is (ansible quotes it into one line; a readable command matters more here).
+    this.out(`<${e.host}> EXEC ${e.command} (rc=${e.rc}, ${commandTime(e.ms)})`);
+  }
+
+  /** A result after `=>`: one line, or pretty-printed at -vvv as ansible does. */
+  private dump(view: ResultView): string {
+    return dumpResult(this.verbosity > 2 ? { ...view, verbose: true } : view);
   }
 
   /** Results of a task other than the last banner's (strategy free) get their banner again. */
@@ -162,7 +200,7 @@ class PlainPresenter implements Reporter {
     if (e.loop) return this.out(...view.notes);
     let line = `${e.changed ? 'changed' : 'ok'}: [${e.host}]`;
     if (e.item !== undefined) line += ` => (item=${itemLabel(e.item, e.result)})`;
-    if (view.verbose || this.opts.verbose) line += ` => ${dumpResult(view)}`;
+    if (view.verbose || this.verbosity > 0) line += ` => ${this.dump(view)}`;
     this.out(...view.notes, line);
   }
 
@@ -170,10 +208,10 @@ class PlainPresenter implements Reporter {
     this.ensureBanner(e.task);
     const view = viewResult(e.task, e.result, { loop: e.loop });
     if (e.item !== undefined) {
-      this.out(...view.notes, `failed: [${e.host}] (item=${itemLabel(e.item, e.result)}) => ${dumpResult(view)}`);
+      this.out(...view.notes, `failed: [${e.host}] (item=${itemLabel(e.item, e.result)}) => ${this.dump(view)}`);
       return;
     }
-    this.out(...view.notes, `fatal: [${e.host}]: FAILED! => ${dumpResult(view)}`, ...(e.ignored ? ['...ignoring'] : []));
+    this.out(...view.notes, `fatal: [${e.host}]: FAILED! => ${this.dump(view)}`, ...(e.ignored ? ['...ignoring'] : []));
   }
 
   private asyncDone(e: EventOf<'async.done'>): void {
@@ -190,4 +228,23 @@ class PlainPresenter implements Reporter {
       ...profileLines(this.profile, this.limit, e.durationMs, { ...(order ? { order } : {}), timeline: this.opts.timeline === true }),
     ]);
   }
+}
+
+/** -vvvv: how a host is reached, in the words of ansible's ESTABLISH lines. */
+function connectionLines(host: string, c: ConnectionInfo): string[] {
+  if (c.connection === 'local') {
+    return [`<${host}> ESTABLISH LOCAL CONNECTION FOR USER: ${c.user}${c.root ? ` (host root ${c.root})` : ''}`];
+  }
+  const details = [
+    `${c.user}@${c.address}:${c.port}`,
+    ...(c.jumps?.length ? [`via ${c.jumps.join(', ')}`] : []),
+    ...(c.keys?.length ? [`keys ${c.keys.join(', ')}`] : []),
+    ...(c.knownHosts ? [`known_hosts ${c.knownHosts}`] : []),
+  ];
+  return [`<${host}> ESTABLISH SSH CONNECTION FOR USER: ${c.user}`, `<${host}> SSH: ${details.join(', ')}`];
+}
+
+/** A command's time: milliseconds under a second, else seconds. */
+function commandTime(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }

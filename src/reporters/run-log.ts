@@ -1,7 +1,8 @@
 /**
- * The run log, `<runDir>/run.log`: the plain presenter's output at `-v`
- * (every banner with its profile_tasks timestamp line, every result with its
- * output, retries with their results, async polls), a header saying what
+ * The run log, `<runDir>/run.log`: the plain presenter's output at `-v`, or
+ * at the run's own verbosity when higher (every banner with its profile_tasks
+ * timestamp line, every result with its output, retries with their results,
+ * async polls; `-vvv` adds each command with its time), a header saying what
  * ran, and at the end PLAY RECAP, the 100 slowest tasks, ROLE RECAP, the
  * TIMELINE of role and task start offsets, and the total time.
  *
@@ -31,6 +32,8 @@ export interface RunLogOptions {
   timezone?: string;
   /** Replaces the date part of timestamp lines (tests). */
   formatClock?: (date: Date) => string;
+  /** `-v` count of the run; the log is written at least at 1 (every result with its output). */
+  verbosity?: number;
   /** Applied to all text before it is written: hides values the engine does not know are secret (the SMTP password). */
   redact?: (text: string) => string;
 }
@@ -44,7 +47,8 @@ export function createRunLog(opts: RunLogOptions): Reporter {
   const plain = createPlainPresenter({
     write,
     profileLimit: opts.profileLimit ?? RUN_LOG_PROFILE_LIMIT,
-    verbose: true,
+    verbosity: Math.max(1, opts.verbosity ?? 0),
+    retryResults: true,
     timeline: true,
     formatClock: clock,
   });

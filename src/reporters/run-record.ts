@@ -36,6 +36,8 @@ export interface RunRecordOptions {
   timezone?: string;
   /** Replaces the run log's date part (tests). */
   formatClock?: (date: Date) => string;
+  /** `-v` count: the run log shows as much as plain output would (at least `-v`). */
+  verbosity?: number;
 }
 
 export interface RunRecordResult {
@@ -75,6 +77,7 @@ export function createRunRecord(opts: RunRecordOptions): RunRecord {
       redact,
       ...(opts.timezone ? { timezone: opts.timezone } : {}),
       ...(opts.formatClock ? { formatClock: opts.formatClock } : {}),
+      ...(opts.verbosity ? { verbosity: opts.verbosity } : {}),
     }),
     createHostLogs({ runDir, redact }),
     collector,

@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { constants as osConstants, homedir } from 'node:os';
+import { constants as osConstants, homedir, userInfo } from 'node:os';
 import { existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { OutputCap } from './output.js';
-import type { ConnectionSpec, ExecOptions, ExecResult, Transport } from './types.js';
+import type { ConnectionInfo, ConnectionSpec, ExecOptions, ExecResult, Transport } from './types.js';
 
 const DEFAULT_MAX_BYTES = 1024 * 1024;
 
@@ -48,6 +48,10 @@ export class LocalTransport implements Transport {
 
   async connect(): Promise<void> {
     if (this.root) await fs.mkdir(this.root, { recursive: true });
+  }
+
+  describe(): ConnectionInfo {
+    return { connection: 'local', user: userInfo().username, ...(this.root ? { root: this.root } : {}) };
   }
 
   /** Expands `~` to the host's home (its root when set) and resolves relative paths against the root. */

@@ -7,7 +7,7 @@ import { ConnectError, openConnection, type ConnectSettings } from './ssh-connec
 import { ChannelRun } from './ssh-exec.js';
 import { sftpGet, sftpPut } from './ssh-sftp.js';
 import { Slots } from './ssh-slots.js';
-import { UnreachableError, type ConnectionSpec, type ExecOptions, type ExecResult, type Transport } from './types.js';
+import { UnreachableError, type ConnectionInfo, type ConnectionSpec, type ExecOptions, type ExecResult, type Transport } from './types.js';
 
 /** Everything about SSH that is not in the host's vars; every wait is injectable. */
 export interface SshOptions {
@@ -68,10 +68,27 @@ export class SshTransport implements Transport {
   private sftp?: Promise<SFTPWrapper>;
   private closed = false;
   private generation = 0;
+  private described?: ConnectionInfo;
 
   constructor(private readonly spec: ConnectionSpec, private readonly opts: SshOptions = {}) {
     this.host = spec.host;
     this.slots = new Slots(opts.maxChannels ?? 8);
+  }
+
+  /** Where the connection goes once ~/.ssh/config is applied; no password, no passphrase. */
+  describe(): ConnectionInfo {
+    if (this.described) return this.described;
+    const { target, jumps } = resolveSsh(this.spec, this.opts.env);
+    const hop = (e: SshEndpoint) => `${e.user}@${e.address}:${e.port}`;
+    return (this.described = {
+      connection: 'ssh',
+      user: target.user,
+      address: target.address,
+      port: target.port,
+      ...(jumps.length ? { jumps: jumps.map(hop) } : {}),
+      keys: target.identityFiles,
+      knownHosts: this.settings().knownHostsFile,
+    });
   }
 
   /** The most exec channels this transport ever had open at once. */

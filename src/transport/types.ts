@@ -7,6 +7,10 @@
  * group, stdin is closed unless `stdin` is given, and a timeout or an abort
  * ends the whole group.
  */
+import type { ConnectionInfo } from '../model/index.js';
+
+export type { ConnectionInfo };
+
 export interface ExecOptions {
   /** Working directory on the target. */
   cwd?: string;
@@ -56,6 +60,8 @@ export interface Transport {
   put(content: string | Buffer, remotePath: string, mode?: number): Promise<void>;
   get(remotePath: string): Promise<Buffer>;
   close(): Promise<void>;
+  /** Where and as whom commands run, for `-vvvv` (no secrets). */
+  describe?(): ConnectionInfo;
 }
 
 /** The host can't be reached: the engine marks it unreachable. */

@@ -43,6 +43,23 @@ test('a clean run exits 0 and writes a private run record whose first event carr
   assert.equal(first.schema, 1);
 });
 
+test('-vvv reaches plain output and run.log: each command with its exit code and time', () => {
+  const dir = makeProject({ 'inventory.ini': LOCAL_INVENTORY, 'site.yml': OK });
+  const rows: Array<[string[], boolean]> = [
+    [[], false],
+    [['-vvv'], true],
+    [['-v', '-v', '-v'], true],
+  ];
+  for (const [flags, shown] of rows) {
+    const r = playwatch(dir, 'run', 'site.yml', '-i', 'inventory.ini', '--ui', 'plain', ...flags);
+    assert.equal(r.code, 0, r.err);
+    const exec = /^<web\d> EXEC exec 'true' \(rc=0, \d+ ms\)$/m;
+    assert.equal(exec.test(r.out), shown, `${flags.join(' ')}:\n${r.out}`);
+    const log = fs.readFileSync(path.join(dir, /Run log: (.*)/.exec(r.err)![1]), 'utf8');
+    assert.equal(exec.test(log), shown, flags.join(' '));
+  }
+});
+
 test('a failed host exits 2', () => {
   const dir = makeProject({
     'inventory.ini': LOCAL_INVENTORY,
@@ -172,28 +189,3 @@ test('SIGTERM drains, then kills when the drain outlasts its budget', async () =
 });
 
 const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-test('-K reads the become password once, hands it to sudo on stdin, and keeps it out of the record', () => {
-  if (!fs.existsSync('/usr/bin/sudo')) assert.fail('sudo is not installed (.ci/run installs it)');
-  const dir = makeProject({
-    'inventory.ini': '[web]\nweb1 ansible_connection=local playwatch_local_root=hosts/web1\n',
-    'site.yml': `
-- hosts: web1
-  gather_facts: false
-  tasks:
-    - {name: who, command: id -un, become: true, register: who}
-    - debug: {msg: "{{ who.stdout }}"}
-`,
-  });
-  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), MAIN, 'run', 'site.yml', '-i', 'inventory.ini', '-K'], {
-    cwd: dir,
-    input: 's3cret-become-pw\n',
-    encoding: 'utf8',
-    env: { ...process.env, CI: 'true', ANSIBLE_CONFIG: '/nonexistent', HOME: dir },
-  });
-  assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stderr, /BECOME password: /);
-  assert.match(r.stdout, /"msg": "root"/);
-  const record = /Run record: (.*events\.jsonl)/.exec(r.stderr)![1];
-  assert.ok(!fs.readFileSync(path.join(dir, record), 'utf8').includes('s3cret-become-pw'));
-});

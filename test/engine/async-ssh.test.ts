@@ -1,7 +1,7 @@
 /**
  * Async jobs through the engine over SSH, against the in-process ssh2
  * server (a bare machine needs nothing else); real sshd runs the same in
- * test:fleet.
+ * test:system.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

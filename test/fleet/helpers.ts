@@ -1,6 +1,6 @@
 /**
  * Helpers for tests against the real sshd fleet started by `fleet.sh up`
- * (`npm run test:fleet` does that). The fleet directory comes from
+ * (`npm run test:system` does that). The fleet directory comes from
  * PLAYWATCH_FLEET_DIR (default /tmp/playwatch-fleet).
  */
 import { spawnSync } from 'node:child_process';

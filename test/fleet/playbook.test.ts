@@ -1,5 +1,5 @@
 /**
- * Whole playbooks against the real sshd fleet (npm run test:fleet): the
+ * Whole playbooks against the real sshd fleet (npm run test:system): the
  * engine, the SSH transport, async jobs, aborts and the deploy lock
  * together, the way an operator meets them.
  */

@@ -1,5 +1,5 @@
 /**
- * The SSH transport against real OpenSSH servers (`npm run test:fleet`
+ * The SSH transport against real OpenSSH servers (`npm run test:system`
  * starts 10 with fleet.sh). Every host is this machine, so the tests can
  * look at remote processes with process.kill(pid, 0).
  */

@@ -50,6 +50,8 @@ export interface RunSpec {
   delayScale?: number;
   /** Directory that holds each host's scratch root (default `<dir>/hosts`). */
   hostsDir?: string;
+  /** `-v` count: `ansible_verbosity` in the run, and the plain output's verbosity. */
+  verbosity?: number;
 }
 
 /** Default inventory: three local hosts, each with its own scratch dir. */
@@ -94,7 +96,7 @@ export async function runIn(dir: string, spec: Omit<RunSpec, 'files'>): Promise<
       spec.onEvent?.(e);
     },
   });
-  bus.add(createPlainPresenter({ write: (s) => void (plain += s) }));
+  bus.add(createPlainPresenter({ write: (s) => void (plain += s), verbosity: spec.verbosity }));
   const outcome = await runPlaybook({
     playbook,
     hosts: hostSource(inventory, { cwd: dir, playbookDir: playbook.dir }),
@@ -115,6 +117,7 @@ export async function runIn(dir: string, spec: Omit<RunSpec, 'files'>): Promise<
     startAtTask: spec.startAtTask,
     lock: spec.lock,
     drainTimeoutMs: spec.drainTimeoutMs,
+    verbosity: spec.verbosity,
     runMeta: { runId: 'test', runDir: path.join(dir, 'run'), argv: [] },
   });
   await bus.close();

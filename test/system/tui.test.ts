@@ -52,7 +52,7 @@ test('in a real terminal the TUI shows hosts and a ticking clock, a then y drain
     // ink draws nothing live when CI is set; the operator's terminal has no CI.
     // A HOME of its own: the local hosts' deploy lock lives there.
     `env -u CI -u CONTINUOUS_INTEGRATION HOME=${shq(dir)} ${shq(process.execPath)} --import ${shq(import.meta.resolve('tsx'))} src/cli/main.ts run` +
-      ` test/e2e/fixtures/slow.yml -i test/e2e/fixtures/inventory.ini --ui tui --runs-dir ${shq(path.join(dir, 'runs'))}`,
+      ` test/system/fixtures/slow.yml -i test/system/fixtures/inventory.ini --ui tui --runs-dir ${shq(path.join(dir, 'runs'))}`,
   ].join(' && ');
   const command = `${run}; echo EXIT=$? > ${shq(exitFile)}; exec sh`;
   tmux('new-session', '-d', '-x', '120', '-y', '40', command);
