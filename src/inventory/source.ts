@@ -9,6 +9,7 @@ import { groupNamesOf, groupsMap, inventoryVarsFor } from './vars.js';
  */
 export function hostSource(inv: Inventory, opts: { cwd: string; playbookDir?: string }): HostSource {
   return {
+    names: () => [...inv.hosts.keys()],
     select: (pattern) => selectHosts(inv, pattern, { cwd: opts.cwd }),
     varsFor: (host) => inventoryVarsFor(inv, host, opts.playbookDir),
     groups: () => groupsMap(inv),

@@ -1,10 +1,15 @@
 import type { Include, Task, TaskNode, Vars } from './types.js';
 
+/** Names ansible-core treats as the local machine (implicit localhost, delegation to it). */
+export const LOCALHOST_NAMES: readonly string[] = ['localhost', '127.0.0.1', '::1'];
+
 /**
  * The inventory as a run sees it. `inventory/` builds one and the CLI hands
  * it to the engine, so the engine never reads inventories itself.
  */
 export interface HostSource {
+  /** Every host the inventory names, in inventory order. */
+  names(): string[];
   /** Hosts matching a pattern (`web:&prod:!web3`, `@file.retry`), in inventory order. */
   select(pattern: string): string[];
   /** A host's inventory variables (inventory files, `group_vars/`, `host_vars/`). */
