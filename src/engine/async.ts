@@ -14,19 +14,10 @@ import {
 } from '../transport/async-job.js';
 import type { PlayContext } from './context.js';
 import { sleep } from './sleep.js';
+import { splitLines } from '../modules/results.js';
 
 /** ansible-core's default `poll` when a task sets `async` alone. */
 export const DEFAULT_POLL = 15;
-
-/** `poll: 0`: the job was started; the task's result says so at once. */
-export class AsyncStarted {
-  constructor(readonly result: ModuleResult) {}
-}
-
-/** The job ended without a result of its own (time budget spent, killed, vanished). */
-export class AsyncFailed {
-  constructor(readonly result: ModuleResult) {}
-}
 
 export interface AsyncSettings {
   limit: number;
@@ -55,63 +46,98 @@ export interface AsyncRun {
 }
 
 /**
+ * How an async job ended for the module call. `exec` is what the module
+ * sees from its main command (and what `host.command` reports). `done`:
+ * the job ran to its end and `exec` is its output; `fields` (job id,
+ * `started`, `finished`, `results_file`) are added to the module's result.
+ * `result`: the task's result is this, whatever the module would have made
+ * of `exec` (`poll: 0` started the job; or it ended without a result of its
+ * own: time budget spent, killed, vanished, never started).
+ */
+export type AsyncOutcome =
+  | { kind: 'done'; exec: ExecResult; fields: ModuleResult }
+  | { kind: 'result'; exec: ExecResult; result: ModuleResult };
+
+/** What the module sees from a job that left no output of its own. */
+const NO_OUTPUT: ExecResult = { rc: -1, stdout: '', stderr: '', truncated: false, timedOut: false };
+
+/**
  * Runs a module's main command as a detached job on the target and, unless
  * `poll: 0`, polls it with short commands (a fresh channel each time) until
  * it ends. A poll lost to a dropped connection is retried until the async
- * budget is spent. Returns what the command's ExecResult would have been.
+ * budget is spent.
  */
-export async function runAsyncJob(run: AsyncRun, command: string): Promise<ExecResult> {
+export async function runAsyncJob(run: AsyncRun, command: string): Promise<AsyncOutcome> {
   const { pc, host, ref, settings } = run;
   const jid = newJid();
   const started = await (await run.transport()).exec(startJobCommand(jid, settings.limit, command), { timeoutMs: 30_000 });
   if (started.rc !== 0) {
-    return { rc: started.rc, stdout: '', stderr: `could not start the async job: ${started.stderr.trim()}`, truncated: false, timedOut: false };
+    return { kind: 'result', exec: started, result: { failed: true, changed: false, rc: started.rc, msg: `could not start the async job: ${started.stderr.trim()}` } };
   }
+  const base = { ansible_job_id: jid, started: 1, results_file: resultsFile(jid) };
   const st = pc.hosts.get(host)!;
   st.asyncJobs.set(jid, { task: ref.name });
   pc.opts.emit({ type: 'async.start', task: ref, host, jid, limit: settings.limit, poll: settings.poll });
-  if (settings.poll === 0) {
-    throw new AsyncStarted({ ansible_job_id: jid, started: 1, finished: 0, results_file: resultsFile(jid), changed: true });
-  }
-  const status = await pollUntilDone(run, jid);
+  // ansible-core's async start result, `failed: 0` and all.
+  if (settings.poll === 0) return { kind: 'result', exec: started, result: { ...base, finished: 0, failed: 0, changed: true } };
+  const polled = await pollUntilDone(run, jid);
+  if (polled.kind === 'ended') return { kind: 'result', exec: NO_OUTPUT, result: polled.result };
+  const status = polled.status;
   st.asyncJobs.delete(jid);
-  const out: ExecResult = { rc: status.rc ?? -1, stdout: status.stdout ?? '', stderr: status.stderr ?? '', truncated: Boolean(status.truncated), timedOut: false };
+  const exec: ExecResult = { rc: status.rc ?? -1, stdout: status.stdout ?? '', stderr: status.stderr ?? '', truncated: Boolean(status.truncated), timedOut: false };
   const duration = (status.endEpoch ?? status.nowEpoch) - (status.startEpoch ?? status.nowEpoch);
-  pc.opts.emit({ type: 'async.done', task: ref, host, jid, rc: status.rc ?? -1, duration, timedOut: status.timedOut });
-  if (status.timedOut) throw new AsyncFailed(timeoutResult(jid, settings.limit, out));
-  return { ...out, rc: status.rc ?? -1 };
+  pc.opts.emit({ type: 'async.done', task: ref, host, jid, rc: exec.rc, duration, timedOut: status.timedOut });
+  if (status.timedOut) return { kind: 'result', exec, result: timeoutResult(jid, settings.limit, exec) };
+  return { kind: 'done', exec, fields: { ...base, finished: 1 } };
 }
 
+/**
+ * ansible-core's result for a job that outlived `async`: the last status
+ * it read sits under `async_result` (here with what the job printed).
+ */
 function timeoutResult(jid: string, limit: number, out?: ExecResult): ModuleResult {
+  const stdout = out?.stdout ?? '';
+  const stderr = out?.stderr ?? '';
   return {
     failed: true,
     changed: false,
-    ansible_job_id: jid,
     msg: `async task did not complete within the requested time - ${limit}s`,
-    ...(out ? { stdout: out.stdout, stderr: out.stderr } : {}),
+    async_result: {
+      ansible_job_id: jid,
+      started: 1,
+      finished: 0,
+      results_file: resultsFile(jid),
+      stdout,
+      stderr,
+      stdout_lines: splitLines(stdout),
+      stderr_lines: splitLines(stderr),
+    },
   };
 }
 
-async function pollUntilDone(run: AsyncRun, jid: string): Promise<JobStatus> {
+type Polled = { kind: 'finished'; status: JobStatus } | { kind: 'ended'; result: ModuleResult };
+
+async function pollUntilDone(run: AsyncRun, jid: string): Promise<Polled> {
   const { pc, host, ref, settings } = run;
   const control = pc.opts.control;
   const began = Date.now();
   // A little grace past the limit lets the watchdog record the timeout first.
   const deadline = began + (settings.limit + 3) * 1000;
+  const ended = (msg: string): Polled => ({ kind: 'ended', result: { failed: true, changed: false, ansible_job_id: jid, msg } });
   for (let polls = 1; ; polls++) {
     const wait = Math.min(settings.poll * 1000, Math.max(0, deadline - Date.now()));
-    await sleep(wait, control.signal);
-    if (control.killed) throw new AsyncFailed({ failed: true, ansible_job_id: jid, msg: 'the async job was killed by the operator' });
+    await sleep(wait, control.signalFor(host));
+    if (control.killed) return ended('the async job was killed by the operator');
     let status: JobStatus | undefined;
     try {
       // A finished job's output comes back and its files go, all in this one command.
       status = parseStatus(await (await run.transport()).exec(statusCommand(jid, { cleanup: true, lastLine: true }), { timeoutMs: 30_000 }));
     } catch (err) {
       // A dropped connection: try again at the next poll, within the budget.
-      if (!(err instanceof UnreachableError) && !(err instanceof Error && err.name === 'HostUnreachable')) throw err;
+      if (!(err instanceof UnreachableError)) throw err;
       run.dropped();
     }
-    if (status?.missing) throw new AsyncFailed({ failed: true, ansible_job_id: jid, msg: `async job ${jid} disappeared from ${host}` });
+    if (status?.missing) return ended(`async job ${jid} disappeared from ${host}`);
     if (status) {
       const elapsed = status.nowEpoch - (status.startEpoch ?? status.nowEpoch);
       pc.opts.emit({
@@ -125,8 +151,8 @@ async function pollUntilDone(run: AsyncRun, jid: string): Promise<JobStatus> {
         nextPollIn: settings.poll,
         lastLine: status.lastLine,
       });
-      if (status.finished) return status;
+      if (status.finished) return { kind: 'finished', status };
     }
-    if (Date.now() >= deadline) throw new AsyncFailed(timeoutResult(jid, settings.limit));
+    if (Date.now() >= deadline) return { kind: 'ended', result: timeoutResult(jid, settings.limit) };
   }
 }

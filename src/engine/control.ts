@@ -5,6 +5,8 @@
  */
 export class RunControl {
   private readonly killer = new AbortController();
+  /** One signal per host, aborted with the run's: see `signalFor`. */
+  private readonly hostKillers = new Map<string, AbortController>();
   private drainRequested = false;
   private pauseWaiters: Array<() => void> = [];
   private pausedFlag = false;
@@ -16,6 +18,24 @@ export class RunControl {
   /** Aborted on kill: transports end running commands when it fires. */
   get signal(): AbortSignal {
     return this.killer.signal;
+  }
+
+  /**
+   * The kill signal for the waits and commands of one host. Every sleep,
+   * exec and channel wait listens while it lasts; on one run-wide signal,
+   * 11 hosts waiting at once pass Node's limit of 10 listeners and Node
+   * prints a warning over the screen. A host waits on one thing at a time,
+   * so its own signal stays far below the limit. Aborted by `kill` (not
+   * through a listener on the run's signal, which would be one per host).
+   */
+  signalFor(host: string): AbortSignal {
+    let c = this.hostKillers.get(host);
+    if (!c) {
+      c = new AbortController();
+      if (this.killed) c.abort(this.killer.signal.reason);
+      this.hostKillers.set(host, c);
+    }
+    return c.signal;
   }
 
   get draining(): boolean {
@@ -47,7 +67,9 @@ export class RunControl {
     this.drainRequested = true;
     this.resume(source);
     this.onAbort?.('kill', source);
-    this.killer.abort(new Error('killed by the operator'));
+    const reason = new Error('killed by the operator');
+    this.killer.abort(reason);
+    for (const c of this.hostKillers.values()) c.abort(reason);
   }
 
   /** First request drains, the second kills (Ctrl-C in plain mode). */

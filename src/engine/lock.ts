@@ -28,13 +28,10 @@ export interface LockSettings {
   alive?: (pid: number) => boolean;
 }
 
-/** The host is locked by another run: nothing runs on it. */
-export class HostLocked extends Error {
-  constructor(message: string, readonly holder?: LockHolder, readonly stale = false) {
-    super(message);
-    this.name = 'HostLocked';
-  }
-}
+/** What taking the lock came to: taken (over a stale one, with a warning), or refused. */
+export type LockOutcome =
+  | { taken: true; warning?: string }
+  | { taken: false; message: string; holder?: LockHolder; stale: boolean };
 
 const DIR = '"$HOME"/.playwatch';
 const LOCK = `${DIR}/lock`;
@@ -87,27 +84,28 @@ function pidAlive(pid: number): boolean {
 }
 
 /**
- * Takes the lock on one host. Returns a warning when a stale lock was
- * taken over; throws HostLocked when the host is held by someone else.
+ * Takes the lock on one host. A stale lock is taken over only with
+ * `breakStale` (and said so in `warning`); a host held by someone else is
+ * refused, with who holds it.
  */
-export async function takeLock(t: Transport, s: LockSettings): Promise<string | undefined> {
+export async function takeLock(t: Transport, s: LockSettings): Promise<LockOutcome> {
   const first = await t.exec(takeCommand(s.holder, false), { timeoutMs: 30_000 });
-  if (first.stdout.startsWith('TAKEN')) return undefined;
+  if (first.stdout.startsWith('TAKEN')) return { taken: true };
   if (!first.stdout.startsWith('HELD')) {
-    throw new HostLocked(`could not take the deploy lock ~/.playwatch/lock: ${first.stderr.trim() || `rc ${first.rc}`}`);
+    return { taken: false, stale: false, message: `could not take the deploy lock ~/.playwatch/lock: ${first.stderr.trim() || `rc ${first.rc}`}` };
   }
   const holder = parseHolder(first.stdout);
   // The same machine under two inventory names (localhost and 127.0.0.1): already ours.
-  if (holder?.run === s.holder.run) return undefined;
+  if (holder?.run === s.holder.run) return { taken: true };
   const who = holder ? describe(holder) : 'an unknown holder (no info file)';
   const stale = holder ? isStale(holder, s) : true;
-  if (!stale) throw new HostLocked(`locked by ${who}`, holder);
+  if (!stale) return { taken: false, stale, holder, message: `locked by ${who}` };
   if (!s.breakStale) {
-    throw new HostLocked(`locked by ${who}, which looks stale; run again with --break-lock to take it over`, holder, true);
+    return { taken: false, stale, holder, message: `locked by ${who}, which looks stale; run again with --break-lock to take it over` };
   }
   const again = await t.exec(takeCommand(s.holder, true), { timeoutMs: 30_000 });
-  if (!again.stdout.startsWith('TAKEN')) throw new HostLocked(`locked by ${who}; the stale lock could not be taken over`, holder, true);
-  return `took over a stale deploy lock held by ${who}`;
+  if (!again.stdout.startsWith('TAKEN')) return { taken: false, stale, holder, message: `locked by ${who}; the stale lock could not be taken over` };
+  return { taken: true, warning: `took over a stale deploy lock held by ${who}` };
 }
 
 export function describe(h: LockHolder): string {

@@ -4,23 +4,21 @@ import { evalCond, evalExpr, render } from '../template/index.js';
 import { getModule } from '../modules/index.js';
 import { toBool } from '../modules/args.js';
 import type { ModuleContext } from '../modules/types.js';
-import { UnreachableError, type ExecOptions, type ExecResult } from '../transport/types.js';
+import { UnreachableError, type ExecOptions, type ExecResult, type Transport } from '../transport/types.js';
 import { wrapCommand } from '../transport/command.js';
 import type { TaskRef } from '../events/index.js';
 import type { PlayContext } from './context.js';
 import { dropOmitted } from './scope.js';
 import { sleep } from './sleep.js';
 import { reportedCommand } from './command-event.js';
-import { HostLocked, takeLock } from './lock.js';
-import { AsyncStarted, AsyncFailed, asyncSettings, runAsyncJob, type AsyncSettings } from './async.js';
-
-/** Thrown inside a module call when the host can't be reached. */
-export class HostUnreachable extends Error {}
+import { takeLock } from './lock.js';
+import { asyncSettings, runAsyncJob, type AsyncOutcome, type AsyncSettings } from './async.js';
 
 /**
  * Runs the task's module once on one host with a ready scope and returns
- * its result. Errors in templates and modules become failed results;
- * only an unreachable host escapes, as HostUnreachable.
+ * its result. Errors in templates and modules become failed results, and
+ * so does a deploy lock held by someone else; only an unreachable host
+ * escapes, as the transport's UnreachableError.
  */
 export async function callModule(pc: PlayContext, task: Task, host: string, scope: Vars, ref: TaskRef): Promise<ModuleResult> {
   const mod = getModule(task.module);
@@ -42,15 +40,30 @@ export async function callModule(pc: PlayContext, task: Task, host: string, scop
   } catch (err) {
     return failedFrom(err);
   }
-  const ctx = moduleContext(pc, task, host, scope, ref, args, check, async);
+  const call: AsyncCall = {};
+  const ctx = moduleContext(pc, task, host, scope, ref, args, check, async ? { settings: async, call } : undefined);
   try {
-    return await mod.run(ctx);
+    if (!mod.controllerOnly) {
+      const prepared = await prepareHost(pc, host);
+      if (!prepared.ready) return prepared.result;
+    }
+    return withAsync(await mod.run(ctx), call.outcome);
   } catch (err) {
-    if (err instanceof AsyncStarted || err instanceof AsyncFailed) return err.result;
-    if (err instanceof HostLocked) return { failed: true, changed: false, locked: true, msg: err.message };
-    if (err instanceof UnreachableError || err instanceof HostUnreachable) throw new HostUnreachable(err.message);
+    if (err instanceof UnreachableError) throw err;
     return failedFrom(err);
   }
+}
+
+/** Where the exec wrapper leaves an async job's outcome for the module call. */
+interface AsyncCall {
+  outcome?: AsyncOutcome;
+}
+
+/** The module's result as the async job's outcome makes it. */
+function withAsync(result: ModuleResult, outcome?: AsyncOutcome): ModuleResult {
+  if (!outcome) return result;
+  if (outcome.kind === 'result') return outcome.result;
+  return { ...result, ...outcome.fields };
 }
 
 function renderArgs(task: Task, scope: Vars, raw: string[]): Vars {
@@ -77,7 +90,7 @@ export function isNoLog(task: Task, scope: Vars): boolean {
   }
 }
 
-function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, ref: TaskRef, args: Vars, check: boolean, async?: AsyncSettings): ModuleContext {
+function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, ref: TaskRef, args: Vars, check: boolean, async?: { settings: AsyncSettings; call: AsyncCall }): ModuleContext {
   const st = pc.hosts.get(host)!;
   const control = pc.opts.control;
   const timeoutSec = task.timeout === undefined ? undefined : Number(render(task.timeout, scope, task.pos));
@@ -98,11 +111,11 @@ function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, r
       return st.transport;
     },
     check,
-    signal: control.signal,
+    signal: control.signalFor(host),
     render: (v) => render(v, scope, task.pos),
     evalExpr: (e) => evalExpr(e, scope, task.pos),
     evalCond: (c) => evalCond(c, scope, task.pos),
-    sleep: (ms) => sleep(ms, control.signal),
+    sleep: (ms) => sleep(ms, control.signalFor(host)),
     exec: async (command: string, opts: ExecOptions = {}) => {
       const wrapped = wrapCommand(command, {
         become: become === undefined ? undefined : toBool(render(become, scope, task.pos)),
@@ -113,14 +126,18 @@ function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, r
       });
       const report = (run: () => Promise<ExecResult>) => reportedCommand(pc, ref, host, wrapped.command, noLog, run);
       if (async && opts.main) {
-        const run = { pc, host, ref, settings: async, transport: () => connected(pc, host), dropped: () => void (st.connected = false) };
-        return report(() => runAsyncJob(run, wrapped.command));
+        const run = { pc, host, ref, settings: async.settings, transport: () => connected(pc, host), dropped: () => void (st.connected = false) };
+        return report(async () => {
+          const outcome = await runAsyncJob(run, wrapped.command);
+          async.call.outcome = outcome;
+          return outcome.exec;
+        });
       }
       const transport = await connected(pc, host);
       return report(() => transport.exec(wrapped.command, {
         ...opts,
         stdin: wrapped.stdin,
-        signal: control.signal,
+        signal: control.signalFor(host),
         timeoutMs: opts.timeoutMs ?? (timeoutSec ? timeoutSec * 1000 : undefined),
         onOutput: (stream, chunk) => {
           opts.onOutput?.(stream, chunk);
@@ -137,22 +154,39 @@ function stringify(env: Vars): Record<string, string> {
   return out;
 }
 
-/** The host's transport, connected on first use; a failure makes it unreachable. */
-export async function connected(pc: PlayContext, host: string) {
+/** A host ready for its modules, or the result that says why not. */
+export type HostPrepared = { ready: true; transport: Transport } | { ready: false; result: ModuleResult };
+
+/**
+ * Readies a host before the first module that runs there: connects it and
+ * takes its deploy lock (once a run). A lock held by someone else is the
+ * task's failed result; an unreachable host throws UnreachableError.
+ */
+export async function prepareHost(pc: PlayContext, host: string): Promise<HostPrepared> {
+  const transport = await connected(pc, host);
+  const st = pc.hosts.get(host)!;
+  if (!pc.opts.lock || st.lockTaken) return { ready: true, transport };
+  const lock = await takeLock(transport, pc.opts.lock);
+  if (!lock.taken) return { ready: false, result: { failed: true, changed: false, locked: true, msg: lock.message } };
+  st.lockTaken = true;
+  if (lock.warning) pc.opts.emit({ type: 'warning', message: `${host}: ${lock.warning}` });
+  return { ready: true, transport };
+}
+
+/**
+ * The host's transport, connected on first use and again after a drop.
+ * Any failure to connect is an UnreachableError.
+ */
+export async function connected(pc: PlayContext, host: string): Promise<Transport> {
   const st = pc.hosts.get(host)!;
   if (!st.transport) st.transport = pc.opts.transportFor(host, pc.inventoryVars(host));
   if (!st.connected) {
     try {
       await st.transport.connect();
-      st.connected = true;
     } catch (err) {
-      throw new HostUnreachable((err as Error).message);
+      throw err instanceof UnreachableError ? err : new UnreachableError((err as Error).message);
     }
-  }
-  if (pc.opts.lock && !st.lockTaken) {
-    const warning = await takeLock(st.transport, pc.opts.lock);
-    st.lockTaken = true;
-    if (warning) pc.opts.emit({ type: 'warning', message: `${host}: ${warning}` });
+    st.connected = true;
   }
   return st.transport;
 }

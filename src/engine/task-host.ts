@@ -4,7 +4,8 @@ import { evalCond, render } from '../template/index.js';
 import type { TaskRef } from '../events/index.js';
 import type { Frame, PlayContext } from './context.js';
 import { scopeFor } from './scope.js';
-import { callModule, HostUnreachable, isNoLog } from './module-call.js';
+import { callModule, isNoLog } from './module-call.js';
+import { UnreachableError } from '../transport/types.js';
 import { toBool } from '../modules/args.js';
 import { sleep } from './sleep.js';
 import { censor } from './secrets.js';
@@ -31,7 +32,7 @@ export async function runTaskOnHost(pc: PlayContext, task: Task, host: string, f
   try {
     result = task.loop ? await runLoop(pc, task, host, scope, ref) : await runSingle(pc, task, host, scope, ref);
   } catch (err) {
-    if (err instanceof HostUnreachable) {
+    if (err instanceof UnreachableError) {
       return { status: 'unreachable', result: { unreachable: true, changed: false, msg: err.message }, ignored: false };
     }
     throw err;
@@ -67,7 +68,8 @@ function whenSkip(task: Task, scope: Vars): ModuleResult | undefined {
     } catch (err) {
       return { failed: true, msg: (err as Error).message };
     }
-    if (!ok) return { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: cond };
+    // ansible-core 2.14 has no `false_condition` yet (2.15 added it).
+    if (!ok) return { changed: false, skipped: true, skip_reason: 'Conditional result was False' };
   }
   return undefined;
 }
@@ -91,7 +93,7 @@ async function runLoop(pc: PlayContext, task: Task, host: string, scope: Vars, r
     r.ansible_loop_var = loop.loopVar;
     results.push(r);
     emitItem(pc, task, host, ref, r, label, itemScope);
-    if (loop.pause && i < list.length - 1) await sleep(loop.pause * 1000, pc.opts.control.signal);
+    if (loop.pause && i < list.length - 1) await sleep(loop.pause * 1000, pc.opts.control.signalFor(host));
   }
   return aggregate(results);
 }
@@ -117,32 +119,40 @@ function emitItem(pc: PlayContext, task: Task, host: string, ref: TaskRef, raw: 
   else if (o.status !== 'unreachable') emit({ type: 'host.ok', task: ref, host, changed: o.status === 'changed', result: r, item });
 }
 
+/** A loop's registered summary, keyed as ansible-core 2.14 keys it. */
 function aggregate(results: ModuleResult[]): ModuleResult {
   const failed = results.some((r) => r.failed);
+  const skipped = results.every((r) => r.skipped);
   const out: ModuleResult = {
     changed: results.some((r) => r.changed),
     results,
-    msg: failed ? 'One or more items failed' : 'All items completed',
+    msg: failed ? 'One or more items failed' : skipped ? 'All items skipped' : 'All items completed',
+    skipped,
   };
   if (failed) out.failed = true;
-  if (results.every((r) => r.skipped)) out.skipped = true;
   return out;
 }
 
-/** The module call with until/retries/delay and changed_when/failed_when. */
+/**
+ * The module call with until/retries/delay and changed_when/failed_when,
+ * following ansible-core 2.14's attempt loop: `failed` and `changed` are
+ * always set, `attempts` is there before changed_when/failed_when see it,
+ * and when the retries run out `attempts` is the task's `retries` (one less
+ * than the attempts made: ansible-core's count, kept for parity).
+ */
 async function runWithRetries(pc: PlayContext, task: Task, host: string, scope: Vars, ref: TaskRef): Promise<ModuleResult> {
-  const attempts = task.until ? retriesOf(task, scope) + 1 : 1;
+  const attempts = task.until ? attemptsOf(task, scope) : 1;
   const delayMs = task.until ? Number(render(task.delay ?? 5, scope, task.pos)) * 1000 * (pc.opts.delayScale ?? 1) : 0;
   let result: ModuleResult = {};
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    result = await callModule(pc, task, host, scope, ref);
+    result = withDefaults(await callModule(pc, task, host, scope, ref));
+    if (task.until && !result.skipped) result.attempts = attempt;
     result = applyOverrides(task, result, scope);
     storeFacts(pc, task, host, result);
-    if (!task.until || result.skipped) return result;
-    result.attempts = attempt;
+    if (attempts === 1 || result.skipped) return result;
     let done: boolean;
     try {
-      done = evalCond(task.until, withRegister(task, scope, result), task.pos);
+      done = evalCond(task.until!, withRegister(task, scope, result), task.pos);
     } catch (err) {
       return { ...result, failed: true, msg: (err as Error).message };
     }
@@ -150,11 +160,20 @@ async function runWithRetries(pc: PlayContext, task: Task, host: string, scope: 
     if (attempt < attempts) {
       const shown = isNoLog(task, scope) ? censor(result) : result;
       pc.opts.emit({ type: 'host.retry', task: ref, host, attempt, retriesLeft: attempts - attempt, result: shown });
-      await sleep(delayMs, pc.opts.control.signal);
+      await sleep(delayMs, pc.opts.control.signalFor(host));
       if (pc.opts.control.killed) break;
     }
   }
-  return { ...result, failed: true, retries: attempts };
+  return { ...result, failed: true, attempts: attempts - 1 };
+}
+
+/** ansible-core sets `failed` (from `rc` when the module did not) and `changed` on every module result. */
+function withDefaults(result: ModuleResult): ModuleResult {
+  if (result.skipped || result.unreachable) return result;
+  const out = { ...result };
+  if (!('failed' in out)) out.failed = 'rc' in out && out.rc !== 0 && (out.rc as unknown) !== '0';
+  if (!('changed' in out)) out.changed = false;
+  return out;
 }
 
 /** Facts a module returns land in the precedence layer its kind belongs to. */
@@ -171,11 +190,12 @@ function storeFacts(pc: PlayContext, task: Task, host: string, result: ModuleRes
   else for (const [k, v] of Object.entries(facts)) st.facts[k.replace(/^ansible_/, '')] = v;
 }
 
-function retriesOf(task: Task, scope: Vars): number {
-  if (task.retries === undefined) return 3;
+/** Runs of an `until` task: `retries` + 1 (default 3 + 1); `retries: 0` or less runs once, unchecked. */
+function attemptsOf(task: Task, scope: Vars): number {
+  if (task.retries === undefined) return 4;
   const n = Number(render(task.retries, scope, task.pos));
   if (!Number.isFinite(n)) throw new UserError(`retries must be a number, got '${task.retries}'`, task.pos);
-  return Math.max(0, n);
+  return n <= 0 ? 1 : n + 1;
 }
 
 function withRegister(task: Task, scope: Vars, result: ModuleResult): Vars {

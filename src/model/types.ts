@@ -165,7 +165,8 @@ export type HostStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable'
 /** What a module hands back: the shape `register` stores. */
 export interface ModuleResult {
   changed?: boolean;
-  failed?: boolean;
+  /** `0` in ansible-core's async start result (poll: 0); read it as a truth value. */
+  failed?: boolean | 0;
   skipped?: boolean;
   unreachable?: boolean;
   msg?: string;

@@ -10,6 +10,7 @@ export const assertModule: Module = {
   name: 'assert',
   rawArgs: ['that'],
   supportsCheck: true,
+  controllerOnly: true,
   validate(args: Vars, pos: Pos) {
     checkArgs('assert', args, pos, { that: 'raw', fail_msg: 'raw', msg: 'raw', success_msg: 'raw', quiet: 'bool' });
     const that = args.that;

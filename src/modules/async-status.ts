@@ -21,17 +21,20 @@ export const asyncStatusModule: Module = {
   async run(ctx: ModuleContext): Promise<ModuleResult> {
     const jid = optString(ctx.args.jid) ?? '';
     if (!validJid(jid)) return { failed: true, changed: false, msg: `not a valid job id: '${jid}'` };
+    // The shapes below are ansible-core 2.14's, down to `started: 0` after a cleanup.
     if ((ctx.args.mode ?? 'status') === 'cleanup') {
       await ctx.exec(cleanupCommand(jid));
-      return { changed: false, ansible_job_id: jid, erased: resultsFile(jid) };
+      return { ansible_job_id: jid, erased: resultsFile(jid), started: 0, finished: 0, changed: false, ...NO_OUTPUT };
     }
     const status = parseStatus(await ctx.exec(statusCommand(jid)));
     const base = { ansible_job_id: jid, started: 1, results_file: resultsFile(jid) };
-    if (status.missing) return { ...base, failed: true, finished: 1, changed: false, msg: 'could not find job' };
-    if (!status.finished) return { ...base, finished: 0, changed: false };
+    if (status.missing) return { ...base, failed: true, finished: 1, changed: false, msg: 'could not find job', ...NO_OUTPUT };
+    if (!status.finished) return { ...base, finished: 0, changed: false, ...NO_OUTPUT };
     return { ...base, ...finishedResult(status.rc ?? -1, status) };
   },
 };
+
+const NO_OUTPUT = { stdout: '', stderr: '', stdout_lines: [], stderr_lines: [] };
 
 function finishedResult(rc: number, s: JobStatus): ModuleResult {
   const stdout = stripEnds(s.stdout ?? '');

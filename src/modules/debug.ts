@@ -11,6 +11,7 @@ export const debugModule: Module = {
   name: 'debug',
   rawArgs: ['var'],
   supportsCheck: true,
+  controllerOnly: true,
   validate(args: Vars, pos: Pos) {
     checkArgs('debug', args, pos, { msg: 'raw', var: 'raw', verbosity: 'int' });
     if (args.msg !== undefined && args.var !== undefined) {

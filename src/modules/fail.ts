@@ -6,6 +6,7 @@ import type { Module, ModuleContext } from './types.js';
 export const failModule: Module = {
   name: 'fail',
   supportsCheck: true,
+  controllerOnly: true,
   validate(args: Vars, pos: Pos) {
     checkArgs('fail', args, pos, { msg: 'raw' });
   },

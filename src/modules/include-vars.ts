@@ -15,6 +15,7 @@ import type { Module, ModuleContext } from './types.js';
 export const includeVarsModule: Module = {
   name: 'include_vars',
   supportsCheck: true,
+  controllerOnly: true,
   freeForm: true,
   validate(args: Vars, pos: Pos) {
     checkArgs('include_vars', args, pos, { _raw_params: 'str', file: 'str', name: 'str', dir: 'str' });

@@ -10,6 +10,7 @@ import type { Module, ModuleContext } from './types.js';
 export const pauseModule: Module = {
   name: 'pause',
   supportsCheck: true,
+  controllerOnly: true,
   validate(args: Vars, pos: Pos) {
     checkArgs('pause', args, pos, { seconds: 'number', minutes: 'number', prompt: 'raw', echo: 'bool' });
     if (args.prompt !== undefined) {

@@ -16,6 +16,7 @@ function badName(name: string): string {
 export const setFactModule: Module = {
   name: 'set_fact',
   supportsCheck: true,
+  controllerOnly: true,
   validate(args: Vars, pos: Pos) {
     const names = Object.keys(args).filter((k) => k !== 'cacheable');
     if (names.length === 0) throw new UserError(`module 'set_fact' needs at least one name: value pair`, pos);

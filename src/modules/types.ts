@@ -30,6 +30,8 @@ export interface Module {
   name: string;
   /** Args the engine must not render; the module evaluates them itself. */
   rawArgs?: string[];
+  /** Runs on the controller alone (debug, set_fact…): the engine neither connects to the host nor locks it for it. */
+  controllerOnly?: boolean;
   /** Whether the module can run in check mode; if not, it is skipped there. */
   supportsCheck: boolean;
   /** Whether a free-form string (`command: ls -l`) is accepted. */

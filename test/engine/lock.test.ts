@@ -91,3 +91,32 @@ test('a lock being taken this very moment (no info file yet) is waited for, not 
   const run = await runProject({ hostsDir, lock: lock('r5', { breakStale: true }), files: { 'site.yml': SLOW.replace('hosts: all', 'hosts: web1') } });
   assert.match(String(run.of('host.failed')[0].result.msg), /^locked by racer@elsewhere/);
 });
+
+test('the host is connected and locked before its first module that runs there, not for controller-only ones', async () => {
+  const hostsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-lock-'));
+  const lockedAt: Record<string, boolean> = {};
+  const run = await runProject({
+    hostsDir,
+    lock: lock('r6'),
+    onEvent: (e) => {
+      if (e.type === 'host.ok') lockedAt[e.task.name] = fs.existsSync(lockDir(hostsDir, 'web1'));
+    },
+    files: {
+      'inventory.ini': 'web1 ansible_connection=local\nghost ansible_host=127.0.0.1 ansible_port=1\n',
+      'site.yml': `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - {name: say, debug: {msg: hi}}
+    - {name: fact, set_fact: {x: 1}}
+    - {name: run, command: "true"}
+`,
+    },
+  });
+  assert.deepEqual(lockedAt, { say: false, fact: false, run: true });
+  // As in ansible-core: a host nobody connects to is not unreachable yet.
+  assert.deepEqual(
+    ['say', 'fact', 'run'].map((t) => run.results(t)),
+    [{ web1: 'ok', ghost: 'ok' }, { web1: 'ok', ghost: 'ok' }, { web1: 'changed', ghost: 'unreachable' }],
+  );
+});
