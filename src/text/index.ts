@@ -4,5 +4,5 @@
  * durations) and `inert`, which makes target output safe to show. Pure;
  * imports only model.
  */
-export { COLUMNS, banner, filled, durationClock, profileRow, runTook, recapLine, wallClock, type RecapStats } from './format.js';
-export { inert } from './sanitize.js';
+export * from './format.js';
+export * from './sanitize.js';
