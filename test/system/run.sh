@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # npm run test:system: the tests that need Debian packages. Checks that every
 # program they need is installed (fails, naming the package, when one is not),
-# starts 10 real sshd hosts, runs test/system and test/fleet, stops the hosts.
+# builds when dist/ is stale, starts 10 real sshd hosts, runs test/system and
+# test/fleet, stops the hosts.
 # PLAYWATCH_FLEET_DIR picks the fleet directory (default: a fresh temp dir, removed afterwards).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,6 +25,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 [ "$(id -u)" = 0 ] || { echo "test:system: run as root (sshd needs it to switch users; sudo runs the -K test)" >&2; exit 1; }
 export SSHD
+
+# Some tests run the built CLI (bin/playwatch.js): build when dist/ is missing or older than src/.
+if [ ! -f dist/cli/main.js ] || [ -n "$(find src -newer dist/cli/main.js -print -quit)" ]; then
+  npm run build
+fi
 
 if [ -z "${PLAYWATCH_FLEET_DIR:-}" ]; then
   PLAYWATCH_FLEET_DIR=$(mktemp -d /tmp/playwatch-fleet.XXXXXX)

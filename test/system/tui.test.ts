@@ -22,6 +22,13 @@ function tmux(...args: string[]): string {
   return r.stdout;
 }
 
+/** Ends this test's tmux server and removes its socket file, which kill-server leaves behind. */
+function stopTmux(): void {
+  const socket = spawnSync('tmux', ['-L', SOCKET, 'display', '-p', '#{socket_path}'], { encoding: 'utf8' }).stdout?.trim();
+  spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+  if (socket) fs.rmSync(socket, { force: true });
+}
+
 const screen = () => tmux('capture-pane', '-p');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -85,7 +92,7 @@ test('in a real terminal the TUI shows hosts and a ticking clock, a then y drain
     tmux('send-keys', 'echo pane-ok-$((6*7))', 'Enter');
     await waitFor(/^pane-ok-42$/m, 'the shell to answer after the TUI left');
   } finally {
-    spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+    stopTmux();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
