@@ -97,8 +97,7 @@ function pick(groups: Map<string, Group>): Group | undefined {
 function cancelRest(pc: PlayContext, g: Group, culprit: string): void {
   for (const h of g.queue.splice(0)) {
     const st = pc.hosts.get(h)!;
-    st.stats.cancelled = (st.stats.cancelled ?? 0) + 1;
-    st.cancelled = true;
+    st.cancel();
     g.cancelled++;
     pc.opts.emit({ type: 'host.cancelled', host: h, group: g.key, reason: `group ${g.key}: ${culprit} failed` });
   }

@@ -1,7 +1,7 @@
 import type { Play, Task, Vars } from '../model/index.js';
-import type { TaskRef } from '../events/index.js';
 import type { HostState, RunOptions } from './state.js';
 import type { SecretMasker } from './secrets.js';
+import type { PlayTaskIds } from './identity.js';
 
 /** What every part of the engine needs while a play runs. */
 export interface PlayContext {
@@ -15,8 +15,8 @@ export interface PlayContext {
   /** vars_files of the play, loaded once. */
   varsFilesVars: Vars;
   handlers: Task[];
-  /** Run-wide counter for task ids. */
-  nextTaskId: () => number;
+  /** Static task ids of this play (one per task occurrence, shared by every host). */
+  ids: PlayTaskIds;
   /** Inventory vars per host, computed once per run. */
   inventoryVars: (host: string) => Vars;
   masker: SecretMasker;
@@ -41,11 +41,3 @@ export interface BatchState {
 export type Frame = ReadonlyMap<string, Vars>;
 
 export const EMPTY_FRAME: Frame = new Map();
-
-/** A task as the events name it. */
-export function taskRef(id: number, task: { name?: string; pos: { file: string; line: number; col: number }; role?: { name: string } }, module: string, name: string, isHandler = false): TaskRef {
-  const ref: TaskRef = { id, name, path: `${task.pos.file}:${task.pos.line}:${task.pos.col}`, module };
-  if (task.role) ref.role = task.role.name;
-  if (isHandler) ref.isHandler = true;
-  return ref;
-}

@@ -1,8 +1,8 @@
 import type { Include, TaskNode, Vars } from '../model/index.js';
 import { evalCond, render } from '../template/index.js';
-import { taskRef, type Frame, type PlayContext } from './context.js';
+import type { Frame, PlayContext } from './context.js';
 import { scopeFor } from './scope.js';
-import type { RunMode } from './task.js';
+import { emitStarts, type RunMode } from './task.js';
 import { loopItems, loopVars } from './loop.js';
 
 /** One include as reached by one host: what to load and the vars it adds. */
@@ -24,26 +24,24 @@ export type RunNodes = (pc: PlayContext, nodes: TaskNode[], hosts: string[], fra
  * loop item reach the included tasks through the frame.
  */
 export async function runInclude(pc: PlayContext, inc: Include, hosts: string[], frame: Frame, mode: RunMode, runNodes: RunNodes): Promise<void> {
-  const ref = taskRef(pc.nextTaskId(), inc, inc.action, inc.name ?? inc.action);
-  pc.opts.emit({ type: 'task.start', task: ref });
+  const refs = pc.ids.reachAll(hosts, inc, inc.action, inc.name ?? inc.action);
+  emitStarts(pc, refs.values(), 'task.start');
   const perHost = new Map<string, Instance[]>();
   for (const host of hosts) {
+    const ref = refs.get(host)!;
     pc.opts.emit({ type: 'host.start', task: ref, host });
     try {
       const list = instancesFor(pc, inc, host, frame);
       perHost.set(host, list);
       if (list.length) {
-        pc.hosts.get(host)!.stats.ok++;
         pc.opts.emit({ type: 'host.ok', task: ref, host, changed: false, result: { include: list.map((i) => i.target) } });
       } else {
-        pc.hosts.get(host)!.stats.skipped++;
         pc.opts.emit({ type: 'host.skipped', task: ref, host, result: { skip_reason: 'Conditional result was False' } });
       }
     } catch (err) {
       const st = pc.hosts.get(host)!;
-      mode.rescuable ? st.stats.rescued++ : st.stats.failed++;
-      st.failed = true;
-      st.lastFailure = { task: { name: ref.name, path: ref.path, action: inc.action }, result: { failed: true, msg: (err as Error).message } };
+      st.fail();
+      st.lastFailure = { task: { name: ref.name, path: ref.path, action: inc.action }, result: { failed: true, msg: (err as Error).message }, ref };
       pc.opts.emit({ type: 'host.failed', task: ref, host, result: { failed: true, msg: (err as Error).message }, ignored: false });
     }
   }

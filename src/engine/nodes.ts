@@ -1,12 +1,12 @@
 import type { Block, Task, TaskNode } from '../model/index.js';
 import { UserError } from '../model/index.js';
 import type { Frame, PlayContext } from './context.js';
-import { EMPTY_FRAME, taskRef } from './context.js';
+import { EMPTY_FRAME } from './context.js';
 import { evalCond } from '../template/index.js';
 import { fnmatchToRegExp } from '../model/index.js';
 import { scopeFor } from './scope.js';
 import { shouldRun } from './tags.js';
-import { displayName, runTask, type RunMode } from './task.js';
+import { displayName, emitStarts, runTask, type RunMode } from './task.js';
 import { runInclude } from './include.js';
 
 /**
@@ -37,23 +37,26 @@ export async function runNodes(pc: PlayContext, nodes: TaskNode[], hosts: string
 async function runBlock(pc: PlayContext, block: Block, hosts: string[], frame: Frame, mode: RunMode): Promise<void> {
   const st = (h: string) => pc.hosts.get(h)!;
   await runNodes(pc, block.block, hosts, frame, { ...mode, rescuable: mode.rescuable || block.rescue.length > 0 });
-  const failed = hosts.filter((h) => st(h).failed && !st(h).unreachable);
+  const failed = hosts.filter((h) => st(h).failed);
   if (block.rescue.length && failed.length) {
     for (const h of failed) {
       const s = st(h);
-      s.failed = false;
+      s.rescue();
       s.hostFacts.ansible_failed_task = s.lastFailure?.task;
       s.hostFacts.ansible_failed_result = s.lastFailure?.result;
+      // The failure is handled: it counts as rescued, and the host is not failed.
+      if (s.lastFailure?.ref) pc.opts.emit({ type: 'host.rescued', task: s.lastFailure.ref, host: h });
     }
     await runNodes(pc, block.rescue, failed, frame, mode);
+    for (const h of failed) if (st(h).status === 'rescuing') st(h).recover();
   }
   if (!block.always.length) return;
   const stillFailed = hosts.filter((h) => st(h).failed);
   const always = hosts.filter((h) => !st(h).unreachable && !st(h).ended);
-  for (const h of stillFailed) st(h).failed = false;
+  for (const h of stillFailed) st(h).recover();
   // `always` runs even while draining: it is cleanup the operator expects.
   await runNodes(pc, block.always, always, frame, { ...mode, cleanup: true });
-  for (const h of stillFailed) st(h).failed = true;
+  for (const h of stillFailed) st(h).fail();
 }
 
 /**
@@ -94,22 +97,22 @@ async function runMeta(pc: PlayContext, task: Task, all: string[], frame: Frame)
   const hosts = all.filter((h) => task.when.every((c) => evalCond(c, scopeFor(pc, h, task, frame), task.pos)));
   if (!hosts.length) return;
   const action = String(task.args._raw_params ?? task.args.free_form ?? Object.keys(task.args)[0] ?? '').trim();
-  const ref = taskRef(pc.nextTaskId(), task, 'meta', task.name ?? `meta: ${action}`);
+  const refs = pc.ids.reachAll(hosts, task, 'meta', task.name ?? `meta: ${action}`);
   switch (action) {
     case 'flush_handlers':
       return flushHandlers(pc, hosts);
     case 'end_play':
-      for (const h of pc.playHosts) pc.hosts.get(h)!.ended = true;
+      for (const h of pc.playHosts) pc.hosts.get(h)!.end();
       return;
     case 'end_host':
-      pc.opts.emit({ type: 'task.start', task: ref });
+      emitStarts(pc, refs.values(), 'task.start');
       for (const h of hosts) {
-        pc.hosts.get(h)!.ended = true;
-        pc.opts.emit({ type: 'host.skipped', task: ref, host: h, result: { msg: 'end_host conditional evaluated to True, ending host' } });
+        pc.hosts.get(h)!.end();
+        pc.opts.emit({ type: 'host.skipped', task: refs.get(h)!, host: h, result: { msg: 'end_host conditional evaluated to True, ending host' } });
       }
       return;
     case 'clear_host_errors':
-      for (const h of pc.playHosts) pc.hosts.get(h)!.failed = false;
+      for (const h of pc.playHosts) pc.hosts.get(h)!.recover();
       return;
     case 'noop':
     case 'refresh_inventory':

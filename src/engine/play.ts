@@ -42,6 +42,7 @@ export async function runPlay(pc: PlayContext): Promise<void> {
     if (pc.opts.control.stopping) return;
     const batch = batches[i];
     pc.batch = { hosts: batch, failed: new Set() };
+    pc.ids.newBatch();
     pc.opts.emit({ type: 'batch.start', index: i, total: batches.length, hosts: batch });
     if (play.keywords.max_concurrent_per !== undefined) await runBudgeted(pc, batch);
     else if (strategy === 'free') await runFree(pc, batch);

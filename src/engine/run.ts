@@ -6,7 +6,8 @@ import { SecretMasker } from './secrets.js';
 import { resumePlan } from './resume.js';
 import { watchAborts } from './abort.js';
 import { releaseCommand } from './lock.js';
-import type { NewEvent, ResumePlan } from '../events/index.js';
+import { TaskIds } from './identity.js';
+import { EVENT_SCHEMA, tally, zeroStats, type NewEvent, type ResumePlan } from '../events/index.js';
 
 const DEFAULT_SECRETS = ['*password*', '*passwd*', '*secret*', '*token*'];
 
@@ -31,7 +32,14 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
   for (const v of given.secretValues ?? []) masker.addValue(v);
   if (given.becomeDefaults?.password) masker.addValue(given.becomeDefaults.password);
   // Every event leaves through the masker: reporters never see a secret.
-  const opts: RunOptions = { ...given, emit: (e) => given.emit(masker.mask(e) as NewEvent) };
+  // The stats are a tally of what left, the same tally every view uses.
+  let tallied: Record<string, HostStats> = {};
+  const emit = (e: NewEvent) => {
+    const out = given.emit(masker.mask(e) as NewEvent);
+    tallied = tally(tallied, out);
+    return out;
+  };
+  const opts: RunOptions = { ...given, emit };
   const hosts = new Map<string, HostState>();
   const invCache = new Map<string, Vars>();
   const inventoryVars = (h: string) => {
@@ -40,7 +48,7 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
     return v;
   };
   const aborts = watchAborts(opts, hosts);
-  let nextId = 0;
+  const taskIds = new TaskIds();
   const runState = { startAtFound: false };
   const started = performance.now();
   const planned = opts.playbook.plays.map((p) => playHostsOf(opts, p, hosts));
@@ -48,7 +56,7 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
   let reached = 0;
   opts.emit({
     type: 'run.start',
-    schema: 1,
+    schema: EVENT_SCHEMA,
     runId: opts.runMeta.runId,
     playbook: opts.playbook.path,
     runDir: opts.runMeta.runDir,
@@ -70,7 +78,7 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
         playHosts,
         varsFilesVars: {},
         handlers: [...play.handlers],
-        nextTaskId: () => nextId++,
+        ids: taskIds.forPlay(i),
         inventoryVars,
         masker,
         run: runState,
@@ -81,7 +89,7 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
       const breakRun = pc.batch?.breakPlay === true;
       for (const h of playHosts) {
         const st = hosts.get(h)!;
-        st.ended = false;
+        st.nextPlay();
         st.notified.clear();
       }
       opts.emit({ type: 'play.end', index: i });
@@ -97,7 +105,7 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
     await Promise.allSettled([...hosts.values()].map((h) => h.transport?.close()));
   }
   const stats: Record<string, HostStats> = {};
-  for (const [name, st] of hosts) stats[name] = st.stats;
+  for (const name of hosts.keys()) stats[name] = tallied[name] ?? zeroStats();
   const aborted = opts.control.stopping;
   const exitCode = exitCodeOf(stats, aborted);
   if (aborted) opts.emit({ type: 'abort.done', mode: opts.control.killed ? 'kill' : 'drain' });

@@ -1,6 +1,5 @@
-import type { HostSource, HostStats, Playbook, TaskLoader, Vars } from '../model/index.js';
-import { emptyStats } from '../model/index.js';
-import type { NewEvent, RunEvent } from '../events/index.js';
+import type { HostSource, Playbook, TaskLoader, Vars } from '../model/index.js';
+import type { NewEvent, RunEvent, TaskRef } from '../events/index.js';
 import type { Transport } from '../transport/types.js';
 import type { TagFilter } from './tags.js';
 import type { RunControl } from './control.js';
@@ -45,48 +44,122 @@ export interface RunOptions {
   delayScale?: number;
 }
 
+/**
+ * Where a host stands in the run. Only HostState's transitions change it.
+ * - pending: has not started a task yet
+ * - running: takes tasks
+ * - rescuing: a rescue section runs for its failure (takes tasks)
+ * - failed: failed in this play and not rescued; runs nothing more in the run
+ * - unreachable: could not be reached; runs nothing more in the run
+ * - ended: `meta: end_host` / `end_play`; runs again in the next play
+ * - cancelled: a group budget cancelled it; runs nothing more in the run
+ * - stopped: any_errors_fatal or max_fail_percentage took it out (not its own failure)
+ */
+export type HostRunStatus = 'pending' | 'running' | 'rescuing' | 'failed' | 'unreachable' | 'ended' | 'cancelled' | 'stopped';
+
 /** What the engine knows about one host during a run. */
 export class HostState {
   readonly name: string;
-  stats: HostStats = emptyStats();
   /** Gathered facts (`ansible_facts`). */
   facts: Vars = {};
   /** set_fact and register values: they rank above play vars. */
   hostFacts: Vars = {};
   /** include_vars values. */
   includedVars: Vars = {};
-  /** Failed in this play and not rescued: runs nothing more in the play. */
-  failed = false;
-  /** Ever failed during the run (for the exit code). */
-  everFailed = false;
-  unreachable = false;
-  /** Ended by `meta: end_host`. */
-  ended = false;
-  /** Cancelled by a group budget before it started: it runs nothing more in this run. */
-  cancelled = false;
-  /** Taken out of the play by any_errors_fatal or max_fail_percentage (not a failure of its own). */
-  stopped = false;
   /** Handler indexes notified and not yet run. */
   notified = new Set<number>();
   /** Async jobs this run started on the host and has not cleaned up (abort kills them). */
   asyncJobs = new Map<string, { task: string }>();
   /** The last unrescued failure: `ansible_failed_task` / `ansible_failed_result` in rescue. */
-  lastFailure?: { task: Vars; result: Vars };
-  /** Ran at least one task (fact gathering aside). */
-  touched = false;
-  /** `role : task` of the last task it started: where a resume starts again. */
+  lastFailure?: { task: Vars; result: Vars; ref: TaskRef };
+  /** `role : task` of the last task it started (fact gathering and handlers aside): where a resume starts again. */
   lastTask?: string;
   transport?: Transport;
   connected = false;
   /** This run holds the host's deploy lock. */
   lockTaken = false;
+  #status: HostRunStatus = 'pending';
 
   constructor(name: string) {
     this.name = name;
   }
 
+  get status(): HostRunStatus {
+    return this.#status;
+  }
+
   /** True while the host can take another task in this play. */
   get active(): boolean {
-    return !this.failed && !this.unreachable && !this.ended && !this.stopped && !this.cancelled;
+    return this.#status === 'pending' || this.#status === 'running' || this.#status === 'rescuing';
+  }
+
+  get failed(): boolean {
+    return this.#status === 'failed';
+  }
+
+  get unreachable(): boolean {
+    return this.#status === 'unreachable';
+  }
+
+  get ended(): boolean {
+    return this.#status === 'ended';
+  }
+
+  get cancelled(): boolean {
+    return this.#status === 'cancelled';
+  }
+
+  get stopped(): boolean {
+    return this.#status === 'stopped';
+  }
+
+  /** Ran at least one task (fact gathering and handlers aside). */
+  get touched(): boolean {
+    return this.lastTask !== undefined;
+  }
+
+  /** Starts a task (`role : task`). */
+  touch(task: string): void {
+    this.lastTask = task;
+    if (this.#status === 'pending') this.#status = 'running';
+  }
+
+  /** A failure no ignore_errors let pass. Unreachable and cancelled hosts stay what they are. */
+  fail(): void {
+    if (this.#status !== 'unreachable' && this.#status !== 'cancelled') this.#status = 'failed';
+  }
+
+  /** A rescue section starts for its failure. */
+  rescue(): void {
+    if (this.#status === 'failed') this.#status = 'rescuing';
+  }
+
+  /** Runs on as if it had not failed: its rescue ended, `always` runs, or `meta: clear_host_errors`. */
+  recover(): void {
+    if (this.#status === 'failed' || this.#status === 'rescuing') this.#status = 'running';
+  }
+
+  unreach(): void {
+    this.#status = 'unreachable';
+  }
+
+  /** `meta: end_host` / `end_play`: a failed host stays failed. */
+  end(): void {
+    if (this.active) this.#status = 'ended';
+  }
+
+  /** A new play: an ended host takes tasks again. */
+  nextPlay(): void {
+    if (this.#status === 'ended') this.#status = this.touched ? 'running' : 'pending';
+  }
+
+  /** A group budget cancelled it. */
+  cancel(): void {
+    if (this.#status !== 'unreachable') this.#status = 'cancelled';
+  }
+
+  /** any_errors_fatal / max_fail_percentage: a failed host stays failed. */
+  stop(): void {
+    if (this.active) this.#status = 'stopped';
   }
 }

@@ -33,7 +33,7 @@ export async function runTaskOnHost(pc: PlayContext, task: Task, host: string, f
     result = task.loop ? await runLoop(pc, task, host, scope, ref) : await runSingle(pc, task, host, scope, ref);
   } catch (err) {
     if (err instanceof UnreachableError) {
-      return { status: 'unreachable', result: { unreachable: true, changed: false, msg: err.message }, ignored: false };
+      return { status: 'unreachable', result: { unreachable: true, changed: false, msg: err.message }, ignored: Boolean(task.ignoreUnreachable) };
     }
     throw err;
   }

@@ -2,7 +2,8 @@ import pLimit from 'p-limit';
 import type { Task, Vars } from '../model/index.js';
 import { render } from '../template/index.js';
 import type { TaskRef } from '../events/index.js';
-import { taskRef, type Frame, type PlayContext } from './context.js';
+import type { Frame, PlayContext } from './context.js';
+import { distinctRefs } from './identity.js';
 import { runTaskOnHost, type HostOutcome } from './task-host.js';
 import { notify } from './handlers.js';
 import { scopeFor } from './scope.js';
@@ -22,19 +23,20 @@ export interface RunMode {
  * state and handler notifications.
  */
 export async function runTask(pc: PlayContext, task: Task, hosts: string[], frame: Frame, mode: RunMode): Promise<void> {
-  const ref = taskRef(pc.nextTaskId(), task, task.module, displayName(pc, task, hosts[0], frame), mode.handler);
-  pc.opts.emit({ type: mode.handler ? 'handler.start' : 'task.start', task: ref });
+  const refs = pc.ids.reachAll(hosts, task, task.module, displayName(pc, task, hosts[0], frame), mode.handler);
   const runOnce = task.runOnce !== undefined && toBool(task.runOnce);
   const targets = runOnce ? hosts.slice(0, 1) : hosts;
+  emitStarts(pc, targets.map((h) => refs.get(h)!), mode.handler ? 'handler.start' : 'task.start');
   const limit = pLimit(Math.max(1, Math.min(pc.opts.forks, throttleOf(task))));
-  const where = ref.role ? `${ref.role} : ${ref.name}` : ref.name;
   const control = pc.opts.control;
   await Promise.all(
     targets.map((host) =>
       limit(async () => {
         // Hosts still waiting for a fork when a drain comes do not start.
         if (mode.cleanup ? control.killed : control.stopping) return;
-        if (!mode.handler && !task.extra._gather) Object.assign(pc.hosts.get(host)!, { touched: true, lastTask: where });
+        const ref = refs.get(host)!;
+        const where = ref.role ? `${ref.role} : ${ref.name}` : ref.name;
+        if (!mode.handler && !task.extra._gather) pc.hosts.get(host)!.touch(where);
         const outcome = await runTaskOnHost(pc, task, host, frame, ref);
         book(pc, task, host, ref, outcome, mode);
         if (runOnce) for (const other of hosts.slice(1)) shareRunOnce(pc, task, other, outcome);
@@ -42,6 +44,14 @@ export async function runTask(pc: PlayContext, task: Task, hosts: string[], fram
     ),
   );
   checkFailureLimits(pc, task, hosts);
+}
+
+/**
+ * The start event of each task occurrence, once per batch: under free and
+ * budgeted runs the first host to reach it announces it.
+ */
+export function emitStarts(pc: PlayContext, refs: Iterable<TaskRef>, type: 'task.start' | 'handler.start'): void {
+  for (const ref of distinctRefs(refs)) if (pc.ids.startOnce(ref.id)) pc.opts.emit({ type, task: ref });
 }
 
 /**
@@ -67,7 +77,7 @@ function checkFailureLimits(pc: PlayContext, task: Task, hosts: string[]): void 
 
 function stopBatch(pc: PlayContext, why: string): void {
   pc.batch!.breakPlay = true;
-  for (const h of pc.batch!.hosts) pc.hosts.get(h)!.stopped = true;
+  for (const h of pc.batch!.hosts) pc.hosts.get(h)!.stop();
   pc.opts.emit({ type: 'warning', message: why });
 }
 
@@ -91,7 +101,7 @@ export function displayName(pc: PlayContext, task: { name?: string; pos: Task['p
   }
 }
 
-/** Emits the host's final event for the task and updates its stats and state. */
+/** Emits the host's final event for the task and updates its state (the stats are tallied from the events). */
 export function book(pc: PlayContext, task: Task, host: string, ref: TaskRef, o: HostOutcome, mode: RunMode): void {
   const st = pc.hosts.get(host)!;
   const loop = task.loop ? { loop: true as const } : {};
@@ -99,39 +109,25 @@ export function book(pc: PlayContext, task: Task, host: string, ref: TaskRef, o:
   switch (o.status) {
     case 'ok':
     case 'changed':
-      st.stats.ok++;
-      if (o.status === 'changed') {
-        st.stats.changed++;
-        notify(pc, host, task);
-      }
+      if (o.status === 'changed') notify(pc, host, task);
       emit({ type: 'host.ok', task: ref, host, changed: o.status === 'changed', result: o.result, ...loop });
       return;
     case 'skipped':
-      st.stats.skipped++;
       emit({ type: 'host.skipped', task: ref, host, result: o.result, ...loop });
       return;
     case 'unreachable':
       emit({ type: 'host.unreachable', task: ref, host, result: o.result, ignored: o.ignored });
       if (o.ignored) return;
-      st.stats.unreachable++;
-      st.unreachable = true;
+      st.unreach();
       pc.batch?.failed.add(host);
       return;
     case 'failed':
       emit({ type: 'host.failed', task: ref, host, result: o.result, ignored: o.ignored, ...loop });
-      if (o.ignored) {
-        st.stats.ok++;
-        st.stats.ignored++;
-        if (o.result.changed) st.stats.changed++;
-        return;
-      }
-      if (mode.rescuable) st.stats.rescued++;
-      else {
-        st.stats.failed++;
-        pc.batch?.failed.add(host);
-      }
-      st.failed = true;
-      st.lastFailure = { task: { name: ref.name, role: ref.role, path: ref.path, action: task.module }, result: o.result };
+      if (o.ignored) return;
+      // A failure a rescue will handle does not count against max_fail_percentage.
+      if (!mode.rescuable) pc.batch?.failed.add(host);
+      st.fail();
+      st.lastFailure = { task: { name: ref.name, role: ref.role, path: ref.path, action: task.module }, result: o.result, ref };
       return;
   }
 }

@@ -9,6 +9,7 @@
  */
 import type { HostStats, ModuleResult } from '../model/index.js';
 import type { EventOf, RunEvent, TaskRef } from './types.js';
+import { addStats, statsDelta, sumStats, zeroStats } from './stats.js';
 
 // ------------------------------------------------------------ persistent vector
 
@@ -114,8 +115,12 @@ export interface HostView {
   finished: boolean;
   failedFlag: boolean;
   unreachableFlag: boolean;
-  /** `title: first line` of the first failure. */
+  /** `title: first line` of the first failure (a rescued one is taken back). */
   firstError?: string;
+  /** The task whose failure set `firstError`. */
+  firstErrorTask?: number;
+  /** Failures a rescue handled so far. */
+  rescues: number;
   /** Its group's key, when the play has a budget. */
   group?: string;
   tasks: Vec<HostTaskEntry>;
@@ -212,6 +217,18 @@ export function taskTitle(task: Pick<TaskRef, 'name' | 'role'>): string {
 
 /** The next state. Pure: `state` is left as it was. */
 export function reduce(state: RunState, event: RunEvent): RunState {
+  return counted(apply(state, event), event);
+}
+
+/** The live counts: the same tally the engine makes for `run.end` (events/stats.ts). */
+function counted(s: RunState, e: RunEvent): RunState {
+  const d = 'host' in e ? statsDelta(e) : undefined;
+  if (!d || !('host' in e)) return s;
+  const next = ensureHost(s, e.host);
+  return updateHost({ ...next, counts: addStats(next.counts, d) }, e.host, (h) => ({ ...h, stats: addStats(h.stats, d) }));
+}
+
+function apply(state: RunState, event: RunEvent): RunState {
   const s: RunState = { ...state, lastAt: Math.max(state.lastAt, event.at) };
   switch (event.type) {
     case 'run.start':
@@ -236,7 +253,7 @@ export function reduce(state: RunState, event: RunEvent): RunState {
     case 'host.retry':
       return updateEntry(s, event.host, event.task.id, (e) => ({ ...e, retries: e.retries + 1 }));
     case 'host.rescued':
-      return updateHost(s, event.host, (h) => ({ ...h, failedFlag: false }));
+      return hostRescued(s, event);
     case 'host.output':
       return updateEntry(s, event.host, event.task.id, (e) =>
         event.stream === 'stdout' ? { ...e, stdout: tail(e.stdout + event.chunk) } : { ...e, stderr: tail(e.stderr + event.chunk) },
@@ -349,14 +366,12 @@ type EndEvent = EventOf<'host.ok'> | EventOf<'host.failed'> | EventOf<'host.skip
 function hostEnd(s: RunState, e: EndEvent, status: ResultStatus): RunState {
   let next = ensureHost(withTask(s, e.task, e.at, false), e.host);
   next = updateSpan(next, e.task.id, (t) => ({ ...t, lastEnd: Math.max(t.lastEnd ?? e.at, e.at), ended: t.ended + 1 }));
-  next = { ...next, counts: addResult(next.counts, status) };
   const title = taskTitle(e.task);
   const summary = summarize(e.result, status);
   next = updateHost(next, e.host, (h) => {
     const v: HostView = {
       ...h,
       touched: true,
-      stats: addResult(h.stats, status),
       current: h.current?.taskId === e.task.id ? undefined : h.current,
       last: { status, title, at: e.at, ...(summary !== undefined ? { summary } : {}) },
       failedFlag: h.failedFlag || status === 'failed',
@@ -364,6 +379,7 @@ function hostEnd(s: RunState, e: EndEvent, status: ResultStatus): RunState {
     };
     if ((status === 'failed' || status === 'unreachable') && v.firstError === undefined) {
       v.firstError = summary ? `${title}: ${summary}` : title;
+      v.firstErrorTask = e.task.id;
     }
     return { ...v, status: statusOf(v) };
   });
@@ -379,6 +395,21 @@ function hostEnd(s: RunState, e: EndEvent, status: ResultStatus): RunState {
     if (summary !== undefined) done.summary = summary;
     return done;
   }, { taskId: e.task.id, title, status: 'running', startAt: e.at, stdout: '', stderr: '', retries: 0 });
+}
+
+/**
+ * A rescue section starts for the host: the failure it handles is not the
+ * host's, so the host is running again (its rescue), not failed.
+ */
+function hostRescued(s: RunState, e: EventOf<'host.rescued'>): RunState {
+  return updateHost(s, e.host, (h) => {
+    const v: HostView = { ...h, failedFlag: false, rescues: h.rescues + 1 };
+    if (h.firstErrorTask === e.task.id) {
+      delete v.firstError;
+      delete v.firstErrorTask;
+    }
+    return { ...v, status: statusOf(v) };
+  });
 }
 
 function asyncEvent(s: RunState, e: EventOf<'async.start'> | EventOf<'async.poll'> | EventOf<'async.done'>): RunState {
@@ -425,6 +456,7 @@ function ensureHost(s: RunState, name: string): RunState {
     finished: false,
     failedFlag: false,
     unreachableFlag: false,
+    rescues: 0,
     tasks: emptyVec(),
   };
   return { ...s, hosts: vecPush(s.hosts, host), hostIndex: { ...s.hostIndex, [name]: s.hosts.length } };
@@ -458,27 +490,6 @@ function statusOf(h: HostView): HostStatus {
   if (h.failedFlag) return 'failed';
   if (h.finished && h.touched) return h.stats.ok === 0 && h.stats.skipped > 0 ? 'skipped' : 'done';
   return 'waiting';
-}
-
-function addResult(st: HostStats, status: ResultStatus): HostStats {
-  const n = { ...st };
-  if (status === 'ok' || status === 'changed' || status === 'ignored') n.ok++;
-  if (status === 'changed') n.changed++;
-  if (status === 'ignored') n.ignored++;
-  if (status === 'failed') n.failed++;
-  if (status === 'skipped') n.skipped++;
-  if (status === 'unreachable') n.unreachable++;
-  return n;
-}
-
-function zeroStats(): HostStats {
-  return { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 };
-}
-
-function sumStats(all: HostStats[]): HostStats {
-  const t = zeroStats();
-  for (const st of all) for (const k of Object.keys(t) as Array<keyof HostStats>) t[k] += st[k] ?? 0;
-  return t;
 }
 
 /** A one-line summary of a result: the failure reason or the module's message. */

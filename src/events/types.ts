@@ -8,23 +8,42 @@ export interface EventBase {
   wall: number;
 }
 
-/** How a task is named on screen: `role : name` or just `name`. */
+/**
+ * A task's static identity (DESIGN §12): one task occurrence in a play,
+ * the same for every host that runs it, under every strategy, budget and
+ * `serial` batch. Each host's run of it is an instance (its `host.*` events).
+ */
 export interface TaskRef {
-  /** Stable id within the run (the n-th task started). */
+  /**
+   * Unique within the run: one per task occurrence in a play. The n-th
+   * time any host reaches the task written at `path` in play `play` is the
+   * same occurrence, so every host's run of it carries this id.
+   */
   id: number;
   name: string;
   role?: string;
   /** `file:line:col` of the task. */
   path: string;
+  /** Index of the play (0-based), as in `play.start`. */
+  play: number;
+  /** The n-th occurrence (1-based) of this `role` + `name` in the play: what compare matches runs by. */
+  n: number;
   isHandler?: boolean;
   /** Canonical module name (`command`, `debug`, ...). */
   module?: string;
 }
 
+/**
+ * Version of the event format (docs/EVENTS.md), carried by `run.start`.
+ * 2: static task ids (one per task occurrence, shared by every host),
+ * `TaskRef.play` and `TaskRef.n`, `host.rescued` emitted.
+ */
+export const EVENT_SCHEMA = 2;
+
 export type RunEvent =
   | (EventBase & {
       type: 'run.start';
-      schema: 1;
+      schema: typeof EVENT_SCHEMA;
       runId: string;
       playbook: string;
       runDir: string;
@@ -127,6 +146,39 @@ export interface ResumePlan {
 }
 
 export type RunEventType = RunEvent['type'];
+
+/** Every kind, checked against the union: a kind missing here (or one too many) is a compile error. */
+const KINDS = {
+  'run.start': true,
+  'play.start': true,
+  'batch.start': true,
+  'task.start': true,
+  'handler.start': true,
+  'host.start': true,
+  'host.ok': true,
+  'host.failed': true,
+  'host.skipped': true,
+  'host.unreachable': true,
+  'host.retry': true,
+  'host.rescued': true,
+  'host.output': true,
+  'host.command': true,
+  'async.start': true,
+  'async.poll': true,
+  'async.done': true,
+  'group.update': true,
+  'host.cancelled': true,
+  warning: true,
+  'abort.requested': true,
+  'run.paused': true,
+  'run.resumed': true,
+  'abort.done': true,
+  'play.end': true,
+  'run.end': true,
+} as const satisfies Record<RunEventType, true>;
+
+/** Every event kind of the union, at run time (docs/EVENTS.md documents each). */
+export const EVENT_KINDS = Object.keys(KINDS) as RunEventType[];
 export type EventOf<K extends RunEventType> = Extract<RunEvent, { type: K }>;
 
 /** An event before the bus stamps its times. */

@@ -36,6 +36,8 @@ export interface HostFailure {
   tail: string[];
   /** Milliseconds from the run's start. */
   atMs: number;
+  /** The task's id in the run's events (`TaskRef.id`). */
+  taskId: number;
 }
 
 export interface RunSummary {
@@ -103,7 +105,7 @@ export class SummaryCollector implements Reporter {
         this.onFailed(e);
         break;
       case 'host.rescued':
-        this.failed.get(e.host)?.pop();
+        this.rescued(e);
         break;
       case 'host.unreachable':
         if (!e.ignored && !this.unreachable.has(e.host)) this.unreachable.set(e.host, this.failure(e, 'unreachable'));
@@ -185,6 +187,14 @@ export class SummaryCollector implements Reporter {
     this.failed.set(e.host, list);
   }
 
+  /** A rescue handled the failure of `e.task`: it is not the host's error (a later real one is). */
+  private rescued(e: EventOf<'host.rescued'>): void {
+    const list = this.failed.get(e.host);
+    if (!list) return;
+    const i = list.map((f) => f.taskId).lastIndexOf(e.task.id);
+    list.splice(i >= 0 ? i : list.length - 1, 1);
+  }
+
   private failures(stats: Record<string, HostStats>): HostFailure[] {
     const ended = this.end !== undefined;
     const out: HostFailure[] = [...this.unreachable.values()];
@@ -206,6 +216,7 @@ export class SummaryCollector implements Reporter {
       line: errorLine(e.result),
       tail: outputTail(e.result, TAIL_LINES),
       atMs: this.offset(e),
+      taskId: e.task.id,
     };
   }
 

@@ -32,7 +32,7 @@ function fakeTerminal(): NodeJS.WriteStream {
 
 /** The events of one task over all hosts, in the order a linear strategy makes them. */
 function taskEvents(hosts: string[], i: number): { start: NewEvent[]; ends: NewEvent[] } {
-  const task: TaskRef = { id: i, name: `Task number ${i}`, role: i % 3 ? 'app' : 'common', path: `site.yml:${i * 3}:7`, module: 'command' };
+  const task: TaskRef = { id: i, name: `Task number ${i}`, role: i % 3 ? 'app' : 'common', path: `site.yml:${i * 3}:7`, play: 0, n: 1, module: 'command' };
   const start: NewEvent[] = [{ type: 'task.start', task }, ...hosts.map((host) => ({ type: 'host.start' as const, task, host }))];
   const ends: NewEvent[] = [];
   hosts.forEach((host, n) => {
@@ -86,7 +86,7 @@ async function fullSpeed(n: number): Promise<void> {
   };
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  await feed({ type: 'run.start', schema: 1, runId: 'bench', playbook: 'deploy.yml', runDir: '/tmp/bench', hosts, check: false, argv: [] });
+  await feed({ type: 'run.start', schema: 2, runId: 'bench', playbook: 'deploy.yml', runDir: '/tmp/bench', hosts, check: false, argv: [] });
   await feed({ type: 'play.start', index: 0, total: 1, name: 'Deploy', hosts });
   for (let i = 0; i < TASKS; i++) {
     const { start, ends } = taskEvents(hosts, i);
@@ -122,7 +122,7 @@ async function paced(n: number, taskMs: number): Promise<void> {
   const emit = (e: NewEvent) => store.dispatch(stamp(e, performance.now() - origin));
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const cpu0 = process.cpuUsage();
-  emit({ type: 'run.start', schema: 1, runId: 'bench', playbook: 'deploy.yml', runDir: '/tmp/bench', hosts, check: false, argv: [] });
+  emit({ type: 'run.start', schema: 2, runId: 'bench', playbook: 'deploy.yml', runDir: '/tmp/bench', hosts, check: false, argv: [] });
   emit({ type: 'play.start', index: 0, total: 1, name: 'Deploy', hosts });
   for (let i = 0; i < TASKS; i++) {
     const { start, ends } = taskEvents(hosts, i);

@@ -40,7 +40,7 @@ test('a clean run exits 0 and writes a private run record whose first event carr
   assert.equal(fs.statSync(path.dirname(file)).mode & 0o777, 0o700);
   const first = JSON.parse(fs.readFileSync(file, 'utf8').split('\n')[0]);
   assert.equal(first.type, 'run.start');
-  assert.equal(first.schema, 1);
+  assert.equal(first.schema, 2);
 });
 
 test('-vvv reaches plain output and run.log: each command with its exit code and time', () => {

@@ -34,7 +34,7 @@ function host(s: RunState, name: string) {
 /** A run of two hosts with one task; `end` decides how each host ends it. */
 function oneTask(end: (sc: Script, task: ReturnType<Script['task']>) => void): RunState {
   const sc = new Script();
-  sc.emit({ type: 'run.start', schema: 1, runId: 'r', playbook: 'p.yml', runDir: 'runs/r', hosts: ['a', 'b'], check: false, argv: [] });
+  sc.emit({ type: 'run.start', schema: 2, runId: 'r', playbook: 'p.yml', runDir: 'runs/r', hosts: ['a', 'b'], check: false, argv: [] });
   sc.emit({ type: 'play.start', index: 0, total: 1, name: 'P', hosts: ['a', 'b'] });
   const t = sc.task('Restart app', { role: 'app' });
   sc.emit({ type: 'task.start', task: t });
@@ -131,7 +131,7 @@ test('a failure keeps its first error line with the rc, and the host keeps its t
 test('streamed output is kept per task and capped to its tail', () => {
   const sc = new Script();
   const t = sc.task('Build');
-  sc.emit({ type: 'run.start', schema: 1, runId: 'r', playbook: 'p.yml', runDir: 'd', hosts: ['a'], check: false, argv: [] });
+  sc.emit({ type: 'run.start', schema: 2, runId: 'r', playbook: 'p.yml', runDir: 'd', hosts: ['a'], check: false, argv: [] });
   sc.emit({ type: 'host.start', task: t, host: 'a' });
   for (let i = 0; i < 500; i++) sc.emit({ type: 'host.output', task: t, host: 'a', stream: 'stdout', chunk: `line ${i}\n` });
   const entry = vecGet(host(fold(sc.events), 'a').tasks, 0)!;

@@ -22,7 +22,7 @@ export class Script {
 
   /** A new task reference; `id` counts up like the engine's. */
   task(name: string, extra: Partial<TaskRef> = {}): TaskRef {
-    return { id: this.nextId++, name, path: `site.yml:${this.nextId * 4}:7`, ...extra };
+    return { id: this.nextId++, name, path: `site.yml:${this.nextId * 4}:7`, play: 0, n: 1, ...extra };
   }
 
   /** The same task started again (another serial batch): same path, new id. */

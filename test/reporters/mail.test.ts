@@ -58,7 +58,7 @@ async function runWith(
 
 function cleanRun(): RunEvent[] {
   const s = new Script();
-  s.emit({ type: 'run.start', schema: 1, runId: 'ok', playbook: 'site.yml', runDir: '/tmp/ok', hosts: ['web1'], check: false, argv: ['run', 'site.yml'] });
+  s.emit({ type: 'run.start', schema: 2, runId: 'ok', playbook: 'site.yml', runDir: '/tmp/ok', hosts: ['web1'], check: false, argv: ['run', 'site.yml'] });
   const t = s.task('Ping', { module: 'ping' });
   s.emit({ type: 'task.start', task: t }).emit({ type: 'host.start', task: t, host: 'web1' });
   s.wait(20).emit({ type: 'host.ok', task: t, host: 'web1', changed: false, result: { ping: 'pong' } });
@@ -68,7 +68,7 @@ function cleanRun(): RunEvent[] {
 
 function failedRun(): RunEvent[] {
   const s = new Script();
-  s.emit({ type: 'run.start', schema: 1, runId: 'f', playbook: 'deploy.yml', runDir: '/tmp/f', hosts: ['web1', 'web2'], check: false, argv: ['run', 'deploy.yml'] });
+  s.emit({ type: 'run.start', schema: 2, runId: 'f', playbook: 'deploy.yml', runDir: '/tmp/f', hosts: ['web1', 'web2'], check: false, argv: ['run', 'deploy.yml'] });
   const t = s.task('Restart app', { role: 'app', module: 'command' });
   s.emit({ type: 'task.start', task: t }).emit({ type: 'host.start', task: t, host: 'web1' }).emit({ type: 'host.start', task: t, host: 'web2' });
   s.wait(300).emit({ type: 'host.ok', task: t, host: 'web1', changed: true, result: { changed: true } });
@@ -185,7 +185,7 @@ test('an aborted run gives an "Aborted: playbook" subject', async () => {
   const smtp = await startSmtp();
   try {
     const s = new Script();
-    s.emit({ type: 'run.start', schema: 1, runId: 'a', playbook: 'deploy.yml', runDir: '/tmp/a', hosts: ['web1'], check: false, argv: [] });
+    s.emit({ type: 'run.start', schema: 2, runId: 'a', playbook: 'deploy.yml', runDir: '/tmp/a', hosts: ['web1'], check: false, argv: [] });
     s.wait(50).emit({ type: 'abort.requested', mode: 'drain', source: 'Ctrl-C' });
     s.emit({ type: 'abort.done', mode: 'drain' });
     s.emit({ type: 'run.end', stats: { web1: emptyStats() }, exitCode: 99, aborted: true, durationMs: 50 });
@@ -284,7 +284,7 @@ test('the SMTP password is in no file of the run directory', async () => {
 
 test('a password printed by a target is masked in the run log, host logs and summary', async () => {
   const s = new Script();
-  s.emit({ type: 'run.start', schema: 1, runId: 'p', playbook: 'p.yml', runDir: '/tmp/p', hosts: ['a'], check: false, argv: [] });
+  s.emit({ type: 'run.start', schema: 2, runId: 'p', playbook: 'p.yml', runDir: '/tmp/p', hosts: ['a'], check: false, argv: [] });
   const t = s.task('env', { module: 'command' });
   s.emit({ type: 'task.start', task: t }).emit({ type: 'host.start', task: t, host: 'a' });
   s.wait(5).emit({ type: 'host.failed', task: t, host: 'a', ignored: false, result: { failed: true, msg: `SMTP_PW=${PASSWORD}`, rc: 1 } });

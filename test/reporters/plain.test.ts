@@ -64,7 +64,7 @@ test('text from targets cannot reach the terminal as escape sequences', () => {
 
 test('the timestamp line shows time since the previous task and since the start', () => {
   const s = new Script();
-  s.emit({ type: 'run.start', schema: 1, runId: 'r', playbook: 'p.yml', runDir: '/tmp/r', hosts: [], check: false, argv: [] });
+  s.emit({ type: 'run.start', schema: 2, runId: 'r', playbook: 'p.yml', runDir: '/tmp/r', hosts: [], check: false, argv: [] });
   s.wait(3712).emit({ type: 'task.start', task: s.task('a') });
   s.wait(81_990).emit({ type: 'task.start', task: s.task('b') });
   const stamps = render(s.events, { timezone: 'Europe/Helsinki' }).split('\n').filter((l) => l.includes('day'));

@@ -14,7 +14,7 @@ import { Script } from './events.js';
 function batches(): RunEvent[] {
   const s = new Script();
   const at = (t: number) => s.wait(t - (s.events.at(-1)?.at ?? 0));
-  at(100).emit({ type: 'run.start', schema: 1, runId: 'r', playbook: 'p.yml', runDir: '/tmp/r', hosts: ['a', 'b', 'c'], check: false, argv: [] });
+  at(100).emit({ type: 'run.start', schema: 2, runId: 'r', playbook: 'p.yml', runDir: '/tmp/r', hosts: ['a', 'b', 'c'], check: false, argv: [] });
   at(105).emit({ type: 'batch.start', index: 0, total: 2, hosts: ['a', 'b'] });
   const install = s.task('Install', { role: 'r1' });
   at(110).emit({ type: 'task.start', task: install });

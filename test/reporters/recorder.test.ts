@@ -27,7 +27,7 @@ test('the recorder creates the run directory 0700 and events.jsonl 0600', () => 
   assert.equal(fs.statSync(path.join(runDir, 'events.jsonl')).mode & 0o777, 0o600);
 });
 
-test('every event is one JSON line, on disk within 50 ms, run.start first with schema 1', async () => {
+test('every event is one JSON line, on disk within 50 ms, run.start first with schema 2', async () => {
   const runDir = tmp();
   const events = deployScenario();
   const r = createRecorder({ runDir });
@@ -43,7 +43,7 @@ test('every event is one JSON line, on disk within 50 ms, run.start first with s
   const parsed = lines.map((l) => JSON.parse(l) as RunEvent);
   assert.deepEqual(parsed, events);
   assert.equal(parsed[0]!.type, 'run.start');
-  assert.equal((parsed[0] as Extract<RunEvent, { type: 'run.start' }>).schema, 1);
+  assert.equal((parsed[0] as Extract<RunEvent, { type: 'run.start' }>).schema, 2);
 });
 
 test('lines carry no raw control characters even when results do', () => {

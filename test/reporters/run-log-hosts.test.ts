@@ -50,7 +50,7 @@ test('host logs hold no raw control characters and no line breaks inside a line'
 
 test('a failed async job is logged as ASYNC_FAILED and files are private', () => {
   const s = new Script();
-  s.emit({ type: 'run.start', schema: 1, runId: 'r', playbook: 'p.yml', runDir: '/tmp/r', hosts: ['a'], check: false, argv: [] });
+  s.emit({ type: 'run.start', schema: 2, runId: 'r', playbook: 'p.yml', runDir: '/tmp/r', hosts: ['a'], check: false, argv: [] });
   const t = s.task('Long', { module: 'command' });
   s.wait(10).emit({ type: 'async.done', task: t, host: 'a', jid: 'j1', rc: -9, duration: 60, timedOut: true });
   const dir = writeHostLogs(s.events);

@@ -83,7 +83,7 @@ test('the timeline gives each role and task its start offset from the playbook s
 
 test('the end of the log has the recaps, the 100 slowest tasks, the timeline and the total, in that order', () => {
   const s = new Script();
-  s.emit({ type: 'run.start', schema: 1, runId: 'r', playbook: 'p.yml', runDir: '/tmp/r', hosts: ['a'], check: false, argv: [] });
+  s.emit({ type: 'run.start', schema: 2, runId: 'r', playbook: 'p.yml', runDir: '/tmp/r', hosts: ['a'], check: false, argv: [] });
   for (let i = 0; i < 120; i++) {
     const t = s.task(`t${i}`);
     s.emit({ type: 'task.start', task: t }).emit({ type: 'host.start', task: t, host: 'a' });
@@ -130,7 +130,7 @@ test('the log file is readable by its owner only', () => {
 /** A run drained halfway through a task: the abort is requested, running hosts finish, nothing new starts. */
 function drainedRun(): RunEvent[] {
   const s = new Script();
-  s.emit({ type: 'run.start', schema: 1, runId: 'r', playbook: 'p.yml', runDir: '/tmp/r', hosts: ['a', 'b'], check: false, argv: ['run', 'p.yml'] });
+  s.emit({ type: 'run.start', schema: 2, runId: 'r', playbook: 'p.yml', runDir: '/tmp/r', hosts: ['a', 'b'], check: false, argv: ['run', 'p.yml'] });
   s.wait(10).emit({ type: 'play.start', index: 0, total: 1, name: 'Roll out', hosts: ['a', 'b'] });
   const deploy = s.task('Deploy', { role: 'app', module: 'command' });
   s.wait(5).emit({ type: 'task.start', task: deploy });

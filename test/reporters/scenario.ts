@@ -10,7 +10,7 @@ import { Script } from './events.js';
 export function deployScenario(): RunEvent[] {
   const s = new Script();
   s.emit({
-    type: 'run.start', schema: 1, runId: 'r1', playbook: 'site.yml', runDir: '/tmp/r1',
+    type: 'run.start', schema: 2, runId: 'r1', playbook: 'site.yml', runDir: '/tmp/r1',
     hosts: ['web1', 'web2', 'db1'], check: false, argv: ['run', 'site.yml'],
   });
 

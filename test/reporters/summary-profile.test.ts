@@ -27,7 +27,7 @@ const HOSTS = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'];
  */
 function serialRun(sameId: boolean): RunEvent[] {
   const s = new Script();
-  s.emit({ type: 'run.start', schema: 1, runId: 'r', playbook: 'p.yml', runDir: '/tmp/r', hosts: HOSTS, check: false, argv: [] });
+  s.emit({ type: 'run.start', schema: 2, runId: 'r', playbook: 'p.yml', runDir: '/tmp/r', hosts: HOSTS, check: false, argv: [] });
   s.emit({ type: 'play.start', index: 0, total: 1, name: 'Roll', hosts: HOSTS });
   let install: TaskRef = s.task('Install', { role: 'app' });
   let restart: TaskRef = s.task('Restart', { role: 'app', isHandler: true });
@@ -99,7 +99,7 @@ test('the timeline shows each batch run of a task at its own offset', () => {
  */
 function freeRun(perHost: boolean): RunEvent[] {
   const s = new Script();
-  s.emit({ type: 'run.start', schema: 1, runId: 'r', playbook: 'p.yml', runDir: '/tmp/r', hosts: ['h1', 'h2', 'h3'], check: false, argv: [] });
+  s.emit({ type: 'run.start', schema: 2, runId: 'r', playbook: 'p.yml', runDir: '/tmp/r', hosts: ['h1', 'h2', 'h3'], check: false, argv: [] });
   s.emit({ type: 'play.start', index: 0, total: 1, name: 'Free', hosts: ['h1', 'h2', 'h3'] });
   s.emit({ type: 'batch.start', index: 0, total: 1, hosts: ['h1', 'h2', 'h3'] });
   const a = s.task('A', { role: 'web' });
@@ -148,7 +148,7 @@ test('under strategy free per-host task ids are aggregated into one row, not dup
 
 test('a task file included twice in one batch is two spans, not one stretching over the tasks between', () => {
   const s = new Script();
-  s.emit({ type: 'run.start', schema: 1, runId: 'r', playbook: 'p.yml', runDir: '/tmp/r', hosts: ['h1'], check: false, argv: [] });
+  s.emit({ type: 'run.start', schema: 2, runId: 'r', playbook: 'p.yml', runDir: '/tmp/r', hosts: ['h1'], check: false, argv: [] });
   const inc = s.task('Included');
   const other = s.task('Between');
   for (const [task, start, end] of [[inc, 0, 100], [other, 100, 5100], [s.again(inc), 5100, 5300]] as const) {
@@ -167,7 +167,7 @@ function plain(events: RunEvent[], opts: Parameters<typeof createPlainPresenter>
 
 test('the console recap can be sorted descending, ascending or left in run order', () => {
   const s = new Script();
-  s.emit({ type: 'run.start', schema: 1, runId: 'r', playbook: 'p.yml', runDir: '/tmp/r', hosts: ['h1'], check: false, argv: [] });
+  s.emit({ type: 'run.start', schema: 2, runId: 'r', playbook: 'p.yml', runDir: '/tmp/r', hosts: ['h1'], check: false, argv: [] });
   for (const [name, ms] of [['X', 2000], ['Y', 1000], ['Z', 3000]] as const) {
     const t = s.task(name);
     s.emit({ type: 'task.start', task: t }).emit({ type: 'host.start', task: t, host: 'h1' });

@@ -62,7 +62,7 @@ test('the summary lists the slowest tasks with per-host figures, role totals and
 
 test('a rescued failure and an ignored one are not the host\'s error', () => {
   const s = new Script();
-  s.emit({ type: 'run.start', schema: 1, runId: 'r', playbook: 'p.yml', runDir: '/tmp/r', hosts: ['a'], check: false, argv: [] });
+  s.emit({ type: 'run.start', schema: 2, runId: 'r', playbook: 'p.yml', runDir: '/tmp/r', hosts: ['a'], check: false, argv: [] });
   const t1 = s.task('Try');
   s.emit({ type: 'task.start', task: t1 }).emit({ type: 'host.start', task: t1, host: 'a' });
   s.wait(5).emit({ type: 'host.failed', task: t1, host: 'a', ignored: false, result: { failed: true, msg: 'first try failed' } });
@@ -79,7 +79,7 @@ test('a rescued failure and an ignored one are not the host\'s error', () => {
 
 test('a run that never ended takes its exit code from the outcome and keeps its failures', () => {
   const s = new Script();
-  s.emit({ type: 'run.start', schema: 1, runId: 'r', playbook: 'p.yml', runDir: '/tmp/r', hosts: ['a'], check: false, argv: [] });
+  s.emit({ type: 'run.start', schema: 2, runId: 'r', playbook: 'p.yml', runDir: '/tmp/r', hosts: ['a'], check: false, argv: [] });
   const t = s.task('Boom');
   s.wait(7).emit({ type: 'host.failed', task: t, host: 'a', ignored: false, result: { failed: true, msg: 'boom' } });
   const c = new SummaryCollector();
@@ -93,7 +93,7 @@ test('a run that never ended takes its exit code from the outcome and keeps its 
 
 test('the abort is recorded with its mode, source and time', () => {
   const s = new Script();
-  s.emit({ type: 'run.start', schema: 1, runId: 'r', playbook: 'p.yml', runDir: '/tmp/r', hosts: ['a'], check: false, argv: [] });
+  s.emit({ type: 'run.start', schema: 2, runId: 'r', playbook: 'p.yml', runDir: '/tmp/r', hosts: ['a'], check: false, argv: [] });
   s.wait(100).emit({ type: 'abort.requested', mode: 'drain', source: 'SIGTERM' });
   s.wait(50).emit({ type: 'abort.requested', mode: 'kill', source: 'timeout' });
   s.emit({ type: 'abort.done', mode: 'kill' });

@@ -137,7 +137,7 @@ test('enter opens the selected host’s tasks and output, esc goes back', async 
 test('the arrow keys scroll a long host list that does not fit', async () => {
   const hosts = Array.from({ length: 60 }, (_, i) => `node${String(i).padStart(2, '0')}`);
   const start: RunEvent[] = [
-    { type: 'run.start', schema: 1, runId: 'r', playbook: 'p.yml', runDir: 'd', hosts, check: false, argv: [], at: 0, wall: 0 },
+    { type: 'run.start', schema: 2, runId: 'r', playbook: 'p.yml', runDir: 'd', hosts, check: false, argv: [], at: 0, wall: 0 },
   ];
   const app = mountApp(start, { rows: 20 });
   await settle();

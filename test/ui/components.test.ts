@@ -28,7 +28,7 @@ const frameOf = (el: Parameters<typeof render>[0]) => strip(render(el).lastFrame
 function fleet(n: number, running: number): { state: RunState; at: number } {
   const sc = new Script();
   const hosts = Array.from({ length: n }, (_, i) => `web${String(i + 1).padStart(2, '0')}`);
-  sc.emit({ type: 'run.start', schema: 1, runId: 'r', playbook: 'deploy.yml', runDir: 'runs/r', hosts, check: false, argv: [] });
+  sc.emit({ type: 'run.start', schema: 2, runId: 'r', playbook: 'deploy.yml', runDir: 'runs/r', hosts, check: false, argv: [] });
   sc.emit({ type: 'play.start', index: 1, total: 3, name: 'Deploy web', hosts });
   sc.emit({ type: 'batch.start', index: 1, total: 4, hosts: hosts.slice(0, 5) });
   const pre = sc.task('Fetch artifact', { role: 'deploy' });
@@ -114,7 +114,7 @@ test('the drill-down lists a host’s tasks with results and shows the selected 
   const sc = new Script();
   const t1 = sc.task('Build');
   const t2 = sc.task('Migrate');
-  sc.emit({ type: 'run.start', schema: 1, runId: 'r', playbook: 'p.yml', runDir: 'd', hosts: ['db1'], check: false, argv: [] });
+  sc.emit({ type: 'run.start', schema: 2, runId: 'r', playbook: 'p.yml', runDir: 'd', hosts: ['db1'], check: false, argv: [] });
   sc.emit({ type: 'host.start', task: t1, host: 'db1' }).wait(1200);
   sc.emit({ type: 'host.ok', task: t1, host: 'db1', changed: true, result: { stdout: Array.from({ length: 40 }, (_, i) => `step ${i}`).join('\n') } });
   sc.emit({ type: 'host.start', task: t2, host: 'db1' }).wait(300);
@@ -145,7 +145,7 @@ test('the abort question says which hosts finish which task and how many will no
 test('the final view prints the recap, the ten slowest tasks, roles, failed hosts, the abort summary and the record', () => {
   const sc = new Script();
   const hosts = ['web1', 'web2', 'web3'];
-  sc.emit({ type: 'run.start', schema: 1, runId: 'r', playbook: 'p.yml', runDir: 'runs/r', hosts, check: false, argv: [] });
+  sc.emit({ type: 'run.start', schema: 2, runId: 'r', playbook: 'p.yml', runDir: 'runs/r', hosts, check: false, argv: [] });
   sc.emit({ type: 'play.start', index: 0, total: 1, name: 'P', hosts });
   for (let i = 1; i <= 12; i++) {
     const t = sc.task(`task ${i}`, i % 2 ? { role: 'app' } : {});
@@ -193,7 +193,7 @@ test('help and the key bar list the keys', () => {
 test('a waiting host under a group budget shows its group busy count, and a cancelled one says so', () => {
   const base = { at: 0, wall: 0 };
   let s = initialState();
-  s = reduce(s, { ...base, type: 'run.start', schema: 1, runId: 'r', playbook: 'p.yml', runDir: '/tmp/r', hosts: ['a1', 'a2', 'a3'], check: false, argv: [] });
+  s = reduce(s, { ...base, type: 'run.start', schema: 2, runId: 'r', playbook: 'p.yml', runDir: '/tmp/r', hosts: ['a1', 'a2', 'a3'], check: false, argv: [] });
   s = reduce(s, { ...base, type: 'group.update', key: 'web-a', hosts: ['a1', 'a2', 'a3'], busy: 1, allowed: 1, done: 0, failed: 0, cancelled: 0, waiting: 2 });
   const table = (st: RunState) => render(h(HostTable, { hosts: vecToArray(st.hosts), total: 3, scroll: 0, selected: 0, rows: 5, now: 0, width: 120, groups: st.groups })).lastFrame()!;
   assert.match(table(s), /a2 +waiting .*group web-a 1\/1 busy/);

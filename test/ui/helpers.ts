@@ -4,19 +4,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createElement } from 'react';
 import { render } from 'ink-testing-library';
-import type { NewEvent, RunEvent } from '../../src/events/index.js';
+import { parseRecord, type NewEvent, type RunEvent } from '../../src/events/index.js';
 import { App, type AppProps } from '../../src/ui/App.js';
 import { RunStore } from '../../src/ui/store.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** The demo run recorded with `--ui json` (facts trimmed, paths made relative). */
+/** The demo run recorded with `--ui json` (facts trimmed, paths made relative); a schema-1 record, read as a replay reads it. */
 export function demoEvents(): RunEvent[] {
-  return fs
-    .readFileSync(path.join(here, 'fixtures/demo.ndjson'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as RunEvent);
+  return parseRecord(fs.readFileSync(path.join(here, 'fixtures/demo.ndjson'), 'utf8'), 'demo.ndjson');
 }
 
 /**
