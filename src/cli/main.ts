@@ -36,6 +36,7 @@ export function buildProgram(): Command {
     .option('-f, --forks <n>', 'hosts to run at once', (v) => parseInt(v, 10))
     .option('-C, --check', "don't change anything; modules that can't check are skipped")
     .option('-u, --user <user>', 'connect as this user')
+    .option('-c, --connection <type>', "connection type for hosts that do not set ansible_connection: 'ssh' or 'local'")
     .option('--private-key <file>', 'SSH private key for hosts that do not name one')
     .option('-T, --timeout <seconds>', 'SSH connection timeout (default 10)', (v) => parseInt(v, 10))
     .option('--break-lock', 'take over deploy locks whose holder is gone (dead pid on this machine, or older than lock_stale_after)')

@@ -33,6 +33,7 @@ export interface RunFlags {
   forks?: number;
   check?: boolean;
   user?: string;
+  connection?: string;
   become?: boolean;
   becomeUser?: string;
   ui?: 'tui' | 'plain' | 'json';
@@ -87,6 +88,7 @@ export async function runCommand(playbookArg: string, flags: RunFlags, argv: str
 
 function load(playbookArg: string, flags: RunFlags): Loaded {
   const cwd = process.cwd();
+  connectionFlag(flags.connection);
   const inventoryFlags = [...(flags.inventory ?? []), ...(flags.inventoryFile ?? [])];
   if (flags.forks !== undefined && !(Number.isInteger(flags.forks) && flags.forks > 0)) {
     throw new UserError(`--forks must be a positive whole number`);
@@ -167,6 +169,7 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
       control,
       secrets: s.secrets,
       secretValues: [...mailSecrets(s), ...(sshPassword ? [sshPassword] : [])],
+      connectionDefaults: { connection: connectionFlag(flags.connection), user: s.remoteUser },
       becomeDefaults: { become: s.become || undefined, becomeUser: s.becomeUser, password: becomePassword },
       startAtTask: flags.startAtTask,
       drainTimeoutMs: drainMs,
@@ -193,10 +196,17 @@ function transports(l: Loaded, flags: RunFlags, sshPassword: string | undefined)
   return (host: string, vars: Vars) => {
     const spec = connectionSpecFromVars(host, vars, l.inventory.sourceDirs[0] ?? l.cwd);
     if (flags.privateKey && !spec.privateKeyFile) spec.privateKeyFile = path.resolve(l.cwd, flags.privateKey);
-    if (flags.user && !vars.ansible_user) spec.user = flags.user;
     if (sshPassword !== undefined && spec.password === undefined) spec.password = sshPassword;
     return createTransport(spec, sshOptions);
   };
+}
+
+/** `-c`: a default below play keywords and `ansible_connection`, as in ansible-playbook. */
+function connectionFlag(v: string | undefined): 'local' | 'ssh' | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'local') return 'local';
+  if (v === 'ssh' || v === 'smart' || v === 'paramiko') return 'ssh';
+  throw new UserError(`-c/--connection '${v}' is not supported: playwatch connects with 'local' or 'ssh'`);
 }
 
 /** Archive, prune and mail, then say where everything is. */

@@ -1,5 +1,6 @@
 import { killRunJobsCommand } from '../transport/async-job.js';
 import type { HostState, RunOptions } from './state.js';
+import type { ConnectionPool } from './connection.js';
 
 /** A drain that takes longer than this becomes a kill (DESIGN §4). */
 export const DEFAULT_DRAIN_TIMEOUT_MS = 60_000;
@@ -11,7 +12,7 @@ export const DEFAULT_DRAIN_TIMEOUT_MS = 60_000;
  * (running commands end through the abort signal their transports hold).
  * `settle()` waits for that cleanup before the run reports its end.
  */
-export function watchAborts(opts: RunOptions, hosts: Map<string, HostState>): { settle(): Promise<void> } {
+export function watchAborts(opts: RunOptions, hosts: Map<string, HostState>, pool: ConnectionPool): { settle(): Promise<void> } {
   const pending: Promise<unknown>[] = [];
   let timer: NodeJS.Timeout | undefined;
   opts.control.onPause = (paused, source) => opts.emit(paused ? { type: 'run.paused', source } : { type: 'run.resumed', source });
@@ -22,7 +23,7 @@ export function watchAborts(opts: RunOptions, hosts: Map<string, HostState>): { 
       timer.unref();
     } else {
       clearTimeout(timer);
-      pending.push(killAsyncJobs(opts, hosts));
+      pending.push(killAsyncJobs(opts, hosts, pool));
     }
   };
   return {
@@ -33,17 +34,20 @@ export function watchAborts(opts: RunOptions, hosts: Map<string, HostState>): { 
   };
 }
 
-/** Every job of this run on every connected host: those the engine knows, and any whose start raced the kill. */
-async function killAsyncJobs(opts: RunOptions, hosts: Map<string, HostState>): Promise<void> {
-  const connected = [...hosts.values()].filter((st) => st.transport && st.connected);
+/**
+ * Every job of this run on every connected machine (delegated ones too):
+ * those the engine knows, and any whose start raced the kill.
+ */
+async function killAsyncJobs(opts: RunOptions, hosts: Map<string, HostState>, pool: ConnectionPool): Promise<void> {
+  const connected = pool.all().filter((c) => c.connected);
   await Promise.all(
-    connected.map(async (st) => {
+    connected.map(async (c) => {
       try {
-        const res = await st.transport!.exec(killRunJobsCommand(process.pid), { timeoutMs: 10_000 });
+        const res = await c.transport.exec(killRunJobsCommand(process.pid), { timeoutMs: 10_000 });
         if (res.rc !== 0) throw new Error(res.stderr.trim() || `rc ${res.rc}`);
-        st.asyncJobs.clear();
+        hosts.get(c.target)?.asyncJobs.clear();
       } catch (err) {
-        opts.emit({ type: 'warning', message: `${st.name}: could not stop the run's async jobs: ${(err as Error).message}` });
+        opts.emit({ type: 'warning', message: `${c.target}: could not stop the run's async jobs: ${(err as Error).message}` });
       }
     }),
   );

@@ -1,4 +1,5 @@
 import type { TaskRef } from '../events/index.js';
+import type { ConnectionInfo } from '../model/index.js';
 import type { ExecResult } from '../transport/types.js';
 import type { PlayContext } from './context.js';
 
@@ -21,11 +22,13 @@ export async function reportedCommand(
   command: string,
   noLog: boolean,
   run: () => Promise<ExecResult>,
+  /** The connection the command went over, described after it ran. */
+  describe: () => ConnectionInfo | undefined = () => undefined,
 ): Promise<ExecResult> {
   const started = performance.now();
   const result = await run();
   const ms = Math.round((performance.now() - started) * 10) / 10;
-  const connection = pc.hosts.get(host)?.transport?.describe?.();
+  const connection = describe();
   pc.opts.emit({
     type: 'host.command',
     task: ref,

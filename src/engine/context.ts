@@ -1,6 +1,7 @@
 import type { Play, Task, Vars } from '../model/index.js';
 import type { HostState, RunOptions } from './state.js';
 import type { SecretMasker } from './secrets.js';
+import type { ConnectionPool } from './connection.js';
 import type { PlayTaskIds } from './identity.js';
 
 /** What every part of the engine needs while a play runs. */
@@ -21,9 +22,18 @@ export interface PlayContext {
   inventoryVars: (host: string) => Vars;
   masker: SecretMasker;
   /** State that lives across plays. */
-  run: { startAtFound: boolean };
+  run: RunState;
   /** The `serial` batch running now. */
   batch?: BatchState;
+}
+
+/** What lives across the plays of a run. */
+export interface RunState {
+  startAtFound: boolean;
+  /** Every connection the run opened, its hosts' and delegated ones. */
+  connections: ConnectionPool;
+  /** Hosts that tasks were delegated to before any play targeted them (their facts wait here). */
+  delegated: Map<string, HostState>;
 }
 
 export interface BatchState {

@@ -4,7 +4,7 @@ import { evalCond, evalExpr, render } from '../template/index.js';
 import { getModule } from '../modules/index.js';
 import { toBool } from '../modules/args.js';
 import type { ModuleContext } from '../modules/types.js';
-import { UnreachableError, type ExecOptions, type ExecResult, type Transport } from '../transport/types.js';
+import { UnreachableError, type ExecOptions, type ExecResult } from '../transport/types.js';
 import { wrapCommand } from '../transport/command.js';
 import type { TaskRef } from '../events/index.js';
 import type { PlayContext } from './context.js';
@@ -13,6 +13,7 @@ import { sleep } from './sleep.js';
 import { reportedCommand } from './command-event.js';
 import { takeLock } from './lock.js';
 import { asyncSettings, runAsyncJob, type AsyncOutcome, type AsyncSettings } from './async.js';
+import { becomeOf, targetOf, type Conn, type HostPrepared, type Target } from './connection.js';
 
 /**
  * Runs the task's module once on one host with a ready scope and returns
@@ -35,16 +36,18 @@ export async function callModule(pc: PlayContext, task: Task, host: string, scop
     return { changed: false, skipped: true, msg: `skipped: module '${mod.name}' does not support check mode` };
   }
   let args: Vars;
+  let target: Target;
   try {
+    target = targetOf(pc, task, host, scope);
     args = renderArgs(task, scope, mod.rawArgs ?? []);
   } catch (err) {
     return failedFrom(err);
   }
   const call: AsyncCall = {};
-  const ctx = moduleContext(pc, task, host, scope, ref, args, check, async ? { settings: async, call } : undefined);
+  const ctx = moduleContext(pc, task, host, target, scope, ref, args, check, async ? { settings: async, call } : undefined);
   try {
     if (!mod.controllerOnly) {
-      const prepared = await prepareHost(pc, host);
+      const prepared = await prepareHost(pc, target);
       if (!prepared.ready) return prepared.result;
     }
     return withAsync(await mod.run(ctx), call.outcome);
@@ -66,10 +69,13 @@ function withAsync(result: ModuleResult, outcome?: AsyncOutcome): ModuleResult {
   return { ...result, ...outcome.fields };
 }
 
+/** The task's args over its `module_defaults` for this module, rendered except the module's raw ones. */
 function renderArgs(task: Task, scope: Vars, raw: string[]): Vars {
   const toRender: Vars = {};
   const kept: Vars = {};
-  for (const [k, v] of Object.entries(task.args)) (raw.includes(k) ? kept : toRender)[k] = v;
+  const defaults = (task.extra.module_defaults as Record<string, Vars> | undefined)?.[task.module];
+  const args = defaults ? { ...defaults, ...task.args } : task.args;
+  for (const [k, v] of Object.entries(args)) (raw.includes(k) ? kept : toRender)[k] = v;
   const rendered = render(toRender, scope, task.pos) as Vars;
   return { ...dropOmitted(rendered), ...kept };
 }
@@ -90,16 +96,12 @@ export function isNoLog(task: Task, scope: Vars): boolean {
   }
 }
 
-function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, ref: TaskRef, args: Vars, check: boolean, async?: { settings: AsyncSettings; call: AsyncCall }): ModuleContext {
-  const st = pc.hosts.get(host)!;
+function moduleContext(pc: PlayContext, task: Task, host: string, target: Target, scope: Vars, ref: TaskRef, args: Vars, check: boolean, async?: { settings: AsyncSettings; call: AsyncCall }): ModuleContext {
   const control = pc.opts.control;
   const timeoutSec = task.timeout === undefined ? undefined : Number(render(task.timeout, scope, task.pos));
-  const env = task.environment ? (render(task.environment, scope, task.pos) as Vars) : undefined;
-  const become = task.become ?? pc.play.become ?? pc.opts.becomeDefaults?.become;
-  const becomeUser = task.becomeUser ?? pc.play.becomeUser ?? pc.opts.becomeDefaults?.becomeUser;
-  // Goes to sudo on stdin, never on the command line.
-  const becomePassword = (scope.ansible_become_password ?? scope.ansible_become_pass ?? pc.opts.becomeDefaults?.password) as string | undefined;
+  const env = environmentOf(task, scope);
   const noLog = isNoLog(task, scope);
+  let conn: Conn | undefined;
   return {
     host,
     args,
@@ -107,8 +109,8 @@ function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, r
     task,
     // Created on first use; modules go through exec, which also connects.
     get transport() {
-      if (!st.transport) st.transport = pc.opts.transportFor(host, pc.inventoryVars(host));
-      return st.transport;
+      conn ??= connectionOf(pc, target);
+      return conn.transport;
     },
     check,
     signal: control.signalFor(host),
@@ -117,23 +119,19 @@ function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, r
     evalCond: (c) => evalCond(c, scope, task.pos),
     sleep: (ms) => sleep(ms, control.signalFor(host)),
     exec: async (command: string, opts: ExecOptions = {}) => {
-      const wrapped = wrapCommand(command, {
-        become: become === undefined ? undefined : toBool(render(become, scope, task.pos)),
-        becomeUser: becomeUser === undefined ? undefined : String(render(becomeUser, scope, task.pos)),
-        env: env ? stringify(env) : undefined,
-        becomePassword: becomePassword === undefined ? undefined : String(render(becomePassword, scope, task.pos)),
-        stdin: opts.stdin,
-      });
-      const report = (run: () => Promise<ExecResult>) => reportedCommand(pc, ref, host, wrapped.command, noLog, run);
+      const wrapped = wrapCommand(command, { ...becomeOf(pc, task, target, scope), env: env ? stringify(env) : undefined, stdin: opts.stdin });
+      const report = (run: () => Promise<ExecResult>) =>
+        reportedCommand(pc, ref, host, wrapped.command, noLog, run, () => conn?.transport.describe?.());
       if (async && opts.main) {
-        const run = { pc, host, ref, settings: async.settings, transport: () => connected(pc, host), dropped: () => void (st.connected = false) };
+        const transport = async () => (conn = await connected(pc, target)).transport;
+        const run = { pc, host, ref, settings: async.settings, transport, dropped: () => void (conn && (conn.connected = false)) };
         return report(async () => {
           const outcome = await runAsyncJob(run, wrapped.command);
           async.call.outcome = outcome;
           return outcome.exec;
         });
       }
-      const transport = await connected(pc, host);
+      const transport = (conn = await connected(pc, target)).transport;
       return report(() => transport.exec(wrapped.command, {
         ...opts,
         stdin: wrapped.stdin,
@@ -148,45 +146,78 @@ function moduleContext(pc: PlayContext, task: Task, host: string, scope: Vars, r
   };
 }
 
+/**
+ * `environment:` merged from play to task: a mapping the loader merged, or
+ * (when a level gave a template) its layers, outermost first.
+ */
+function environmentOf(task: Task, scope: Vars): Vars | undefined {
+  const kept = task.extra.environment;
+  const layers = kept === undefined ? [] : Array.isArray(kept) ? kept : [kept];
+  if (task.environment) layers.push(task.environment);
+  if (!layers.length) return undefined;
+  const out: Vars = {};
+  for (const layer of layers) {
+    const v = render(layer, scope, task.pos);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+      throw new UserError(`'environment' must render to a mapping, got ${JSON.stringify(v)}`, task.pos);
+    }
+    Object.assign(out, v);
+  }
+  return out;
+}
+
 function stringify(env: Vars): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) out[k] = typeof v === 'string' ? v : JSON.stringify(v);
   return out;
 }
 
-/** A host ready for its modules, or the result that says why not. */
-export type HostPrepared = { ready: true; transport: Transport } | { ready: false; result: ModuleResult };
-
-/**
- * Readies a host before the first module that runs there: connects it and
- * takes its deploy lock (once a run). A lock held by someone else is the
- * task's failed result; an unreachable host throws UnreachableError.
- */
-export async function prepareHost(pc: PlayContext, host: string): Promise<HostPrepared> {
-  const transport = await connected(pc, host);
-  const st = pc.hosts.get(host)!;
-  if (!pc.opts.lock || st.lockTaken) return { ready: true, transport };
-  const lock = await takeLock(transport, pc.opts.lock);
-  if (!lock.taken) return { ready: false, result: { failed: true, changed: false, locked: true, msg: lock.message } };
-  st.lockTaken = true;
-  if (lock.warning) pc.opts.emit({ type: 'warning', message: `${host}: ${lock.warning}` });
-  return { ready: true, transport };
+/** The target's shared connection: one per machine and settings, a host's own and delegated tasks alike. */
+function connectionOf(pc: PlayContext, target: Target): Conn {
+  return pc.run.connections.get(target, () => pc.opts.transportFor(target.name, target.conn));
 }
 
 /**
- * The host's transport, connected on first use and again after a drop.
+ * Readies the machine a module runs on (the task's host or its delegated
+ * host, which is touched too) before the first module that runs there:
+ * connects it and takes its deploy lock (once a run per connection). A lock
+ * held by someone else is the task's failed result; an unreachable machine
+ * throws UnreachableError. Hosts delegating to one target at once share
+ * its preparation.
+ */
+export async function prepareHost(pc: PlayContext, target: Target): Promise<HostPrepared> {
+  const conn = await connected(pc, target);
+  if (!pc.opts.lock || conn.lockTaken) return { ready: true, transport: conn.transport };
+  conn.locking ??= lockConn(pc, conn).finally(() => (conn.locking = undefined));
+  return conn.locking;
+}
+
+async function lockConn(pc: PlayContext, conn: Conn): Promise<HostPrepared> {
+  const lock = await takeLock(conn.transport, pc.opts.lock!);
+  if (!lock.taken) return { ready: false, result: { failed: true, changed: false, locked: true, msg: lock.message } };
+  conn.lockTaken = true;
+  if (lock.warning) pc.opts.emit({ type: 'warning', message: `${conn.target}: ${lock.warning}` });
+  return { ready: true, transport: conn.transport };
+}
+
+/**
+ * The target's connection, opened on first use and again after a drop.
  * Any failure to connect is an UnreachableError.
  */
-export async function connected(pc: PlayContext, host: string): Promise<Transport> {
-  const st = pc.hosts.get(host)!;
-  if (!st.transport) st.transport = pc.opts.transportFor(host, pc.inventoryVars(host));
-  if (!st.connected) {
-    try {
-      await st.transport.connect();
-    } catch (err) {
-      throw err instanceof UnreachableError ? err : new UnreachableError((err as Error).message);
-    }
-    st.connected = true;
+export async function connected(pc: PlayContext, target: Target): Promise<Conn> {
+  const conn = connectionOf(pc, target);
+  if (!conn.connected) {
+    conn.opening ??= open(conn).finally(() => (conn.opening = undefined));
+    await conn.opening;
   }
-  return st.transport;
+  return conn;
+}
+
+async function open(conn: Conn): Promise<void> {
+  try {
+    await conn.transport.connect();
+  } catch (err) {
+    throw err instanceof UnreachableError ? err : new UnreachableError((err as Error).message);
+  }
+  conn.connected = true;
 }

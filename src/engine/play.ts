@@ -18,10 +18,27 @@ export function playHostsOf(opts: RunOptions, play: Play, hosts: Map<string, Hos
     const allowed = new Set(opts.hosts.select(opts.limit));
     names = names.filter((h) => allowed.has(h));
   }
-  return names.filter((h) => {
+  names = names.filter((h) => {
     const st = hosts.get(h);
     return !st || (!st.failed && !st.unreachable && !st.cancelled);
   });
+  return ordered(names, play);
+}
+
+/** The play's `order:` of its hosts (checked at load). */
+function ordered(names: string[], play: Play): string[] {
+  switch (play.keywords.order) {
+    case 'reverse_inventory':
+      return [...names].reverse();
+    case 'sorted':
+      return [...names].sort();
+    case 'reverse_sorted':
+      return [...names].sort().reverse();
+    case 'shuffle':
+      return names.map((n) => [Math.random(), n] as const).sort((a, b) => a[0] - b[0]).map(([, n]) => n);
+    default:
+      return names;
+  }
 }
 
 /** Runs one play: vars_files, then each `serial` batch under the play's strategy. */

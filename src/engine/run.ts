@@ -6,6 +6,7 @@ import { SecretMasker } from './secrets.js';
 import { resumePlan } from './resume.js';
 import { watchAborts } from './abort.js';
 import { releaseCommand } from './lock.js';
+import { ConnectionPool } from './connection.js';
 import { TaskIds } from './identity.js';
 import { EVENT_SCHEMA, tally, zeroStats, type NewEvent, type ResumePlan } from '../events/index.js';
 
@@ -47,9 +48,10 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
     if (!v) invCache.set(h, (v = opts.hosts.varsFor(h)));
     return v;
   };
-  const aborts = watchAborts(opts, hosts);
+  const connections = new ConnectionPool();
+  const aborts = watchAborts(opts, hosts, connections);
   const taskIds = new TaskIds();
-  const runState = { startAtFound: false };
+  const runState = { startAtFound: false, connections, delegated: new Map<string, HostState>() };
   const started = performance.now();
   const planned = opts.playbook.plays.map((p) => playHostsOf(opts, p, hosts));
   const allHosts = planned.flat();
@@ -68,7 +70,9 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
     for (let i = 0; i < opts.playbook.plays.length && !opts.control.stopping; i++) {
       const play = opts.playbook.plays[i];
       const playHosts = playHostsOf(opts, play, hosts);
-      for (const h of playHosts) if (!hosts.has(h)) hosts.set(h, new HostState(h));
+      // A host so far only delegated to keeps the facts delegate_facts gave it.
+      for (const h of playHosts) if (!hosts.has(h)) hosts.set(h, runState.delegated.get(h) ?? new HostState(h));
+      for (const h of playHosts) runState.delegated.delete(h);
       opts.emit({ type: 'play.start', index: i, total: opts.playbook.plays.length, name: play.name, hosts: playHosts });
       const pc: PlayContext = {
         opts,
@@ -101,8 +105,8 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
     }
   } finally {
     await aborts.settle();
-    await releaseLocks(opts, hosts);
-    await Promise.allSettled([...hosts.values()].map((h) => h.transport?.close()));
+    await releaseLocks(opts, connections);
+    await Promise.allSettled(connections.all().map((c) => c.transport.close()));
   }
   const stats: Record<string, HostStats> = {};
   for (const name of hosts.keys()) stats[name] = tallied[name] ?? zeroStats();
@@ -114,16 +118,17 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
   return { exitCode, stats, aborted, resume };
 }
 
-/** Gives back every deploy lock this run took (also after an abort). */
-async function releaseLocks(opts: RunOptions, hosts: Map<string, HostState>): Promise<void> {
+/** Gives back every deploy lock this run took, delegated hosts' too (also after an abort). */
+async function releaseLocks(opts: RunOptions, pool: ConnectionPool): Promise<void> {
   if (!opts.lock) return;
   const run = opts.lock.holder.run;
   await Promise.allSettled(
-    [...hosts.values()]
-      .filter((st) => st.lockTaken && st.connected && !st.unreachable)
-      .map(async (st) => {
-        const res = await st.transport!.exec(releaseCommand(run), { timeoutMs: 10_000 });
-        if (res.rc !== 0) opts.emit({ type: 'warning', message: `${st.name}: could not release the deploy lock: ${res.stderr.trim()}` });
+    pool
+      .all()
+      .filter((c) => c.lockTaken && c.connected)
+      .map(async (c) => {
+        const res = await c.transport.exec(releaseCommand(run), { timeoutMs: 10_000 });
+        if (res.rc !== 0) opts.emit({ type: 'warning', message: `${c.target}: could not release the deploy lock: ${res.stderr.trim()}` });
       }),
   );
 }

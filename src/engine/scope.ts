@@ -95,21 +95,23 @@ function magicVars(pc: PlayContext, host: string): Vars {
 }
 
 /**
- * `hostvars`: every host's vars, built only when a template reads it.
- * Getters keep the cost away from templates that never look.
+ * `hostvars`: every inventory host's vars (as in ansible-core, also hosts
+ * no play has run on yet: a delegated host's facts show there), built only
+ * when a template reads it. Getters keep the cost away from templates that
+ * never look.
  */
 function hostvarsView(pc: PlayContext): Vars {
   const view: Vars = {};
-  for (const name of pc.hosts.keys()) {
+  for (const name of new Set([...pc.opts.hosts.names(), ...pc.hosts.keys()])) {
     Object.defineProperty(view, name, {
       enumerable: true,
       get: () => {
-        const st = pc.hosts.get(name)!;
+        const st = pc.hosts.get(name) ?? pc.run.delegated.get(name);
         return {
           ...pc.inventoryVars(name),
-          ...injectFacts(st.facts),
-          ...st.includedVars,
-          ...st.hostFacts,
+          ...injectFacts(st?.facts ?? {}),
+          ...st?.includedVars,
+          ...st?.hostFacts,
           inventory_hostname: name,
           group_names: groupNames(pc, name),
         };

@@ -1,4 +1,4 @@
-import type { Play, Task } from '../model/index.js';
+import type { Play, Task, Vars } from '../model/index.js';
 import { EMPTY_FRAME, type PlayContext } from './context.js';
 import { flushHandlers, runNodes } from './nodes.js';
 import { runTask } from './task.js';
@@ -22,8 +22,13 @@ export async function runHosts(pc: PlayContext, hosts: string[]): Promise<void> 
   }
 }
 
+// Play keywords the implicit fact gathering runs under, like every task of the play.
+const GATHER_KEYWORDS = ['connection', 'remote_user', 'port', 'become_flags', 'become_exe'];
+
 /** The implicit first task, tagged `always` as in ansible-core. */
 function gatherTask(play: Play): Task {
+  const extra: Vars = { _gather: true };
+  for (const k of GATHER_KEYWORDS) if (play.keywords[k] !== undefined) extra[k] = play.keywords[k];
   return {
     kind: 'task',
     pos: play.pos,
@@ -35,6 +40,6 @@ function gatherTask(play: Play): Task {
     vars: {},
     notify: [],
     listen: [],
-    extra: { _gather: true },
+    extra,
   };
 }

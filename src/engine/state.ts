@@ -30,6 +30,8 @@ export interface RunOptions {
   secretValues?: string[];
   /** The deploy lock on each target; undefined turns locking off. */
   lock?: LockSettings;
+  /** Connection settings from the command line and config (`-c`, `-u`), below keywords and connection vars. */
+  connectionDefaults?: { connection?: 'local' | 'ssh'; user?: string };
   /** become settings from the command line and config, below play and task keywords. */
   becomeDefaults?: { become?: boolean; becomeUser?: string; password?: string };
   /** `--start-at-task`: tasks before the first one matching this are skipped. */
@@ -74,10 +76,6 @@ export class HostState {
   lastFailure?: { task: Vars; result: Vars; ref: TaskRef };
   /** `role : task` of the last task it started (fact gathering and handlers aside): where a resume starts again. */
   lastTask?: string;
-  transport?: Transport;
-  connected = false;
-  /** This run holds the host's deploy lock. */
-  lockTaken = false;
   #status: HostRunStatus = 'pending';
 
   constructor(name: string) {

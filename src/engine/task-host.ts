@@ -10,6 +10,7 @@ import { toBool } from '../modules/args.js';
 import { sleep } from './sleep.js';
 import { censor } from './secrets.js';
 import { loopItems, loopVars } from './loop.js';
+import { delegateLabel, delegateOf, stateOf, type DelegateLabel } from './connection.js';
 
 export type Outcome = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
 
@@ -18,6 +19,8 @@ export interface HostOutcome {
   result: ModuleResult;
   /** A failure that `ignore_errors` let pass. */
   ignored: boolean;
+  /** Where the module ran when the task was delegated (`[w1 -> lb1]`). */
+  delegate?: DelegateLabel;
 }
 
 /**
@@ -28,17 +31,18 @@ export interface HostOutcome {
 export async function runTaskOnHost(pc: PlayContext, task: Task, host: string, frame: Frame, ref: TaskRef): Promise<HostOutcome> {
   const scope = scopeFor(pc, host, task, frame);
   pc.opts.emit({ type: 'host.start', task: ref, host });
+  const delegate = delegateLabel(pc, task, host, scope);
   let result: ModuleResult;
   try {
     result = task.loop ? await runLoop(pc, task, host, scope, ref) : await runSingle(pc, task, host, scope, ref);
   } catch (err) {
     if (err instanceof UnreachableError) {
-      return { status: 'unreachable', result: { unreachable: true, changed: false, msg: err.message }, ignored: Boolean(task.ignoreUnreachable) };
+      return { status: 'unreachable', result: { unreachable: true, changed: false, msg: err.message }, ignored: Boolean(task.ignoreUnreachable), delegate };
     }
     throw err;
   }
   if (task.register) pc.hosts.get(host)!.hostFacts[task.register] = result;
-  const outcome = classify(task, result, scope);
+  const outcome: HostOutcome = { ...classify(task, result, scope), delegate };
   // The registered value stays whole; only what is shown is censored.
   return isNoLog(task, scope) ? { ...outcome, result: censor(result) } : outcome;
 }
@@ -114,9 +118,10 @@ function emitItem(pc: PlayContext, task: Task, host: string, ref: TaskRef, raw: 
   const o = classify(task, raw, scope);
   const r = isNoLog(task, scope) ? censor(raw) : raw;
   const emit = pc.opts.emit;
-  if (o.status === 'failed') emit({ type: 'host.failed', task: ref, host, result: r, ignored: o.ignored, item });
-  else if (o.status === 'skipped') emit({ type: 'host.skipped', task: ref, host, result: r, item });
-  else if (o.status !== 'unreachable') emit({ type: 'host.ok', task: ref, host, changed: o.status === 'changed', result: r, item });
+  const d = delegateLabel(pc, task, host, scope);
+  if (o.status === 'failed') emit({ type: 'host.failed', task: ref, host, result: r, ignored: o.ignored, item, ...d });
+  else if (o.status === 'skipped') emit({ type: 'host.skipped', task: ref, host, result: r, item, ...d });
+  else if (o.status !== 'unreachable') emit({ type: 'host.ok', task: ref, host, changed: o.status === 'changed', result: r, item, ...d });
 }
 
 /** A loop's registered summary, keyed as ansible-core 2.14 keys it. */
@@ -148,7 +153,7 @@ async function runWithRetries(pc: PlayContext, task: Task, host: string, scope: 
     result = withDefaults(await callModule(pc, task, host, scope, ref));
     if (task.until && !result.skipped) result.attempts = attempt;
     result = applyOverrides(task, result, scope);
-    storeFacts(pc, task, host, result);
+    storeFacts(pc, task, host, result, scope);
     if (attempts === 1 || result.skipped) return result;
     let done: boolean;
     try {
@@ -176,11 +181,16 @@ function withDefaults(result: ModuleResult): ModuleResult {
   return out;
 }
 
-/** Facts a module returns land in the precedence layer its kind belongs to. */
-function storeFacts(pc: PlayContext, task: Task, host: string, result: ModuleResult): void {
+/**
+ * Facts a module returns land in the precedence layer its kind belongs to,
+ * on the task's host, or with `delegate_facts: true` on the delegated host.
+ */
+function storeFacts(pc: PlayContext, task: Task, host: string, result: ModuleResult, scope: Vars): void {
   const facts = result.ansible_facts as Vars | undefined;
   if (result.failed || !facts || typeof facts !== 'object') return;
-  const st = pc.hosts.get(host)!;
+  const onDelegate = task.extra.delegate_facts !== undefined && toBool(render(task.extra.delegate_facts, scope, task.pos));
+  const delegate = onDelegate ? delegateOf(task, host, scope) : undefined;
+  const st = delegate ? stateOf(pc, delegate)! : pc.hosts.get(host)!;
   if (task.module === 'include_vars') Object.assign(st.includedVars, facts);
   else if (task.module === 'set_fact') {
     Object.assign(st.hostFacts, facts);

@@ -105,24 +105,25 @@ export function displayName(pc: PlayContext, task: { name?: string; pos: Task['p
 export function book(pc: PlayContext, task: Task, host: string, ref: TaskRef, o: HostOutcome, mode: RunMode): void {
   const st = pc.hosts.get(host)!;
   const loop = task.loop ? { loop: true as const } : {};
+  const d = o.delegate;
   const emit = pc.opts.emit;
   switch (o.status) {
     case 'ok':
     case 'changed':
       if (o.status === 'changed') notify(pc, host, task);
-      emit({ type: 'host.ok', task: ref, host, changed: o.status === 'changed', result: o.result, ...loop });
+      emit({ type: 'host.ok', task: ref, host, changed: o.status === 'changed', result: o.result, ...loop, ...d });
       return;
     case 'skipped':
-      emit({ type: 'host.skipped', task: ref, host, result: o.result, ...loop });
+      emit({ type: 'host.skipped', task: ref, host, result: o.result, ...loop, ...d });
       return;
     case 'unreachable':
-      emit({ type: 'host.unreachable', task: ref, host, result: o.result, ignored: o.ignored });
+      emit({ type: 'host.unreachable', task: ref, host, result: o.result, ignored: o.ignored, ...d });
       if (o.ignored) return;
       st.unreach();
       pc.batch?.failed.add(host);
       return;
     case 'failed':
-      emit({ type: 'host.failed', task: ref, host, result: o.result, ignored: o.ignored, ...loop });
+      emit({ type: 'host.failed', task: ref, host, result: o.result, ignored: o.ignored, ...loop, ...d });
       if (o.ignored) return;
       // A failure a rescue will handle does not count against max_fail_percentage.
       if (!mode.rescuable) pc.batch?.failed.add(host);

@@ -9,6 +9,16 @@ export interface EventBase {
 }
 
 /**
+ * On result events of a delegated task: the host the module ran on
+ * (`delegate_to`, as rendered) and its address when that differs from its
+ * name; ansible-core shows them as `[w1 -> lb1(10.0.0.5)]`.
+ */
+export interface Delegated {
+  delegate?: string;
+  delegateAddress?: string;
+}
+
+/**
  * A task's static identity (DESIGN §12): one task occurrence in a play,
  * the same for every host that runs it, under every strategy, budget and
  * `serial` batch. Each host's run of it is an instance (its `host.*` events).
@@ -56,7 +66,7 @@ export type RunEvent =
   | (EventBase & { type: 'task.start'; task: TaskRef })
   | (EventBase & { type: 'handler.start'; task: TaskRef })
   | (EventBase & { type: 'host.start'; task: TaskRef; host: string })
-  | (EventBase & {
+  | (EventBase & Delegated & {
       type: 'host.ok';
       task: TaskRef;
       host: string;
@@ -67,7 +77,7 @@ export type RunEvent =
       /** Set on the summary result of a looped task. */
       loop?: boolean;
     })
-  | (EventBase & {
+  | (EventBase & Delegated & {
       type: 'host.failed';
       task: TaskRef;
       host: string;
@@ -76,8 +86,8 @@ export type RunEvent =
       item?: string;
       loop?: boolean;
     })
-  | (EventBase & { type: 'host.skipped'; task: TaskRef; host: string; result: ModuleResult; item?: string; loop?: boolean })
-  | (EventBase & { type: 'host.unreachable'; task: TaskRef; host: string; result: ModuleResult; ignored?: boolean })
+  | (EventBase & Delegated & { type: 'host.skipped'; task: TaskRef; host: string; result: ModuleResult; item?: string; loop?: boolean })
+  | (EventBase & Delegated & { type: 'host.unreachable'; task: TaskRef; host: string; result: ModuleResult; ignored?: boolean })
   | (EventBase & { type: 'host.retry'; task: TaskRef; host: string; attempt: number; retriesLeft: number; result: ModuleResult })
   | (EventBase & { type: 'host.rescued'; task: TaskRef; host: string })
   | (EventBase & { type: 'host.output'; task: TaskRef; host: string; stream: 'stdout' | 'stderr'; chunk: string })

@@ -8,6 +8,7 @@ import { field, toMap, toStr } from './coerce.js';
 import { FREE_FORM_OPTIONS, RAW_PARAM_ACTIONS, TASK_KEYWORDS, WITH_LOOPS } from './keywords.js';
 import { SplitError, parseKv } from './kv.js';
 import type { ModuleInfo } from '../model/index.js';
+import { foreignCollections } from './keyword-values.js';
 import { posOf, toValue, type Entry, type Source } from './source.js';
 
 const ENGINE: ReadonlySet<string> = new Set(ENGINE_ACTIONS);
@@ -21,6 +22,8 @@ export interface Classified {
   block: Entry[];
   /** Task-only keywords (register, loop, notify…). */
   keywords: Entry[];
+  /** The action came from `local_action:` (runs as if `delegate_to: localhost`). */
+  local?: boolean;
 }
 
 /** The names of every action, for "did you mean" hints. */
@@ -32,15 +35,16 @@ function actionNames(modules: ModuleInfo): string[] {
  * Sorts the keys left after the common keywords. Unknown keys, unsupported
  * forms and conflicting actions are errors at the key.
  */
-export function classify(src: Source, rest: Entry[], modules: ModuleInfo, taskPos: Pos): Classified {
+export function classify(src: Source, rest: Entry[], modules: ModuleInfo, taskPos: Pos, collections?: unknown): Classified {
   const out: Classified = { block: [], keywords: [] };
   const actions: Array<{ name: string; entry: Entry; pos: Pos }> = [];
   const unknown: Entry[] = [];
   for (const e of rest) {
     if (BLOCK_PARTS.has(e.key)) out.block.push(e);
-    else if (e.key === 'local_action') {
-      throw new UserError("'local_action' is not supported by playwatch; use the module with 'delegate_to: localhost'", posOf(src, e.keyNode));
-    } else if (e.key === 'action') actions.push({ ...fromActionKeyword(src, e, modules), entry: e, pos: posOf(src, e.keyNode) });
+    else if (e.key === 'action' || e.key === 'local_action') {
+      actions.push({ ...fromActionKeyword(src, e, modules, collections), entry: e, pos: posOf(src, e.keyNode) });
+      if (e.key === 'local_action') out.local = true;
+    }
     else if (TASK_KEYWORDS.has(e.key)) out.keywords.push(e);
     else if (e.key.startsWith('with_') && !WITH_LOOPS.has(e.key)) {
       throw new UserError(`'${e.key}' is not supported; use 'loop:'`, posOf(src, e.keyNode));
@@ -55,7 +59,7 @@ export function classify(src: Source, rest: Entry[], modules: ModuleInfo, taskPo
     }
   }
   const haveAction = actions.length > 0 || out.block.length > 0;
-  for (const e of unknown) throw unknownKey(src, e, haveAction, modules);
+  for (const e of unknown) throw (haveAction ? undefined : notInCollections(src, e, collections)) ?? unknownKey(src, e, haveAction, modules);
   if (out.block.length && actions.length) {
     throw new UserError(`conflicting action statements: block, ${actions[0].entry.key}`, actions[0].pos);
   }
@@ -78,8 +82,23 @@ function unknownKey(src: Source, e: Entry, haveAction: boolean, modules: ModuleI
   return new UserError(withHint(`unknown keyword '${e.key}'`, e.key, [...TASK_KEYWORDS, ...BLOCK_PARTS]), pos);
 }
 
-// `action: shell echo hi` or `action: {module: shell, ...}`.
-function fromActionKeyword(src: Source, e: Entry, modules: ModuleInfo): { name: string } {
+/**
+ * A short name that is no builtin, under `collections:` that list ones
+ * playwatch lacks: ansible-core would look there, so the error names them.
+ */
+function notInCollections(src: Source, e: Entry, collections: unknown, name = e.key): UserError | undefined {
+  const foreign = foreignCollections(collections);
+  if (!foreign.length || name.includes('.') || TASK_KEYWORDS.has(name)) return undefined;
+  const listed = foreign.map((c) => `'${c}'`).join(', ');
+  return new UserError(
+    `module '${name}' is not a builtin, and playwatch does not have the collection${foreign.length > 1 ? 's' : ''} ${listed} listed in 'collections:'; ` +
+      'use a builtin module or run this playbook with ansible-playbook',
+    posOf(src, e.keyNode),
+  );
+}
+
+// `action: shell echo hi` or `action: {module: shell, ...}` (and the same under `local_action`).
+function fromActionKeyword(src: Source, e: Entry, modules: ModuleInfo, collections?: unknown): { name: string } {
   const pos = posOf(src, e.keyNode);
   const v = toValue(src, e.value);
   let mod: unknown;
@@ -90,7 +109,7 @@ function fromActionKeyword(src: Source, e: Entry, modules: ModuleInfo): { name: 
   }
   const name = canonicalName(mod);
   if (!ENGINE.has(name) && !modules.has(name)) {
-    throw new UserError(withHint(`unknown module '${mod}'`, name, actionNames(modules)), pos);
+    throw notInCollections(src, e, collections, mod) ?? new UserError(withHint(`unknown module '${mod}'`, name, actionNames(modules)), pos);
   }
   return { name };
 }
@@ -98,7 +117,7 @@ function fromActionKeyword(src: Source, e: Entry, modules: ModuleInfo): { name: 
 /** The value of the action, as written: for `action:` the part after the module name. */
 function actionValue(src: Source, e: Entry): unknown {
   const v = toValue(src, e.value);
-  if (e.key !== 'action') return v;
+  if (e.key !== 'action' && e.key !== 'local_action') return v;
   if (typeof v === 'string') return v.trim().replace(/^\S+\s*/, '');
   const { module: _module, ...rest } = v as Vars;
   return rest;

@@ -4,10 +4,11 @@ import path from 'node:path';
 import { UserError, withHint, type Play, type Pos, type Task, type TaskNode, type Vars } from '../model/index.js';
 import { ENGINE_ACTIONS, canonicalName } from '../model/index.js';
 import { field, toBool, toConds, toMap, toStr, toTags, union, type Cond } from './coerce.js';
-import { PLAY_KEYWORDS, TASK_KEYWORDS } from './keywords.js';
+import { BASE_KEYWORDS, PLAY_KEYWORDS, TASK_KEYWORDS } from './keywords.js';
+import { refuseIfUnsupported } from './keyword-values.js';
 import type { ModuleInfo } from '../model/index.js';
 import { loadRoleIn, readRoleEntry } from './role.js';
-import type { Scope } from './scope.js';
+import { inheritedFrom, readBase, type Inherited, type Scope } from './scope.js';
 import { asMap, asSeq, displayPath, entries, kindOf, posOf, readYaml, toValue, type Entry, type Source, type YMap } from './source.js';
 import { parseTaskList } from './task.js';
 
@@ -93,7 +94,10 @@ function checkPlayKeys(src: Source, map: YMap, modules: ModuleInfo): void {
     if (e.key === 'vars_prompt') {
       throw new UserError("'vars_prompt' is not supported by playwatch (a deploy must not stop to ask); pass the value with -e", pos);
     }
-    if (PLAY_KEYWORDS.has(e.key)) continue;
+    if (PLAY_KEYWORDS.has(e.key)) {
+      refuseIfUnsupported(field(src, e));
+      continue;
+    }
     const name = canonicalName(e.key);
     const taskish = TASK_KEYWORDS.has(e.key) || e.key.startsWith('with_') || e.key === 'block' ||
       (ENGINE_ACTIONS as readonly string[]).includes(name) || modules.has(name);
@@ -119,7 +123,7 @@ function parsePlay(src: Source, map: YMap, load: PlayLoad, outer: Outer, stack: 
     when: outer.when,
     tags,
     vars: {},
-    kw: { extra: {} },
+    kw: playKeywords(src, [...ents.values()], pos),
     handlers: roleHandlers,
     stack,
     parseTasks: parseTaskList,
@@ -156,6 +160,15 @@ function parsePlay(src: Source, map: YMap, load: PlayLoad, outer: Outer, stack: 
   if (get('become')) play.become = toBool(field(src, get('become')!));
   if (get('become_user')) play.becomeUser = toStr(field(src, get('become_user')!));
   return play;
+}
+
+// Play keywords that tasks, blocks, roles and handlers inherit unless they set their own.
+const NOT_INHERITED = new Set(['name', 'vars', 'tags', 'when']);
+const INHERITABLE = new Set<string>(BASE_KEYWORDS.filter((k) => !NOT_INHERITED.has(k)));
+
+function playKeywords(src: Source, ents: Entry[], pos: Pos): Inherited {
+  const { base } = readBase(src, ents.filter((e) => INHERITABLE.has(e.key)), { when: [], tags: [], vars: {}, kw: { extra: {} } }, pos);
+  return inheritedFrom(base);
 }
 
 function readHosts(src: Source, e: Entry | undefined, playPos: Pos): string {

@@ -18,6 +18,7 @@ import {
   type Field,
 } from './coerce.js';
 import { BASE_KEYWORDS } from './keywords.js';
+import { checkBecomeMethod, checkConnection, readCollections, readModuleDefaults, refuseIfUnsupported } from './keyword-values.js';
 import type { ModuleInfo } from '../model/index.js';
 import { toValue, type Entry, type Source, type YNode } from './source.js';
 
@@ -76,7 +77,7 @@ const SETTERS: Record<string, Setter> = {
   name: (n, f) => (n.name = toStr(f)),
   become: (n, f) => (n.become = toBool(f)),
   become_user: (n, f) => (n.becomeUser = toStr(f)),
-  become_method: (n, f) => (n.becomeMethod = toStr(f)),
+  become_method: (n, f) => (n.becomeMethod = checkBecomeMethod(f)),
   ignore_errors: (n, f) => (n.ignoreErrors = toBoolOrTemplate(f)),
   ignore_unreachable: (n, f) => (n.ignoreUnreachable = toBool(f)),
   no_log: (n, f) => (n.noLog = toBoolOrTemplate(f)),
@@ -98,7 +99,7 @@ const INHERITED = [
  * Reads the common keywords of a node and combines them with what the scope
  * passes down. Returns the node base and the entries it did not consume.
  */
-export function readBase(src: Source, ents: Entry[], scope: Scope, pos: Pos): { base: NodeBase; rest: Entry[] } {
+export function readBase(src: Source, ents: Entry[], scope: Pick<Scope, 'when' | 'tags' | 'vars' | 'kw' | 'role'>, pos: Pos): { base: NodeBase; rest: Entry[] } {
   const own: NodeBase = { pos, when: [], tags: [], vars: {}, extra: {} };
   const rest: Entry[] = [];
   let env: Vars | undefined;
@@ -108,6 +109,7 @@ export function readBase(src: Source, ents: Entry[], scope: Scope, pos: Pos): { 
       continue;
     }
     const f = field(src, e);
+    refuseIfUnsupported(f);
     const set = SETTERS[e.key];
     if (set) set(own, f);
     else if (e.key === 'when') own.when = toConds(f);
@@ -115,6 +117,9 @@ export function readBase(src: Source, ents: Entry[], scope: Scope, pos: Pos): { 
     else if (e.key === 'vars') own.vars = toMap(f);
     else if (e.key === 'environment') env = readEnvironment(f, own);
     else if (e.key === 'timeout') own.extra.timeout = toNumOrStr(f);
+    else if (e.key === 'module_defaults') own.extra.module_defaults = readModuleDefaults(f);
+    else if (e.key === 'collections') own.extra.collections = readCollections(f);
+    else if (e.key === 'connection') own.extra.connection = checkConnection(f);
     else own.extra[e.key] = toValue(src, e.value);
   }
   const kw = scope.kw;
@@ -125,6 +130,10 @@ export function readBase(src: Source, ents: Entry[], scope: Scope, pos: Pos): { 
     vars: hasKeys(own.vars) ? { ...scope.vars, ...own.vars } : { ...scope.vars },
     extra: hasKeys(kw.extra) ? { ...kw.extra, ...own.extra } : own.extra,
   };
+  // A child's module_defaults replace its parent's per module, not as a whole (ansible-core's update order).
+  if (own.extra.module_defaults && kw.extra.module_defaults) {
+    base.extra.module_defaults = { ...(kw.extra.module_defaults as Vars), ...(own.extra.module_defaults as Vars) };
+  }
   if (own.name !== undefined) base.name = own.name;
   if (scope.role) base.role = scope.role;
   // Only defined fields are set, so nodes stay small and compare cleanly.
@@ -135,8 +144,7 @@ export function readBase(src: Source, ents: Entry[], scope: Scope, pos: Pos): { 
     const v = o[f] ?? k[f];
     if (v !== undefined) b[f] = v;
   }
-  const environment = env && kw.environment ? { ...kw.environment, ...env } : (env ?? kw.environment);
-  if (environment) base.environment = environment;
+  mergeEnvironment(base, kw, own, env);
   return { base, rest };
 }
 
@@ -145,8 +153,27 @@ function hasKeys(o: object): boolean {
   return false;
 }
 
-// `environment: "{{ proxy_env }}"` cannot be merged at load time; it is kept
-// in extra.environment for the engine to render.
+/**
+ * Mappings merge at load (innermost wins). Once a level gives a template
+ * (`environment: "{{ proxy_env }}"`), which only the engine can render, the
+ * whole chain goes to `extra.environment` as layers, outermost first (a lone
+ * template stays a string), so the engine merges them in the same order.
+ */
+function mergeEnvironment(base: NodeBase, kw: Inherited, own: NodeBase, env: Vars | undefined): void {
+  const ownTemplate = own.extra.environment as string | undefined;
+  const inheritedLayers = kw.extra.environment;
+  if (ownTemplate === undefined && inheritedLayers === undefined) {
+    const environment = env && kw.environment ? { ...kw.environment, ...env } : (env ?? kw.environment);
+    if (environment) base.environment = environment;
+    return;
+  }
+  const parent: Array<Vars | string> =
+    inheritedLayers === undefined ? (kw.environment ? [kw.environment] : []) : Array.isArray(inheritedLayers) ? inheritedLayers : [inheritedLayers as string];
+  const layers = [...parent, ...(env ? [env] : []), ...(ownTemplate !== undefined ? [ownTemplate] : [])];
+  base.extra.environment = layers.length === 1 && typeof layers[0] === 'string' ? layers[0] : layers;
+}
+
+// A template is kept in extra.environment for the engine to render.
 function readEnvironment(f: Field, own: NodeBase): Vars | undefined {
   const v = toValue(f.src, f.node);
   if (typeof v === 'string') {

@@ -37,7 +37,14 @@ export function parseTaskList(
 function parseItem(src: Source, map: YMap, scope: Scope, opts: ListOpts): TaskNode[] {
   const pos = posOf(src, map);
   const { base, rest } = readBase(src, entriesOf(src, map), scope, pos);
-  const c = classify(src, rest, scope.modules, pos);
+  const c = classify(src, rest, scope.modules, pos, base.extra.collections);
+  if (c.local) {
+    const own = rest.find((e) => e.key === 'local_action')!;
+    if (entriesOf(src, map).some((e) => e.key === 'delegate_to')) {
+      throw new UserError("'local_action' and 'delegate_to' are mutually exclusive: keep one", posOf(src, own.keyNode));
+    }
+    base.delegateTo = 'localhost';
+  }
   if (c.block.length) {
     if (opts.handler) throw new UserError('blocks are not supported in handlers; list handler tasks directly', pos);
     return [parseBlock(src, base, c, scope)];

@@ -46,6 +46,12 @@ export function createPlainPresenter(opts: PlainOptions): Reporter {
   return new PlainPresenter(opts);
 }
 
+/** The host as ansible's default callback labels a result: `w1`, or `w1 -> lb1(10.0.0.5)` when delegated. */
+export function hostLabel(e: { host: string; delegate?: string; delegateAddress?: string }): string {
+  if (!e.delegate) return e.host;
+  return `${e.host} -> ${e.delegate}${e.delegateAddress ? `(${e.delegateAddress})` : ''}`;
+}
+
 /** How ansible names a task in banners and retries: `role : name`. */
 export function taskTitle(task: TaskRef): string {
   return (task.role ? `${task.role} : ${task.name}` : task.name).trim();
@@ -112,7 +118,7 @@ class PlainPresenter implements Reporter {
     'host.unreachable': (e) => {
       this.ensureBanner(e.task);
       const view = viewResult(e.task, e.result);
-      this.out(`fatal: [${e.host}]: UNREACHABLE! => ${this.dump(view)}`, ...(e.ignored ? ['...ignoring'] : []));
+      this.out(`fatal: [${hostLabel(e)}]: UNREACHABLE! => ${this.dump(view)}`, ...(e.ignored ? ['...ignoring'] : []));
     },
     'host.retry': (e) => {
       const line = `FAILED - RETRYING: [${e.host}]: ${taskTitle(e.task)} (${e.retriesLeft} retries left).`;
@@ -198,7 +204,7 @@ class PlainPresenter implements Reporter {
     const view = viewResult(e.task, e.result, { loop: e.loop });
     // A loop's summary prints nothing: its items were shown one by one.
     if (e.loop) return this.out(...view.notes);
-    let line = `${e.changed ? 'changed' : 'ok'}: [${e.host}]`;
+    let line = `${e.changed ? 'changed' : 'ok'}: [${hostLabel(e)}]`;
     if (e.item !== undefined) line += ` => (item=${itemLabel(e.item, e.result)})`;
     if (view.verbose || this.verbosity > 0) line += ` => ${this.dump(view)}`;
     this.out(...view.notes, line);
@@ -208,10 +214,10 @@ class PlainPresenter implements Reporter {
     this.ensureBanner(e.task);
     const view = viewResult(e.task, e.result, { loop: e.loop });
     if (e.item !== undefined) {
-      this.out(...view.notes, `failed: [${e.host}] (item=${itemLabel(e.item, e.result)}) => ${this.dump(view)}`);
+      this.out(...view.notes, `failed: [${hostLabel(e)}] (item=${itemLabel(e.item, e.result)}) => ${this.dump(view)}`);
       return;
     }
-    this.out(...view.notes, `fatal: [${e.host}]: FAILED! => ${this.dump(view)}`, ...(e.ignored ? ['...ignoring'] : []));
+    this.out(...view.notes, `fatal: [${hostLabel(e)}]: FAILED! => ${this.dump(view)}`, ...(e.ignored ? ['...ignoring'] : []));
   }
 
   private asyncDone(e: EventOf<'async.done'>): void {

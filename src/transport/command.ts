@@ -24,6 +24,10 @@ export interface WrapOptions {
   become?: boolean;
   becomeUser?: string;
   becomeMethod?: string;
+  /** sudo's flags, replacing the default `-H -S -n` (ansible-core's `become_flags`). */
+  becomeFlags?: string;
+  /** The sudo program (`become_exe`), default `sudo`. */
+  becomeExe?: string;
   /** Given: sudo reads it from stdin (never on the command line). */
   becomePassword?: string;
   chdir?: string;
@@ -64,15 +68,31 @@ export function wrapCommand(cmd: string, opts: WrapOptions): { command: string; 
       throw new UserError(`become_method '${method}' is not supported (playwatch supports sudo)`);
     }
     const user = shellQuote(opts.becomeUser || 'root');
+    const exe = opts.becomeExe ? shellQuote(opts.becomeExe) : 'sudo';
     if (opts.becomePassword !== undefined) {
       // -p '' keeps sudo's prompt out of stderr; the password is the first stdin line.
-      command = `sudo -H -S -p '' -u ${user} -- /bin/sh -c ${quoteAlways(command)}`;
+      const flags = opts.becomeFlags === undefined ? '-H -S' : sudoFlags(opts.becomeFlags, true);
+      command = `${exe} ${flags} -p '' -u ${user} -- /bin/sh -c ${quoteAlways(command)}`;
       stdin = `${opts.becomePassword}\n${opts.stdin ?? ''}`;
     } else {
-      command = `sudo -n -H -S -u ${user} -- /bin/sh -c ${quoteAlways(command)}`;
+      const flags = opts.becomeFlags === undefined ? '-n -H -S' : sudoFlags(opts.becomeFlags, false);
+      command = `${exe} ${flags} -u ${user} -- /bin/sh -c ${quoteAlways(command)}`;
     }
   }
   return stdin === undefined ? { command } : { command, stdin };
+}
+
+/**
+ * The user's sudo flags, each word quoted. With a password sudo must read
+ * stdin (`-S`) and may prompt (so no `-n`), as ansible-core drops `-n` then.
+ */
+function sudoFlags(flags: string, password: boolean): string {
+  let words = splitShellWords(flags);
+  if (password) {
+    words = words.filter((w) => w !== '-n' && w !== '--non-interactive');
+    if (!words.includes('-S') && !words.includes('--stdin')) words.push('-S');
+  }
+  return words.map(shellQuote).join(' ');
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { UserError, type Vars } from '../model/index.js';
+import { LOCALHOST_NAMES, UserError, type Vars } from '../model/index.js';
 import { LocalTransport } from './local.js';
 import { SshTransport, type SshOptions } from './ssh.js';
 import type { ConnectionSpec, Transport } from './types.js';
@@ -21,7 +21,22 @@ export function createTransport(spec: ConnectionSpec, ssh: SshOptions = {}): Tra
   return new SshTransport(spec, ssh);
 }
 
-const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
+/** Every var `connectionSpecFromVars` reads: what a host's transport is built from. */
+export const CONNECTION_VARS = [
+  'ansible_connection',
+  'ansible_host',
+  'ansible_port',
+  'ansible_user',
+  'ansible_password',
+  'ansible_ssh_pass',
+  'ansible_ssh_private_key_file',
+  'ansible_private_key_file',
+  'playwatch_local_root',
+  'playwatch_known_hosts',
+] as const;
+
+/** Host names that mean this machine: local unless their vars say otherwise. */
+export const LOCAL_NAMES: ReadonlySet<string> = new Set(LOCALHOST_NAMES);
 
 /**
  * Reads a host's connection settings from its vars: `ansible_connection`

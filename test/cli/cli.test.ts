@@ -115,6 +115,24 @@ test('--list-hosts and --list-tasks show what would run without running it', () 
   assert.ok(!fs.existsSync(path.join(dir, '.playwatch')));
 });
 
+test('-c local runs hosts without ansible_connection on this machine, as ansible-playbook -c local does; an unknown type is refused', () => {
+  const dir = makeProject({
+    'inventory.ini': 'far ansible_host=nosuch.invalid\n',
+    'site.yml': `
+- hosts: far
+  gather_facts: false
+  tasks:
+    - {name: here, command: "echo ran-locally"}
+`,
+  });
+  const local = playwatch(dir, 'run', 'site.yml', '-i', 'inventory.ini', '-c', 'local', '--ui', 'plain');
+  assert.equal(local.code, 0, local.out + local.err);
+  assert.match(local.out, /^changed: \[far\]$/m);
+  const bad = playwatch(dir, 'run', 'site.yml', '-i', 'inventory.ini', '--connection', 'docker', '--ui', 'plain');
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /-c\/--connection 'docker' is not supported: playwatch connects with 'local' or 'ssh'/);
+});
+
 test('--version prints the package version', () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   const r = playwatch(ROOT, '--version');

@@ -61,6 +61,8 @@ export interface TestSshServer {
   readonly sessions: { current: number; peak: number; refused: number };
   /** Exec requests received, in order. */
   readonly execs: string[];
+  /** The user name of each accepted login, in order. */
+  readonly users: string[];
   /** Authentications that failed. */
   readonly authFailures: number;
   /** Cuts every client connection without a goodbye (as a crashed host would). */
@@ -78,7 +80,7 @@ export async function startSshServer(opts: TestServerOptions): Promise<TestSshSe
   const maxSessions = opts.maxSessions ?? 10;
   const sockets = new Set<Socket>();
   const children = new Set<ChildProcess>();
-  const state = { sessions: { current: 0, peak: 0, refused: 0 }, execs: [] as string[], authFailures: 0 };
+  const state = { sessions: { current: 0, peak: 0, refused: 0 }, execs: [] as string[], users: [] as string[], authFailures: 0 };
 
   const server = new Server({ hostKeys: [hostKey.private] }, (client: Connection) => {
     const sock = (client as unknown as { _sock: Socket })._sock;
@@ -86,9 +88,14 @@ export async function startSshServer(opts: TestServerOptions): Promise<TestSshSe
     sock.on('close', () => sockets.delete(sock));
     client.on('error', () => {});
     client.on('authentication', (ctx) => {
-      if (ctx.method === 'password' && opts.password !== undefined && ctx.password === opts.password) return ctx.accept();
+      const accept = () => {
+        state.users.push(ctx.username);
+        ctx.accept();
+      };
+      if (ctx.method === 'password' && opts.password !== undefined && ctx.password === opts.password) return accept();
       if (ctx.method === 'publickey' && ctx.key.algo === allowed.type && sameBytes(ctx.key.data, allowed.getPublicSSH())) {
-        if (!ctx.signature || allowed.verify(ctx.blob!, ctx.signature, ctx.hashAlgo) === true) return ctx.accept();
+        if (!ctx.signature) return ctx.accept();
+        if (allowed.verify(ctx.blob!, ctx.signature, ctx.hashAlgo) === true) return accept();
       }
       if (ctx.method !== 'none') state.authFailures++;
       ctx.reject(['publickey', ...(opts.password !== undefined ? ['password' as const] : [])]);
@@ -142,6 +149,7 @@ export async function startSshServer(opts: TestServerOptions): Promise<TestSshSe
     hostKey,
     sessions: state.sessions,
     execs: state.execs,
+    users: state.users,
     get authFailures() {
       return state.authFailures;
     },

@@ -68,7 +68,7 @@ test('modelled keywords go to their fields and the rest to extra', () => {
     '      delay: "{{ d }}"',
     '      remote_user: deploy',
     '      connection: local',
-    '      diff: true',
+    '      diff: false',
     '      environment: "{{ proxy_env }}"',
     '',
   ].join('\n'));
@@ -80,7 +80,7 @@ test('modelled keywords go to their fields and the rest to extra', () => {
   assert.equal(t.timeout, 30);
   assert.equal(t.retries, 5);
   assert.equal(t.delay, '{{ d }}');
-  assert.deepEqual(t.extra, { remote_user: 'deploy', connection: 'local', diff: true, environment: '{{ proxy_env }}' });
+  assert.deepEqual(t.extra, { remote_user: 'deploy', connection: 'local', diff: false, environment: '{{ proxy_env }}' });
   assert.equal(t.environment, undefined);
 });
 
