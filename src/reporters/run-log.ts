@@ -4,7 +4,9 @@
  * timestamp line, every result with its output, retries with their results,
  * async polls; `-vvv` adds each command with its time), a header saying what
  * ran, and at the end PLAY RECAP, the 100 slowest tasks, ROLE RECAP, the
- * TIMELINE of role and task start offsets, and the total time.
+ * TIMELINE (seed 000's `role | task] 0:01:21.990` start offsets, then the
+ * same runs by role with their wall times), and the total time. The
+ * figures come from the one profiler (events/profile.ts), as everywhere.
  *
  * Each event's lines are written with one synchronous write, so a crash
  * loses at most the event being written; abort notices are events too, so
@@ -14,9 +16,8 @@ import fs from 'node:fs';
 import { FileSink } from './file-sink.js';
 import path from 'node:path';
 import type { Reporter, RunEvent } from '../events/index.js';
-import { wallClock } from '../text/index.js';
+import { inert, wallClock } from '../text/index.js';
 import { createPlainPresenter } from './plain.js';
-import { inert } from '../text/index.js';
 
 /** The file name of the run log inside a run directory. */
 export const RUN_LOG_FILE = 'run.log';
