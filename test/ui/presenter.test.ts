@@ -1,39 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import { RunControl } from '../../src/engine/control.js';
 import { createTuiPresenter } from '../../src/cli/tui.js';
 import { handleKey, initialView, type KeyContext } from '../../src/ui/keys.js';
 import { demoEvents } from './helpers.js';
+import { fakeTerminal } from '../helpers/terminal.js';
 
 const inkSeesCi = ['CI', 'CONTINUOUS_INTEGRATION'].some((k) => k in process.env && process.env[k] !== '0' && process.env[k] !== 'false');
 
-/** A terminal-like output stream that keeps everything written to it. */
-function fakeTerminal() {
-  const out = Object.assign(new EventEmitter(), {
-    isTTY: true,
-    columns: 100,
-    rows: 30,
-    chunks: [] as string[],
-    writable: true,
-    write(s: string, cb?: () => void) {
-      out.chunks.push(String(s));
-      if (typeof cb === 'function') cb();
-      return true;
-    },
-  });
-  const input = Object.assign(new EventEmitter(), {
-    isTTY: true,
-    setRawMode() {},
-    setEncoding() {},
-    resume() {},
-    pause() {},
-    ref() {},
-    unref() {},
-    read: () => null,
-  });
-  return { out, input };
-}
 
 test('the presenter draws while events arrive, and at run.end leaves the final view and shows the cursor', async () => {
   const { out, input } = fakeTerminal();
