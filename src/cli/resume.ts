@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Reporter, ResumePlan } from '../events/index.js';
 import { shellQuote } from '../transport/command.js';
+import { MASK } from '../engine/index.js';
 
 /** Flags that a resume command replaces. */
 const REPLACED = new Set(['-l', '--limit', '--start-at-task']);
@@ -27,6 +28,7 @@ export function writeResume(plan: ResumePlan, runDir: string, argv: string[], sh
     cmds.push(`${base} --limit ${shellQuote(`@${path.join(shownDir, file)}`)} --start-at-task ${shellQuote(group.task)}`);
   });
   if (cmds.length) lines.push('To resume:', ...cmds.map((c) => `  ${c}`));
+  if (cmds.some((c) => c.includes(MASK))) lines.push(`  (secrets show as ${MASK}: give them again before running these)`);
   return lines;
 }
 
@@ -48,13 +50,17 @@ function baseCommand(argv: string[]): string {
 /**
  * A reporter that writes the resume files when the run ends (before the
  * presenter prints its final view, so the view can show the commands).
- * Add it to the bus ahead of the presenter.
+ * Add it to the bus ahead of the presenter. The commands repeat the
+ * arguments as `run.start` carries them: masked, like everything the engine
+ * lets out (`-e api_token=…` shows as `api_token=********`).
  */
-export function createResumeWriter(runDir: string, argv: string[], shownDir: string): Reporter & { lines(): string[] } {
+export function createResumeWriter(runDir: string, shownDir: string): Reporter & { lines(): string[] } {
   let lines: string[] = [];
+  let argv: string[] = [];
   return {
     name: 'resume',
     onEvent(e) {
+      if (e.type === 'run.start') argv = e.argv;
       if (e.type === 'run.end' && e.resume) lines = writeResume(e.resume, runDir, argv, shownDir);
     },
     lines: () => lines,

@@ -139,7 +139,7 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
   const record = createRunRecord({ runDir, runsDir, settings: s, mailTo: flags.mailTo, verbosity });
   const control = new RunControl();
   const mode = uiMode(flags.ui);
-  const resume = createResumeWriter(runDir, argv, shown(cwd, runDir));
+  const resume = createResumeWriter(runDir, shown(cwd, runDir));
   const bus = new EventBus();
   bus.add(resume);
   bus.add(await createPresenter({ mode, settings: s, summaryOnly: flags.summaryOnly, verbosity, control, playbookArg, runDir, inventory: l.inventory, resumeLines: () => resume.lines() }));
@@ -169,6 +169,7 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
       cwd,
       rolesPath: s.rolesPath,
       secrets: s.secrets,
+      secretsIgnore: s.secretsIgnore,
       secretValues: [...mailSecrets(s), ...(sshPassword ? [sshPassword] : [])],
       connectionDefaults: { connection: connectionFlag(flags.connection), user: s.remoteUser },
       becomeDefaults: { become: s.become || undefined, becomeUser: s.becomeUser, password: becomePassword },

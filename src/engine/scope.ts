@@ -16,20 +16,25 @@ export const OMIT = '__omit_place_holder__playwatch';
 export function scopeFor(pc: PlayContext, host: string, node: NodeBase | undefined, frame: Frame): Vars {
   const st = pc.hosts.get(host)!;
   const role = node?.role;
-  const scope: Vars = {
-    ...(role?.defaults ?? {}),
-    ...pc.inventoryVars(host),
-    ...injectFacts(st.facts),
-    ...pc.play.vars,
-    ...pc.varsFilesVars,
-    ...(role?.vars ?? {}),
-    ...(node?.vars ?? {}),
-    ...st.includedVars,
-    ...st.hostFacts,
-    ...(role?.params ?? {}),
-    ...(frame.get(host) ?? {}),
-    ...pc.opts.extraVars,
-  };
+  const layers: Array<Vars | undefined> = [
+    role?.defaults,
+    pc.inventoryVars(host),
+    st.facts,
+    pc.play.vars,
+    pc.varsFilesVars,
+    role?.vars,
+    node?.vars,
+    st.includedVars,
+    st.hostFacts,
+    role?.params,
+    frame.get(host),
+    pc.opts.extraVars,
+  ];
+  // Every value a task can see is assembled here, so here the masker learns
+  // the secret-named ones, at any depth, whichever layer they come from.
+  for (const layer of layers) pc.masker.learn(layer);
+  const scope: Vars = {};
+  for (const layer of layers) Object.assign(scope, layer === st.facts ? injectFacts(st.facts) : layer);
   Object.assign(scope, magicVars(pc, host));
   if (role) {
     scope.role_name = role.name;
@@ -121,6 +126,12 @@ function hostvarsView(pc: PlayContext): Vars {
     });
   }
   return view;
+}
+
+/** `scope` with more variables on top (a loop's item and index), learned like every layer. */
+export function scopeWith(pc: PlayContext, scope: Vars, top: Vars): Vars {
+  pc.masker.learn(top);
+  return { ...scope, ...top };
 }
 
 /** Drops arguments whose value is `omit`. */
