@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { NodeBase, Vars } from '../model/index.js';
 import { groupNamesOf, groupsMap } from '../inventory/index.js';
+import { ON_RESOLVED, type OnResolved } from '../template/index.js';
 import type { Frame, PlayContext } from './context.js';
 
 /** ansible-core's placeholder that drops an argument when a value is omitted. */
@@ -35,12 +36,22 @@ export function scopeFor(pc: PlayContext, host: string, node: NodeBase | undefin
   for (const layer of layers) pc.masker.learn(layer);
   const scope: Vars = {};
   for (const layer of layers) Object.assign(scope, layer === st.facts ? injectFacts(st.facts) : layer);
+  // A secret made by a template (`db_password: "{{ vault_db_password }}"`) is learned when rendered.
+  Object.defineProperty(scope, ON_RESOLVED, { value: learnRendered(pc), enumerable: true });
   Object.assign(scope, magicVars(pc, host));
   if (role) {
     scope.role_name = role.name;
     scope.role_path = role.dir;
   }
   return scope;
+}
+
+const rendered = new WeakMap<PlayContext, OnResolved>();
+
+function learnRendered(pc: PlayContext): OnResolved {
+  let f = rendered.get(pc);
+  if (!f) rendered.set(pc, (f = (name, value) => pc.masker.learn({ [name]: value })));
+  return f;
 }
 
 function injectFacts(facts: Vars): Vars {

@@ -66,6 +66,8 @@ const LAYERS: Array<[layer: string, value: string]> = [
   ['inventory ansible_become_pass (*_pass)', 'become-pw-888'],
   ['-e', 'ev-secret-999'],
   ['a loop item (item.password)', 'loop-secret-bbb'],
+  ['a template (rendered_password)', 'rendered-secret-321'],
+  ['a nested template (creds2.api_password)', 'nested-tpl-secret'],
   ['controller environment fact MY_SECRET_KEY', 'env-secret-aaa'],
   ['controller environment fact AWS_SECRET_ACCESS_KEY', 'aws-secret-ccc'],
 ];
@@ -84,6 +86,8 @@ const LAYERED = {
     creds: {api_password: nested-secret-333, user: deploy}
     token_ttl: 3600
     short_token: abc12
+    rendered_password: "{{ 'rend' ~ 'ered-secret-321' }}"
+    creds2: {api_password: "{{ 'nested-tpl' ~ '-secret' }}"}
   vars_files: [vars/files.yml]
   roles: [app]
   tasks:
@@ -93,7 +97,7 @@ const LAYERED = {
       shell: >-
         echo {{ creds.api_password }} {{ db_passwd }} {{ my_secret }} {{ new_api_key }} {{ files_secret }}
         {{ deploy_credential }} {{ ansible_become_pass }} {{ api_token }}
-        {{ ansible_env.MY_SECRET_KEY }} {{ ansible_env.AWS_SECRET_ACCESS_KEY }}
+        {{ ansible_env.MY_SECRET_KEY }} {{ ansible_env.AWS_SECRET_ACCESS_KEY }} {{ rendered_password }} {{ creds2.api_password }}
       vars: {my_secret: tv-secret-555}
     - block:
         - {name: block echo, debug: {msg: "{{ block_secret }}"}}
@@ -124,7 +128,7 @@ test('a secret-named value is masked whichever layer and depth it comes from, en
   const all = JSON.stringify(run.events) + run.plain;
   for (const [layer, value] of LAYERS) assert.ok(!all.includes(value), `the value from ${layer} is in clear`);
   const echoed = run.of('host.ok').find((e) => e.task.name === 'layers echo')!;
-  assert.equal(echoed.result.stdout, Array(10).fill('********').join(' '));
+  assert.equal(echoed.result.stdout, Array(12).fill('********').join(' '));
   const role = run.of('host.ok').find((e) => e.task.name === 'role echo')!;
   assert.equal(role.result.stdout, '******** ********');
 });
