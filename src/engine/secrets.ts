@@ -97,7 +97,7 @@ export class SecretMasker {
     if (v.length < MIN_SECRET_LENGTH) {
       if (what && v.length > 0 && !this.warned.has(what)) {
         this.warned.add(what);
-        this.warnings.push(`the secret ${what} is shorter than ${MIN_SECRET_LENGTH} characters and is not masked`);
+        this.warnings.push(`the value of ${what} is too short to mask (under ${MIN_SECRET_LENGTH} characters): it is shown in clear`);
       }
       return;
     }
