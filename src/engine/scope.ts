@@ -125,6 +125,8 @@ function hostvarsView(pc: PlayContext): Vars {
       enumerable: true,
       get: () => {
         const st = pc.hosts.get(name) ?? pc.run.delegated.get(name);
+        // Another host's layers, maybe of a host whose own scope was never built.
+        for (const layer of [pc.inventoryVars(name), st?.facts, st?.includedVars, st?.hostFacts]) pc.masker.learn(layer);
         return {
           ...pc.inventoryVars(name),
           ...injectFacts(st?.facts ?? {}),

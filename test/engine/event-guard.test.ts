@@ -61,7 +61,7 @@ test('a no_log task on a host: every event censored, its output not emitted; oth
   assert.ok(!/clear-/.test(text), text);
   assert.match(text, /shown-out/);
   assert.equal(g.out.filter((e) => e.type === 'host.output').length, 0);
-  const item = g.out.find((e) => e.type === 'host.ok' && e.host === 'h1') as { item: string; result: { censored: string } };
+  const item = g.out.find((e) => e.type === 'host.ok' && e.host === 'h1') as unknown as { item: string; result: { censored: string } };
   assert.equal(item.item, NO_LOG_ITEM);
   assert.match(item.result.censored, /no_log: true/);
 });

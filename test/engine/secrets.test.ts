@@ -66,6 +66,7 @@ const LAYERS: Array<[layer: string, value: string]> = [
   ['inventory ansible_become_pass (*_pass)', 'become-pw-888'],
   ['-e', 'ev-secret-999'],
   ['a loop item (item.password)', 'loop-secret-bbb'],
+  ['hostvars of a host outside the play', 'hv-secret-hhh'],
   ['a template (rendered_password)', 'rendered-secret-321'],
   ['a nested template (creds2.api_password)', 'nested-tpl-secret'],
   ['controller environment fact MY_SECRET_KEY', 'env-secret-aaa'],
@@ -73,7 +74,7 @@ const LAYERS: Array<[layer: string, value: string]> = [
 ];
 
 const LAYERED = {
-  'inventory.ini': 'web1 ansible_connection=local deploy_credential=inv-secret-777 ansible_become_pass=become-pw-888\n',
+  'inventory.ini': 'web1 ansible_connection=local deploy_credential=inv-secret-777 ansible_become_pass=become-pw-888\ndb1 ansible_connection=local other_password=hv-secret-hhh\n',
   'roles/app/defaults/main.yml': 'app_password: rd-secret-111\n',
   'roles/app/vars/main.yml': 'app_token: rv-secret-222\n',
   'roles/app/tasks/main.yml': '- {name: role echo, shell: "echo {{ app_password }} {{ app_token }}"}\n',
@@ -107,6 +108,7 @@ const LAYERED = {
       loop: [{name: bob, password: loop-secret-bbb}]
     - {name: numbers stay, debug: {msg: "ttl {{ token_ttl }} short {{ short_token }} again {{ short_token }}"}}
     - {name: facts shown, debug: {var: ansible_env}}
+    - {name: other host, debug: {msg: "{{ hostvars['db1'].other_password }}"}}
 `,
 };
 
