@@ -29,7 +29,7 @@ export const EXIT = { ok: 0, error: 1, failed: 2, regression: 3, unreachable: 4,
  */
 export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
   const masker = new SecretMasker({ secrets: given.secrets, ignore: given.secretsIgnore });
-  for (const v of given.secretValues ?? []) masker.add(v);
+  for (const v of given.secretValues ?? []) masker.add(v, 'a password given to playwatch (-k, SMTP)');
   // -e is a layer of every scope, but the command line is shown (run.start) before any scope is built.
   masker.learn(given.extraVars);
   masker.add(given.becomeDefaults?.password, 'become password (-K)');
