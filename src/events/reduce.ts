@@ -9,58 +9,11 @@
  */
 import type { HostStats, ModuleResult } from '../model/index.js';
 import type { EventOf, RunEvent, TaskRef } from './types.js';
+import { emptyVec, vecGet, vecPush, vecSet, type Vec } from './vec.js';
+import { emptyProfile, stepProfile, type ProfileState } from './profile.js';
 import { addStats, statsDelta, sumStats, zeroStats } from './stats.js';
 
-// ------------------------------------------------------------ persistent vector
-
-const CHUNK = 32;
-
-/** An immutable list stored in chunks of 32: push and set copy one chunk and the chunk index. */
-export interface Vec<T> {
-  readonly chunks: ReadonlyArray<ReadonlyArray<T>>;
-  readonly length: number;
-}
-
-/** An empty `Vec`. */
-export function emptyVec<T>(): Vec<T> {
-  return { chunks: [], length: 0 };
-}
-
-/** The element at `i` (undefined when out of range). */
-export function vecGet<T>(v: Vec<T>, i: number): T | undefined {
-  return i >= 0 && i < v.length ? v.chunks[Math.floor(i / CHUNK)]![i % CHUNK] : undefined;
-}
-
-/** A copy of `v` with `value` appended. */
-export function vecPush<T>(v: Vec<T>, value: T): Vec<T> {
-  const chunks = v.chunks.slice();
-  const last = chunks[chunks.length - 1];
-  if (!last || last.length === CHUNK) chunks.push([value]);
-  else chunks[chunks.length - 1] = [...last, value];
-  return { chunks, length: v.length + 1 };
-}
-
-/** A copy of `v` with element `i` replaced. */
-export function vecSet<T>(v: Vec<T>, i: number, value: T): Vec<T> {
-  const c = Math.floor(i / CHUNK);
-  const chunk = v.chunks[c]!.slice();
-  chunk[i % CHUNK] = value;
-  const chunks = v.chunks.slice();
-  chunks[c] = chunk;
-  return { chunks, length: v.length };
-}
-
-/** All elements in order. */
-export function vecToArray<T>(v: Vec<T>): T[] {
-  return v.chunks.flat() as T[];
-}
-
-/** A `Vec` holding `values`. */
-export function vecFrom<T>(values: readonly T[]): Vec<T> {
-  const chunks: T[][] = [];
-  for (let i = 0; i < values.length; i += CHUNK) chunks.push(values.slice(i, i + CHUNK));
-  return { chunks, length: values.length };
-}
+export { emptyVec, vecFrom, vecGet, vecPush, vecSet, vecToArray, type Vec } from './vec.js';
 
 // ------------------------------------------------------------------- the state
 
@@ -126,22 +79,6 @@ export interface HostView {
   tasks: Vec<HostTaskEntry>;
 }
 
-/** One run of one task across hosts (a timeline bar). */
-export interface TaskSpan {
-  id: number;
-  name: string;
-  role?: string;
-  path: string;
-  handler: boolean;
-  startAt: number;
-  firstHostStart?: number;
-  /** Latest host end so far. */
-  lastEnd?: number;
-  /** Hosts that started / ended it. */
-  started: number;
-  ended: number;
-}
-
 /** An async job on a host (the async panel). `limit` and `elapsed` in seconds, as the events give them. */
 export interface AsyncJob {
   jid: string;
@@ -175,8 +112,8 @@ export interface RunState {
   hostIndex: Readonly<Record<string, number>>;
   /** Hosts of the play now running. */
   playHosts: readonly string[];
-  tasks: Vec<TaskSpan>;
-  taskIndex: Readonly<Record<number, number>>;
+  /** Task and role timings (the timeline, the final recaps): see `profile.ts`. */
+  profile: ProfileState;
   /** Async jobs by jid, running and done. */
   async: Readonly<Record<string, AsyncJob>>;
   abort?: { mode: 'drain' | 'kill'; source: string; at: number; done?: 'drain' | 'kill' };
@@ -201,8 +138,7 @@ export function initialState(): RunState {
     hosts: emptyVec(),
     hostIndex: {},
     playHosts: [],
-    tasks: emptyVec(),
-    taskIndex: {},
+    profile: emptyProfile(),
     async: {},
     paused: false,
     warnings: [],
@@ -234,7 +170,7 @@ function counted(s: RunState, e: RunEvent): RunState {
 }
 
 function apply(state: RunState, event: RunEvent): RunState {
-  const s: RunState = { ...state, lastAt: Math.max(state.lastAt, event.at) };
+  const s: RunState = { ...state, lastAt: Math.max(state.lastAt, event.at), profile: stepProfile(state.profile, event) };
   switch (event.type) {
     case 'run.start':
       return runStart(s, event);
@@ -244,7 +180,7 @@ function apply(state: RunState, event: RunEvent): RunState {
       return { ...s, batch: { index: event.index, total: event.total, hosts: event.hosts.length } };
     case 'task.start':
     case 'handler.start':
-      return withTask(s, event.task, event.at, event.type === 'handler.start');
+      return s;
     case 'host.start':
       return hostStart(s, event);
     case 'host.ok':
@@ -331,29 +267,8 @@ function runEnd(s: RunState, e: EventOf<'run.end'>): RunState {
   return next;
 }
 
-function withTask(s: RunState, task: TaskRef, at: number, handler: boolean): RunState {
-  if (s.taskIndex[task.id] !== undefined) return s;
-  const span: TaskSpan = {
-    id: task.id,
-    name: task.name,
-    path: task.path,
-    handler: handler || task.isHandler === true,
-    startAt: at,
-    started: 0,
-    ended: 0,
-  };
-  if (task.role !== undefined) span.role = task.role;
-  return { ...s, tasks: vecPush(s.tasks, span), taskIndex: { ...s.taskIndex, [task.id]: s.tasks.length } };
-}
-
-function updateSpan(s: RunState, id: number, fn: (t: TaskSpan) => TaskSpan): RunState {
-  const i = s.taskIndex[id];
-  return i === undefined ? s : { ...s, tasks: vecSet(s.tasks, i, fn(vecGet(s.tasks, i)!)) };
-}
-
 function hostStart(s: RunState, e: EventOf<'host.start'>): RunState {
-  let next = ensureHost(withTask(s, e.task, e.at, false), e.host);
-  next = updateSpan(next, e.task.id, (t) => ({ ...t, firstHostStart: t.firstHostStart ?? e.at, started: t.started + 1 }));
+  const next = ensureHost(s, e.host);
   const title = taskTitle(e.task);
   const entry: HostTaskEntry = { taskId: e.task.id, title, status: 'running', startAt: e.at, stdout: '', stderr: '', retries: 0 };
   return updateHost(next, e.host, (h) => {
@@ -365,8 +280,7 @@ function hostStart(s: RunState, e: EventOf<'host.start'>): RunState {
 type EndEvent = EventOf<'host.ok'> | EventOf<'host.failed'> | EventOf<'host.skipped'> | EventOf<'host.unreachable'>;
 
 function hostEnd(s: RunState, e: EndEvent, status: ResultStatus): RunState {
-  let next = ensureHost(withTask(s, e.task, e.at, false), e.host);
-  next = updateSpan(next, e.task.id, (t) => ({ ...t, lastEnd: Math.max(t.lastEnd ?? e.at, e.at), ended: t.ended + 1 }));
+  let next = ensureHost(s, e.host);
   const title = taskTitle(e.task);
   const summary = summarize(e.result, status);
   next = updateHost(next, e.host, (h) => {

@@ -4,6 +4,7 @@
  * (79 columns, no colour).
  */
 import type { HostStats } from '../model/index.js';
+import { inert } from './sanitize.js';
 
 /** ansible's `display.columns` when stdout is not a terminal. */
 export const COLUMNS = 79;
@@ -34,6 +35,63 @@ export function durationClock(ms: number): string {
 /** One profile row: `name ------ 12.34s`, the way profile_tasks pads it. */
 export function profileRow(name: string, seconds: number): string {
   return `${name} `.padEnd(COLUMNS - 9, '-') + ` ${seconds.toFixed(2)}s`.padStart(9, '-');
+}
+
+/** What a recap row needs of a task's timing (`TaskTiming` from events/profile). */
+export interface RecapTask {
+  name: string;
+  role?: string;
+  seconds: number;
+  medianSeconds: number;
+  spanSeconds: number;
+  batches: number;
+  hosts: number;
+}
+
+/** How the recaps name a task: `role | task` or `task` (seed 000), on one inert line. */
+export function taskLabel(t: Pick<RecapTask, 'name' | 'role'>): string {
+  return label(t.role ? `${t.role} | ${t.name}` : t.name);
+}
+
+function label(s: string): string {
+  return inert(s).replace(/[\n\t]+/g, ' ').trim();
+}
+
+/**
+ * A TASKS RECAP row: profile_tasks' `role | task ---- 3.01s`, then, when the
+ * task ran on more than one host or in more than one batch, the median host
+ * run, the wall span and the batch count: `(median 0.02s, span 3.05s, 2 batches)`.
+ */
+export function taskRecapRow(t: RecapTask): string {
+  const extra: string[] = [];
+  if (t.hosts > 1) extra.push(`median ${t.medianSeconds.toFixed(2)}s`, `span ${t.spanSeconds.toFixed(2)}s`);
+  if (t.batches > 1) extra.push(`${t.batches} batches`);
+  const row = profileRow(taskLabel(t), t.seconds);
+  return extra.length ? `${row}  (${extra.join(', ')})` : row;
+}
+
+/**
+ * TASKS RECAP (the `limit` first rows) and ROLE RECAP with its total: the
+ * same lines in the plain output, run.log and the TUI's final view.
+ */
+export function profileRecapLines(tasks: readonly RecapTask[], roles: ReadonlyArray<{ name: string; seconds: number }>, limit: number): string[] {
+  const lines = [banner('TASKS RECAP')];
+  for (const t of tasks.slice(0, Math.max(0, limit))) lines.push(taskRecapRow(t));
+  if (roles.length > 0) {
+    lines.push('', banner('ROLE RECAP'));
+    let ms = 0;
+    for (const r of roles) {
+      lines.push(profileRow(label(r.name), r.seconds));
+      ms += Math.round(r.seconds * 1000);
+    }
+    lines.push(filled('', '~'), profileRow('total', ms / 1000));
+  }
+  return lines;
+}
+
+/** Seed 000's timeline line: `app_deploy_edge_static | Create sha1 folder] 0:01:21.990`. */
+export function startOffsetLine(t: Pick<RecapTask, 'name' | 'role'>, startMs: number): string {
+  return `${taskLabel(t)}] ${durationClock(startMs)}`;
 }
 
 /** The timer callback's closing line. */

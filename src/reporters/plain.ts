@@ -6,9 +6,8 @@
  */
 import path from 'node:path';
 import type { ConnectionInfo } from '../model/index.js';
-import type { EventHandlers, EventOf, Reporter, RunEvent, TaskRef } from '../events/index.js';
+import { emptyProfile, stepProfile, type EventHandlers, type EventOf, type Reporter, type RunEvent, type SortOrder, type TaskRef } from '../events/index.js';
 import { banner, durationClock, filled, wallClock } from './format.js';
-import { ProfileCollector, type SortOrder } from './profile.js';
 import { dumpResult, itemLabel, viewResult, type ResultView } from './result-view.js';
 import { inert } from './sanitize.js';
 import { profileLines, recapLines } from './summary.js';
@@ -59,7 +58,7 @@ export function taskTitle(task: TaskRef): string {
 
 class PlainPresenter implements Reporter {
   readonly name = 'plain';
-  private readonly profile = new ProfileCollector();
+  private profile = emptyProfile();
   private readonly limit: number;
   private readonly clock: (date: Date) => string;
   private runStartAt = 0;
@@ -78,7 +77,7 @@ class PlainPresenter implements Reporter {
   }
 
   onEvent(event: RunEvent): void {
-    this.profile.onEvent(event);
+    this.profile = stepProfile(this.profile, event);
     (this.handlers[event.type] as (e: RunEvent) => void)(event);
   }
 

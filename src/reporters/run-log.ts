@@ -4,7 +4,9 @@
  * timestamp line, every result with its output, retries with their results,
  * async polls; `-vvv` adds each command with its time), a header saying what
  * ran, and at the end PLAY RECAP, the 100 slowest tasks, ROLE RECAP, the
- * TIMELINE of role and task start offsets, and the total time.
+ * TIMELINE (seed 000's `role | task] 0:01:21.990` start offsets, then the
+ * same runs by role with their wall times), and the total time. The
+ * figures come from the one profiler (events/profile.ts), as everywhere.
  *
  * Each event's lines are written with one synchronous write, so a crash
  * loses at most the event being written; abort notices are events too, so

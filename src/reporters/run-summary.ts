@@ -7,10 +7,21 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { EventOf, Reporter, RunEvent } from '../events/index.js';
+import {
+  emptyProfile,
+  profileRoles,
+  profileTasks,
+  profileTimeline,
+  stepProfile,
+  type EventOf,
+  type Reporter,
+  type RoleTiming,
+  type RunEvent,
+  type TaskTiming,
+  type TimelineEntry,
+} from '../events/index.js';
 import type { HostStats, ModuleResult } from '../model/index.js';
 import { taskTitle } from './plain.js';
-import { ProfileCollector, type RoleProfile, type TaskProfile, type TimelineEntry } from './profile.js';
 import { inert } from './sanitize.js';
 
 /** The file name of the summary inside a run directory. */
@@ -60,9 +71,15 @@ export interface RunSummary {
   stats: Record<string, HostStats>;
   /** First failure of each host that ended failed or unreachable, in the order they happened. */
   failures: HostFailure[];
-  /** The slowest tasks (at most 100), slowest first. */
-  tasks: TaskProfile[];
-  roles: RoleProfile[];
+  /**
+   * The slowest tasks (at most 100), slowest first: `seconds` is the longest
+   * single-host run summed over batches, with the median host run, the wall
+   * span and the batch count beside it (events/profile.ts).
+   */
+  tasks: TaskTiming[];
+  /** Roles, each the sum of its tasks' `seconds`. */
+  roles: RoleTiming[];
+  /** Each task's run in each batch, in start order, led by role rows. */
   timeline: TimelineEntry[];
   warnings: number;
 }
@@ -80,7 +97,7 @@ export interface RunOutcome {
  */
 export class SummaryCollector implements Reporter {
   readonly name = 'summary';
-  private readonly profile = new ProfileCollector();
+  private profile = emptyProfile();
   private start?: EventOf<'run.start'>;
   private end?: EventOf<'run.end'>;
   private last?: RunEvent;
@@ -95,7 +112,7 @@ export class SummaryCollector implements Reporter {
   constructor(private readonly opts: { runDir?: string; taskLimit?: number; redact?: (text: string) => string } = {}) {}
 
   onEvent(e: RunEvent): void {
-    this.profile.onEvent(e);
+    this.profile = stepProfile(this.profile, e);
     this.last = e;
     switch (e.type) {
       case 'run.start':
@@ -148,9 +165,9 @@ export class SummaryCollector implements Reporter {
       hosts: start?.hosts ?? Object.keys(stats),
       stats,
       failures: this.failures(stats),
-      tasks: this.profile.tasks().slice(0, this.opts.taskLimit ?? SUMMARY_TASK_LIMIT),
-      roles: this.profile.roles(),
-      timeline: this.profile.timeline(),
+      tasks: profileTasks(this.profile).slice(0, this.opts.taskLimit ?? SUMMARY_TASK_LIMIT),
+      roles: profileRoles(this.profile),
+      timeline: profileTimeline(this.profile),
       warnings: this.warnings,
     };
     if (this.abort) s.abort = this.abort;

@@ -1,6 +1,6 @@
 import { useCallback, useMemo } from 'react';
 import { Box } from 'ink';
-import { vecGet, type RunState } from '../events/index.js';
+import { profileTimeline, vecGet, type RunState, type TimelineEntry } from '../events/index.js';
 import { abortPlan } from './abort-plan.js';
 import { AsyncPanel } from './AsyncPanel.js';
 import { Confirm } from './Confirm.js';
@@ -12,7 +12,6 @@ import { HostTable } from './HostTable.js';
 import { KeyBar } from './KeyBar.js';
 import { clampView, type Command } from './keys.js';
 import { layout } from './layout.js';
-import { timelineRows } from './slowest.js';
 import type { RunStore } from './store.js';
 import { Timeline } from './Timeline.js';
 import { useKeys } from './use-keys.js';
@@ -55,7 +54,7 @@ export function App({ store, control, playbook, groups, columns, rows, onQuit }:
   const size = useTerminalSize({ columns, rows });
   const now = store.now();
   const jobs = useMemo(() => Object.values(state.async).filter((j) => !j.done), [state.async]);
-  const timeline = useMemo(() => timelineRows(state, now), [state, now]);
+  const timeline = useMemo(() => profileTimeline(state.profile, { now }), [state.profile, now]);
   const paused = control.paused || state.paused;
 
   const run = (c: Command) => {
@@ -120,7 +119,7 @@ interface MainPanelsProps {
   width: number;
   note: string;
   jobs: Parameters<typeof AsyncPanel>[0]['jobs'];
-  timeline: ReturnType<typeof timelineRows>;
+  timeline: TimelineEntry[];
 }
 
 function MainPanels({ state, hosts, view, lay, now, width, note, jobs, timeline }: MainPanelsProps) {

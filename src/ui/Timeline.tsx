@@ -1,13 +1,13 @@
 import { Box, Text } from 'ink';
 import { durationClock as formatOffset } from '../reporters/format.js';
 import { Section } from './Section.js';
-import type { TimelineRow } from './slowest.js';
+import type { TimelineEntry } from '../events/index.js';
 import { fit, oneLine, shortDuration } from './text.js';
 
 /** Props of `Timeline`. */
 export interface TimelineProps {
   /** Every row of the run (the last ones that fit are shown). */
-  entries: readonly TimelineRow[];
+  entries: readonly TimelineEntry[];
   /** Rows that fit. */
   rows: number;
   /** Length of the shared time axis: the run so far, ms. */
@@ -15,7 +15,7 @@ export interface TimelineProps {
   width: number;
 }
 
-/** Tasks and roles with their start offset from the run start and a duration bar on one time axis. */
+/** Tasks and roles with their start offset from the run start, a bar of their wall span on one time axis, and how long they took. */
 export function Timeline({ entries, rows, spanMs, width }: TimelineProps) {
   if (rows <= 0 || entries.length === 0) return null;
   const shown = entries.slice(-rows);
@@ -31,7 +31,8 @@ export function Timeline({ entries, rows, spanMs, width }: TimelineProps) {
         const fill = e.kind === 'role' ? '▔' : '█';
         const body = e.running && e.kind === 'task' ? fill.repeat(Math.max(0, len - 1)) + '▶' : fill.repeat(len);
         const label = e.kind === 'role' ? `[${oneLine(e.name)}]` : oneLine(e.role ? `${e.role} : ${e.name}` : e.name);
-        const dur = `${shortDuration(e.durationMs)}${e.running ? '…' : ''}`;
+        // The bar is when it ran (wall span); the figure is how long it took: for a task its slowest host, as in the recaps.
+        const dur = `${shortDuration(e.kind === 'task' ? (e.longestMs ?? e.durationMs) : e.durationMs)}${e.running ? '…' : ''}`;
         // Label, bar and duration are separate nodes so the ASCII parts are
         // measured on string-width's fast path (see HostTable).
         return (

@@ -3,9 +3,8 @@
  * the slowest tasks and roles, the failed hosts with their first error, what
  * an abort left behind, and where the run record is. Plain text lines.
  */
-import { vecToArray, type RunState } from '../events/index.js';
-import { banner, profileRow, recapLine, runTook, type RecapStats } from '../reporters/format.js';
-import { slowestRoles, slowestTasks } from './slowest.js';
+import { profileRoles, profileTasks, vecToArray, type RunState } from '../events/index.js';
+import { banner, profileRecapLines, recapLine, runTook, type RecapStats } from '../reporters/format.js';
 import { oneLine } from './text.js';
 
 /** What the final view needs besides the state. */
@@ -31,16 +30,9 @@ export function finalLines(state: RunState, opts: FinalOptions = {}): string[] {
   lines.push(banner('PLAY RECAP'));
   for (const h of names) lines.push(recapLine(oneLine(h), stats[h] as RecapStats, withCancelled));
 
-  const tasks = slowestTasks(state).slice(0, Math.max(0, limit));
-  if (tasks.length) {
-    lines.push('', banner(`TASKS RECAP (${tasks.length} slowest)`));
-    for (const t of tasks) lines.push(profileRow(oneLine(t.role ? `${t.role} | ${t.name}` : t.name), t.ms / 1000));
-  }
-  const roles = slowestRoles(state);
-  if (roles.length) {
-    lines.push('', banner('ROLE RECAP'));
-    for (const r of roles) lines.push(profileRow(oneLine(r.name), r.ms / 1000));
-  }
+  // The same rows, figures and order as the plain output and run.log: one profiler, one formatter.
+  const tasks = profileTasks(state.profile);
+  if (tasks.length) lines.push('', ...profileRecapLines(tasks, profileRoles(state.profile), limit));
   const failed = vecToArray(state.hosts).filter((h) => h.firstError !== undefined && (h.status === 'failed' || h.status === 'unreachable'));
   if (failed.length) {
     lines.push('', banner('FAILED HOSTS'));

@@ -14,4 +14,3 @@ export { finalLines, abortSummary, type FinalOptions } from './final.js';
 export { abortPlan, type AbortPlan } from './abort-plan.js';
 export { handleKey, initialView, type ViewState, type Command, type KeyContext } from './keys.js';
 export { visibleHosts, hostTally, type HostQuery } from './host-rows.js';
-export { slowestTasks, slowestRoles, timelineRows, type SlowTask, type SlowRole, type TimelineRow } from './slowest.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EVENT_KINDS, initialState, reduce, vecGet, vecToArray, type RunEvent } from '../../src/events/index.js';
+import { EVENT_KINDS, initialState, profileTasks, reduce, vecGet, vecToArray, type RunEvent } from '../../src/events/index.js';
 import { RunControl } from '../../src/engine/index.js';
 import { runIn } from '../helpers/run.js';
 import { FIXTURES, rowOf, total, views, type Row, type Views } from './views.js';
@@ -74,9 +74,9 @@ for (const c of CASES) {
     assert.deepEqual(v.summary.failures.map((f) => [f.host, f.kind, f.task]), c.failures, 'summary.json failures');
   });
 
-  test(`${c.playbook}: one row per task in reduce's task list, each started once per batch`, async () => {
+  test(`${c.playbook}: one row per task in the profile reduce keeps, each started once per batch`, async () => {
     const v = await viewsOf(c.playbook);
-    const rows = vecToArray(v.state.tasks);
+    const rows = profileTasks(v.state.profile, { order: 'none' });
     assert.deepEqual(rows.map((t) => t.name), c.tasks);
     const batches = v.run.of('batch.start').length;
     const starts = new Map<number, number>();

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   initialState,
+  profileTasks,
+  profileTimeline,
   reduce,
   setPaused,
   vecFrom,
@@ -141,15 +143,17 @@ test('streamed output is kept per task and capped to its tail', () => {
   assert.doesNotMatch(entry.stdout, /line 0\n/);
 });
 
-test('the timeline spans run from the first host start to the last host end', () => {
+test('the state carries the profile: the timeline runs from the first host start to the last host end', () => {
   const s = fold(demo);
-  const spans = vecToArray(s.tasks);
-  const build = spans.find((t) => t.name === 'Build static assets')!;
+  const rows = profileTasks(s.profile);
+  const build = rows.find((t) => t.name === 'Build static assets')!;
   assert.equal(build.role, 'webapp');
-  assert.equal(build.started, 4);
-  assert.equal(build.ended, 4);
-  assert.ok(build.lastEnd! - build.firstHostStart! > 1400, 'the build sleeps 1.5 s');
-  assert.equal(spans.find((t) => t.name === 'Restart app')!.handler, true);
+  assert.equal(build.hosts, 4);
+  assert.ok(build.seconds > 1.4, 'the build sleeps 1.5 s');
+  assert.ok(build.spanSeconds >= build.seconds);
+  assert.equal(rows.find((t) => t.name === 'Restart app')!.handler, true);
+  const entry = profileTimeline(s.profile).find((e) => e.name === 'Build static assets')!;
+  assert.equal(entry.durationMs, Math.round(build.spanSeconds * 1000));
 });
 
 test('the demo ends with every host done, the recap counts and the exit code', () => {

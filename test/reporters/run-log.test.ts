@@ -68,17 +68,31 @@ test('the run log has no raw control characters from targets', () => {
   assert.doesNotMatch(out, /[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
 });
 
-test('the timeline gives each role and task its start offset from the playbook start', () => {
-  const lines = writeLog(deployScenario(), { timezone: 'UTC' }).split('\n');
-  const start = lines.findIndex((l) => l.startsWith('TIMELINE '));
-  assert.ok(start > 0);
-  const section = lines.slice(start + 1, lines.indexOf('', start));
+/** The lines of the section under `title`'s banner, up to the next blank line. */
+function section(text: string, title: string): string[] {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(`${title} *`));
+  assert.ok(start > 0, `no ${title} section`);
+  return lines.slice(start + 1, lines.indexOf('', start));
+}
+
+test('the timeline has seed 000\'s lines: each task\'s `role | task]` and its offset from the playbook start', () => {
+  const lines = section(writeLog(deployScenario(), { timezone: 'UTC' }), 'TIMELINE');
   // Hand-computed from the scenario: Fetch artifact's host starts at 40+13+2000+5+500+7+3000+3+2+4+250+3+2+5+30000+10+20+2500+30+11 ms.
-  assert.ok(section.includes('0:00:38.405  ROLE deploy (24.32s)'), section.join('\n'));
-  assert.ok(section.includes('0:00:38.405    deploy | Fetch artifact (21.00s)'));
-  assert.ok(section.includes('0:00:05.574  Check config (0.25s)'));
-  assert.ok(section.includes('0:00:00.053    common | Install packages (2.00s)'));
-  assert.equal(section.filter((l) => l.includes('ROLE ')).length, 4);
+  assert.ok(lines.includes('deploy | Fetch artifact] 0:00:38.405'), lines.join('\n'));
+  assert.ok(lines.includes('common | Install packages] 0:00:00.053'));
+  assert.ok(lines.includes('Check config] 0:00:05.574'));
+  assert.equal(lines.length, 11, 'one line per task run');
+  for (const l of lines) assert.match(l, /^[^\]]+\] \d+:\d\d:\d\d\.\d{3}$/);
+});
+
+test('the timeline by role gives each role and task its start offset and wall time', () => {
+  const lines = section(writeLog(deployScenario(), { timezone: 'UTC' }), 'TIMELINE BY ROLE');
+  assert.ok(lines.includes('0:00:38.405  ROLE deploy (24.32s)'), lines.join('\n'));
+  assert.ok(lines.includes('0:00:38.405    deploy | Fetch artifact (21.00s)'));
+  assert.ok(lines.includes('0:00:05.574  Check config (0.25s)'));
+  assert.ok(lines.includes('0:00:00.053    common | Install packages (2.00s, span 2.00s)'));
+  assert.equal(lines.filter((l) => l.includes('ROLE ')).length, 4);
 });
 
 test('the end of the log has the recaps, the 100 slowest tasks, the timeline and the total, in that order', () => {
@@ -156,7 +170,7 @@ test('the log is complete after a drain abort', () => {
     'app | Deploy -',
     'ROLE RECAP',
     'TIMELINE',
-    '0:00:00.015    app | Deploy (1.10s)',
+    '0:00:00.015    app | Deploy (1.10s, span 1.10s)',
     'Playbook run took 0 days, 0 hours, 0 minutes, 1 seconds',
   ].map((m) => [m, out.indexOf(m)] as const);
   for (const [m, i] of marks) assert.ok(i >= 0, `missing: ${m}`);

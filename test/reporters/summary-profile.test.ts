@@ -1,12 +1,13 @@
 /**
- * Profile rows under `serial` batches and under `strategy: free`, checked
- * against figures computed by hand from the event streams below.
+ * Profile rows under `serial` batches and under `strategy: free` as the
+ * recaps print them, checked against figures computed by hand from the
+ * event streams below.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunEvent, TaskRef } from '../../src/events/index.js';
 import { emptyStats } from '../../src/model/index.js';
-import { profileRoles, profileTasks, timeline } from '../../src/reporters/profile.js';
+import { profileOf, profileRoles, profileTasks, profileTimeline } from '../../src/events/index.js';
 import { createPlainPresenter } from '../../src/reporters/plain.js';
 import { Script } from './events.js';
 
@@ -64,19 +65,19 @@ function serialRun(sameId: boolean): RunEvent[] {
 }
 
 const row = (events: RunEvent[], name: string) => {
-  const r = profileTasks(events).find((t) => t.name === name)!;
-  return { seconds: r.seconds, count: r.count, hostMax: r.hostMax, hostMedian: r.hostMedian, hosts: r.hosts };
+  const r = profileTasks(profileOf(events)).find((t) => t.name === name)!;
+  return { seconds: r.seconds, median: r.medianSeconds, span: r.spanSeconds, batches: r.batches, hosts: r.hosts };
 };
 
-test('under serial: 2 on six hosts a task is one row summed over its three batches', () => {
-  // 2.010 + 3.000 + 1.000; host times 1000, 2000, 500, 3000, 400, 1000 → max 3.0, median (1000+1000)/2.
-  assert.deepEqual(row(serialRun(false), 'Install'), { seconds: 6.01, count: 3, hostMax: 3, hostMedian: 1, hosts: 6 });
-  assert.equal(profileTasks(serialRun(false)).filter((t) => t.name === 'Install').length, 1);
+test('under serial: 2 on six hosts a task is one row: its longest host in each batch, summed over the three', () => {
+  // Longest hosts 2000 + 3000 + 1000; host times 1000, 2000, 500, 3000, 400, 1000 → median (1000+1000)/2; spans 2.010 + 3.000 + 1.000.
+  assert.deepEqual(row(serialRun(false), 'Install'), { seconds: 6, median: 1, span: 6.01, batches: 3, hosts: 6 });
+  assert.equal(profileTasks(profileOf(serialRun(false))).filter((t) => t.name === 'Install').length, 1);
 });
 
 test('handlers count, summed over the batches they ran in', () => {
-  assert.deepEqual(row(serialRun(false), 'Restart'), { seconds: 0.4, count: 2, hostMax: 0.3, hostMedian: 0.2, hosts: 2 });
-  assert.deepEqual(profileRoles(serialRun(false)), [{ name: 'app', seconds: 6.41, tasks: 2 }]);
+  assert.deepEqual(row(serialRun(false), 'Restart'), { seconds: 0.4, median: 0.2, span: 0.4, batches: 2, hosts: 2 });
+  assert.deepEqual(profileRoles(profileOf(serialRun(false))), [{ name: 'app', seconds: 6.4, tasks: 2 }]);
 });
 
 test('a task id reused in every batch gives the same rows as new ids', () => {
@@ -85,8 +86,14 @@ test('a task id reused in every batch gives the same rows as new ids', () => {
 });
 
 test('the timeline shows each batch run of a task at its own offset', () => {
-  const install = timeline(serialRun(true)).filter((e) => e.kind === 'task' && e.name === 'Install');
-  assert.deepEqual(install.map((e) => [e.startOffsetMs, e.durationMs]), [[100, 2010], [3000, 3000], [7000, 1000]]);
+  const install = profileTimeline(profileOf(serialRun(true))).filter((e) => e.kind === 'task' && e.name === 'Install');
+  assert.deepEqual(install.map((e) => [e.startMs, e.durationMs]), [[100, 2010], [3000, 3000], [7000, 1000]]);
+});
+
+test('the recap row shows the median, the span and the batch count beside the time', () => {
+  const out = plain(serialRun(false), {});
+  assert.match(out, /^app \| Install -+ 6\.00s {2}\(median 1\.00s, span 6\.01s, 3 batches\)$/m);
+  assert.match(out, /^app \| Restart -+ 0\.40s {2}\(median 0\.20s, span 0\.40s, 2 batches\)$/m);
 });
 
 /**
@@ -129,33 +136,21 @@ function freeRun(perHost: boolean): RunEvent[] {
   return s.events;
 }
 
-test('under strategy free a task is one row from its first host start to its last host end', () => {
-  // A: hosts 100, 300, 1000 ms → median 0.3. B: hosts 500, 200, 200 ms → median 0.2.
-  assert.deepEqual(row(freeRun(false), 'A'), { seconds: 1, count: 1, hostMax: 1, hostMedian: 0.3, hosts: 3 });
-  assert.deepEqual(row(freeRun(false), 'B'), { seconds: 1.1, count: 1, hostMax: 0.5, hostMedian: 0.2, hosts: 3 });
-  assert.equal(profileTasks(freeRun(false)).length, 2);
+test('under strategy free a task\'s time is its slowest host, not its first start to its last end', () => {
+  // A: hosts 100, 300, 1000 ms → median 0.3, span 0→1000. B: hosts 500, 200, 200 ms → median 0.2, span 100→1200.
+  assert.deepEqual(row(freeRun(false), 'A'), { seconds: 1, median: 0.3, span: 1, batches: 1, hosts: 3 });
+  assert.deepEqual(row(freeRun(false), 'B'), { seconds: 0.5, median: 0.2, span: 1.1, batches: 1, hosts: 3 });
+  assert.equal(profileTasks(profileOf(freeRun(false))).length, 2);
 });
 
-test('under strategy free per-host task ids are aggregated into one row, not duplicated', () => {
-  assert.equal(profileTasks(freeRun(true)).length, 2);
+test('under strategy free per-host task ids (schema 1) are one row, not one per host', () => {
+  assert.equal(profileTasks(profileOf(freeRun(true))).length, 2);
   assert.deepEqual(row(freeRun(true), 'A'), row(freeRun(false), 'A'));
   assert.deepEqual(row(freeRun(true), 'B'), row(freeRun(false), 'B'));
   assert.deepEqual(
-    timeline(freeRun(true)).map((e) => [e.kind, e.name, e.startOffsetMs, e.durationMs]),
+    profileTimeline(profileOf(freeRun(true))).map((e) => [e.kind, e.name, e.startMs, e.durationMs]),
     [['role', 'web', 0, 1200], ['task', 'A', 0, 1000], ['task', 'B', 100, 1100]],
   );
-});
-
-test('a task file included twice in one batch is two spans, not one stretching over the tasks between', () => {
-  const s = new Script();
-  s.emit({ type: 'run.start', schema: 2, runId: 'r', playbook: 'p.yml', runDir: '/tmp/r', hosts: ['h1'], check: false, argv: [] });
-  const inc = s.task('Included');
-  const other = s.task('Between');
-  for (const [task, start, end] of [[inc, 0, 100], [other, 100, 5100], [s.again(inc), 5100, 5300]] as const) {
-    at(s, start).emit({ type: 'task.start', task }).emit({ type: 'host.start', task, host: 'h1' });
-    at(s, end).emit({ type: 'host.ok', task, host: 'h1', changed: false, result: {} });
-  }
-  assert.deepEqual(row(s.events, 'Included'), { seconds: 0.3, count: 2, hostMax: 0.2, hostMedian: 0.15, hosts: 2 });
 });
 
 function plain(events: RunEvent[], opts: Parameters<typeof createPlainPresenter>[0] extends infer O ? Partial<O> : never): string {
@@ -184,7 +179,7 @@ test('the console recap can be sorted descending, ascending or left in run order
 test('the console recap shows as many rows as --profile-limit says', () => {
   const out = plain(serialRun(false), { profileLimit: 1 });
   const recap = out.slice(out.indexOf('TASKS RECAP'), out.indexOf('ROLE RECAP'));
-  assert.match(recap, /^app \| Install -+ 6\.01s$/m);
+  assert.match(recap, /^app \| Install -+ 6\.00s {2}\(/m);
   assert.doesNotMatch(recap, /Restart/);
 });
 
@@ -193,7 +188,7 @@ test('summary-only prints the recaps and nothing of the run itself', () => {
   assert.doesNotMatch(out, /^TASK \[/m);
   assert.doesNotMatch(out, /^changed: /m);
   assert.match(out, /^PLAY RECAP \*+$/m);
-  assert.match(out, /^app \| Install -+ 6\.01s$/m);
+  assert.match(out, /^app \| Install -+ 6\.00s {2}\(/m);
   assert.match(out, /^Playbook run took 0 days, 0 hours, 0 minutes, 8 seconds$/m);
   assert.ok(out.startsWith('\nPLAY RECAP'));
 });

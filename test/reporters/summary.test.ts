@@ -51,13 +51,13 @@ test('each host that failed or was unreachable has its first error line and task
 
 test('the summary lists the slowest tasks with per-host figures, role totals and the timeline', () => {
   const s = collect().summary();
-  assert.deepEqual(s.tasks.slice(0, 2).map((t) => [t.role, t.name, t.seconds, t.count, t.hostMax]), [
-    ['app', 'Monitor webapp', 30, 1, 30],
-    ['deploy', 'Fetch artifact', 21, 1, 21],
+  assert.deepEqual(s.tasks.slice(0, 2).map((t) => [t.role, t.name, t.seconds, t.medianSeconds, t.spanSeconds, t.batches, t.hosts]), [
+    ['app', 'Monitor webapp', 30, 30, 30, 1, 1],
+    ['deploy', 'Fetch artifact', 21, 21, 21, 1, 1],
   ]);
   assert.equal(s.tasks.length, 11);
   assert.deepEqual(s.roles.map((r) => r.name), ['app', 'deploy', 'common']);
-  assert.deepEqual(s.timeline[0], { kind: 'role', name: 'common', startOffsetMs: 53, durationMs: 2505 });
+  assert.deepEqual(s.timeline[0], { kind: 'role', name: 'common', startMs: 53, durationMs: 2505, running: false });
 });
 
 test('a rescued failure and an ignored one are not the host\'s error', () => {

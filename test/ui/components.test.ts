@@ -2,7 +2,7 @@ import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createElement as h } from 'react';
 import { render, cleanup } from 'ink-testing-library';
-import { initialState, reduce, vecGet, vecToArray, type RunEvent, type RunState } from '../../src/events/index.js';
+import { initialState, profileTimeline, reduce, vecGet, vecToArray, type RunEvent, type RunState } from '../../src/events/index.js';
 import { Header } from '../../src/ui/Header.js';
 import { HostTable } from '../../src/ui/HostTable.js';
 import { AsyncPanel } from '../../src/ui/AsyncPanel.js';
@@ -14,7 +14,6 @@ import { Help } from '../../src/ui/Help.js';
 import { KeyBar } from '../../src/ui/KeyBar.js';
 import { abortPlan } from '../../src/ui/abort-plan.js';
 import { visibleHosts } from '../../src/ui/host-rows.js';
-import { timelineRows } from '../../src/ui/slowest.js';
 import { Script } from '../reporters/events.js';
 import { demoEvents } from './helpers.js';
 
@@ -100,7 +99,7 @@ test('the timeline shows start offsets, a role row and the running task growing 
   const cut = events.findIndex((e) => e.type === 'task.start' && e.task.name === 'Enable the maintenance page');
   const state = fold(events.slice(0, cut - 4));
   const now = state.lastAt + 500;
-  const entries = timelineRows(state, now);
+  const entries = profileTimeline(state.profile, { now });
   const frame = frameOf(h(Timeline, { entries, rows: 10, spanMs: now - state.startAt!, width: 100 }));
   assert.match(frame, /0:00:00\.\d{3} common : Create the release/);
   assert.match(frame, /0:00:00\.2\d\d \[webapp\]/);
@@ -108,6 +107,23 @@ test('the timeline shows start offsets, a role row and the running task growing 
   const last = frameOf(h(Timeline, { entries, rows: 2, spanMs: now, width: 120 }));
   assert.equal(last.split('\n').length, 3, 'title and the last two rows');
   assert.match(last, /last 2 of/);
+});
+
+test('under strategy free the timeline bar spans the wall time, and the figure is the slowest host', () => {
+  const sc = new Script();
+  sc.emit({ type: 'run.start', schema: 2, runId: 'r', playbook: 'p.yml', runDir: 'd', hosts: ['a', 'b'], check: false, argv: [] });
+  const nap = sc.task('Nap');
+  const quick = sc.task('Quick');
+  sc.emit({ type: 'task.start', task: nap }).emit({ type: 'host.start', task: nap, host: 'a' }).emit({ type: 'host.start', task: nap, host: 'b' });
+  sc.wait(10).emit({ type: 'host.ok', task: nap, host: 'b', changed: false, result: {} });
+  sc.emit({ type: 'task.start', task: quick }).emit({ type: 'host.start', task: quick, host: 'b' });
+  sc.wait(20).emit({ type: 'host.ok', task: quick, host: 'b', changed: false, result: {} });
+  sc.wait(2970).emit({ type: 'host.ok', task: nap, host: 'a', changed: false, result: {} });
+  sc.emit({ type: 'host.start', task: quick, host: 'a' }).wait(30).emit({ type: 'host.ok', task: quick, host: 'a', changed: false, result: {} });
+  const entries = profileTimeline(fold(sc.events).profile);
+  const frame = frameOf(h(Timeline, { entries, rows: 5, spanMs: 3030, width: 100 }));
+  assert.match(frame, /0:00:00\.010 Quick +[^\n]*█{20,} +0\.0s\n?/);
+  assert.match(frame, /0:00:00\.000 Nap +[^\n]*█ +3\.0s/);
 });
 
 test('the drill-down lists a host’s tasks with results and shows the selected task’s output, scrolled', () => {

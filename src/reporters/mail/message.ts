@@ -2,10 +2,9 @@
  * What the run mail says: why it is sent, its subject and its text body,
  * all from the run's summary. Pure; sending is `send.ts`.
  */
-import { durationClock, profileRow, recapLine, type RecapStats } from '../format.js';
+import { durationClock, recapLine, taskRecapRow, type RecapStats } from '../format.js';
 import type { HostFailure, RunSummary } from '../run-summary.js';
 import { inert } from '../sanitize.js';
-import { taskLabel } from '../summary.js';
 import type { MailTrigger } from './types.js';
 
 /** Tasks listed in the body. */
@@ -84,7 +83,7 @@ export function mailBody(summary: RunSummary, archive: ArchiveNote): string {
   const slow = summary.tasks.slice(0, SLOWEST);
   if (slow.length > 0) {
     lines.push('', `SLOWEST TASKS`);
-    for (const t of slow) lines.push(profileRow(taskLabel(t), t.seconds));
+    for (const t of slow) lines.push(taskRecapRow(t));
   }
   lines.push('', `Run directory: ${summary.runDir}`);
   if (archive.archivePath) {
