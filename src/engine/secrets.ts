@@ -8,6 +8,9 @@ export const NO_LOG_MESSAGE = "the output has been hidden due to the fact that '
 /** Variable names whose values are secret unless `secrets:` says otherwise (DESIGN §12). */
 export const DEFAULT_SECRETS = ['*password*', '*passwd*', '*_pass', '*secret*', '*token*', '*api_key*', '*private_key*', '*credential*'];
 
+/** Keys of a registered result that describe the command, not its output. */
+const RESULT_META = new Set(['cmd', 'start', 'end', 'delta', 'msg', 'skip_reason', 'skipped_reason', 'ansible_loop_var', 'censored', 'ansible_job_id', 'results_file', 'invocation']);
+
 /** Secrets shorter than this are not masked: masking "1234" would wreck every line that has it (DESIGN §12). */
 export const MIN_SECRET_LENGTH = 6;
 
@@ -78,12 +81,17 @@ export class SecretMasker {
     else this.learn(v);
   }
 
-  /** Every string under a secret-named key is secret, however deep. */
+  /**
+   * Every string under a secret-named key is secret, however deep, but for
+   * what a registered result says about the command (`register: api_token`
+   * makes its output secret, not "non-zero return code" or its timings).
+   */
   private addUnder(v: unknown, name: string): void {
     if (typeof v === 'string') this.add(v, `variable '${name}'`);
+    else if (Array.isArray(v)) v.forEach((x) => this.addUnder(x, name));
     else if (v && typeof v === 'object' && !this.added.has(v)) {
       this.added.add(v);
-      for (const x of Array.isArray(v) ? v : Object.values(v)) this.addUnder(x, name);
+      for (const [k, x] of Object.entries(v)) if (!RESULT_META.has(k)) this.addUnder(x, name);
     }
   }
 

@@ -109,6 +109,8 @@ const LAYERED = {
     - {name: numbers stay, debug: {msg: "ttl {{ token_ttl }} short {{ short_token }} again {{ short_token }}"}}
     - {name: facts shown, debug: {var: ansible_env}}
     - {name: other host, debug: {msg: "{{ hostvars['db1'].other_password }}"}}
+    - {name: registers, shell: "printf 'reg-%s' secret-out", register: api_token_out}
+    - {name: registered, debug: {msg: "{{ api_token_out.stdout }} by {{ api_token_out.cmd }} rc {{ api_token_out.rc }}"}}
 `,
 };
 
@@ -134,6 +136,8 @@ test('a secret-named value is masked whichever layer and depth it comes from, en
   assert.equal(echoed.result.stdout, Array(12).fill('********').join(' '));
   const role = run.of('host.ok').find((e) => e.task.name === 'role echo')!;
   assert.equal(role.result.stdout, '******** ********');
+  // A result registered under a secret name: its output is secret from then on, not what it says about the command.
+  assert.deepEqual(debugMsgs(run, 'registered'), { web1: "******** by printf 'reg-%s' secret-out rc 0" });
 });
 
 test('a number is never a secret, and a short secret stays in clear with one warning naming it, never its value', async () => {
