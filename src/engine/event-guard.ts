@@ -55,7 +55,8 @@ export class EventGuard {
     const key = `${e.task.id}|${e.host}|${e.stream}`;
     const text = this.masker.maskText((this.held.get(key)?.chunk ?? '') + e.chunk);
     // A whole mask is never the start of a secret; look for one only after the last.
-    const after = text.lastIndexOf(MASK) + 1 ? text.lastIndexOf(MASK) + MASK.length : 0;
+    const lastMask = text.lastIndexOf(MASK);
+    const after = lastMask < 0 ? 0 : lastMask + MASK.length;
     const keep = Math.min(this.masker.heldTail(text), text.length - after);
     if (keep) this.held.set(key, { ...e, chunk: text.slice(text.length - keep) });
     else this.held.delete(key);
