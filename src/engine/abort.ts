@@ -1,6 +1,7 @@
 import { killRunJobsCommand } from '../transport/async-job.js';
 import type { HostState, RunOptions } from './state.js';
 import type { ConnectionPool } from './connection.js';
+import { jobLost } from './async-jobs.js';
 
 /** A drain that takes longer than this becomes a kill (DESIGN §4). */
 export const DEFAULT_DRAIN_TIMEOUT_MS = 60_000;
@@ -43,7 +44,8 @@ async function killAsyncJobs(opts: RunOptions, hosts: Map<string, HostState>, po
       try {
         const res = await c.transport.exec(killRunJobsCommand(process.pid), { timeoutMs: 10_000 });
         if (res.rc !== 0) throw new Error(res.stderr.trim() || `rc ${res.rc}`);
-        hosts.get(c.target)?.asyncJobs.clear();
+        const st = hosts.get(c.target);
+        for (const jid of [...(st?.asyncJobs.keys() ?? [])]) jobLost(opts.emit, st!, undefined, jid, 'killed');
       } catch (err) {
         opts.emit({ type: 'warning', message: `${c.target}: could not stop the run's async jobs: ${(err as Error).message}` });
       }

@@ -15,6 +15,7 @@ import {
 import type { PlayContext } from './context.js';
 import { sleep } from './sleep.js';
 import { splitLines } from '../modules/results.js';
+import { jobFinished, jobLost, jobPolled, jobStarted, jobTimedOut } from './async-jobs.js';
 
 /** ansible-core's default `poll` when a task sets `async` alone. */
 export const DEFAULT_POLL = 15;
@@ -43,6 +44,8 @@ export interface AsyncRun {
   transport: () => Promise<Transport>;
   /** Forgets the connection after a drop, so the next poll reconnects. */
   dropped: () => void;
+  /** The task is `no_log`: the job's output lines stay out of the events. */
+  noLog?: boolean;
 }
 
 /**
@@ -76,17 +79,15 @@ export async function runAsyncJob(run: AsyncRun, command: string): Promise<Async
   }
   const base = { ansible_job_id: jid, started: 1, results_file: resultsFile(jid) };
   const st = pc.hosts.get(host)!;
-  st.asyncJobs.set(jid, { task: ref.name });
+  jobStarted(st, jid, ref, settings.limit, run.noLog === true);
   pc.opts.emit({ type: 'async.start', task: ref, host, jid, limit: settings.limit, poll: settings.poll });
   // ansible-core's async start result, `failed: 0` and all.
   if (settings.poll === 0) return { kind: 'result', exec: started, result: { ...base, finished: 0, failed: 0, changed: true } };
   const polled = await pollUntilDone(run, jid);
   if (polled.kind === 'ended') return { kind: 'result', exec: NO_OUTPUT, result: polled.result };
   const status = polled.status;
-  st.asyncJobs.delete(jid);
   const exec: ExecResult = { rc: status.rc ?? -1, stdout: status.stdout ?? '', stderr: status.stderr ?? '', truncated: Boolean(status.truncated), timedOut: false };
-  const duration = (status.endEpoch ?? status.nowEpoch) - (status.startEpoch ?? status.nowEpoch);
-  pc.opts.emit({ type: 'async.done', task: ref, host, jid, rc: exec.rc, duration, timedOut: status.timedOut });
+  jobFinished(pc.opts.emit, st, ref, jid, status);
   if (status.timedOut) return { kind: 'result', exec, result: timeoutResult(jid, settings.limit, exec) };
   return { kind: 'done', exec, fields: { ...base, finished: 1 } };
 }
@@ -120,14 +121,18 @@ type Polled = { kind: 'finished'; status: JobStatus } | { kind: 'ended'; result:
 async function pollUntilDone(run: AsyncRun, jid: string): Promise<Polled> {
   const { pc, host, ref, settings } = run;
   const control = pc.opts.control;
+  const st = pc.hosts.get(host)!;
   const began = Date.now();
   // A little grace past the limit lets the watchdog record the timeout first.
   const deadline = began + (settings.limit + 3) * 1000;
   const ended = (msg: string): Polled => ({ kind: 'ended', result: { failed: true, changed: false, ansible_job_id: jid, msg } });
-  for (let polls = 1; ; polls++) {
+  for (;;) {
     const wait = Math.min(settings.poll * 1000, Math.max(0, deadline - Date.now()));
     await sleep(wait, control.signalFor(host));
-    if (control.killed) return ended('the async job was killed by the operator');
+    if (control.killed) {
+      jobLost(pc.opts.emit, st, ref, jid, 'killed');
+      return ended('the async job was killed by the operator');
+    }
     let status: JobStatus | undefined;
     try {
       // A finished job's output comes back and its files go, all in this one command.
@@ -137,22 +142,19 @@ async function pollUntilDone(run: AsyncRun, jid: string): Promise<Polled> {
       if (!(err instanceof UnreachableError)) throw err;
       run.dropped();
     }
-    if (status?.missing) return ended(`async job ${jid} disappeared from ${host}`);
-    if (status) {
-      const elapsed = status.nowEpoch - (status.startEpoch ?? status.nowEpoch);
-      pc.opts.emit({
-        type: 'async.poll',
-        task: ref,
-        host,
-        jid,
-        elapsed,
-        limit: settings.limit,
-        polls,
-        nextPollIn: settings.poll,
-        lastLine: status.lastLine,
-      });
-      if (status.finished) return { kind: 'finished', status };
+    if (status?.missing) {
+      jobLost(pc.opts.emit, st, ref, jid, 'missing');
+      return ended(`async job ${jid} disappeared from ${host}`);
     }
-    if (Date.now() >= deadline) return { kind: 'ended', result: timeoutResult(jid, settings.limit) };
+    if (status) {
+      // The read that sees the end is told by async.done alone (as ansible shows ASYNC OK, not another ASYNC POLL).
+      if (status.finished) return { kind: 'finished', status };
+      jobPolled(pc.opts.emit, st, ref, jid, status, settings.poll, run.noLog);
+    }
+    if (Date.now() >= deadline) {
+      // No status said so, but the watchdog on the target ends the job at its limit.
+      jobTimedOut(pc.opts.emit, st, ref, jid);
+      return { kind: 'ended', result: timeoutResult(jid, settings.limit) };
+    }
   }
 }

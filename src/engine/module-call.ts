@@ -14,6 +14,7 @@ import { reportedCommand } from './command-event.js';
 import { takeLock } from './lock.js';
 import { asyncSettings, runAsyncJob, type AsyncOutcome, type AsyncSettings } from './async.js';
 import { becomeOf, targetOf, type Conn, type HostPrepared, type Target } from './connection.js';
+import { jobSeen } from './async-jobs.js';
 
 /**
  * Runs the task's module once on one host with a ready scope and returns
@@ -124,7 +125,7 @@ function moduleContext(pc: PlayContext, task: Task, host: string, target: Target
         reportedCommand(pc, ref, host, wrapped.command, noLog, run, () => conn?.transport.describe?.());
       if (async && opts.main) {
         const transport = async () => (conn = await connected(pc, target)).transport;
-        const run = { pc, host, ref, settings: async.settings, transport, dropped: () => void (conn && (conn.connected = false)) };
+        const run = { pc, host, ref, settings: async.settings, transport, dropped: () => void (conn && (conn.connected = false)), noLog };
         return report(async () => {
           const outcome = await runAsyncJob(run, wrapped.command);
           async.call.outcome = outcome;
@@ -143,7 +144,18 @@ function moduleContext(pc: PlayContext, task: Task, host: string, target: Target
         },
       }));
     },
+    jobSeen: (jid, seen) => jobSeen(pc.opts.emit, pc.hosts.get(host)!, ref, jid, seen, { nextPollIn: untilDelay(pc, task, scope), noLog }),
   };
+}
+
+/** Seconds until an until-loop's next attempt (what a status read's `nextPollIn` says); 0 without `until`. */
+function untilDelay(pc: PlayContext, task: Task, scope: Vars): number {
+  if (!task.until) return 0;
+  try {
+    return Number(render(task.delay ?? 5, scope, task.pos)) * (pc.opts.delayScale ?? 1) || 0;
+  } catch {
+    return 0;
+  }
 }
 
 /**

@@ -47,6 +47,20 @@ export interface RunOptions {
   delayScale?: number;
 }
 
+/** An async job this run started and has not seen end (engine/async-jobs.ts). */
+export interface AsyncJobEntry {
+  task: string;
+  ref: TaskRef;
+  /** `async:` seconds. */
+  limit: number;
+  /** Status reads so far. */
+  polls: number;
+  /** The starting task was `no_log`: its output lines stay hidden. */
+  noLog: boolean;
+  /** Date.now() at the start. */
+  startedAt: number;
+}
+
 /**
  * Where a host stands in the run. Only HostState's transitions change it.
  * - pending: has not started a task yet
@@ -71,8 +85,8 @@ export class HostState {
   includedVars: Vars = {};
   /** Handler indexes notified and not yet run. */
   notified = new Set<number>();
-  /** Async jobs this run started on the host and has not cleaned up (abort kills them). */
-  asyncJobs = new Map<string, { task: string }>();
+  /** Async jobs this run started on the host and has not seen end (abort kills them). */
+  asyncJobs = new Map<string, AsyncJobEntry>();
   /** The last unrescued failure: `ansible_failed_task` / `ansible_failed_result` in rescue. */
   lastFailure?: { task: Vars; result: Vars; ref: TaskRef };
   /** `role : task` of the last task it started (fact gathering and handlers aside): where a resume starts again. */

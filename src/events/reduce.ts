@@ -86,12 +86,17 @@ export interface AsyncJob {
   title: string;
   startAt: number;
   limit: number;
+  /** `poll:` of the starting task (0: nobody waits for it unless `async_status` reads it). */
+  poll?: number;
   elapsed: number;
   polls: number;
   /** Event time (ms) of the next poll. */
   nextPollAt?: number;
   lastLine?: string;
-  done?: { rc: number; timedOut: boolean; at: number };
+  /** `reason` is set when the exit code is not known (rc -1): see `async.done`. */
+  done?: { rc: number; timedOut: boolean; at: number; reason?: 'cleaned' | 'missing' | 'killed' };
+  /** The run ended before anything saw the job end: started, not awaited (elapsed is frozen at the run's end). */
+  notAwaited?: boolean;
 }
 
 /** The whole run as the UI sees it. */
@@ -253,7 +258,7 @@ function playEnd(s: RunState): RunState {
 
 function runEnd(s: RunState, e: EventOf<'run.end'>): RunState {
   let next: RunState = {
-    ...s,
+    ...unawaitedJobs(s, e.at),
     end: { at: e.at, exitCode: e.exitCode, aborted: e.aborted, durationMs: e.durationMs, stats: e.stats },
     counts: sumStats(Object.values(e.stats)),
   };
@@ -339,13 +344,34 @@ function asyncEvent(s: RunState, e: EventOf<'async.start'> | EventOf<'async.poll
   };
   let job: AsyncJob;
   if (e.type === 'async.start') {
-    job = { ...prev, limit: e.limit, startAt: e.at };
+    job = { ...prev, limit: e.limit, poll: e.poll, startAt: e.at };
     if (e.poll > 0) job.nextPollAt = e.at + e.poll * 1000;
   } else if (e.type === 'async.poll') {
-    job = { ...prev, elapsed: e.elapsed, limit: e.limit, polls: e.polls, nextPollAt: e.at + e.nextPollIn * 1000 };
+    job = { ...unplanned(prev), elapsed: e.elapsed, limit: e.limit, polls: e.polls };
+    // 0: no next read is planned (a status read outside an until loop, or the last one).
+    if (e.nextPollIn > 0) job.nextPollAt = e.at + e.nextPollIn * 1000;
     if (e.lastLine !== undefined) job.lastLine = e.lastLine;
-  } else job = { ...prev, elapsed: e.duration, done: { rc: e.rc, timedOut: e.timedOut, at: e.at } };
+  } else {
+    job = { ...unplanned(prev), elapsed: e.duration, done: { rc: e.rc, timedOut: e.timedOut, at: e.at, ...(e.reason ? { reason: e.reason } : {}) } };
+  }
   return { ...s, async: { ...s.async, [e.jid]: job } };
+}
+
+/** The job without a next poll planned. */
+function unplanned(j: AsyncJob): AsyncJob {
+  const { nextPollAt: _, ...rest } = j;
+  return rest;
+}
+
+/** At the run's end, jobs nothing saw end are started, not awaited: no longer running as far as the run can tell. */
+function unawaitedJobs(s: RunState, at: number): RunState {
+  const open = Object.values(s.async).filter((j) => !j.done && !j.notAwaited);
+  if (open.length === 0) return s;
+  const async = { ...s.async };
+  for (const j of open) {
+    async[j.jid] = { ...unplanned(j), notAwaited: true, elapsed: Math.max(j.elapsed, (at - j.startAt) / 1000) };
+  }
+  return { ...s, async };
 }
 
 // ---------------------------------------------------------------------- helpers

@@ -116,7 +116,22 @@ export type RunEvent =
       nextPollIn: number;
       lastLine?: string;
     })
-  | (EventBase & { type: 'async.done'; task: TaskRef; host: string; jid: string; rc: number; duration: number; timedOut: boolean })
+  // async.poll and async.done come from the engine's own polls (`poll: N`) and from `async_status` reading a job this run started.
+  | (EventBase & {
+      type: 'async.done';
+      task: TaskRef;
+      host: string;
+      jid: string;
+      rc: number;
+      duration: number;
+      timedOut: boolean;
+      /**
+       * Set when the job's exit code is not known (rc is -1): `cleaned` (async_status
+       * `mode: cleanup` removed it before it was seen to finish; it may run on until its
+       * limit), `missing` (its status files vanished), `killed` (the operator's kill).
+       */
+      reason?: 'cleaned' | 'missing' | 'killed';
+    })
   | (EventBase & {
       type: 'group.update';
       /** The host's value of `max_concurrent_per`, e.g. `web-a`. */

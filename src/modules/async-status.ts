@@ -24,9 +24,11 @@ export const asyncStatusModule: Module = {
     // The shapes below are ansible-core 2.14's, down to `started: 0` after a cleanup.
     if ((ctx.args.mode ?? 'status') === 'cleanup') {
       await ctx.exec(cleanupCommand(jid));
+      ctx.jobSeen?.(jid, { mode: 'cleanup' });
       return { ansible_job_id: jid, erased: resultsFile(jid), started: 0, finished: 0, changed: false, ...NO_OUTPUT };
     }
-    const status = parseStatus(await ctx.exec(statusCommand(jid)));
+    const status = parseStatus(await ctx.exec(statusCommand(jid, { lastLine: true })));
+    ctx.jobSeen?.(jid, { mode: 'status', status });
     const base = { ansible_job_id: jid, started: 1, results_file: resultsFile(jid) };
     if (status.missing) return { ...base, failed: true, finished: 1, changed: false, msg: 'could not find job', ...NO_OUTPUT };
     if (!status.finished) return { ...base, finished: 0, changed: false, ...NO_OUTPUT };

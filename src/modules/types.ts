@@ -1,5 +1,9 @@
 import type { ModuleResult, Pos, Task, Vars } from '../model/index.js';
 import type { ExecOptions, ExecResult, Transport } from '../transport/types.js';
+import type { JobStatus } from '../transport/async-job.js';
+
+/** What `async_status` read of a job (`status`), or that it removed the job's files (`cleanup`). */
+export type JobSeen = { mode: 'status'; status: JobStatus } | { mode: 'cleanup' };
 
 /** What a module gets to do its work on one host. */
 export interface ModuleContext {
@@ -23,6 +27,8 @@ export interface ModuleContext {
   signal: AbortSignal;
   /** Sleeps, returning early if aborted. */
   sleep(ms: number): Promise<void>;
+  /** `async_status` tells the engine what it saw of a job, so every view follows jobs started with `poll: 0`. */
+  jobSeen?(jid: string, seen: JobSeen): void;
 }
 
 export interface Module {

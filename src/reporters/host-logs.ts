@@ -101,7 +101,7 @@ function resultJson(result: ModuleResult, e: { loop?: boolean; item?: string }):
 }
 
 function asyncJson(e: EventOf<'async.done'>): string {
-  return oneLine({ ansible_job_id: e.jid, rc: e.rc, duration: e.duration, timed_out: e.timedOut });
+  return oneLine({ ansible_job_id: e.jid, rc: e.rc, duration: e.duration, timed_out: e.timedOut, ...(e.reason ? { reason: e.reason } : {}) });
 }
 
 /** pyJson on one line, with DEL and C1 controls escaped so the line stays inert and lossless. */

@@ -69,6 +69,8 @@ class PlainPresenter implements Reporter {
   private playbook = '';
   /** `task id/host` pairs whose connection was described (-vvvv), once per task as ansible does. */
   private readonly described = new Set<string>();
+  /** Async jobs started and not yet seen to end, by jid: at the end they are reported as not awaited. */
+  private readonly openJobs = new Map<string, { host: string; title: string }>();
 
   constructor(private readonly opts: PlainOptions) {
     this.limit = opts.profileLimit ?? 10;
@@ -128,7 +130,7 @@ class PlainPresenter implements Reporter {
     'host.rescued': () => {},
     'host.output': () => {},
     'host.command': (e) => this.command(e),
-    'async.start': () => {},
+    'async.start': (e) => void this.openJobs.set(e.jid, { host: e.host, title: taskTitle(e.task) }),
     'async.poll': (e) =>
       this.out(
         `ASYNC POLL on ${e.host}: jid=${e.jid} started=1 finished=0 elapsed=${Math.floor(e.elapsed)}s/${e.limit}s`,
@@ -218,6 +220,8 @@ class PlainPresenter implements Reporter {
   }
 
   private asyncDone(e: EventOf<'async.done'>): void {
+    this.openJobs.delete(e.jid);
+    if (e.reason) return this.out(`ASYNC ${e.reason.toUpperCase()} on ${e.host}: jid=${e.jid} ${LOST[e.reason]}`);
     const ok = e.rc === 0 && !e.timedOut;
     const tail = `jid=${e.jid} rc=${e.rc} elapsed=${Math.floor(e.duration)}s${e.timedOut ? ' (timeout exceeded)' : ''}`;
     this.out(`ASYNC ${ok ? 'OK' : 'FAILED'} on ${e.host}: ${tail}`);
@@ -225,13 +229,22 @@ class PlainPresenter implements Reporter {
 
   private runEnd(e: EventOf<'run.end'>): void {
     const order = this.opts.profileSort;
+    const unawaited = [...this.openJobs].map(([jid, j]) => `ASYNC NOT AWAITED on ${j.host}: jid=${jid} (${j.title}): started, never checked before the run ended`);
     this.print([
+      ...unawaited,
       ...recapLines(e.stats),
       this.timeLine(e),
       ...profileLines(this.profile, this.limit, e.durationMs, { ...(order ? { order } : {}), timeline: this.opts.timeline === true }),
     ]);
   }
 }
+
+/** What an `async.done` without an exit code means, by its reason. */
+const LOST: Record<NonNullable<EventOf<'async.done'>['reason']>, string> = {
+  cleaned: 'cleaned up before it was seen to finish (exit status unknown)',
+  missing: 'status files disappeared (exit status unknown)',
+  killed: 'killed by the operator',
+};
 
 /** -vvvv: how a host is reached, in the words of ansible's ESTABLISH lines. */
 function connectionLines(host: string, c: ConnectionInfo): string[] {

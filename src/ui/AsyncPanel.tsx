@@ -5,7 +5,7 @@ import { bar, clock, cut, fit, oneLine } from './text.js';
 
 /** Props of `AsyncPanel`. */
 export interface AsyncPanelProps {
-  /** Running jobs (finished ones are left out by the caller). */
+  /** Jobs not seen to end: running, or (after the run) started and not awaited. Finished ones are left out by the caller. */
   jobs: readonly AsyncJob[];
   /** Rows that fit. */
   rows: number;
@@ -27,12 +27,12 @@ export function AsyncPanel({ jobs, rows, now, width }: AsyncPanelProps) {
     <Box flexDirection="column">
       <Section title="async jobs" note={more} width={width} />
       {shown.map((j) => {
-        const elapsedMs = Math.max(j.elapsed * 1000, now - j.startAt);
+        // After the run, the clock stops where the run did: nothing watches the job any more.
+        const elapsedMs = j.notAwaited ? j.elapsed * 1000 : Math.max(j.elapsed * 1000, now - j.startAt);
         const frac = j.limit > 0 ? elapsedMs / (j.limit * 1000) : 0;
-        const next = j.nextPollAt !== undefined ? `next in ${Math.max(0, Math.ceil((j.nextPollAt - now) / 1000))}s` : '';
         const text =
           ` ${fit(oneLine(j.host), hostW)}  ${fit(oneLine(j.title), titleW)}  ${fit(oneLine(j.jid), jidW)}  ` +
-          `▕${bar(frac, 10)}▏ ${clock(elapsedMs)} / ${clock(j.limit * 1000)}  poll ${j.polls}${next ? ` · ${next}` : ''}  ${oneLine(j.lastLine ?? '')}`;
+          `▕${bar(frac, 10)}▏ ${clock(elapsedMs)} / ${clock(j.limit * 1000)}  ${pollText(j, now)}  ${oneLine(j.lastLine ?? '')}`;
         return (
           <Text key={j.jid} wrap="truncate" color={frac > 0.9 ? 'yellow' : undefined}>
             {cut(text, width - 1)}
@@ -41,4 +41,12 @@ export function AsyncPanel({ jobs, rows, now, width }: AsyncPanelProps) {
       })}
     </Box>
   );
+}
+
+/** `poll 5 · next in 8s`; a job nobody polls says so instead of `poll 0`. */
+function pollText(j: AsyncJob, now: number): string {
+  if (j.notAwaited) return 'started, not awaited (run ended)';
+  if (j.polls === 0 && j.nextPollAt === undefined) return 'not checked yet';
+  const next = j.nextPollAt !== undefined ? ` · next in ${Math.max(0, Math.ceil((j.nextPollAt - now) / 1000))}s` : '';
+  return `poll ${j.polls}${next}`;
 }

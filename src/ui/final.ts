@@ -5,7 +5,7 @@
  */
 import { profileRoles, profileTasks, vecToArray, type RunState } from '../events/index.js';
 import { banner, profileRecapLines, recapLine, runTook, type RecapStats } from '../reporters/format.js';
-import { oneLine } from './text.js';
+import { clock, oneLine } from './text.js';
 
 /** What the final view needs besides the state. */
 export interface FinalOptions {
@@ -38,6 +38,7 @@ export function finalLines(state: RunState, opts: FinalOptions = {}): string[] {
     lines.push('', banner('FAILED HOSTS'));
     for (const h of failed) lines.push(`${oneLine(h.name)} (${h.status}): ${oneLine(h.firstError ?? '')}`);
   }
+  lines.push(...asyncLines(state));
   if (state.end?.aborted || state.abort) {
     lines.push('', abortSummary(state), ...(opts.resumeLines ?? []));
   }
@@ -46,6 +47,22 @@ export function finalLines(state: RunState, opts: FinalOptions = {}): string[] {
   const runDir = opts.runDir ?? state.runDir;
   if (runDir) lines.push(`Run record: ${runDir}`);
   return lines;
+}
+
+/** Async jobs whose end the run never saw, or saw without their exit code: what the recap cannot say. */
+export function asyncLines(state: RunState): string[] {
+  const rows: string[] = [];
+  for (const j of Object.values(state.async)) {
+    const what = j.notAwaited
+      ? `started, not awaited: the run ended without checking it (limit ${clock(j.limit * 1000)})`
+      : j.done?.reason === 'cleaned'
+        ? 'cleaned up before it was seen to finish: exit status unknown'
+        : j.done?.reason === 'missing'
+          ? 'its status files disappeared: exit status unknown'
+          : undefined;
+    if (what) rows.push(`${oneLine(j.host)}  ${oneLine(j.title)}  ${oneLine(j.jid)}  ${what}`);
+  }
+  return rows.length ? ['', banner('ASYNC JOBS NOT SEEN TO END'), ...rows] : [];
 }
 
 /** `aborted (drain by tui): N hosts done, M touched but unfinished, K not started`. */
