@@ -16,7 +16,7 @@ import { convert, resolveInventoryEntry, resolvePath, type Bases } from './value
 
 export { SETTING_KEYS, SPECS, defaultSettings, type Settings, type SettingSource } from './settings.js';
 export { defaultMailSettings, parseMail, MAIL_TRIGGERS, type MailSettings, type MailTrigger } from './mail.js';
-export { parseBool } from './values.js';
+export { parseBool } from './bool.js';
 export { findAnsibleCfg, parseAnsibleCfg } from './ansible-cfg.js';
 
 /** The settings, where each came from, and which files were read. */

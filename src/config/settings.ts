@@ -1,7 +1,7 @@
 /** The settings playwatch reads, where each comes from, and their defaults. */
 import os from 'node:os';
 import path from 'node:path';
-import type { MailSettings } from './mail.js';
+import type { MailConfig } from '../model/index.js';
 
 /** Every setting, after precedence has been applied. Paths are absolute. */
 export interface Settings {
@@ -24,7 +24,7 @@ export interface Settings {
   /** Names or globs whose values are not secret after all (they match a `secrets` glob but hold nothing secret). */
   secretsIgnore: string[];
   /** The `mail:` section of playwatch.yml, with defaults filled in; unset when there is none. */
-  mail?: MailSettings;
+  mail?: MailConfig;
   /** Rows in the console's TASKS RECAP (profile_tasks' `task_output_limit`). */
   profileLimit: number;
   /** Order of TASKS RECAP rows (profile_tasks' `sort_order`). */

@@ -115,10 +115,10 @@ export function targetOf(pc: PlayContext, task: Task, host: string, scope: Vars)
  * reached at that name.
  */
 function delegatedVars(pc: PlayContext, task: Task, delegate: string): { name: string; vars: Vars } {
-  const inv = pc.opts.inventory;
-  let name: string | undefined = inv.hosts.has(delegate) ? delegate : undefined;
+  const names = pc.opts.hosts.names();
+  let name: string | undefined = names.includes(delegate) ? delegate : undefined;
   if (!name) {
-    for (const h of inv.hosts.keys()) {
+    for (const h of names) {
       if (String(pc.inventoryVars(h).ansible_host ?? '') === delegate) {
         name = h;
         break;

@@ -1,5 +1,4 @@
 import type { HostStats, Vars } from '../model/index.js';
-import { inventoryVarsFor } from '../inventory/index.js';
 import type { PlayContext } from './context.js';
 import { HostState, type RunOptions } from './state.js';
 import { playHostsOf, runPlay } from './play.js';
@@ -48,7 +47,7 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
   const invCache = new Map<string, Vars>();
   const inventoryVars = (h: string) => {
     let v = invCache.get(h);
-    if (!v) invCache.set(h, (v = inventoryVarsFor(opts.inventory, h, opts.playbook.dir)));
+    if (!v) invCache.set(h, (v = opts.hosts.varsFor(h)));
     return v;
   };
   const connections = new ConnectionPool();

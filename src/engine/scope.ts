@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { NodeBase, Vars } from '../model/index.js';
-import { groupNamesOf, groupsMap } from '../inventory/index.js';
 import { ON_RESOLVED, type OnResolved } from '../template/index.js';
 import type { Frame, PlayContext } from './context.js';
 
@@ -75,20 +74,19 @@ const perPlay = new WeakMap<PlayContext, PlayMagic>();
 
 function playMagic(pc: PlayContext): PlayMagic {
   let m = perPlay.get(pc);
-  if (!m) perPlay.set(pc, (m = { groups: groupsMap(pc.opts.inventory), groupNames: new Map(), hostvars: hostvarsView(pc) }));
+  if (!m) perPlay.set(pc, (m = { groups: pc.opts.hosts.groups(), groupNames: new Map(), hostvars: hostvarsView(pc) }));
   return m;
 }
 
 function groupNames(pc: PlayContext, host: string): string[] {
   const m = playMagic(pc);
   let names = m.groupNames.get(host);
-  if (!names) m.groupNames.set(host, (names = groupNamesOf(pc.opts.inventory, host)));
+  if (!names) m.groupNames.set(host, (names = pc.opts.hosts.groupNames(host)));
   return names;
 }
 
 function magicVars(pc: PlayContext, host: string): Vars {
   const playHosts = pc.playHosts.filter((h) => !pc.hosts.get(h)?.unreachable);
-  const inv = pc.opts.inventory;
   const magic = playMagic(pc);
   return {
     inventory_hostname: host,
@@ -106,7 +104,7 @@ function magicVars(pc: PlayContext, host: string): Vars {
     ansible_run_tags: pc.opts.tags.only.length ? pc.opts.tags.only : ['all'],
     ansible_skip_tags: pc.opts.tags.skip,
     playbook_dir: pc.opts.playbook.dir,
-    inventory_dir: inv.sourceDirs[0] ?? null,
+    inventory_dir: pc.opts.hosts.dir ?? null,
     ansible_version: { full: '2.14.0', major: 2, minor: 14, revision: 0, string: '2.14.0' },
     omit: OMIT,
   };
@@ -120,7 +118,7 @@ function magicVars(pc: PlayContext, host: string): Vars {
  */
 function hostvarsView(pc: PlayContext): Vars {
   const view: Vars = {};
-  for (const name of new Set([...pc.opts.inventory.hosts.keys(), ...pc.hosts.keys()])) {
+  for (const name of new Set([...pc.opts.hosts.names(), ...pc.hosts.keys()])) {
     Object.defineProperty(view, name, {
       enumerable: true,
       get: () => {

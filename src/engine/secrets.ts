@@ -1,6 +1,6 @@
 import type { ModuleResult } from '../model/index.js';
 import type { TaskRef } from '../events/index.js';
-import { fnmatchToRegExp } from '../inventory/index.js';
+import { fnmatchToRegExp } from '../model/index.js';
 
 export const MASK = '********';
 export const NO_LOG_MESSAGE = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { vecGet, vecToArray, type HostTaskEntry, type HostView } from '../events/index.js';
-import { inert } from '../reporters/sanitize.js';
+import { inert } from '../text/index.js';
 import { Section } from './Section.js';
 import { cut, fit, hostLook, oneLine, resultLook, shortDuration } from './text.js';
 

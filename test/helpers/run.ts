@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { EventBus, type RunEvent } from '../../src/events/index.js';
 import { RunControl, runPlaybook, type RunOutcome } from '../../src/engine/index.js';
-import { loadInventory } from '../../src/inventory/index.js';
-import { loadPlaybook } from '../../src/playbook/index.js';
+import { hostSource, loadInventory } from '../../src/inventory/index.js';
+import { loadPlaybook, taskLoader } from '../../src/playbook/index.js';
+import { moduleInfo } from '../../src/modules/index.js';
 import { createTransport, connectionSpecFromVars } from '../../src/transport/index.js';
 import { createPlainPresenter } from '../../src/reporters/plain.js';
 import type { Vars } from '../../src/model/index.js';
@@ -89,7 +90,7 @@ export async function runIn(dir: string, spec: Omit<RunSpec, 'files'>): Promise<
   const hostsDir = spec.hostsDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pw-hosts-'));
   const invPaths = (spec.inventory ?? ['inventory.ini']).map((p) => path.resolve(dir, p));
   const inventory = loadInventory(invPaths, { cwd: dir });
-  const playbook = loadPlaybook(path.join(dir, spec.playbook ?? 'site.yml'), { rolesPath: [] });
+  const playbook = loadPlaybook(path.join(dir, spec.playbook ?? 'site.yml'), { rolesPath: [], modules: moduleInfo });
   const events: RunEvent[] = [];
   let plain = '';
   const bus = new EventBus();
@@ -103,7 +104,8 @@ export async function runIn(dir: string, spec: Omit<RunSpec, 'files'>): Promise<
   bus.add(createPlainPresenter({ write: (s) => void (plain += s), verbosity: spec.verbosity }));
   const outcome = await runPlaybook({
     playbook,
-    inventory,
+    hosts: hostSource(inventory, { cwd: dir, playbookDir: playbook.dir }),
+    loader: taskLoader({ playbookDir: playbook.dir, modules: moduleInfo }),
     limit: spec.limit,
     tags: { only: spec.tags ?? [], skip: spec.skipTags ?? [] },
     extraVars: spec.extraVars ?? {},
@@ -116,8 +118,6 @@ export async function runIn(dir: string, spec: Omit<RunSpec, 'files'>): Promise<
       return spec.wrapTransport ? spec.wrapTransport(t, host) : t;
     },
     control: spec.control ?? new RunControl(),
-    cwd: dir,
-    rolesPath: [],
     delayScale: spec.delayScale ?? 0.01,
     startAtTask: spec.startAtTask,
     lock: spec.lock,
