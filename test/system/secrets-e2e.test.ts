@@ -3,8 +3,8 @@
  * local connection): a run whose secrets come from role defaults, nested
  * vars, include_vars, `-e`, a `no_log` loop, the controller's environment
  * facts and a secret printed in two pieces, ending in a failure so a resume
- * command is printed, leaves none of them in clear on screen (plain output,
- * with `-vvv` so commands show too), in any file of the run directory or in
+ * command is printed, leaves none of them in clear on screen (plain output
+ * with `-vvv` so commands show too, and `--ui json`), in any file of the run directory or in
  * the archive (unpacked).
  *
  * Needs a build that is not older than src/ (`npm run test:system` builds
@@ -73,33 +73,35 @@ function inClear(text: string): string[] {
   return SECRETS.filter(([, v]) => text.includes(v)).map(([source, v]) => `${source} (${v})`);
 }
 
-test('no secret of a failed run is in clear on screen, in the run directory or in the archive', () => {
-  assert.ok(fs.existsSync(path.join(ROOT, 'dist/cli/main.js')), 'build first: npm run build');
-  const dir = makeProject(PROJECT);
-  const r = spawnSync(process.execPath, [BIN, 'run', 'site.yml', '-i', 'inventory.ini', '--ui', 'plain', '-vvv', '-e', 'api_token=e2e-extra-secret'], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, CI: 'true', ANSIBLE_CONFIG: '/nonexistent', HOME: dir, MY_SECRET_KEY: 'e2e-env-secret-1', AWS_SECRET_ACCESS_KEY: 'e2e-env-secret-2' },
-    timeout: 120_000,
+for (const ui of ['plain', 'json']) {
+  test(`--ui ${ui}: no secret of a failed run is in clear on screen, in the run directory or in the archive`, () => {
+    assert.ok(fs.existsSync(path.join(ROOT, 'dist/cli/main.js')), 'build first: npm run build');
+    const dir = makeProject(PROJECT);
+    const r = spawnSync(process.execPath, [BIN, 'run', 'site.yml', '-i', 'inventory.ini', '--ui', ui, '-vvv', '-e', 'api_token=e2e-extra-secret'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, CI: 'true', ANSIBLE_CONFIG: '/nonexistent', HOME: dir, MY_SECRET_KEY: 'e2e-env-secret-1', AWS_SECRET_ACCESS_KEY: 'e2e-env-secret-2' },
+      timeout: 120_000,
+    });
+    const screen = r.stdout + r.stderr;
+    assert.equal(r.status, 2, screen);
+    // The run did what it should: each secret was there to leak.
+    assert.match(screen, /To resume:\n {2}playwatch run site.yml .*-e 'api_token=\*{8}' --limit @\S+at-1 --start-at-task breaks/, screen);
+    assert.match(screen, /got \*{8} done/);
+    assert.match(screen, ui === 'plain' ? /\(item=\(censored due to no_log\)\)/ : /"item":"\(censored due to no_log\)"/);
+    assert.deepEqual(inClear(screen), [], 'on screen');
+
+    const runDir = path.join(dir, /Run record: (.*)\/events\.jsonl/.exec(r.stderr)![1]);
+    const runFiles = filesUnder(runDir);
+    assert.ok(runFiles.some((f) => f.endsWith('events.jsonl')) && runFiles.some((f) => f.endsWith('run.log')), runFiles.join('\n'));
+    for (const f of runFiles) assert.deepEqual(inClear(fs.readFileSync(f, 'latin1')), [], f);
+
+    const archive = path.join(dir, /Archive: (.*)/.exec(r.stderr)![1]);
+    const unpacked = fs.mkdtempSync(path.join(dir, 'unpacked-'));
+    const tar = spawnSync('tar', ['-xzf', archive, '-C', unpacked], { encoding: 'utf8' });
+    assert.equal(tar.status, 0, tar.stderr);
+    const archived = filesUnder(unpacked);
+    assert.ok(archived.length >= runFiles.length - 1, archived.join('\n'));
+    for (const f of archived) assert.deepEqual(inClear(fs.readFileSync(f, 'latin1')), [], f);
   });
-  const screen = r.stdout + r.stderr;
-  assert.equal(r.status, 2, screen);
-  // The run did what it should: each secret was there to leak.
-  assert.match(screen, /To resume:\n {2}playwatch run site.yml .*-e 'api_token=\*{8}' --limit @\S+at-1 --start-at-task breaks/, screen);
-  assert.match(screen, /got \*{8} done/);
-  assert.match(screen, /\(item=\(censored due to no_log\)\)/);
-  assert.deepEqual(inClear(screen), [], 'on screen');
-
-  const runDir = path.join(dir, /Run record: (.*)\/events\.jsonl/.exec(r.stderr)![1]);
-  const runFiles = filesUnder(runDir);
-  assert.ok(runFiles.some((f) => f.endsWith('events.jsonl')) && runFiles.some((f) => f.endsWith('run.log')), runFiles.join('\n'));
-  for (const f of runFiles) assert.deepEqual(inClear(fs.readFileSync(f, 'latin1')), [], f);
-
-  const archive = path.join(dir, /Archive: (.*)/.exec(r.stderr)![1]);
-  const unpacked = fs.mkdtempSync(path.join(dir, 'unpacked-'));
-  const tar = spawnSync('tar', ['-xzf', archive, '-C', unpacked], { encoding: 'utf8' });
-  assert.equal(tar.status, 0, tar.stderr);
-  const archived = filesUnder(unpacked);
-  assert.ok(archived.length >= runFiles.length - 1, archived.join('\n'));
-  for (const f of archived) assert.deepEqual(inClear(fs.readFileSync(f, 'latin1')), [], f);
-});
+}
