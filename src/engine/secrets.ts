@@ -33,8 +33,8 @@ export class SecretMasker {
   private readonly ignored: RegExp[];
   private readonly nameCache = new Map<string, boolean>();
   private readonly values = new Set<string>();
-  /** Every proper prefix of every secret: what a stream holds back. */
-  private readonly prefixes = new Set<string>();
+  /** Secrets by their first character: where a stream's held-back tail may start. */
+  private readonly byFirst = new Map<string, string[]>();
   private longest = 0;
   private pattern?: RegExp;
   /** Objects already searched for secret keys (layers are shared between hosts and tasks). */
@@ -110,7 +110,9 @@ export class SecretMasker {
       return;
     }
     this.values.add(v);
-    for (let i = 1; i < v.length; i++) this.prefixes.add(v.slice(0, i));
+    const group = this.byFirst.get(v[0]);
+    if (group) group.push(v);
+    else this.byFirst.set(v[0], [v]);
     this.longest = Math.max(this.longest, v.length);
     this.pattern = undefined;
   }
@@ -154,8 +156,9 @@ export class SecretMasker {
    * that the next chunk completes: a stream holds them back.
    */
   heldTail(text: string): number {
-    for (let k = Math.min(text.length, this.longest - 1); k > 0; k--) {
-      if (this.prefixes.has(text.slice(text.length - k))) return k;
+    for (let p = Math.max(0, text.length - this.longest + 1); p < text.length; p++) {
+      const group = this.byFirst.get(text[p]);
+      if (group?.some((secret) => startsWithRest(secret, text, p))) return text.length - p;
     }
     return 0;
   }
@@ -201,6 +204,14 @@ function strings(v: unknown, out: string[]): void {
   if (typeof v === 'string') out.push(v);
   else if (Array.isArray(v)) v.forEach((x) => strings(x, out));
   else if (v && typeof v === 'object') Object.values(v).forEach((x) => strings(x, out));
+}
+
+/** Whether `secret` starts with `text` from `at` to its end, and goes on past it. */
+function startsWithRest(secret: string, text: string, at: number): boolean {
+  const n = text.length - at;
+  if (secret.length <= n) return false;
+  for (let i = 0; i < n; i++) if (secret.charCodeAt(i) !== text.charCodeAt(at + i)) return false;
+  return true;
 }
 
 function globs(list: readonly string[]): RegExp[] {
