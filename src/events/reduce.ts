@@ -49,6 +49,9 @@ export interface HostTaskEntry {
   stderr: string;
   /** Until-loop retries seen so far. */
   retries: number;
+  /** The host a delegated task ran on (`delegate_to`), and its address when that differs. */
+  delegate?: string;
+  delegateAddress?: string;
 }
 
 /** One host's row. */
@@ -312,6 +315,7 @@ function hostEnd(s: RunState, e: EndEvent, status: ResultStatus): RunState {
     };
     if (typeof e.result.rc === 'number') done.rc = e.result.rc;
     if (summary !== undefined) done.summary = summary;
+    if (e.delegate) Object.assign(done, { delegate: e.delegate }, e.delegateAddress ? { delegateAddress: e.delegateAddress } : {});
     return done;
   }, { taskId: e.task.id, title, status: 'running', startAt: e.at, stdout: '', stderr: '', retries: 0 });
 }

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { ConnectionInfo } from '../model/index.js';
 import { emptyProfile, stepProfile, type EventHandlers, type EventOf, type Reporter, type RunEvent, type SortOrder, type TaskRef } from '../events/index.js';
-import { banner, durationClock, filled, inert, wallClock } from '../text/index.js';
+import { banner, durationClock, filled, hostLabel, inert, wallClock } from '../text/index.js';
 import { dumpResult, itemLabel, viewResult, type ResultView } from './result-view.js';
 import { profileLines, recapLines } from './summary.js';
 
@@ -44,11 +44,6 @@ export function createPlainPresenter(opts: PlainOptions): Reporter {
   return new PlainPresenter(opts);
 }
 
-/** The host as ansible's default callback labels a result: `w1`, or `w1 -> lb1(10.0.0.5)` when delegated. */
-export function hostLabel(e: { host: string; delegate?: string; delegateAddress?: string }): string {
-  if (!e.delegate) return e.host;
-  return `${e.host} -> ${e.delegate}${e.delegateAddress ? `(${e.delegateAddress})` : ''}`;
-}
 
 /** How ansible names a task in banners and retries: `role : name`. */
 export function taskTitle(task: TaskRef): string {
