@@ -187,13 +187,20 @@ test('no_log censors the events themselves: loop items and labels, output, async
       delay: 0
       no_log: true
       ignore_errors: true
+    - name: hidden read
+      shell: "echo read-under-no-log"
+      register: got
+      no_log: true
+    - {name: shown later, debug: {msg: "got {{ got.stdout }}"}}
 `,
     },
     verbosity: 3,
   });
   const all = JSON.stringify(run.events) + run.plain;
-  const inClear = ['item-secret-one', 'item-secret-two', 'async-line-secret', 'retry-out-secret'].filter((s) => all.includes(s));
+  const inClear = ['item-secret-one', 'item-secret-two', 'async-line-secret', 'retry-out-secret', 'read-under-no-log'].filter((s) => all.includes(s));
   assert.deepEqual(inClear, []);
+  // What a no_log task read is secret for the rest of the run.
+  assert.deepEqual(debugMsgs(run, 'shown later'), { web1: 'got ********' });
   const items = run.of('host.ok').filter((e) => e.task.name === 'hidden loop' && e.item !== undefined);
   assert.deepEqual(items.map((e) => e.item), ['(censored due to no_log)', '(censored due to no_log)']);
   assert.ok(items.every((e) => /no_log: true/.test(String(e.result.censored))));
