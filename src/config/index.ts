@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Pos } from '../model/index.js';
 import { UserError } from '../model/index.js';
-import { findAnsibleCfg, readAnsibleCfg } from './ansible-cfg.js';
+import { findAnsibleCfg, isWorldWritable, readAnsibleCfg, worldWritableWarning } from './ansible-cfg.js';
 import { readPlaywatchYml } from './playwatch-yml.js';
 import { defaultSettings, SETTING_KEYS, SPECS, type Settings, type SettingSource } from './settings.js';
 import { convert, resolveInventoryEntry, resolvePath, type Bases } from './values.js';
@@ -76,7 +76,9 @@ export function loadConfig(opts: ConfigOptions): Config {
   }
 
   const ymlFile = path.join(cwd, 'playwatch.yml');
-  if (fs.existsSync(ymlFile)) {
+  const ymlTrusted = !isWorldWritable(cwd);
+  if (!ymlTrusted && fs.existsSync(ymlFile)) warnings.push(worldWritableWarning(cwd, 'a playwatch.yml'));
+  if (ymlTrusted && fs.existsSync(ymlFile)) {
     files.playwatchYml = ymlFile;
     const yml = readPlaywatchYml(ymlFile, SETTING_KEYS.map((k) => SPECS[k].yml));
     for (const key of SETTING_KEYS) {

@@ -33,6 +33,8 @@ export interface Conn {
   connected: boolean;
   /** This run holds the deploy lock over this connection. */
   lockTaken: boolean;
+  /** The machine's `playwatch_lock_path`, when it sets one (the release goes there too). */
+  lockPlace?: string;
   /** Connecting, while under way. */
   opening?: Promise<void>;
   /** Taking the deploy lock, while under way. */
@@ -181,7 +183,7 @@ export function becomeOf(pc: PlayContext, task: Task, target: Target, scope: Var
   const user = r(pickOne(v.ansible_become_user, task.becomeUser, pc.play.becomeUser, defaults.becomeUser));
   const flags = r(pickOne(v.ansible_become_flags, task.extra.become_flags));
   const exe = r(pickOne(v.ansible_become_exe, task.extra.become_exe));
-  // Goes to sudo on stdin, never on the command line.
+  // Goes to sudo on stdin after sudo's own prompt, never on the command line.
   const password = r(pickOne(v.ansible_become_password, v.ansible_become_pass, defaults.password));
   if (user !== undefined) out.becomeUser = String(user);
   if (flags !== undefined) out.becomeFlags = String(flags);

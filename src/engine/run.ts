@@ -121,13 +121,12 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
 /** Gives back every deploy lock this run took, delegated hosts' too (also after an abort). */
 async function releaseLocks(opts: RunOptions, pool: ConnectionPool): Promise<void> {
   if (!opts.lock) return;
-  const run = opts.lock.holder.run;
   await Promise.allSettled(
     pool
       .all()
       .filter((c) => c.lockTaken && c.connected)
       .map(async (c) => {
-        const res = await c.transport.exec(releaseCommand(run), { timeoutMs: 10_000 });
+        const res = await c.transport.exec(releaseCommand(opts.lock!.holder, c.lockPlace), { timeoutMs: 10_000 });
         if (res.rc !== 0) opts.emit({ type: 'warning', message: `${c.target}: could not release the deploy lock: ${res.stderr.trim()}` });
       }),
   );

@@ -189,13 +189,39 @@ test('ansible.cfg is found as ansible-core finds it', () => {
   }
 });
 
-test('an ansible.cfg in a world-writable cwd is skipped with a warning', () => {
-  const { root, opts } = workspace({ 'cwd/ansible.cfg': '[defaults]\nforks=3\n', 'home/.ansible.cfg': '[defaults]\nforks=4\n' });
+const WORLD_WRITABLE = /^playwatch is being run in a world writable directory \(.*\/cwd\), ignoring it as (an ansible\.cfg|a playwatch\.yml) source\. For more information see https:\/\/docs\.ansible\.com\/ansible\/devel\/reference_appendices\/config\.html#cfg-in-world-writable-dir$/;
+
+test('config files in a world-writable cwd are ignored with ansible-core\'s warning; a private cwd is read', () => {
+  // Anyone can drop files into a shared /tmp: there playwatch.yml could turn off host key checking or add a mail recipient.
+  const files = {
+    'cwd/ansible.cfg': '[defaults]\nforks=3\nhost_key_checking=False\n',
+    'cwd/playwatch.yml': 'host_key_checking: false\nmail: {to: [intruder@example.com]}\n',
+    'home/.ansible.cfg': '[defaults]\nforks=4\n',
+  };
+  const cases: Array<[string, number, { forks: number; hostKeyChecking: boolean; mail: boolean; ansibleCfg: string; yml: boolean; warned: string[] }]> = [
+    ['0777', 0o777, { forks: 4, hostKeyChecking: true, mail: false, ansibleCfg: 'home/.ansible.cfg', yml: false, warned: ['an ansible.cfg', 'a playwatch.yml'] }],
+    ['1777 (sticky, like /tmp)', 0o1777, { forks: 4, hostKeyChecking: true, mail: false, ansibleCfg: 'home/.ansible.cfg', yml: false, warned: ['an ansible.cfg', 'a playwatch.yml'] }],
+    ['0755', 0o755, { forks: 3, hostKeyChecking: false, mail: true, ansibleCfg: 'cwd/ansible.cfg', yml: true, warned: [] }],
+  ];
+  for (const [name, mode, want] of cases) {
+    const { root, opts } = workspace(files);
+    fs.chmodSync(path.join(root, 'cwd'), mode);
+    const c = loadConfig(opts());
+    assert.equal(c.settings.forks, want.forks, name);
+    assert.equal(c.settings.hostKeyChecking, want.hostKeyChecking, name);
+    assert.equal(c.settings.mail !== undefined, want.mail, name);
+    assert.equal(c.files.ansibleCfg, path.join(root, want.ansibleCfg), name);
+    assert.equal(c.files.playwatchYml !== undefined, want.yml, name);
+    assert.deepEqual(c.warnings.map((w) => WORLD_WRITABLE.exec(w)?.[1] ?? w), want.warned, name);
+  }
+});
+
+test('ANSIBLE_CONFIG naming a file: no warning about the skipped ./ansible.cfg, as in ansible-core', () => {
+  const { root, opts } = workspace({ 'cwd/ansible.cfg': '', 'x/my.cfg': '[defaults]\nforks=7\n' });
   fs.chmodSync(path.join(root, 'cwd'), 0o777);
-  const c = loadConfig(opts());
-  assert.equal(c.files.ansibleCfg, path.join(root, 'home/.ansible.cfg'));
-  assert.equal(c.settings.forks, 4);
-  assert.match(c.warnings[0], /world writable/);
+  const c = loadConfig(opts({ env: { ANSIBLE_CONFIG: path.join(root, 'x/my.cfg') } }));
+  assert.equal(c.settings.forks, 7);
+  assert.deepEqual(c.warnings, []);
 });
 
 test('relative paths in ansible.cfg resolve against the file, not the cwd', () => {

@@ -59,7 +59,11 @@ export interface RunSpec {
   argv?: string[];
 }
 
-/** Default inventory: three local hosts, each with its own scratch dir. */
+/**
+ * Default inventory: three local hosts, each with its own scratch dir. The
+ * deploy lock goes to each host's home (its scratch dir, or the CLI tests'
+ * HOME), not the machine's /run/lock, so tests running at once never meet.
+ */
 export const LOCAL_INVENTORY = `[web]
 web1
 web2
@@ -67,6 +71,7 @@ web2
 db1
 [all:vars]
 ansible_connection=local
+playwatch_lock_path=~/.playwatch/lock
 `;
 
 export function makeProject(files: Files): string {

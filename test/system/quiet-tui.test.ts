@@ -157,7 +157,7 @@ test(`a TUI run of ${HOSTS} local hosts with async jobs: only the presenter writ
   const names = Array.from({ length: HOSTS }, (_, i) => `h${String(i + 1).padStart(2, '0')}`);
   // Each host a scratch directory of its own (its HOME: async jobs, deploy lock), as in fixtures/demo.
   const inventory = path.join(dir, 'inventory.ini');
-  fs.writeFileSync(inventory, ['[fleet]', ...names.map((h) => `${h} playwatch_local_root=hosts/${h}`), '', '[all:vars]', 'ansible_connection=local', ''].join('\n'));
+  fs.writeFileSync(inventory, ['[fleet]', ...names.map((h) => `${h} playwatch_local_root=hosts/${h}`), '', '[all:vars]', 'ansible_connection=local', 'playwatch_lock_path=~/.playwatch/lock', ''].join('\n'));
   try {
     assertQuiet(await runInTmux(dir, inventory), names);
   } finally {
