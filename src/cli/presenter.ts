@@ -25,8 +25,8 @@ export interface PresenterOptions {
   playbookArg: string;
   runDir: string;
   inventory: Inventory;
-  /** The run's arguments and its directory as typed, for the resume commands. */
-  resume: { argv: readonly string[]; dir: string };
+  /** The run directory as typed, for the resume commands (their arguments are run.start's, secrets masked). */
+  resume: { dir: string };
 }
 
 /** The one presenter that owns the screen. The TUI is loaded only when used. */
@@ -57,19 +57,22 @@ export async function createPresenter(o: PresenterOptions): Promise<Reporter> {
 
 /**
  * Plain and json output end with the resume commands on stderr (stdout may
- * be a pipe to another tool), made from the `run.end` event's plan.
+ * be a pipe to another tool), made from the events: `run.end`'s plan and
+ * `run.start`'s arguments (masked by the engine, so no secret is printed).
  */
 function withResumeLines(presenter: Reporter, resume: PresenterOptions['resume']): Reporter {
   let plan: ResumePlan | undefined;
+  let argv: readonly string[] = [];
   return {
     name: presenter.name,
     onEvent(e) {
       presenter.onEvent(e);
+      if (e.type === 'run.start') argv = e.argv;
       if (e.type === 'run.end') plan = e.resume;
     },
     async close() {
       await presenter.close?.();
-      if (plan) process.stderr.write(`\n${resumeLines(plan, resume.argv, resume.dir).join('\n')}\n`);
+      if (plan) process.stderr.write(`\n${resumeLines(plan, argv, resume.dir).join('\n')}\n`);
     },
   };
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Reporter, ResumePlan } from '../events/index.js';
 import { shellQuote } from '../transport/command.js';
+import { MASK } from '../engine/index.js';
 
 /** Flags that a resume command replaces. */
 const REPLACED = new Set(['-l', '--limit', '--start-at-task']);
@@ -27,6 +28,7 @@ export function resumeLines(plan: ResumePlan, argv: readonly string[], shownDir:
     cmds.push(`${base} --limit ${shellQuote(`@${path.join(shownDir, atFile(i))}`)} --start-at-task ${shellQuote(group.task)}`);
   });
   if (cmds.length) lines.push('To resume:', ...cmds.map((c) => `  ${c}`));
+  if (cmds.some((c) => c.includes(MASK))) lines.push(`  (secrets show as ${MASK}: give them again before running these)`);
   return lines;
 }
 

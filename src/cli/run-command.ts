@@ -140,7 +140,7 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
   const record = createRunRecord({ runDir, runsDir, settings: s, mailTo: flags.mailTo, verbosity });
   const control = new RunControl();
   const mode = uiMode(flags.ui);
-  const resumeWith = { argv, dir: shown(cwd, runDir) };
+  const resumeWith = { dir: shown(cwd, runDir) };
   const bus = new EventBus();
   bus.add(await createPresenter({ mode, settings: s, summaryOnly: flags.summaryOnly, verbosity, control, playbookArg, runDir, inventory: l.inventory, resume: resumeWith }));
   bus.add(createResumeWriter(runDir));
@@ -168,6 +168,7 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
       transportFor: transports(l, flags, sshPassword),
       control,
       secrets: s.secrets,
+      secretsIgnore: s.secretsIgnore,
       secretValues: [...mailSecrets(s), ...(sshPassword ? [sshPassword] : [])],
       connectionDefaults: { connection: connectionFlag(flags.connection), user: s.remoteUser },
       becomeDefaults: { become: s.become || undefined, becomeUser: s.becomeUser, password: becomePassword },

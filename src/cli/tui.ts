@@ -29,11 +29,12 @@ export interface TuiOptions {
   /** Host name → groups, so `/` can filter by group. */
   hostGroups?: Readonly<Record<string, readonly string[]>>;
   /**
-   * How resume commands are phrased: the run's arguments and its directory
-   * as the operator would type it. The commands themselves come from the
-   * `run.end` event's plan (printed under the abort summary).
+   * How resume commands are phrased: the run directory as the operator
+   * would type it. The commands themselves come from the events: the
+   * arguments as `run.start` carries them (secrets masked), the plan from
+   * `run.end` (printed under the abort summary).
    */
-  resume?: { argv: readonly string[]; dir: string };
+  resume?: { dir: string };
   /** Keep the screen after the run ends until `q` (replay); by default it closes at `run.end`. */
   holdAtEnd?: boolean;
   /** Shortest time between frames, ms (default 100). */
@@ -57,6 +58,7 @@ export function createTuiPresenter(opts: TuiOptions): TuiPresenter {
   // Warnings are events too; while ink draws they would tear its frame, so they follow the final view.
   const warnings: string[] = [];
   let plan: ResumePlan | undefined;
+  let argv: readonly string[] = [];
   let finishing: Promise<void> | undefined;
   let resolveDone!: () => void;
   const donePromise = new Promise<void>((r) => (resolveDone = r));
@@ -82,7 +84,7 @@ export function createTuiPresenter(opts: TuiOptions): TuiPresenter {
       await new Promise((r) => setImmediate(r));
       instance.unmount();
       await exited.catch(() => undefined);
-      const resume = plan && opts.resume ? resumeLines(plan, opts.resume.argv, opts.resume.dir) : undefined;
+      const resume = plan && opts.resume ? resumeLines(plan, argv, opts.resume.dir) : undefined;
       const lines = finalLines(store.state, { profileLimit: opts.profileLimit, runDir: opts.runDir, resumeLines: resume });
       const warned = warnings.map((w) => `[WARNING]: ${w}`);
       stdout.write(`${[...lines, ...(warned.length ? ['', ...warned] : [])].join('\n')}\n${SHOW_CURSOR}`);
@@ -118,6 +120,7 @@ export function createTuiPresenter(opts: TuiOptions): TuiPresenter {
     onEvent(event: RunEvent) {
       store.dispatch(event);
       if (event.type === 'warning') warnings.push(oneLine(event.message));
+      if (event.type === 'run.start') argv = event.argv;
       if (event.type === 'run.end') plan = event.resume;
       if (event.type === 'run.end' && !opts.holdAtEnd) void finish();
     },

@@ -84,7 +84,9 @@ export function loadConfig(opts: ConfigOptions): Config {
     for (const key of SETTING_KEYS) {
       const entry = yml.get(SPECS[key].yml);
       if (!entry || entry.value === null) continue;
-      set(key, check(key, convert(SPECS[key], entry.value, { dir: cwd, home }, false), SPECS[key].yml, entry.pos), 'playwatch.yml');
+      const value = check(key, convert(SPECS[key], entry.value, { dir: cwd, home }, false), SPECS[key].yml, entry.pos);
+      // `secrets:` adds to the default names (DESIGN §12); `secrets_ignore:` takes names out.
+      set(key, key === 'secrets' ? [...new Set([...(settings.secrets as string[]), ...(value as string[])])] : value, 'playwatch.yml');
     }
   }
 
@@ -99,7 +101,7 @@ export function loadConfig(opts: ConfigOptions): Config {
 /** The converted value, or a UserError saying which setting is wrong and where. */
 function check(key: keyof Settings, result: { value: unknown } | { error: string }, name: string, pos?: Pos): unknown {
   if ('error' in result) throw new UserError(`${name}: ${result.error}`, pos);
-  if (key === 'secrets' && (result.value as string[]).some((s) => s === '')) {
+  if ((key === 'secrets' || key === 'secretsIgnore') && (result.value as string[]).some((s) => s === '')) {
     throw new UserError(`${name}: secret names must not be empty`, pos);
   }
   return result.value;

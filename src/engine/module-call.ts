@@ -143,7 +143,7 @@ function moduleContext(pc: PlayContext, task: Task, host: string, target: Target
         timeoutMs: opts.timeoutMs ?? (timeoutSec ? timeoutSec * 1000 : undefined),
         onOutput: (stream, chunk) => {
           opts.onOutput?.(stream, chunk);
-          if (!noLog) pc.opts.emit({ type: 'host.output', task: ref, host, stream, chunk });
+          if (!noLog && !opts.quiet) pc.opts.emit({ type: 'host.output', task: ref, host, stream, chunk });
         },
       }));
     },

@@ -45,7 +45,6 @@ function ordered(names: string[], play: Play): string[] {
 export async function runPlay(pc: PlayContext): Promise<void> {
   const { play } = pc;
   pc.varsFilesVars = loadVarsFiles(pc);
-  pc.masker.collect(pc.varsFilesVars);
   checkNotifies(pc, allTasks(play.sections.flatMap((s) => s.tasks)));
   const playScope = { ...play.vars, ...pc.varsFilesVars, ...pc.opts.extraVars };
   const serial = play.keywords.serial === undefined ? undefined : render(play.keywords.serial, playScope, play.pos);

@@ -3,14 +3,13 @@ import type { PlayContext } from './context.js';
 import { HostState, type RunOptions } from './state.js';
 import { playHostsOf, runPlay } from './play.js';
 import { SecretMasker } from './secrets.js';
+import { EventGuard } from './event-guard.js';
 import { resumePlan } from './resume.js';
 import { watchAborts } from './abort.js';
 import { releaseCommand } from './lock.js';
 import { ConnectionPool } from './connection.js';
 import { TaskIds } from './identity.js';
-import { EVENT_SCHEMA, tally, zeroStats, type NewEvent, type ResumePlan } from '../events/index.js';
-
-const DEFAULT_SECRETS = ['*password*', '*passwd*', '*secret*', '*token*'];
+import { EVENT_SCHEMA, tally, zeroStats, type NewEvent, type RunEvent, type ResumePlan } from '../events/index.js';
 
 export interface RunOutcome {
   exitCode: number;
@@ -28,18 +27,21 @@ export const EXIT = { ok: 0, error: 1, failed: 2, regression: 3, unreachable: 4,
  * the transports it is given; returns the stats and the exit code.
  */
 export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
-  const masker = new SecretMasker(given.secrets ?? DEFAULT_SECRETS);
-  masker.collect(given.extraVars);
-  for (const v of given.secretValues ?? []) masker.addValue(v);
-  if (given.becomeDefaults?.password) masker.addValue(given.becomeDefaults.password);
-  // Every event leaves through the masker: reporters never see a secret.
+  const masker = new SecretMasker({ secrets: given.secrets, ignore: given.secretsIgnore });
+  for (const v of given.secretValues ?? []) masker.add(v, 'a password given to playwatch (-k, SMTP)');
+  // -e is a layer of every scope, but the command line is shown (run.start) before any scope is built.
+  masker.learn(given.extraVars);
+  masker.add(given.becomeDefaults?.password, 'become password (-K)');
+  // Every event leaves through the guard: reporters never see a secret.
   // The stats are a tally of what left, the same tally every view uses.
   let tallied: Record<string, HostStats> = {};
-  const emit = (e: NewEvent) => {
-    const out = given.emit(masker.mask(e) as NewEvent);
+  const guard = new EventGuard(masker, (e) => {
+    const out = given.emit(e);
     tallied = tally(tallied, out);
     return out;
-  };
+  });
+  // An event the guard keeps back (no_log output, a possible secret's start) is stamped nowhere.
+  const emit = (e: NewEvent): RunEvent => guard.emit(e) ?? ({ ...e, at: 0, wall: 0 } as RunEvent);
   const opts: RunOptions = { ...given, emit };
   const hosts = new Map<string, HostState>();
   const invCache = new Map<string, Vars>();
@@ -87,8 +89,6 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
         masker,
         run: runState,
       };
-      for (const h of playHosts) masker.collect(inventoryVars(h));
-      masker.collect(play.vars);
       if (playHosts.length) await runPlay(pc);
       const breakRun = pc.batch?.breakPlay === true;
       for (const h of playHosts) {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { NodeBase, Vars } from '../model/index.js';
+import { ON_RESOLVED, type OnResolved } from '../template/index.js';
 import type { Frame, PlayContext } from './context.js';
 
 /** ansible-core's placeholder that drops an argument when a value is omitted. */
@@ -15,26 +16,41 @@ export const OMIT = '__omit_place_holder__playwatch';
 export function scopeFor(pc: PlayContext, host: string, node: NodeBase | undefined, frame: Frame): Vars {
   const st = pc.hosts.get(host)!;
   const role = node?.role;
-  const scope: Vars = {
-    ...(role?.defaults ?? {}),
-    ...pc.inventoryVars(host),
-    ...injectFacts(st.facts),
-    ...pc.play.vars,
-    ...pc.varsFilesVars,
-    ...(role?.vars ?? {}),
-    ...(node?.vars ?? {}),
-    ...st.includedVars,
-    ...st.hostFacts,
-    ...(role?.params ?? {}),
-    ...(frame.get(host) ?? {}),
-    ...pc.opts.extraVars,
-  };
+  const layers: Array<Vars | undefined> = [
+    role?.defaults,
+    pc.inventoryVars(host),
+    st.facts,
+    pc.play.vars,
+    pc.varsFilesVars,
+    role?.vars,
+    node?.vars,
+    st.includedVars,
+    st.hostFacts,
+    role?.params,
+    frame.get(host),
+    pc.opts.extraVars,
+  ];
+  // Every value a task can see is assembled here, so here the masker learns
+  // the secret-named ones, at any depth, whichever layer they come from.
+  for (const layer of layers) pc.masker.learn(layer);
+  const scope: Vars = {};
+  for (const layer of layers) Object.assign(scope, layer === st.facts ? injectFacts(st.facts) : layer);
+  // A secret made by a template (`db_password: "{{ vault_db_password }}"`) is learned when rendered.
+  Object.defineProperty(scope, ON_RESOLVED, { value: learnRendered(pc), enumerable: true });
   Object.assign(scope, magicVars(pc, host));
   if (role) {
     scope.role_name = role.name;
     scope.role_path = role.dir;
   }
   return scope;
+}
+
+const rendered = new WeakMap<PlayContext, OnResolved>();
+
+function learnRendered(pc: PlayContext): OnResolved {
+  let f = rendered.get(pc);
+  if (!f) rendered.set(pc, (f = (name, value) => pc.masker.learn({ [name]: value })));
+  return f;
 }
 
 function injectFacts(facts: Vars): Vars {
@@ -107,6 +123,8 @@ function hostvarsView(pc: PlayContext): Vars {
       enumerable: true,
       get: () => {
         const st = pc.hosts.get(name) ?? pc.run.delegated.get(name);
+        // Another host's layers, maybe of a host whose own scope was never built.
+        for (const layer of [pc.inventoryVars(name), st?.facts, st?.includedVars, st?.hostFacts]) pc.masker.learn(layer);
         return {
           ...pc.inventoryVars(name),
           ...injectFacts(st?.facts ?? {}),
@@ -119,6 +137,12 @@ function hostvarsView(pc: PlayContext): Vars {
     });
   }
   return view;
+}
+
+/** `scope` with more variables on top (a loop's item and index), learned like every layer. */
+export function scopeWith(pc: PlayContext, scope: Vars, top: Vars): Vars {
+  pc.masker.learn(top);
+  return { ...scope, ...top };
 }
 
 /** Drops arguments whose value is `omit`. */

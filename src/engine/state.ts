@@ -26,6 +26,8 @@ export interface RunOptions {
   control: RunControl;
   /** Globs of variable names whose values are secret (config `secrets`). */
   secrets?: string[];
+  /** Names or globs taken out of `secrets` again (config `secrets_ignore`). */
+  secretsIgnore?: string[];
   /** Values masked wherever they appear, whatever their name (e.g. the SMTP password). */
   secretValues?: string[];
   /** The deploy lock on each target; undefined turns locking off. */

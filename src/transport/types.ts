@@ -31,6 +31,12 @@ export interface ExecOptions {
   main?: boolean;
   /** Max bytes of each stream kept in the result (head and tail); default 1 MiB. */
   maxBytes?: number;
+  /**
+   * The output is the module's own data, not the target's to show: it is not
+   * streamed as `host.output` (fact gathering prints the whole environment
+   * before the engine can know which of its values are secret).
+   */
+  quiet?: boolean;
   /** A become handshake: `stdin` waits until the command runs, the password until sudo asks. */
   escalation?: Escalation;
 }

@@ -6,6 +6,9 @@ import { test } from 'node:test';
 import { UserError } from '../../src/model/index.js';
 import { loadConfig, parseAnsibleCfg, parseBool, type ConfigOptions } from '../../src/config/index.js';
 
+/** DESIGN §12's default secret names. */
+const DEFAULT_SECRETS = ['*password*', '*passwd*', '*_pass', '*secret*', '*token*', '*api_key*', '*private_key*', '*credential*'];
+
 /** A temp workspace with a cwd, a home and a fake /etc, none of them read from the real machine. */
 function workspace(files: Record<string, string> = {}) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'playwatch-cfg-'));
@@ -39,7 +42,8 @@ test('defaults apply when nothing is configured', () => {
   assert.equal(c.settings.remoteUser, undefined);
   assert.deepEqual(c.settings.inventory, []);
   assert.equal(c.settings.runsDir, path.join(root, 'cwd/.playwatch/runs'));
-  assert.deepEqual(c.settings.secrets, ['*password*', '*passwd*', '*secret*', '*token*']);
+  assert.deepEqual(c.settings.secrets, DEFAULT_SECRETS);
+  assert.deepEqual(c.settings.secretsIgnore, []);
   assert.ok(Object.values(c.sources).every((s) => s === 'default'));
   assert.deepEqual(c.files, {});
 });
@@ -141,7 +145,8 @@ test('playwatch.yml takes snake_case keys, YAML types and relative paths', () =>
       'runs_dir: out/runs',
       'host_key_checking: no',
       'retry_files_enabled: true',
-      'secrets: ["*key*", api_token]',
+      'secrets: ["*key*", api_token, "*token*"]',
+      'secrets_ignore: [token_ttl]',
       'mail: {to: ops@example.com}',
     ].join('\n'),
   });
@@ -152,7 +157,9 @@ test('playwatch.yml takes snake_case keys, YAML types and relative paths', () =>
   assert.equal(c.settings.runsDir, path.join(cwd, 'out/runs'));
   assert.equal(c.settings.hostKeyChecking, false);
   assert.equal(c.settings.retryFilesEnabled, true);
-  assert.deepEqual(c.settings.secrets, ['*key*', 'api_token']);
+  // `secrets:` adds to the default names; `secrets_ignore:` is kept apart.
+  assert.deepEqual(c.settings.secrets, [...DEFAULT_SECRETS, '*key*', 'api_token']);
+  assert.deepEqual(c.settings.secretsIgnore, ['token_ttl']);
   assert.deepEqual(c.settings.mail?.to, ['ops@example.com']);
   assert.equal(c.files.playwatchYml, path.join(cwd, 'playwatch.yml'));
 });

@@ -52,6 +52,11 @@ export interface RunSpec {
   hostsDir?: string;
   /** `-v` count: `ansible_verbosity` in the run, and the plain output's verbosity. */
   verbosity?: number;
+  /** Secret name globs (default DESIGN §12's) and the names taken out again. */
+  secrets?: string[];
+  secretsIgnore?: string[];
+  /** The command line `run.start` carries. */
+  argv?: string[];
 }
 
 /**
@@ -123,7 +128,9 @@ export async function runIn(dir: string, spec: Omit<RunSpec, 'files'>): Promise<
     lock: spec.lock,
     drainTimeoutMs: spec.drainTimeoutMs,
     verbosity: spec.verbosity,
-    runMeta: { runId: 'test', runDir: path.join(dir, 'run'), argv: [] },
+    secrets: spec.secrets,
+    secretsIgnore: spec.secretsIgnore,
+    runMeta: { runId: 'test', runDir: path.join(dir, 'run'), argv: spec.argv ?? [] },
   });
   await bus.close();
   const of = <K extends RunEvent['type']>(type: K) => events.filter((e) => e.type === type) as Extract<RunEvent, { type: K }>[];

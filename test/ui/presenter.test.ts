@@ -98,18 +98,19 @@ test('warnings are events: the TUI keeps them off the live screen and prints the
   assert.match(text, /\n\[WARNING\]: reporter 'mail' failed and was turned off: boom\n\x1b\[\?25h$/);
 });
 
-test("the TUI's resume commands come from run.end's plan alone, whatever else is on the bus", async () => {
+test("the TUI's resume commands come from run.end's plan and run.start's arguments alone, whatever else is on the bus", async () => {
   const { out, input } = fakeTerminal();
   const tui = createTuiPresenter({
     control: new RunControl(),
     stdout: out as unknown as NodeJS.WriteStream,
     stdin: input as unknown as NodeJS.ReadStream,
     playbook: 'site.yml',
-    resume: { argv: ['run', 'site.yml', '-l', 'web'], dir: 'runs/r1' },
+    resume: { dir: 'runs/r1' },
   });
   const events = demoEvents();
   const end = events.find((e) => e.type === 'run.end')!;
-  for (const e of events.slice(0, 40)) tui.reporter.onEvent(e);
+  // The arguments are run.start's (the engine masked them), not the command line's.
+  for (const e of events.slice(0, 40)) tui.reporter.onEvent(e.type === 'run.start' ? { ...e, argv: ['run', 'site.yml', '-l', 'web'] } : e);
   tui.reporter.onEvent({ type: 'abort.requested', mode: 'drain', source: 'tui', at: 1500, wall: 0 });
   tui.reporter.onEvent({ type: 'abort.done', mode: 'drain', at: 1600, wall: 0 });
   const plan = { done: ['web1'], notStarted: ['db1', 'db2'], at: [{ task: "app : Restart app", hosts: ['web2'] }] };
