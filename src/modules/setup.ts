@@ -24,7 +24,7 @@ export const setupModule: Module = {
     if (typeof subsets === 'string' && /\{\{|\{%/.test(subsets)) return;
     if (Array.isArray(subsets) && subsets.some((s) => typeof s === 'string' && /\{\{|\{%/.test(s))) return;
     const r = resolveSubsets(subsetList(subsets));
-    if ('error' in r) throw new UserError(`setup: ${r.error}`, pos);
+    if ('error' in r) throw new UserError(`'gather_subset': ${r.error.replace(' given to Ansible', '')}`, pos);
   },
   async run(ctx: ModuleContext): Promise<ModuleResult> {
     const spec = subsetList(ctx.args.gather_subset);
@@ -33,7 +33,7 @@ export const setupModule: Module = {
     const timeout = ctx.args.gather_timeout === undefined ? 10 : Number(ctx.args.gather_timeout);
     const nonce = randomBytes(6).toString('hex');
     const factPath = typeof ctx.args.fact_path === 'string' && ctx.args.fact_path ? ctx.args.fact_path : DEFAULT_FACT_PATH;
-    const res = await ctx.exec(factsScript(resolved.collectors, nonce, timeout, factPath));
+    const res = await ctx.exec(factsScript(resolved.collectors, nonce, timeout, factPath), { quiet: true });
     if (res.rc !== 0 || res.timedOut || res.aborted) {
       return { failed: true, changed: false, rc: res.rc, stderr: res.stderr, msg: `gathering facts failed (rc ${res.rc}): ${res.stderr.trim()}` };
     }

@@ -4,8 +4,7 @@
  * `collections`, `connection` and `become_method`.
  */
 import { UserError, type Vars } from '../model/index.js';
-import { canonicalName } from '../modules/index.js';
-import { resolveSubsets, subsetList } from '../modules/setup-subsets.js';
+import { canonicalName } from '../model/index.js';
 import { toStrList, type Field } from './coerce.js';
 import { toValue } from './source.js';
 
@@ -19,21 +18,12 @@ const isTemplate = (v: unknown): v is string => typeof v === 'string' && /\{\{|\
 export const REFUSED: Readonly<Record<string, (value: unknown) => string | undefined>> = {
   debugger: () => "'debugger' is not supported: playwatch has no interactive task debugger (a deploy must not stop to ask); remove it and read the failure in the run log",
   diff: (v) => (v === false || v === 'false' || v === 'no' ? undefined : "'diff' is not supported: playwatch's modules report no diffs; remove it (use --check to see what would change)"),
-  gather_subset: (v) => badSubset(v),
   gather_timeout: (v) =>
     isTemplate(v) || (Number.isInteger(Number(v)) && Number(v) > 0) ? undefined : `'gather_timeout' must be a whole number of seconds, got '${String(v)}'`,
   forks: () => "'forks' is not a play keyword in ansible-core 2.14; use -f/--forks on the command line, or 'throttle:' on the play",
   order: (v) =>
     typeof v === 'string' && ORDERS.includes(v) ? undefined : `'order' must be one of ${ORDERS.join(', ')}, got '${String(v)}'`,
 };
-
-/** A `gather_subset` name ansible-core does not know is an error at load, with the names it knows. */
-function badSubset(v: unknown): string | undefined {
-  const list = subsetList(v);
-  if (list.some(isTemplate)) return undefined;
-  const r = resolveSubsets(list);
-  return 'error' in r ? `'gather_subset': ${r.error.replace(/ given to Ansible/, '')}` : undefined;
-}
 
 const ORDERS = ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'];
 
