@@ -29,10 +29,38 @@ export interface PresenterOptions {
   resume: { dir: string };
 }
 
+/** The presenter, and how it lets go of a terminal that is gone. */
+export interface Presenter extends Reporter {
+  /**
+   * The terminal is gone (SIGHUP, EIO, EPIPE): from now on the presenter
+   * writes nothing; the run and the side reporters go on without it.
+   */
+  hangup(): void;
+}
+
 /** The one presenter that owns the screen. The TUI is loaded only when used. */
-export async function createPresenter(o: PresenterOptions): Promise<Reporter> {
+export async function createPresenter(o: PresenterOptions): Promise<Presenter> {
+  const inner = await innerPresenter(o);
+  let gone = false;
+  return {
+    name: inner.reporter.name,
+    onEvent(e) {
+      if (!gone) inner.reporter.onEvent(e);
+    },
+    close() {
+      return gone ? undefined : inner.reporter.close?.();
+    },
+    hangup() {
+      if (gone) return;
+      gone = true;
+      inner.hangup?.();
+    },
+  };
+}
+
+async function innerPresenter(o: PresenterOptions): Promise<{ reporter: Reporter; hangup?: () => void }> {
   const write = (text: string) => void process.stdout.write(text);
-  if (o.mode === 'json') return withResumeLines(createJsonPresenter({ write }), o.resume);
+  if (o.mode === 'json') return { reporter: withResumeLines(createJsonPresenter({ write }), o.resume) };
   if (o.mode === 'plain') {
     const plain = createPlainPresenter({
       write,
@@ -41,7 +69,7 @@ export async function createPresenter(o: PresenterOptions): Promise<Reporter> {
       summaryOnly: o.summaryOnly,
       verbosity: o.verbosity,
     });
-    return withResumeLines(plain, o.resume);
+    return { reporter: withResumeLines(plain, o.resume) };
   }
   const { createTuiPresenter } = await import('./tui.js');
   const hostGroups = Object.fromEntries([...o.inventory.hosts].map(([name, h]) => [name, h.groups]));
@@ -52,7 +80,7 @@ export async function createPresenter(o: PresenterOptions): Promise<Reporter> {
     runDir: o.runDir,
     hostGroups,
     resume: o.resume,
-  }).reporter;
+  });
 }
 
 /**

@@ -17,7 +17,8 @@ import type { Settings } from '../config/index.js';
 import { parseExtraVars } from './extra-vars.js';
 import { listPlaybook } from './list.js';
 import { newRunId } from './run-id.js';
-import { installSignals } from './signals.js';
+import { installHangup, installSignals } from './signals.js';
+import { guardTerminal, muteTerminal } from './terminal.js';
 import { createResumeWriter } from './resume.js';
 import { askSecret } from './prompt.js';
 import { createPresenter, uiMode } from './presenter.js';
@@ -142,7 +143,19 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
   const mode = uiMode(flags.ui);
   const resumeWith = { dir: shown(cwd, runDir) };
   const bus = new EventBus();
-  bus.add(await createPresenter({ mode, settings: s, summaryOnly: flags.summaryOnly, verbosity, control, playbookArg, runDir, inventory: l.inventory, resume: resumeWith }));
+  const presenter = await createPresenter({ mode, settings: s, summaryOnly: flags.summaryOnly, verbosity, control, playbookArg, runDir, inventory: l.inventory, resume: resumeWith });
+  bus.add(presenter);
+  // A lost terminal is not a reason to stop: let go of it, record why, and go on (DESIGN §12).
+  let hungUp = false;
+  const letGo = (why: string) => {
+    if (hungUp) return;
+    hungUp = true;
+    presenter.hangup();
+    muteTerminal();
+    bus.emit({ type: 'warning', message: `the terminal is gone (${why}): the run goes on to its end without it; its record is in ${runDir}` });
+  };
+  installHangup(() => letGo('SIGHUP'));
+  guardTerminal(letGo);
   bus.add(createResumeWriter(runDir));
   bus.add(createRecorder({ runDir }));
   for (const r of record.reporters) bus.add(r);

@@ -29,3 +29,13 @@ export function installSignals(control: RunControl, opts: { termBudgetMs?: numbe
     if (termTimer) clearTimeout(termTimer);
   };
 }
+
+/**
+ * SIGHUP means the operator's terminal is gone, not that the operator wants
+ * to stop (DESIGN §12): `onHangup` lets go of the terminal and the run goes
+ * on to its end. The handler stays for the life of the process, so the
+ * steps after the run (archive, mail) are not killed by a late hangup.
+ */
+export function installHangup(onHangup: () => void): void {
+  process.on('SIGHUP', onHangup);
+}

@@ -14,6 +14,7 @@ import { finalLines } from '../ui/final.js';
 import { RunStore } from '../ui/store.js';
 import { oneLine } from '../ui/text.js';
 import { resumeLines } from './resume.js';
+import { silence } from './terminal.js';
 
 /** Options of `createTuiPresenter`. */
 export interface TuiOptions {
@@ -46,6 +47,8 @@ export interface TuiPresenter {
   reporter: Reporter;
   /** Resolves once the final view is printed and ink has let go of the terminal. */
   done(): Promise<void>;
+  /** The terminal is gone: unmount without writing a byte more; later events are not shown. */
+  hangup(): void;
 }
 
 const SHOW_CURSOR = '\x1b[?25h';
@@ -130,5 +133,17 @@ export function createTuiPresenter(opts: TuiOptions): TuiPresenter {
       return finish();
     },
   };
-  return { reporter, done: () => donePromise };
+  const hangup = () => {
+    if (finishing) return;
+    finishing = (async () => {
+      silence(stdout);
+      store.close();
+      instance.unmount();
+      await exited.catch(() => undefined);
+      if (!rawMode) process.off('SIGINT', onSigint);
+      process.off('exit', restoreCursor);
+      resolveDone();
+    })();
+  };
+  return { reporter, done: () => donePromise, hangup };
 }
