@@ -55,6 +55,8 @@ export class EventBus {
       try {
         await r.close?.();
       } catch (err) {
+        // A reporter turned off has had its one warning; closing only lets go of its files.
+        if (this.broken.has(r.name)) continue;
         warnings.push(`reporter '${r.name}' failed while closing: ${(err as Error).message}`);
       }
     }

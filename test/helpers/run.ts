@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { EventBus, type RunEvent } from '../../src/events/index.js';
+import { EventBus, type Reporter, type RunEvent } from '../../src/events/index.js';
 import { RunControl, runPlaybook, type RunOutcome } from '../../src/engine/index.js';
 import { hostSource, loadInventory } from '../../src/inventory/index.js';
 import { loadPlaybook, taskLoader } from '../../src/playbook/index.js';
@@ -23,6 +23,8 @@ export interface TestRun extends RunOutcome {
   hostsDir: string;
   /** Events of one type, typed. */
   of<K extends RunEvent['type']>(type: K): Extract<RunEvent, { type: K }>[];
+  /** What the bus said of reporters that failed while closing. */
+  closeWarnings: string[];
   /** `ok|changed|failed|skipped|unreachable` per host for the task with this name. */
   results(taskName: string): Record<string, string>;
 }
@@ -59,6 +61,8 @@ export interface RunSpec {
   secretsIgnore?: string[];
   /** The command line `run.start` carries. */
   argv?: string[];
+  /** Side reporters added to the bus after the collector and the plain presenter. */
+  reporters?: Reporter[];
 }
 
 /**
@@ -109,6 +113,7 @@ export async function runIn(dir: string, spec: Omit<RunSpec, 'files'>): Promise<
     },
   });
   bus.add(createPlainPresenter({ write: (s) => void (plain += s), verbosity: spec.verbosity }));
+  for (const r of spec.reporters ?? []) bus.add(r);
   const outcome = await runPlaybook({
     playbook,
     hosts: hostSource(inventory, { cwd: dir, playbookDir: playbook.dir }),
@@ -135,7 +140,7 @@ export async function runIn(dir: string, spec: Omit<RunSpec, 'files'>): Promise<
     secretsIgnore: spec.secretsIgnore,
     runMeta: { runId: 'test', runDir: path.join(dir, 'run'), argv: spec.argv ?? [] },
   });
-  await bus.close();
+  const closeWarnings = await bus.close();
   const of = <K extends RunEvent['type']>(type: K) => events.filter((e) => e.type === type) as Extract<RunEvent, { type: K }>[];
   const results = (taskName: string) => {
     const out: Record<string, string> = {};
@@ -148,7 +153,7 @@ export async function runIn(dir: string, spec: Omit<RunSpec, 'files'>): Promise<
     }
     return out;
   };
-  return { ...outcome, events, plain, dir, hostsDir, of, results };
+  return { ...outcome, events, plain, dir, hostsDir, of, results, closeWarnings };
 }
 
 /** The debug `msg` each host printed for a task. */
