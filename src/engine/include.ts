@@ -1,4 +1,5 @@
 import type { Include, TaskNode, Vars } from '../model/index.js';
+import { UserError } from '../model/index.js';
 import { evalCond, render } from '../template/index.js';
 import type { Frame, PlayContext } from './context.js';
 import { scopeFor } from './scope.js';
@@ -14,6 +15,14 @@ interface Instance {
 
 const CONTROL_ARGS = new Set(['file', '_raw_params', 'name', 'apply', 'tasks_from', 'vars_from', 'defaults_from', 'handlers_from', 'public', 'allow_duplicates', 'rolespec_validate']);
 
+/**
+ * How deep dynamic includes may nest. ansible-core 2.14 has no limit of its
+ * own for include_tasks (a file that includes itself runs until memory runs
+ * out) and stops role recursion at Python's recursion limit ("Exceeded
+ * maximum object depth"); a real playbook nests a handful deep.
+ */
+export const MAX_INCLUDE_DEPTH = 100;
+
 /** Runs loaded tasks over hosts: `runNodes`, handed in by nodes.ts (which calls runInclude: no import circle). */
 export type RunNodes = (pc: PlayContext, nodes: TaskNode[], hosts: string[], frame: Frame, mode: RunMode) => Promise<void>;
 
@@ -24,6 +33,13 @@ export type RunNodes = (pc: PlayContext, nodes: TaskNode[], hosts: string[], fra
  * loop item reach the included tasks through the frame.
  */
 export async function runInclude(pc: PlayContext, inc: Include, hosts: string[], frame: Frame, mode: RunMode, runNodes: RunNodes): Promise<void> {
+  const depth = (mode.includeDepth ?? 0) + 1;
+  if (depth > MAX_INCLUDE_DEPTH) {
+    throw new UserError(
+      `${inc.action} nested more than ${MAX_INCLUDE_DEPTH} deep: this may have been caused by a file that includes itself (directly or through others)`,
+      inc.pos,
+    );
+  }
   const refs = pc.ids.reachAll(hosts, inc, inc.action, inc.name ?? inc.action);
   emitStarts(pc, refs.values(), 'task.start');
   const perHost = new Map<string, Instance[]>();
@@ -57,7 +73,7 @@ export async function runInclude(pc: PlayContext, inc: Include, hosts: string[],
       const nodes = load(pc, inc, first.target);
       const sub = new Map(frame);
       for (const h of group) sub.set(h, { ...(frame.get(h) ?? {}), ...perHost.get(h)![i].vars });
-      await runNodes(pc, nodes, group, sub, mode);
+      await runNodes(pc, nodes, group, sub, { ...mode, includeDepth: depth });
     }
   }
 }

@@ -16,6 +16,10 @@ import { runInclude } from './include.js';
  */
 export async function runNodes(pc: PlayContext, nodes: TaskNode[], hosts: string[], frame: Frame, mode: RunMode): Promise<void> {
   for (const node of nodes) {
+    // Tasks that do no I/O (debug, set_fact, includes) would otherwise hold the
+    // event loop for the whole run: signals, the drain timer, keys and the
+    // run files' flushes get their turn between any two tasks.
+    await new Promise((r) => setImmediate(r));
     await pc.opts.control.waitWhilePaused();
     if (mode.cleanup ? pc.opts.control.killed : pc.opts.control.stopping) return;
     const active = hosts.filter((h) => pc.hosts.get(h)!.active);

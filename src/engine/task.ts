@@ -15,6 +15,8 @@ export interface RunMode {
   handler?: boolean;
   /** always: blocks and handlers: they still run while draining (not after a kill). */
   cleanup?: boolean;
+  /** How many dynamic includes deep these tasks are (0 outside any). */
+  includeDepth?: number;
 }
 
 /**
