@@ -41,7 +41,18 @@ export function readPlaywatchYml(file: string, known: readonly string[]): Map<st
     if (!known.includes(key)) {
       throw new UserError(withHint(`unknown setting '${key}' in playwatch.yml`, key, known), posOf(pair.key));
     }
-    out.set(key, { value: pair.value == null ? null : pair.value.toJS(doc), pos: posOf(pair.value ?? pair.key) });
+    out.set(key, { value: valueOf(pair.value, doc, posOf), pos: posOf(pair.value ?? pair.key) });
   }
   return out;
+}
+
+/** A setting's value; an alias bomb (the `yaml` package's maxAliasCount) is refused at the value. */
+function valueOf(node: Node | null, doc: Parameters<Node['toJS']>[0], posOf: (n: Node) => Pos): unknown {
+  if (node == null) return null;
+  try {
+    return node.toJS(doc);
+  } catch (err) {
+    if (err instanceof ReferenceError) throw new UserError(`excessive aliasing: ${err.message}`, posOf(node));
+    throw err;
+  }
 }

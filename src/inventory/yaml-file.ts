@@ -49,7 +49,14 @@ export function parseYaml(text: string, file: string): YamlSource {
       return { file, line, col };
     },
     toJS(node) {
-      return node == null ? null : (node as Node).toJS(doc);
+      if (node == null) return null;
+      try {
+        return (node as Node).toJS(doc);
+      } catch (err) {
+        // The `yaml` package's alias limit (maxAliasCount): an alias bomb, refused where it is used.
+        if (err instanceof ReferenceError) throw new UserError(`excessive aliasing: ${err.message}`, this.pos(node));
+        throw err;
+      }
     },
   };
 }

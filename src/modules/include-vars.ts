@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parse, YAMLParseError } from 'yaml';
+import { isMap, LineCounter, parseDocument, YAMLParseError, type Document, type Node } from 'yaml';
 import { UserError, type ModuleResult, type Pos, type Vars } from '../model/index.js';
 import { checkArgs, optString } from './args.js';
 import type { Module, ModuleContext } from './types.js';
@@ -66,9 +66,13 @@ function readVars(file: string): Vars | string {
   const text = fs.readFileSync(file, 'utf8');
   if (text.startsWith('$ANSIBLE_VAULT;')) return `${file}: vault-encrypted vars files are not supported yet`;
   let data: unknown;
+  const lines = new LineCounter();
   try {
-    data = parse(text);
+    const doc = parseDocument(text, { lineCounter: lines });
+    if (doc.errors[0]) throw doc.errors[0];
+    data = toJS(doc, file, lines);
   } catch (err) {
+    if (err instanceof AliasBomb) return err.message;
     if (err instanceof YAMLParseError && err.linePos) {
       const { line, col } = err.linePos[0];
       return `${file}:${line}:${col}: ${err.message.split('\n')[0]}`;
@@ -81,3 +85,30 @@ function readVars(file: string): Vars | string {
   }
   return data as Vars;
 }
+
+/**
+ * The document's value. The `yaml` package refuses an alias bomb
+ * (maxAliasCount); the message names the top-level value that holds it.
+ */
+function toJS(doc: Document, file: string, lines: LineCounter): unknown {
+  try {
+    return doc.toJS();
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    let at: Node | null = doc.contents;
+    if (isMap(doc.contents)) {
+      for (const pair of doc.contents.items) {
+        try {
+          (pair.value as Node | null)?.toJS(doc);
+        } catch {
+          at = pair.value as Node;
+          break;
+        }
+      }
+    }
+    const { line, col } = lines.linePos(at?.range?.[0] ?? 0);
+    throw new AliasBomb(`${file}:${line}:${col}: excessive aliasing: ${err.message}`);
+  }
+}
+
+class AliasBomb extends Error {}

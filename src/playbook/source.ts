@@ -13,6 +13,7 @@ import { parseFast } from './yaml/fast.js';
 import { LineIndex } from './yaml/lines.js';
 import { resolveAlias, type YMap, type YNode, type YScalar, type YSeq } from './yaml/nodes.js';
 import { parseSlow } from './yaml/slow.js';
+import { aliasBomb, MAX_ALIAS_VALUES } from './yaml/aliases.js';
 
 export type { YMap, YNode, YSeq } from './yaml/nodes.js';
 
@@ -60,7 +61,7 @@ export function parseYaml(text: string, abs: string): Source {
   if (root !== undefined) {
     parseStats.fast++;
     const lines = new LineIndex(text);
-    return { ...where, root, linePos: (o) => lines.linePos(o) };
+    return checkAliases({ ...where, root, linePos: (o) => lines.linePos(o) });
   }
   parseStats.fallback++;
   const slow = parseSlow(text);
@@ -68,6 +69,15 @@ export function parseYaml(text: string, abs: string): Source {
   if (slow.error) {
     const at = src.linePos(slow.error.offset);
     throw new UserError(`YAML syntax error: ${slow.error.message}`, { file: src.file, line: at.line, col: at.col });
+  }
+  return checkAliases(src);
+}
+
+/** Refuses a document whose aliases stand for too many values (an alias bomb), at the alias that tips it. */
+function checkAliases(src: Source): Source {
+  const bomb = aliasBomb(src.root);
+  if (bomb) {
+    throw new UserError(`excessive aliasing: the aliases up to here stand for more than ${MAX_ALIAS_VALUES} values (a resource exhaustion attack?)`, posOf(src, bomb));
   }
   return src;
 }
