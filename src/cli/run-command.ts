@@ -188,6 +188,7 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
       becomeDefaults: { become: s.become || undefined, becomeUser: s.becomeUser, password: becomePassword },
       startAtTask: flags.startAtTask,
       drainTimeoutMs: drainMs,
+      outputRecordMax: s.outputRecordMax,
       verbosity,
       // A check run changes nothing, so it does not keep others from deploying.
       lock: flags.check ? undefined : lockSettings(runId, playbookArg, s, Boolean(flags.breakLock)),

@@ -35,6 +35,8 @@ export interface Settings {
   lockStaleAfter: number;
   /** How many MiB of runs the runs directory keeps. */
   runsMaxMb: number;
+  /** Bytes of streamed output the run record keeps per task and host (DESIGN §12). */
+  outputRecordMax: number;
 }
 
 /** Where a setting's value came from. */
@@ -112,6 +114,7 @@ export const SPECS: { readonly [K in keyof Settings]-?: SettingSpec } = {
   runsKeep: { type: 'int', yml: 'runs_keep', env: 'PLAYWATCH_RUNS_KEEP' },
   lockStaleAfter: { type: 'int', yml: 'lock_stale_after', env: 'PLAYWATCH_LOCK_STALE_AFTER' },
   runsMaxMb: { type: 'int', yml: 'runs_max_mb', env: 'PLAYWATCH_RUNS_MAX_MB' },
+  outputRecordMax: { type: 'int', yml: 'output_record_max', env: 'PLAYWATCH_OUTPUT_RECORD_MAX' },
 };
 
 export const SETTING_KEYS = Object.keys(SPECS) as Array<keyof Settings>;
@@ -139,5 +142,6 @@ export function defaultSettings(cwd: string, home: string = os.homedir()): Setti
     runsKeep: 100,
     lockStaleAfter: 6,
     runsMaxMb: 1024,
+    outputRecordMax: 8 * 1024 * 1024,
   };
 }

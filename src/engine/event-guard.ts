@@ -1,6 +1,7 @@
 import type { NewEvent, RunEvent } from '../events/index.js';
 import { censor, MASK, type SecretMasker } from './secrets.js';
 import { NO_LOG_COMMAND } from './command-event.js';
+import { droppedNotice, OutputBudget } from './output-record.js';
 
 /** A `no_log` loop item's label, as ansible-core's default callback shows it. */
 export const NO_LOG_ITEM = '(censored due to no_log)';
@@ -19,16 +20,24 @@ type OutputEvent = Extract<NewEvent, { type: 'host.output' }>;
  * - streamed output is masked with a carry-over: the tail of a chunk that
  *   could start a secret waits for the next chunk (or the stream's end),
  *   so a secret printed in two pieces is still caught;
+ * - streamed output is kept up to a budget per task and host, then one
+ *   marker says how much was dropped (output-record.ts);
  * - every string is masked, then the masker's warnings follow.
  */
 export class EventGuard {
   /** Held-back output per task, host and stream (already masked text). */
   private readonly held = new Map<string, OutputEvent>();
+  private readonly budget: OutputBudget;
+  /** The last output event of each task and host, for its marker. */
+  private readonly lastOutput = new Map<string, OutputEvent>();
 
   constructor(
     private readonly masker: SecretMasker,
     private readonly sink: Sink,
-  ) {}
+    outputRecordMax?: number,
+  ) {
+    this.budget = new OutputBudget(outputRecordMax);
+  }
 
   emit(e: NewEvent): RunEvent | undefined {
     if (e.type === 'host.output') return this.output(e);
@@ -61,9 +70,17 @@ export class EventGuard {
     if (keep) this.held.set(key, { ...e, chunk: text.slice(text.length - keep) });
     else this.held.delete(key);
     if (keep === text.length) return undefined;
-    const out = this.sink({ ...e, chunk: text.slice(0, text.length - keep) });
+    const out = this.record({ ...e, chunk: text.slice(0, text.length - keep) });
     this.warn();
     return out;
+  }
+
+  /** Emits what the output budget keeps of a chunk. */
+  private record(e: OutputEvent): RunEvent | undefined {
+    const key = `${e.task.id}|${e.host}|`;
+    this.lastOutput.set(key, e);
+    const chunk = this.budget.take(key, e.stream, e.chunk);
+    return chunk ? this.sink({ ...e, chunk }) : undefined;
   }
 
   /** Lets out held-back output whose key starts with `prefix`: its stream ended. */
@@ -71,8 +88,13 @@ export class EventGuard {
     for (const [key, e] of [...this.held]) {
       if (!key.startsWith(prefix)) continue;
       this.held.delete(key);
-      this.sink(e);
+      this.record(e);
     }
+    for (const { key, dropped, stream } of this.budget.end(prefix)) {
+      const e = this.lastOutput.get(key)!;
+      this.sink({ type: 'host.output', task: e.task, host: e.host, stream, chunk: droppedNotice(dropped, this.budget.max), dropped });
+    }
+    for (const key of [...this.lastOutput.keys()]) if (key.startsWith(prefix)) this.lastOutput.delete(key);
   }
 
   private warn(): void {

@@ -39,7 +39,7 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
     const out = given.emit(e);
     tallied = tally(tallied, out);
     return out;
-  });
+  }, given.outputRecordMax);
   // An event the guard keeps back (no_log output, a possible secret's start) is stamped nowhere.
   const emit = (e: NewEvent): RunEvent => guard.emit(e) ?? ({ ...e, at: 0, wall: 0 } as RunEvent);
   const opts: RunOptions = { ...given, emit };

@@ -42,6 +42,8 @@ export interface RunOptions {
   startAtTask?: string;
   /** A drain that takes longer than this turns into a kill (default 60 s). */
   drainTimeoutMs?: number;
+  /** Bytes of streamed output the record keeps per task and host (`output_record_max`, default 8 MiB). */
+  outputRecordMax?: number;
   /** Identity of this run, for the `run.start` event. */
   runMeta: { runId: string; runDir: string; argv: string[] };
   /** `-v` count: the `ansible_verbosity` magic variable (debug's `verbosity:`); views take theirs from the CLI. */

@@ -90,7 +90,9 @@ export type RunEvent =
   | (EventBase & Delegated & { type: 'host.unreachable'; task: TaskRef; host: string; result: ModuleResult; ignored?: boolean })
   | (EventBase & { type: 'host.retry'; task: TaskRef; host: string; attempt: number; retriesLeft: number; result: ModuleResult })
   | (EventBase & { type: 'host.rescued'; task: TaskRef; host: string })
-  | (EventBase & { type: 'host.output'; task: TaskRef; host: string; stream: 'stdout' | 'stderr'; chunk: string })
+  // `dropped`: set only on the one marker that ends a task's output on a host
+  // whose output passed the record's budget: the bytes not recorded.
+  | (EventBase & { type: 'host.output'; task: TaskRef; host: string; stream: 'stdout' | 'stderr'; chunk: string; dropped?: number })
   // A command a module ran on the host, after it ended (what `-vvv` shows): the
   // `/bin/sh -c` text (capped; a notice under no_log, with noLog set), its exit code, its wall time in ms.
   | (EventBase & {
