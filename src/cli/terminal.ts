@@ -5,8 +5,10 @@
  * (DESIGN §12 "Hangup"): the run goes on, silently, and records everything.
  */
 
-/** Errors a stream gives once the other end is gone. */
-const GONE = new Set(['EIO', 'EPIPE', 'ECONNRESET', 'ENOTCONN', 'EBADF', 'ERR_STREAM_DESTROYED']);
+import fs from 'node:fs';
+
+/** Errors a stream gives once the other end is gone (ENOTTY: raw mode on the /dev/null put in its place). */
+const GONE = new Set(['EIO', 'EPIPE', 'ECONNRESET', 'ENOTCONN', 'EBADF', 'ENOTTY', 'ERR_STREAM_DESTROYED']);
 
 let muted = false;
 
@@ -38,6 +40,26 @@ export function muteTerminal(): void {
   muted = true;
   silence(process.stdout);
   silence(process.stderr);
+  process.once('exit', releaseStdio);
+}
+
+/**
+ * Node restores the terminal's modes on fds 0-2 as it exits and aborts
+ * (SIGABRT, "Assertion failed" in ResetStdio) when the terminal is gone
+ * (EIO). It skips a descriptor that was reopened, so each is pointed at
+ * /dev/null first: closing one makes it the lowest free number, which the
+ * next open takes.
+ */
+function releaseStdio(): void {
+  for (const fd of [0, 1, 2]) {
+    try {
+      fs.closeSync(fd);
+      const again = fs.openSync('/dev/null', fd === 0 ? 'r' : 'w');
+      if (again !== fd) fs.closeSync(again);
+    } catch {
+      // a closed descriptor is skipped by Node too
+    }
+  }
 }
 
 /** Makes every later write to this stream a no-op that still calls back. */
