@@ -162,6 +162,7 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
       extraVars: l.extraVars,
       forks: s.forks,
       check: Boolean(flags.check),
+      diff: Boolean(flags.diff),
       gatherDefault: s.gathering !== 'explicit',
       emit: (e) => bus.emit(e),
       transportFor: transports(l, flags, sshPassword),

@@ -13,11 +13,11 @@ const isTemplate = (v: unknown): v is string => typeof v === 'string' && /\{\{|\
 /**
  * Keywords the loader knows but playwatch does not run: each gives the
  * reason it is refused and what to do instead, or undefined when the value
- * is one playwatch honours (`diff: false` asks for nothing).
+ * is one playwatch honours (`diff:` takes a boolean or a template).
  */
 export const REFUSED: Readonly<Record<string, (value: unknown) => string | undefined>> = {
   debugger: () => "'debugger' is not supported: playwatch has no interactive task debugger (a deploy must not stop to ask); remove it and read the failure in the run log",
-  diff: (v) => (v === false || v === 'false' || v === 'no' ? undefined : "'diff' is not supported: playwatch's modules report no diffs; remove it (use --check to see what would change)"),
+  diff: (v) => (typeof v === 'boolean' || isTemplate(v) || (typeof v === 'string' && BOOL_WORDS.includes(v.toLowerCase())) ? undefined : `'diff' must be a boolean, got ${JSON.stringify(v)}`),
   gather_subset: () => "'gather_subset' is not supported: playwatch gathers one fixed set of facts; remove it (a 'setup' task with 'filter:' keeps only the facts you name)",
   gather_timeout: () => "'gather_timeout' is not supported: remove it (put 'timeout:' on an explicit 'setup' task instead)",
   fact_path: () => "'fact_path' is not supported: playwatch gathers no local facts (facts.d); remove it and read such files with a task",
@@ -25,6 +25,8 @@ export const REFUSED: Readonly<Record<string, (value: unknown) => string | undef
   order: (v) =>
     typeof v === 'string' && ORDERS.includes(v) ? undefined : `'order' must be one of ${ORDERS.join(', ')}, got '${String(v)}'`,
 };
+
+const BOOL_WORDS = ['yes', 'no', 'true', 'false', 'on', 'off', 'y', 'n'];
 
 const ORDERS = ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'];
 
