@@ -1,13 +1,16 @@
 import type { Module } from './types.js';
 import { assertModule } from './assert.js';
 import { asyncStatusModule } from './async-status.js';
+import { blockinfileModule } from './blockinfile.js';
 import { commandModule } from './command.js';
 import { debugModule } from './debug.js';
 import { failModule } from './fail.js';
 import { includeVarsModule } from './include-vars.js';
+import { lineinfileModule } from './lineinfile.js';
 import { pauseModule } from './pause.js';
 import { pingModule } from './ping.js';
 import { rawModule } from './raw.js';
+import { replaceModule } from './replace.js';
 import { setFactModule } from './set-fact.js';
 import { setupModule } from './setup.js';
 import { shellModule } from './shell.js';
@@ -25,6 +28,7 @@ export function registerModule(m: Module): void {
 for (const m of [
   commandModule, shellModule, rawModule, debugModule, setFactModule, failModule,
   assertModule, pingModule, pauseModule, includeVarsModule, setupModule, asyncStatusModule,
+  lineinfileModule, blockinfileModule, replaceModule,
 ]) {
   registerModule(m);
 }

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { ORACLE_FILE, runOracle, type OracleRow } from '../modules/edit/oracle.js';
-import { predict } from '../modules/edit/predict.js';
+import { predict, predictAgain } from '../modules/edit/predict.js';
 
 test('ansible-core edits every case as oracle.json says, and as our edits predict', () => {
   const live = runOracle();
@@ -17,5 +17,6 @@ test('ansible-core edits every case as oracle.json says, and as our edits predic
   for (const row of live) {
     assert.deepEqual(predict(row, false), row.run, `${row.module} ${row.name}`);
     assert.deepEqual(predict(row, true), row.check, `${row.module} ${row.name} (check mode)`);
+    assert.deepEqual(predictAgain(row), row.again, `${row.module} ${row.name} (second run)`);
   }
 });

@@ -1,7 +1,8 @@
 /**
- * Runs the text-edit cases through ansible-core 2.14 (one playbook, one
- * task per case and one more in check mode on a copy) and records what it
- * did: the file afterwards, its mode, and the result. `node --import tsx
+ * Runs the text-edit cases through ansible-core 2.14 (one playbook with a
+ * task per case and one more in check mode on a copy; then a second
+ * playbook running each case again on the file the first left) and records
+ * what it did: the file afterwards, its mode, and the result. `node --import tsx
  * test/modules/edit/oracle.ts` rewrites oracle.json; the system test calls
  * runOracle() and compares it with that file.
  */
@@ -34,6 +35,8 @@ export interface OracleRow extends EditCase {
   run: Outcome;
   /** The same call in check mode on a copy of the file. */
   check: Outcome;
+  /** The same call once more, on the file the run left. */
+  again: Outcome;
 }
 
 /** A stdout callback that prints every task's result, by task name, as one JSON object. */
@@ -71,42 +74,51 @@ export function runOracle(cases: EditCase[] = CASES): OracleRow[] {
     const file = (i: number, kind: string) => path.join(dir, kind, `case-${i}`);
     fs.mkdirSync(path.join(dir, 'run'));
     fs.mkdirSync(path.join(dir, 'check'));
-    const tasks: unknown[] = [];
-    cases.forEach((c, i) => {
-      for (const kind of ['run', 'check']) {
-        if (c.before !== null) {
-          fs.writeFileSync(file(i, kind), c.before);
-          fs.chmodSync(file(i, kind), 0o644);
-        }
-        tasks.push({
-          name: `${kind} ${i}`,
-          [`ansible.builtin.${c.module}`]: { ...c.args, path: file(i, kind) },
-          check_mode: kind === 'check',
-          ignore_errors: true,
-        });
-      }
-    });
-    const playbook = path.join(dir, 'play.yml');
-    fs.writeFileSync(playbook, JSON.stringify([{ hosts: 'localhost', gather_facts: false, tasks }]));
     fs.mkdirSync(path.join(dir, 'callbacks'));
     fs.writeFileSync(path.join(dir, 'callbacks', 'results.py'), CALLBACK);
-    const run = spawnSync('ansible-playbook', ['-i', 'localhost,', '-c', 'local', playbook], {
-      encoding: 'utf8',
-      maxBuffer: 64 << 20,
-      env: { ...process.env, ANSIBLE_STDOUT_CALLBACK: 'results', ANSIBLE_CALLBACK_PLUGINS: path.join(dir, 'callbacks'), ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: 'false', ANSIBLE_PYTHON_INTERPRETER: 'auto_silent' },
+    const task = (c: EditCase, i: number, kind: string) => ({
+      name: `${kind} ${i}`,
+      [`ansible.builtin.${c.module}`]: { ...c.args, path: file(i, kind === 'again' ? 'run' : kind) },
+      check_mode: kind === 'check',
+      ignore_errors: true,
     });
-    if (run.error) throw new Error(`ansible-playbook could not run (install ansible-core): ${run.error.message}`);
-    const start = run.stdout.indexOf('{');
-    if (start < 0) throw new Error(`ansible-playbook failed: ${run.stdout}\n${run.stderr}`);
-    const results = new Map<string, Raw>(Object.entries(JSON.parse(run.stdout.slice(start))));
-    return cases.map((c, i) => ({
+    cases.forEach((c, i) => {
+      for (const kind of ['check', 'run']) {
+        if (c.before === null) continue;
+        fs.writeFileSync(file(i, kind), c.before);
+        fs.chmodSync(file(i, kind), 0o644);
+      }
+    });
+    // Check mode and the run first; the files the run left are read before a second playbook runs each case again.
+    const first = playbook(dir, cases.flatMap((c, i) => [task(c, i, 'check'), task(c, i, 'run')]));
+    const rows = cases.map((c, i) => ({
       ...c,
-      run: outcome(results.get(`run ${i}`), file(i, 'run')),
-      check: outcome(results.get(`check ${i}`), file(i, 'check')),
+      run: outcome(first.get(`run ${i}`), file(i, 'run')),
+      check: outcome(first.get(`check ${i}`), file(i, 'check')),
     }));
+    const second = playbook(dir, cases.map((c, i) => task(c, i, 'again')));
+    return rows.map((row, i) => ({ ...row, again: outcome(second.get(`again ${i}`), file(i, 'run')) }));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Runs one playbook of these tasks on localhost; their results by task name. */
+function playbook(dir: string, tasks: unknown[]): Map<string, Raw> {
+  const file = path.join(dir, 'play.yml');
+  fs.writeFileSync(file, JSON.stringify([{ hosts: 'localhost', gather_facts: false, tasks }]));
+  const run = spawnSync('ansible-playbook', ['-i', 'localhost,', '-c', 'local', file], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    env: {
+      ...process.env, ANSIBLE_STDOUT_CALLBACK: 'results', ANSIBLE_CALLBACK_PLUGINS: path.join(dir, 'callbacks'),
+      ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: 'false', ANSIBLE_PYTHON_INTERPRETER: 'auto_silent',
+    },
+  });
+  if (run.error) throw new Error(`ansible-playbook could not run (install ansible-core): ${run.error.message}`);
+  const start = run.stdout.indexOf('{');
+  if (start < 0) throw new Error(`ansible-playbook failed: ${run.stdout}\n${run.stderr}`);
+  return new Map(Object.entries(JSON.parse(run.stdout.slice(start))));
 }
 
 function outcome(r: Raw | undefined, file: string): Outcome {
