@@ -153,3 +153,18 @@ test('the backup keeps the old content beside the file', async () => {
   assert.equal(fs.readFileSync(backup, 'utf8'), 'a\n');
   assert.equal(fs.readFileSync(file, 'utf8'), 'b\n');
 });
+
+test('paths and lines with shell syntax are data, never commands', async () => {
+  const dir = tempDir();
+  const names = ['a;touch pwned1', '$(touch pwned2)', '`touch pwned3`', '-n', "it's\nnew"];
+  for (const name of names) {
+    const file = path.join(dir, name);
+    const line = `x=$(touch ${path.join(dir, 'pwned4')}); '\`"`;
+    const { result } = await call('lineinfile', { path: file, line, create: true });
+    assert.equal(result.changed, true, name);
+    assert.equal(fs.readFileSync(file, 'utf8'), `${line}\n`, name);
+    const again = await call('replace', { path: file, regexp: '^x=', replace: 'y=' });
+    assert.equal(again.result.msg, '1 replacements made', name);
+  }
+  assert.deepEqual(fs.readdirSync(dir).sort(), [...names].sort());
+});
