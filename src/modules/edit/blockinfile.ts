@@ -3,7 +3,7 @@
  * file's content in, the new content and the result out.
  */
 import { optString, toBool } from '../args.js';
-import { pyCompile, pyTemplate } from './pyre.js';
+import { pyCompile, pyTemplate, type PyRegExp } from './pyre.js';
 import { exclusive, fail, splitLinesKeep, type Before, type EditResult } from './types.js';
 
 export interface BlockinfileArgs {
@@ -61,7 +61,7 @@ function edit(original: Before, a: BlockinfileArgs): EditResult {
   }
   let { insertafter, insertbefore } = a;
   if (insertafter === undefined && insertbefore === undefined) insertafter = 'EOF';
-  let insertre: ReturnType<typeof pyCompile> | undefined;
+  let insertre: PyRegExp | undefined;
   // Only EOF is special after; 'BOF' there is a pattern, as in ansible-core.
   if (insertafter !== undefined && insertafter !== 'EOF') insertre = pyCompile(insertafter);
   else if (insertbefore !== undefined && insertbefore !== 'BOF') insertre = pyCompile(insertbefore);
@@ -74,39 +74,7 @@ function edit(original: Before, a: BlockinfileArgs): EditResult {
     blocklines = [marker0, ...splitLinesKeep(block), marker1];
   }
 
-  let n0: number | null = null;
-  let n1: number | null = null;
-  lines.forEach((l, i) => {
-    if (l === marker0) n0 = i;
-    if (l === marker1) n1 = i;
-  });
-  if (n0 === null || n1 === null) {
-    n0 = null;
-    if (insertre) {
-      if (insertre.multiline) {
-        const text = original ?? '';
-        const m = insertre.re.exec(text);
-        if (m) {
-          const at = insertafter !== undefined ? m.index + m[0].length : m.index;
-          n0 = countNewlines(text, at);
-        }
-      } else {
-        lines.forEach((l, i) => { if (insertre!.re.test(l)) n0 = i; });
-      }
-      if (n0 === null) n0 = lines.length;
-      else if (insertafter !== undefined) n0 += 1;
-    } else if (insertbefore !== undefined) {
-      n0 = 0;
-    } else {
-      n0 = lines.length;
-    }
-  } else if (n0 < n1) {
-    lines.splice(n0, n1 - n0 + 1);
-  } else {
-    lines.splice(n1, n0 - n1 + 1);
-    n0 = n1;
-  }
-  const at: number = n0;
+  const at = removeOldBlock(lines, marker0, marker1) ?? insertionPoint(lines, original, insertre, insertafter, insertbefore);
   if (at > 0 && !lines[at - 1].endsWith('\n')) lines[at - 1] += '\n';
   lines.splice(at, 0, ...blocklines);
   const result = lines.join('');
@@ -118,6 +86,38 @@ function edit(original: Before, a: BlockinfileArgs): EditResult {
   else if (blocklines.length === 0) msg = 'Block removed';
   else msg = 'Block inserted';
   return { content: result, changed, msg, backup: changed && a.backup && original !== null, skipAttrs: false };
+}
+
+/** Removes the block between the last markers, if both are there; where it was. */
+function removeOldBlock(lines: string[], marker0: string, marker1: string): number | undefined {
+  let n0: number | undefined;
+  let n1: number | undefined;
+  lines.forEach((l, i) => {
+    if (l === marker0) n0 = i;
+    if (l === marker1) n1 = i;
+  });
+  if (n0 === undefined || n1 === undefined) return undefined;
+  const [from, to] = n0 < n1 ? [n0, n1] : [n1, n0];
+  lines.splice(from, to - from + 1);
+  return from;
+}
+
+/** Where a new block goes: after (before) the last line the pattern matches; EOF when none does. */
+function insertionPoint(
+  lines: string[], original: Before, insertre: PyRegExp | undefined, insertafter?: string, insertbefore?: string,
+): number {
+  if (!insertre) return insertbefore !== undefined ? 0 : lines.length;
+  let n0: number | undefined;
+  if (insertre.multiline) {
+    // A (?m) pattern is searched in the whole file; the line is counted from the newlines before the match.
+    const text = original ?? '';
+    const m = insertre.re.exec(text);
+    if (m) n0 = countNewlines(text, insertafter !== undefined ? m.index + m[0].length : m.index);
+  } else {
+    lines.forEach((l, i) => { if (insertre.re.test(l)) n0 = i; });
+  }
+  if (n0 === undefined) return lines.length;
+  return insertafter !== undefined ? n0 + 1 : n0;
 }
 
 function countNewlines(s: string, end: number): number {

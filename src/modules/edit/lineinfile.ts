@@ -66,77 +66,11 @@ function emptyPatternWarning(a: LineinfileArgs): string[] {
 function present(before: Before, a: LineinfileArgs): EditResult {
   if (a.backrefs && a.regexp === undefined) return fail(before, 'regexp is required with backrefs=true');
   if (a.line === undefined) return fail(before, 'line is required with state=present');
-  let { insertafter, insertbefore } = a;
-  if (insertafter === undefined && insertbefore === undefined) insertafter = 'EOF';
+  const where = { ...a, insertafter: a.insertafter ?? (a.insertbefore === undefined ? 'EOF' : undefined) };
   if (before === null && !a.create) return fail(before, `Destination ${a.path} does not exist !`, 257);
   const lines = before === null ? [] : readLines(before);
-  const line = a.line;
-
-  const bre = a.regexp === undefined ? undefined : pyCompile(a.regexp).re;
-  let ins: RegExp | undefined;
-  if (insertafter !== undefined && insertafter !== 'BOF' && insertafter !== 'EOF') ins = pyCompile(insertafter).re;
-  else if (insertbefore !== undefined && insertbefore !== 'BOF') ins = pyCompile(insertbefore).re;
-
-  // index[0]: the line the regexp, search string or exact line is on; index[1]: where to insert.
-  const index = [-1, -1];
-  let match: RegExpExecArray | boolean | null = null;
-  let exact = false;
-  if (bre) {
-    for (let i = 0; i < lines.length; i++) {
-      const m = bre.exec(lines[i]);
-      if (m) { index[0] = i; match = m; if (a.firstmatch) break; }
-    }
-  }
-  if (a.search_string !== undefined) {
-    for (let i = 0; i < lines.length; i++) {
-      if (lines[i].includes(a.search_string)) { index[0] = i; match = true; if (a.firstmatch) break; }
-    }
-  }
-  if (!match) {
-    for (let i = 0; i < lines.length; i++) {
-      if (line === rstripEol(lines[i])) {
-        index[0] = i;
-        exact = true;
-      } else if (ins && ins.test(lines[i])) {
-        if (insertafter !== undefined) { index[1] = i + 1; if (a.firstmatch) break; }
-        if (insertbefore !== undefined) { index[1] = i; if (a.firstmatch) break; }
-      }
-    }
-  }
-
-  let changed = false;
-  let msg = '';
-  const added = () => { msg = 'line added'; changed = true; };
-  const endsLine = (s: string | undefined) => s !== undefined && (s.endsWith('\n') || s.endsWith('\r'));
-  if (index[0] !== -1) {
-    // (ansible-core's branch for "no regexp, no exact line" here can never run: index[0] is set only by one of them.)
-    let newLine = a.backrefs && match && typeof match !== 'boolean' ? pyTemplate(line)(match) : line;
-    if (!newLine.endsWith('\n')) newLine += '\n';
-    if (lines[index[0]] !== newLine) {
-      lines[index[0]] = newLine;
-      msg = 'line replaced';
-      changed = true;
-    }
-  } else if (a.backrefs) {
-    // Nothing: the line cannot be built without the regexp's groups.
-  } else if (insertbefore === 'BOF' || insertafter === 'BOF') {
-    lines.unshift(line + '\n');
-    added();
-  } else if (insertafter === 'EOF' || index[1] === -1) {
-    if (lines.length && !endsLine(lines[lines.length - 1])) lines.push('\n');
-    lines.push(line + '\n');
-    added();
-  } else if (insertafter !== undefined && index[1] !== -1) {
-    if (lines.length === index[1]) {
-      if (rstripEol(lines[index[1] - 1]) !== line) { lines.push(line + '\n'); added(); }
-    } else if (line !== rstripEol(lines[index[1]])) {
-      lines.splice(index[1], 0, line + '\n');
-      added();
-    }
-  } else {
-    lines.splice(index[1], 0, line + '\n');
-    added();
-  }
+  const msg = place(lines, a.line, where, locate(lines, a.line, where));
+  const changed = msg !== '';
   return {
     content: before === null && !changed ? null : lines.join(''),
     changed,
@@ -144,6 +78,78 @@ function present(before: Before, a: LineinfileArgs): EditResult {
     backup: changed && a.backup && before !== null,
     skipAttrs: false,
   };
+}
+
+/** Where ansible-core's scan found things. */
+interface Found {
+  /** The line the regexp, search string or exact line is on (-1: none). */
+  at: number;
+  /** Where to insert, from insertafter/insertbefore (-1: no match). */
+  insertAt: number;
+  match: RegExpExecArray | boolean | null;
+}
+
+/**
+ * The regexp (or search string) first; only when it matches nothing, the
+ * exact line and the insertafter/insertbefore pattern, in one pass.
+ */
+function locate(lines: string[], line: string, a: LineinfileArgs): Found {
+  const { insertafter, insertbefore } = a;
+  const bre = a.regexp === undefined ? undefined : pyCompile(a.regexp).re;
+  let ins: RegExp | undefined;
+  if (insertafter !== undefined && insertafter !== 'BOF' && insertafter !== 'EOF') ins = pyCompile(insertafter).re;
+  else if (insertbefore !== undefined && insertbefore !== 'BOF') ins = pyCompile(insertbefore).re;
+  const found: Found = { at: -1, insertAt: -1, match: null };
+  if (bre) {
+    for (let i = 0; i < lines.length; i++) {
+      const m = bre.exec(lines[i]);
+      if (m) { found.at = i; found.match = m; if (a.firstmatch) break; }
+    }
+  }
+  if (a.search_string !== undefined) {
+    for (let i = 0; i < lines.length; i++) {
+      if (lines[i].includes(a.search_string)) { found.at = i; found.match = true; if (a.firstmatch) break; }
+    }
+  }
+  if (found.match) return found;
+  for (let i = 0; i < lines.length; i++) {
+    if (line === rstripEol(lines[i])) {
+      found.at = i;
+    } else if (ins && ins.test(lines[i])) {
+      if (insertafter !== undefined) { found.insertAt = i + 1; if (a.firstmatch) break; }
+      if (insertbefore !== undefined) { found.insertAt = i; if (a.firstmatch) break; }
+    }
+  }
+  return found;
+}
+
+/** Replaces or inserts the line in `lines` as ansible-core decides; the message ('' when nothing changes). */
+function place(lines: string[], line: string, a: LineinfileArgs, f: Found): string {
+  const { insertafter, insertbefore } = a;
+  const endsLine = (s: string | undefined) => s !== undefined && (s.endsWith('\n') || s.endsWith('\r'));
+  if (f.at !== -1) {
+    // (ansible-core's branch for "no regexp, no exact line" here can never run: `at` is set only by one of them.)
+    let newLine = a.backrefs && f.match && typeof f.match !== 'boolean' ? pyTemplate(line)(f.match) : line;
+    if (!newLine.endsWith('\n')) newLine += '\n';
+    if (lines[f.at] === newLine) return '';
+    lines[f.at] = newLine;
+    return 'line replaced';
+  }
+  if (a.backrefs) return ''; // the line cannot be built without the regexp's groups
+  if (insertbefore === 'BOF' || insertafter === 'BOF') {
+    lines.unshift(line + '\n');
+  } else if (insertafter === 'EOF' || f.insertAt === -1) {
+    if (lines.length && !endsLine(lines[lines.length - 1])) lines.push('\n');
+    lines.push(line + '\n');
+  } else if (insertafter !== undefined) {
+    // Not when the line already follows; nor is an unterminated line before it ended (as in ansible-core).
+    const next = lines.length === f.insertAt ? lines[f.insertAt - 1] : lines[f.insertAt];
+    if (rstripEol(next) === line) return '';
+    lines.splice(f.insertAt, 0, line + '\n');
+  } else {
+    lines.splice(f.insertAt, 0, line + '\n');
+  }
+  return 'line added';
 }
 
 function absent(before: Before, a: LineinfileArgs): EditResult {
