@@ -1,3 +1,4 @@
+import { canonicalName, type ModuleInfo } from '../model/index.js';
 import type { Module } from './types.js';
 import { assertModule } from './assert.js';
 import { asyncStatusModule } from './async-status.js';
@@ -33,21 +34,6 @@ for (const m of [
   registerModule(m);
 }
 
-/** Actions the engine or loader handles itself (they have no Module object). */
-export const ENGINE_ACTIONS = [
-  'include_tasks',
-  'import_tasks',
-  'include_role',
-  'import_role',
-  'import_playbook',
-  'meta',
-  'block',
-] as const;
-
-export function canonicalName(name: string): string {
-  return name.replace(/^ansible\.(builtin|legacy)\./, '');
-}
-
 export function getModule(name: string): Module | undefined {
   return registry.get(canonicalName(name));
 }
@@ -56,4 +42,15 @@ export function moduleNames(): string[] {
   return [...registry.keys()];
 }
 
+/** The registry as the playbook loader sees it (the CLI hands it over). */
+export const moduleInfo: ModuleInfo = {
+  has: (name) => getModule(name) !== undefined,
+  freeForm: (name) => getModule(name)?.freeForm === true,
+  names: () => moduleNames(),
+  validate(name, args, pos) {
+    getModule(name)?.validate?.(args, pos);
+  },
+};
+
+export { ENGINE_ACTIONS, canonicalName } from '../model/index.js';
 export type { Module, ModuleContext } from './types.js';

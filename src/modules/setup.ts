@@ -15,7 +15,7 @@ export const setupModule: Module = {
     checkArgs('setup', args, pos, { filter: 'list', gather_subset: 'list', gather_timeout: 'int', fact_path: 'str' });
   },
   async run(ctx: ModuleContext): Promise<ModuleResult> {
-    const res = await ctx.exec(FACTS_SCRIPT);
+    const res = await ctx.exec(FACTS_SCRIPT, { quiet: true });
     if (res.rc !== 0 || res.timedOut || res.aborted) {
       return { failed: true, changed: false, rc: res.rc, stderr: res.stderr, msg: `gathering facts failed (rc ${res.rc}): ${res.stderr.trim()}` };
     }

@@ -4,7 +4,7 @@
  * `collections`, `connection` and `become_method`.
  */
 import { UserError, type Vars } from '../model/index.js';
-import { canonicalName } from '../modules/index.js';
+import { canonicalName } from '../model/index.js';
 import { toStrList, type Field } from './coerce.js';
 import { toValue } from './source.js';
 
