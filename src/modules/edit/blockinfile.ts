@@ -3,7 +3,7 @@
  * file's content in, the new content and the result out.
  */
 import { optString, toBool } from '../args.js';
-import { pyCompile, pyTemplate, type PyRegExp } from './pyre.js';
+import { pyCompile, pyTemplate, type PyRegExp } from '../../template/pyre.js';
 import { exclusive, fail, splitLinesKeep, type Before, type EditResult } from './types.js';
 
 export interface BlockinfileArgs {

@@ -4,7 +4,7 @@
  * content in, the new content and the result out.
  */
 import { optString, toBool } from '../args.js';
-import { pyCompile, pyTemplate } from './pyre.js';
+import { pyCompile, pyTemplate } from '../../template/pyre.js';
 import { exclusive, fail, readLines, rstripEol, type Before, type EditResult } from './types.js';
 
 export interface LineinfileArgs {

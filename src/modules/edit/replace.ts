@@ -4,7 +4,7 @@
  * `after` and `before` patterns (DOTALL). Pure.
  */
 import { optString, toBool } from '../args.js';
-import { pyCompile, pySubn } from './pyre.js';
+import { pyCompile, pySubn } from '../../template/pyre.js';
 import { fail, type Before, type EditResult } from './types.js';
 
 export interface ReplaceArgs {

@@ -1,6 +1,7 @@
 /**
- * Python `re` patterns and replacement templates over JS RegExp, for the
- * modules that edit text (ansible-core runs them through Python's `re`).
+ * Python `re` patterns and replacement templates over JS RegExp: Ansible's
+ * regex filters and tests, and the modules that edit text (lineinfile,
+ * blockinfile, replace), run through Python's `re` in ansible-core.
  * The pattern is translated token by token, so the differences that change
  * which lines match are kept: `$` also matches before a final "\n" (and `.`
  * matches "\r"), `(?P<n>…)`, `(?P=n)`, `\A`, `\Z`, and leading inline flags.
@@ -10,6 +11,8 @@ export interface PyFlags {
   multiline?: boolean;
   dotall?: boolean;
   ignorecase?: boolean;
+  /** `re.fullmatch`: the pattern must match the whole string. */
+  full?: boolean;
 }
 
 export interface PyRegExp {
@@ -35,7 +38,8 @@ export function pyCompile(pattern: string, flags: PyFlags = {}, jsFlags = ''): P
     ignorecase ||= m[1].includes('i');
     verbose ||= m[1].includes('x');
   }
-  const js = translate(verbose ? stripVerbose(src) : src, multiline, dotall);
+  let js = translate(verbose ? stripVerbose(src) : src, multiline, dotall);
+  if (flags.full) js = `${START}(?:${js})${END}`;
   try {
     return { re: new RegExp(js, jsFlags + (ignorecase ? 'i' : '')), multiline };
   } catch (e) {
