@@ -49,7 +49,8 @@ async function run(ctx: ModuleContext): Promise<ModuleResult> {
   if (!applied.ok) return applied.result;
   const a = applied.value;
   if (!attrsApply) return { changed: a.changed, msg: a.msg, diff: content };
-  const attrDiff: FileDiff = { ...a.attrDiff, before_header: `${path} (file attributes)`, after_header: `${path} (file attributes)` };
+  // The attribute change is in the result only under --diff: views print any diff a changed result holds.
+  const attrDiff: FileDiff = { ...(ctx.diff ? a.attrDiff : {}), before_header: `${path} (file attributes)`, after_header: `${path} (file attributes)` };
   return { changed: a.changed, msg: a.msg, diff: [content, attrDiff], ...(a.backupFile ? { backup_file: a.backupFile } : {}) };
 }
 

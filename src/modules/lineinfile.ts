@@ -53,7 +53,8 @@ async function run(ctx: ModuleContext): Promise<ModuleResult> {
   const a = applied.value;
   const found = r.found === undefined ? {} : { found: r.found };
   if (!attrsApply) return { changed: a.changed, msg: a.msg, backup: '', diff: content, ...warnings };
-  const attrDiff: FileDiff = { ...a.attrDiff, before_header: `${path} (file attributes)`, after_header: `${path} (file attributes)` };
+  // The attribute change is in the result only under --diff: views print any diff a changed result holds.
+  const attrDiff: FileDiff = { ...(ctx.diff ? a.attrDiff : {}), before_header: `${path} (file attributes)`, after_header: `${path} (file attributes)` };
   return { changed: a.changed, ...found, msg: a.msg, backup: a.backupFile ?? '', diff: [content, attrDiff], ...warnings };
 }
 

@@ -97,7 +97,8 @@ test('blockinfile and replace --diff show the change; without --diff no content 
   assert.match(formatDiff(block.result.diff), /\+# BEGIN ANSIBLE MANAGED BLOCK\n\+x\n\+# END ANSIBLE MANAGED BLOCK\n/);
   const rep = await call('replace', { path: file, regexp: '^x$', replace: 'y' }, { diff: true });
   assert.match(formatDiff(rep.result.diff), /-x\n\+y\n/);
-  const quiet = await call('lineinfile', { path: file, line: 'z' });
+  const quiet = await call('lineinfile', { path: file, line: 'z', mode: '0600' });
+  assert.equal(quiet.result.msg, 'line added and ownership, perms or SE linux context changed');
   assert.equal(formatDiff(quiet.result.diff), '');
   assert.doesNotMatch(JSON.stringify(quiet.result), /secret/);
 });

@@ -60,6 +60,7 @@ test('--check predicts the changes the run makes, and a second run changes nothi
   assert.deepEqual(outcome(real), ['changed', 'changed', 'changed', 'changed', 'changed']);
   assert.equal(fs.readFileSync(file, 'utf8'), FINAL);
   assert.equal(fs.statSync(file).mode & 0o777, 0o640);
+  assert.doesNotMatch(real.plain, /^(---|\+\+\+) /m, 'no diff without --diff');
 
   const again = await run(dir);
   assert.deepEqual(outcome(again), ['ok', 'ok', 'ok', 'ok', 'ok']);
