@@ -4,7 +4,8 @@
  * blockinfile, replace), run through Python's `re` in ansible-core.
  * The pattern is translated token by token, so the differences that change
  * which lines match are kept: `$` also matches before a final "\n" (and `.`
- * matches "\r"), `(?P<n>…)`, `(?P=n)`, `\A`, `\Z`, and leading inline flags.
+ * matches "\r"), `(?P<n>…)`, `(?P=n)`, `\A`, `\Z`, `{,n}`, `(?#…)` comments
+ * and leading inline flags.
  */
 
 export interface PyFlags {
@@ -76,6 +77,11 @@ function translate(src: string, multiline: boolean, dotall: boolean): string {
       if (src[i + 1] === '^') out += src[++i];
       if (src[i + 1] === ']') { out += '\\]'; i++; }
       continue;
+    }
+    if (c === '(' && src.startsWith('(?#', i)) { i = src.indexOf(')', i); if (i < 0) i = src.length; continue; }
+    if (c === '{') {
+      const upTo = /^\{,(\d+)\}/.exec(src.slice(i));
+      if (upTo) { out += `{0,${upTo[1]}}`; i += upTo[0].length - 1; continue; }
     }
     if (c === '(' && src.startsWith('(?P<', i)) { out += '(?<'; i += 3; continue; }
     if (c === '(' && src.startsWith('(?P=', i)) {

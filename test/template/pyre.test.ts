@@ -26,3 +26,8 @@ test('. matches a carriage return but not a newline', () => {
   assert.equal(regexSearch('a\r\nb', 'a.'), 'a\r');
   assert.equal(regexSearch('a\nb', 'a.'), null);
 });
+
+test('{,n} counts from zero and (?#...) is a comment', () => {
+  assert.equal(regexSearch('xaabc', 'a{,2}b(?#note)c'), 'aabc');
+  assert.equal(regexReplace('aaab', 'a{,2}', '-'), '---b-');
+});
