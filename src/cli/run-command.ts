@@ -165,6 +165,7 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
       check: Boolean(flags.check),
       diff: Boolean(flags.diff),
       gatherDefault: s.gathering !== 'explicit',
+      smartGathering: s.gathering === 'smart',
       emit: (e) => bus.emit(e),
       transportFor: transports(l, flags, sshPassword),
       control,

@@ -2,12 +2,15 @@ import type { Play, Task, Vars } from '../model/index.js';
 import { EMPTY_FRAME, type PlayContext } from './context.js';
 import { flushHandlers, runNodes } from './nodes.js';
 import { runTask } from './task.js';
+import { alreadyGathered } from './fact-cache.js';
 
 /** Facts, then the sections with their handler flushes, over a set of hosts (linear). */
 export async function runHosts(pc: PlayContext, hosts: string[]): Promise<void> {
   const { play } = pc;
   if (play.gatherFacts && !pc.opts.control.stopping) {
-    await runTask(pc, gatherTask(play), hosts, EMPTY_FRAME, { rescuable: false });
+    const task = gatherTask(play);
+    const need = pc.opts.smartGathering ? hosts.filter((h) => !alreadyGathered(pc.hosts.get(h)!, task)) : hosts;
+    if (need.length) await runTask(pc, task, need, EMPTY_FRAME, { rescuable: false });
   }
   const flushAfter = new Set(['pre_tasks', 'tasks', 'post_tasks']);
   const sections = play.sections;
@@ -25,16 +28,18 @@ export async function runHosts(pc: PlayContext, hosts: string[]): Promise<void> 
 // Play keywords the implicit fact gathering runs under, like every task of the play.
 const GATHER_KEYWORDS = ['connection', 'remote_user', 'port', 'become_flags', 'become_exe'];
 
-/** The implicit first task, tagged `always` as in ansible-core. */
+/** The implicit first task, tagged `always` as in ansible-core, with the play's `gather_subset`, `gather_timeout` and `fact_path`. */
 function gatherTask(play: Play): Task {
   const extra: Vars = { _gather: true };
   for (const k of GATHER_KEYWORDS) if (play.keywords[k] !== undefined) extra[k] = play.keywords[k];
+  const args: Vars = {};
+  for (const k of ['gather_subset', 'gather_timeout', 'fact_path']) if (play.keywords[k] !== undefined) args[k] = play.keywords[k];
   return {
     kind: 'task',
     pos: play.pos,
     name: 'Gathering Facts',
     module: 'setup',
-    args: {},
+    args,
     when: [],
     tags: ['always'],
     vars: {},

@@ -22,6 +22,8 @@ export interface RunOptions {
   diff?: boolean;
   /** Default for plays without gather_facts (config `gathering`). */
   gatherDefault: boolean;
+  /** Config `gathering: smart`: a play's fact gathering skips hosts whose facts this run already gathered (with the subsets it asks for). */
+  smartGathering?: boolean;
   emit: (event: NewEvent) => RunEvent;
   /** Builds the transport for a host from its vars. */
   transportFor: (host: string, vars: Vars) => Transport;
@@ -82,6 +84,8 @@ export class HostState {
   readonly name: string;
   /** Gathered facts (`ansible_facts`). */
   facts: Vars = {};
+  /** Fact collectors a play's fact gathering ran on the host in this run (`gathering: smart` reuses them). */
+  gathered = new Set<string>();
   /** set_fact and register values: they rank above play vars. */
   hostFacts: Vars = {};
   /** include_vars values. */

@@ -8,6 +8,7 @@ import { callModule, isNoLog } from './module-call.js';
 import { UnreachableError } from '../transport/types.js';
 import { toBool } from '../modules/args.js';
 import { sleep } from './sleep.js';
+import { noteGathered } from './fact-cache.js';
 import { censor, noLogValues } from './secrets.js';
 import { loopItems, loopVars } from './loop.js';
 import { delegateLabel, delegateOf, stateOf, type DelegateLabel } from './connection.js';
@@ -199,7 +200,10 @@ function storeFacts(pc: PlayContext, task: Task, host: string, result: ModuleRes
   if (task.module === 'include_vars') Object.assign(st.includedVars, facts);
   else if (task.module === 'set_fact') Object.assign(st.hostFacts, facts);
   // Gathered facts live in `ansible_facts` without the prefix, as in ansible-core.
-  else for (const [k, v] of Object.entries(facts)) st.facts[k.replace(/^ansible_/, '')] = v;
+  else {
+    for (const [k, v] of Object.entries(facts)) st.facts[k.replace(/^ansible_/, '')] = v;
+    if (task.extra._gather || task.module === 'gather_facts') noteGathered(st, facts);
+  }
 }
 
 /** Runs of an `until` task: `retries` + 1 (default 3 + 1); `retries: 0` or less runs once, unchecked. */

@@ -13,7 +13,7 @@ import { pingModule } from './ping.js';
 import { rawModule } from './raw.js';
 import { replaceModule } from './replace.js';
 import { setFactModule } from './set-fact.js';
-import { setupModule } from './setup.js';
+import { gatherFactsModule, setupModule } from './setup.js';
 import { shellModule } from './shell.js';
 
 /**
@@ -33,6 +33,7 @@ for (const m of [
 ]) {
   registerModule(m);
 }
+registerModule(gatherFactsModule);
 
 export function getModule(name: string): Module | undefined {
   return registry.get(canonicalName(name));

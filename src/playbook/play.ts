@@ -96,6 +96,8 @@ function checkPlayKeys(src: Source, map: YMap, modules: ModuleInfo): void {
     }
     if (PLAY_KEYWORDS.has(e.key)) {
       refuseIfUnsupported(field(src, e));
+      // The play's fact-gathering keywords are setup's arguments: setup checks them (an unknown gather_subset…).
+      if (e.key === 'gather_subset' || e.key === 'fact_path') modules.validate?.('setup', { [e.key]: toValue(src, e.value) }, pos);
       continue;
     }
     const name = canonicalName(e.key);

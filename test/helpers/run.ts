@@ -54,6 +54,8 @@ export interface RunSpec {
   hostsDir?: string;
   /** `-v` count: `ansible_verbosity` in the run, and the plain output's verbosity. */
   verbosity?: number;
+  /** Config `gathering: smart` (a play's gathering reuses facts gathered earlier in the run). */
+  smartGathering?: boolean;
   /** Secret name globs (default DESIGN §12's) and the names taken out again. */
   secrets?: string[];
   secretsIgnore?: string[];
@@ -120,6 +122,7 @@ export async function runIn(dir: string, spec: Omit<RunSpec, 'files'>): Promise<
     check: spec.check ?? false,
     diff: spec.diff ?? false,
     gatherDefault: false,
+    smartGathering: spec.smartGathering,
     emit: (e) => bus.emit(e),
     transportFor: (host, vars) => {
       const t = createTransport({ ...connectionSpecFromVars(host, vars, dir), root: path.join(hostsDir, host) });
