@@ -2,8 +2,10 @@ import type { Module } from './types.js';
 import { assertModule } from './assert.js';
 import { asyncStatusModule } from './async-status.js';
 import { commandModule } from './command.js';
+import { copyModule } from './copy.js';
 import { debugModule } from './debug.js';
 import { failModule } from './fail.js';
+import { fileModule } from './file.js';
 import { includeVarsModule } from './include-vars.js';
 import { pauseModule } from './pause.js';
 import { pingModule } from './ping.js';
@@ -11,6 +13,8 @@ import { rawModule } from './raw.js';
 import { setFactModule } from './set-fact.js';
 import { setupModule } from './setup.js';
 import { shellModule } from './shell.js';
+import { statModule } from './stat.js';
+import { templateModule } from './template.js';
 
 /**
  * The module registry. Each module lives in its own file and is listed here.
@@ -25,6 +29,7 @@ export function registerModule(m: Module): void {
 for (const m of [
   commandModule, shellModule, rawModule, debugModule, setFactModule, failModule,
   assertModule, pingModule, pauseModule, includeVarsModule, setupModule, asyncStatusModule,
+  statModule, fileModule, copyModule, templateModule,
 ]) {
   registerModule(m);
 }
