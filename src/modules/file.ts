@@ -193,7 +193,7 @@ async function applyAttrs(ctx: ModuleContext, args: FileArgs, s: FileState, befo
     return fail(path, (err as Error).message);
   }
   const changed = created !== undefined || plan.changed || extra.length > 0;
-  if (!changed) return keys(s, path);
+  if (!changed) return { changed: false, ...keys(s, path) };
   const diffBefore: AttrView = created ? { path, state: created.prior } : plan.before;
   const diffAfter: AttrView = created ? { path, state: created.state } : plan.after;
   if (ctx.check) {
@@ -260,9 +260,10 @@ function recurseCommands(args: FileArgs, tree: TreeEntry[], umask: number): stri
 async function touch(ctx: ModuleContext, args: FileArgs, seen: Seen): Promise<ModuleResult> {
   const s = subject(args, seen);
   const prior = kindOf(s);
-  const created = s.exists ? { state: prior, prior, mode: s.mode ?? 0 } : { state: 'file', prior, mode: 0o666 & ~s.umask };
+  // The diff says 'touch' as ansible-core's does; the result's state is what the path is.
+  const created = { state: 'touch', prior, mode: s.exists ? s.mode ?? 0 : 0o666 & ~s.umask };
   const result = await applyAttrs(ctx, args, s, ['touch -- "$p"'], created);
-  return result.failed ? result : { ...result, dest: args.path };
+  return result.failed ? result : { ...result, dest: args.path, state: result.state === 'touch' ? (s.exists ? prior : 'file') : result.state };
 }
 
 async function link(ctx: ModuleContext, args: FileArgs, seen: Seen): Promise<ModuleResult> {
@@ -270,7 +271,7 @@ async function link(ctx: ModuleContext, args: FileArgs, seen: Seen): Promise<Mod
   const self = seen.self;
   const linkKeys = { dest: path, src };
   if (self.exists && self.type === 'link' && self.linkTarget === src) {
-    return { changed: false, ...keys(self, path), ...linkKeys, state: 'link' };
+    return { changed: false, ...fileKeys(self), ...linkKeys, state: 'link' };
   }
   if (!args.force && !seen.src?.exists) {
     return fail(path, `src file does not exist, use "force=yes" if you really want to create the link: ${seen.src?.path ?? src}`);
@@ -287,7 +288,7 @@ async function link(ctx: ModuleContext, args: FileArgs, seen: Seen): Promise<Mod
   const own = args.want.owner !== undefined || args.want.group !== undefined ? [chownCommand('"$p"', args.want).replace('chown --', 'chown -h --')] : [];
   const after = await changeAndRead(ctx, path, [...replace, `ln -sfn -- ${q(src)} "$p"`, ...own]);
   if (!after.ok) return after.result;
-  return diffed({ changed: true, ...keys(after.value, path), ...linkKeys, state: 'link' });
+  return diffed({ changed: true, ...fileKeys(after.value), ...linkKeys, state: 'link' });
 }
 
 async function hard(ctx: ModuleContext, args: FileArgs, seen: Seen): Promise<ModuleResult> {
