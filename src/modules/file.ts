@@ -274,6 +274,10 @@ async function link(ctx: ModuleContext, args: FileArgs, seen: Seen): Promise<Mod
     return { changed: false, ...fileKeys(self), ...linkKeys, state: 'link' };
   }
   if (!args.force && !seen.src?.exists) {
+    // In check mode an earlier task may be what creates the source: predict the link rather than fail (ansible-core fails here).
+    if (ctx.check && (!self.exists || self.type === 'link')) {
+      return withDiff(ctx, { changed: true, ...linkKeys, state: 'link', msg: `src ${seen.src?.path ?? src} does not exist yet; assuming an earlier task creates it` }, { path, state: kindOf(self) }, { path, state: 'link' });
+    }
     return fail(path, `src file does not exist, use "force=yes" if you really want to create the link: ${seen.src?.path ?? src}`);
   }
   if (self.exists && self.type !== 'link' && !args.force) {

@@ -46,6 +46,8 @@ export async function putContent(ctx: ModuleContext, req: PutRequest): Promise<M
     return { failed: true, changed: false, msg: `can not use content with a dir as dest: ${path}` };
   }
   if (!before.parentExists && !dirGiven) {
+    // In check mode an earlier task may be what creates the directory: predict the write rather than fail (ansible-core fails here).
+    if (ctx.check) return { changed: true, dest: path, checksum: checksumOf(req.content), msg: `Destination directory ${parentLabel(path)} does not exist yet; assuming an earlier task creates it`, ...(ctx.diff ? { diff: contentDiff(before, req.content, req.src) } : {}) };
     return { failed: true, changed: false, msg: `Destination directory ${parentLabel(path)} does not exist`, checksum: checksumOf(req.content) };
   }
   if (req.force === false && before.exists) return { changed: false, dest: path, ...(req.src ? { src: req.src } : {}) };
