@@ -10,10 +10,10 @@
  * same script then reads the new state, so a changed file costs one round
  * trip after the read.
  */
-import { createHash } from 'node:crypto';
 import type { ModuleResult } from '../model/index.js';
 import { splitShellWords } from '../transport/command.js';
 import type { ModuleContext } from './types.js';
+import { checksumOf, type ChecksumAlgorithm } from './checksum.js';
 import { formatMode } from './mode.js';
 import { q, shPath } from './sh.js';
 
@@ -50,7 +50,7 @@ export interface FileState {
   executable?: boolean;
   /** Of a regular file's content, when asked: sha1 hex, or `cksum` output (`crc size`) where sha1sum is missing. */
   checksum?: string;
-  checksumAlgorithm?: 'sha1' | 'cksum' | 'md5' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
+  checksumAlgorithm?: ChecksumAlgorithm;
   /** The content, when asked and not over the size limit. */
   content?: Buffer;
   /** The target's umask (what a created file's mode starts from). */
@@ -69,6 +69,8 @@ export interface ReadOptions {
   /** When the path is a directory, read `<path>/<intoDir>` instead (copy's `dest/` form). */
   intoDir?: string;
 }
+
+export { checksumOf, md5Of, posixCksum } from './checksum.js';
 
 /** A helper's outcome: its value, or the module's failed result. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; result: ModuleResult };
@@ -237,35 +239,6 @@ export async function readState(ctx: ModuleContext, path: string, opts: ReadOpti
 export function remoteFailure(what: string, res: { rc: number; stdout?: string; stderr: string; timedOut?: boolean }): ModuleResult {
   const why = res.timedOut ? 'timed out' : res.stderr.trim() || `rc ${res.rc}`;
   return { failed: true, changed: false, rc: res.rc, msg: `${what}: ${why}`, ...(res.stderr ? { stderr: res.stderr } : {}) };
-}
-
-/** Checksum of local content in the algorithm the target used, to compare with `FileState.checksum`. */
-export function checksumOf(content: Buffer, algorithm: NonNullable<FileState['checksumAlgorithm']> = 'sha1'): string {
-  return algorithm === 'cksum' ? `${posixCksum(content)} ${content.length}` : createHash(algorithm).update(content).digest('hex');
-}
-
-/** md5 hex, as ansible-core's `md5sum` result key. */
-export function md5Of(content: Buffer): string {
-  return createHash('md5').update(content).digest('hex');
-}
-
-let CRC_TABLE: Uint32Array | undefined;
-
-/** POSIX `cksum`'s CRC (polynomial 0x04C11DB7, length appended, complemented). */
-export function posixCksum(data: Buffer): number {
-  if (!CRC_TABLE) {
-    CRC_TABLE = new Uint32Array(256);
-    for (let i = 0; i < 256; i++) {
-      let c = i << 24;
-      for (let k = 0; k < 8; k++) c = c & 0x80000000 ? (c << 1) ^ 0x04c11db7 : c << 1;
-      CRC_TABLE[i] = c >>> 0;
-    }
-  }
-  let crc = 0;
-  const step = (byte: number) => (crc = ((crc << 8) ^ CRC_TABLE![((crc >>> 24) ^ byte) & 0xff]) >>> 0);
-  for (const b of data) step(b);
-  for (let n = data.length; n > 0; n = Math.floor(n / 256)) step(n & 0xff);
-  return ~crc >>> 0;
 }
 
 /** Whether the target's file already holds exactly `content`. */

@@ -39,14 +39,17 @@ test('the files role: --check predicts the real run, a second run changes nothin
   assert.deepEqual(Object.fromEntries(Object.entries(changes(check)).map(([h, names]) => [h, names.filter((n) => !n.startsWith('FAILED'))])), changes(real));
 
   const root = path.join(hostsDir, 'app2', 'srv/app');
-  assert.equal(fs.readFileSync(path.join(root, 'shared/app.env'), 'utf8'), '# Ansible managed (app.env.j2)\nPORT=8002\nHOST=app2\nRELEASE=2026.12.03\n');
+  assert.equal(fs.readFileSync(path.join(root, 'shared/app.env'), 'utf8'), '# Ansible managed (app.env.j2)\nPORT=8002\nHOST=app2\nRELEASE=2026.12.03\nDB_PASSWORD=hunter2-long-secret\n');
   assert.equal(fs.statSync(path.join(root, 'shared/app.env')).mode & 0o777, 0o640);
   assert.equal(fs.statSync(path.join(root, 'shared')).mode & 0o777, 0o750);
   assert.equal(fs.readlinkSync(path.join(root, 'current')), 'releases/2026.12.03');
   assert.equal(fs.readFileSync(path.join(root, 'shared/logrotate.conf'), 'utf8'), fs.readFileSync(path.join(FIXTURE, 'roles/app/files/logrotate.conf'), 'utf8'));
 
-  assert.match(real.plain, /TASK \[app : Environment file\] \**\n.*\n--- before\n\+\+\+ after: .*roles\/app\/templates\/app\.env\.j2\n@@ -0,0 \+1,4 @@\n\+# Ansible managed \(app\.env\.j2\)\n\+PORT=8001\n/);
+  assert.match(real.plain, /TASK \[app : Environment file\] \**\n.*\n--- before\n\+\+\+ after: .*roles\/app\/templates\/app\.env\.j2\n@@ -0,0 \+1,5 @@\n\+# Ansible managed \(app\.env\.j2\)\n\+PORT=8001\n/);
   assert.doesNotMatch(real.plain, /s3cr3t/);
+  // A secret-named variable rendered into a file is masked in the diff as everywhere else.
+  assert.match(real.plain, /^\+DB_PASSWORD=\*{8}$/m);
+  assert.doesNotMatch(real.plain + JSON.stringify(real.events), /hunter2-long-secret/);
   assert.doesNotMatch(JSON.stringify(real.events), /s3cr3t/);
 
   const again = await runIn(FIXTURE, { hostsDir, diff: true });
