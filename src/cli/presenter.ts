@@ -1,9 +1,10 @@
-import type { Reporter } from '../events/index.js';
+import type { Reporter, ResumePlan } from '../events/index.js';
 import type { RunControl } from '../engine/index.js';
 import type { Settings } from '../config/index.js';
 import type { Inventory } from '../model/index.js';
 import { createPlainPresenter } from '../reporters/plain.js';
 import { createJsonPresenter } from '../reporters/json.js';
+import { resumeLines } from './resume.js';
 
 export type UiMode = 'tui' | 'plain' | 'json';
 
@@ -24,21 +25,23 @@ export interface PresenterOptions {
   playbookArg: string;
   runDir: string;
   inventory: Inventory;
-  resumeLines: () => readonly string[];
+  /** The run directory as typed, for the resume commands (their arguments are run.start's, secrets masked). */
+  resume: { dir: string };
 }
 
 /** The one presenter that owns the screen. The TUI is loaded only when used. */
 export async function createPresenter(o: PresenterOptions): Promise<Reporter> {
   const write = (text: string) => void process.stdout.write(text);
-  if (o.mode === 'json') return createJsonPresenter({ write });
+  if (o.mode === 'json') return withResumeLines(createJsonPresenter({ write }), o.resume);
   if (o.mode === 'plain') {
-    return createPlainPresenter({
+    const plain = createPlainPresenter({
       write,
       profileLimit: o.settings.profileLimit,
       profileSort: o.settings.profileSort,
       summaryOnly: o.summaryOnly,
       verbosity: o.verbosity,
     });
+    return withResumeLines(plain, o.resume);
   }
   const { createTuiPresenter } = await import('./tui.js');
   const hostGroups = Object.fromEntries([...o.inventory.hosts].map(([name, h]) => [name, h.groups]));
@@ -48,6 +51,28 @@ export async function createPresenter(o: PresenterOptions): Promise<Reporter> {
     profileLimit: o.settings.profileLimit,
     runDir: o.runDir,
     hostGroups,
-    resumeLines: o.resumeLines,
+    resume: o.resume,
   }).reporter;
+}
+
+/**
+ * Plain and json output end with the resume commands on stderr (stdout may
+ * be a pipe to another tool), made from the events: `run.end`'s plan and
+ * `run.start`'s arguments (masked by the engine, so no secret is printed).
+ */
+function withResumeLines(presenter: Reporter, resume: PresenterOptions['resume']): Reporter {
+  let plan: ResumePlan | undefined;
+  let argv: readonly string[] = [];
+  return {
+    name: presenter.name,
+    onEvent(e) {
+      presenter.onEvent(e);
+      if (e.type === 'run.start') argv = e.argv;
+      if (e.type === 'run.end') plan = e.resume;
+    },
+    async close() {
+      await presenter.close?.();
+      if (plan) process.stderr.write(`\n${resumeLines(plan, argv, resume.dir).join('\n')}\n`);
+    },
+  };
 }

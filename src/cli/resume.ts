@@ -2,36 +2,45 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Reporter, ResumePlan } from '../events/index.js';
 import { shellQuote } from '../transport/command.js';
+import { MASK } from '../engine/index.js';
 
 /** Flags that a resume command replaces. */
 const REPLACED = new Set(['-l', '--limit', '--start-at-task']);
 
+/** The file in the run directory that holds the hosts of one class (`--limit @<file>`). */
+const NOT_STARTED = 'not-started';
+const atFile = (i: number) => `at-${i + 1}`;
+
 /**
- * Writes the host lists of a resume plan into the run directory
- * (`not-started`, `at-1`, `at-2`, …) and returns the lines to print: a
- * summary and one ready-to-paste command per class of host.
+ * What to print after a run that did not finish: a summary and one
+ * ready-to-paste command per class of host. Pure: a function of the
+ * `run.end` event's plan, the run's arguments and the run directory as the
+ * operator would type it; the files it names are written by `createResumeWriter`.
  */
-export function writeResume(plan: ResumePlan, runDir: string, argv: string[], shownDir: string): string[] {
+export function resumeLines(plan: ResumePlan, argv: readonly string[], shownDir: string): string[] {
   const lines = [
     `Hosts done: ${plan.done.length} · stopped at a task: ${plan.at.reduce((n, a) => n + a.hosts.length, 0)} · not started: ${plan.notStarted.length}`,
   ];
   const base = baseCommand(argv);
   const cmds: string[] = [];
-  if (plan.notStarted.length) {
-    fs.writeFileSync(path.join(runDir, 'not-started'), plan.notStarted.join('\n') + '\n', { mode: 0o600 });
-    cmds.push(`${base} --limit ${shellQuote(`@${path.join(shownDir, 'not-started')}`)}`);
-  }
+  if (plan.notStarted.length) cmds.push(`${base} --limit ${shellQuote(`@${path.join(shownDir, NOT_STARTED)}`)}`);
   plan.at.forEach((group, i) => {
-    const file = `at-${i + 1}`;
-    fs.writeFileSync(path.join(runDir, file), group.hosts.join('\n') + '\n', { mode: 0o600 });
-    cmds.push(`${base} --limit ${shellQuote(`@${path.join(shownDir, file)}`)} --start-at-task ${shellQuote(group.task)}`);
+    cmds.push(`${base} --limit ${shellQuote(`@${path.join(shownDir, atFile(i))}`)} --start-at-task ${shellQuote(group.task)}`);
   });
   if (cmds.length) lines.push('To resume:', ...cmds.map((c) => `  ${c}`));
+  if (cmds.some((c) => c.includes(MASK))) lines.push(`  (secrets show as ${MASK}: give them again before running these)`);
   return lines;
 }
 
+/** Writes each class of host of a plan into the run directory (`not-started`, `at-1`, …). */
+export function writeResumeFiles(plan: ResumePlan, runDir: string): void {
+  const write = (file: string, hosts: string[]) => fs.writeFileSync(path.join(runDir, file), hosts.join('\n') + '\n', { mode: 0o600 });
+  if (plan.notStarted.length) write(NOT_STARTED, plan.notStarted);
+  plan.at.forEach((group, i) => write(atFile(i), group.hosts));
+}
+
 /** `playwatch <the same arguments>` without the flags a resume sets itself. */
-function baseCommand(argv: string[]): string {
+function baseCommand(argv: readonly string[]): string {
   const kept: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -45,18 +54,12 @@ function baseCommand(argv: string[]): string {
   return ['playwatch', ...kept].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : shellQuote(a))).join(' ');
 }
 
-/**
- * A reporter that writes the resume files when the run ends (before the
- * presenter prints its final view, so the view can show the commands).
- * Add it to the bus ahead of the presenter.
- */
-export function createResumeWriter(runDir: string, argv: string[], shownDir: string): Reporter & { lines(): string[] } {
-  let lines: string[] = [];
+/** A side reporter that writes the resume files when the run ends. */
+export function createResumeWriter(runDir: string): Reporter {
   return {
     name: 'resume',
     onEvent(e) {
-      if (e.type === 'run.end' && e.resume) lines = writeResume(e.resume, runDir, argv, shownDir);
+      if (e.type === 'run.end' && e.resume) writeResumeFiles(e.resume, runDir);
     },
-    lines: () => lines,
   };
 }

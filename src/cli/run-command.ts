@@ -5,8 +5,9 @@ import path from 'node:path';
 import type { Inventory, Playbook, Vars } from '../model/index.js';
 import { UserError } from '../model/index.js';
 import { loadConfig } from '../config/index.js';
-import { loadInventory, selectHosts } from '../inventory/index.js';
-import { loadPlaybook } from '../playbook/index.js';
+import { hostSource, loadInventory, selectHosts } from '../inventory/index.js';
+import { loadPlaybook, taskLoader } from '../playbook/index.js';
+import { moduleInfo } from '../modules/index.js';
 import { EventBus } from '../events/index.js';
 import { RunControl, runPlaybook, splitTags, EXIT, type TagFilter } from '../engine/index.js';
 import { createTransport, connectionSpecFromVars } from '../transport/index.js';
@@ -117,7 +118,7 @@ function load(playbookArg: string, flags: RunFlags): Loaded {
     cwd,
     settings,
     inventory: loadInventory(settings.inventory, { cwd }),
-    playbook: loadPlaybook(playbookPath, { rolesPath: settings.rolesPath, gatherDefault: settings.gathering !== 'explicit' }),
+    playbook: loadPlaybook(playbookPath, { rolesPath: settings.rolesPath, gatherDefault: settings.gathering !== 'explicit', modules: moduleInfo }),
     extraVars,
     tags: { only: splitTags(flags.tags), skip: splitTags(flags.skipTags) },
   };
@@ -139,16 +140,15 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
   const record = createRunRecord({ runDir, runsDir, settings: s, mailTo: flags.mailTo, verbosity });
   const control = new RunControl();
   const mode = uiMode(flags.ui);
-  const resume = createResumeWriter(runDir, argv, shown(cwd, runDir));
+  const resumeWith = { dir: shown(cwd, runDir) };
   const bus = new EventBus();
-  bus.add(resume);
-  bus.add(await createPresenter({ mode, settings: s, summaryOnly: flags.summaryOnly, verbosity, control, playbookArg, runDir, inventory: l.inventory, resumeLines: () => resume.lines() }));
+  bus.add(await createPresenter({ mode, settings: s, summaryOnly: flags.summaryOnly, verbosity, control, playbookArg, runDir, inventory: l.inventory, resume: resumeWith }));
+  bus.add(createResumeWriter(runDir));
   bus.add(createRecorder({ runDir }));
   for (const r of record.reporters) bus.add(r);
   // While ink draws, stray stderr writes would tear its frame: keep warnings for the end.
   const late: string[] = [];
   const say = (line: string) => (mode === 'tui' ? late.push(line) : process.stderr.write(`${line}\n`));
-  bus.onWarning = (m) => say(`[WARNING]: ${m}`);
   if (!s.hostKeyChecking) say('[WARNING]: host key checking is OFF: any machine answering at these addresses will be trusted');
   let exitCode: number = EXIT.internal;
   const drainMs = flags.drainTimeout !== undefined ? flags.drainTimeout * 1000 : undefined;
@@ -156,7 +156,8 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
   try {
     const outcome = await runPlaybook({
       playbook: l.playbook,
-      inventory: l.inventory,
+      hosts: hostSource(l.inventory, { cwd, playbookDir: l.playbook.dir }),
+      loader: taskLoader({ playbookDir: l.playbook.dir, rolesPath: s.rolesPath, modules: moduleInfo }),
       limit: flags.limit,
       tags: l.tags,
       extraVars: l.extraVars,
@@ -164,12 +165,12 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
       check: Boolean(flags.check),
       diff: Boolean(flags.diff),
       gatherDefault: s.gathering !== 'explicit',
+      smartGathering: s.gathering === 'smart',
       emit: (e) => bus.emit(e),
       transportFor: transports(l, flags, sshPassword),
       control,
-      cwd,
-      rolesPath: s.rolesPath,
       secrets: s.secrets,
+      secretsIgnore: s.secretsIgnore,
       secretValues: [...mailSecrets(s), ...(sshPassword ? [sshPassword] : [])],
       connectionDefaults: { connection: connectionFlag(flags.connection), user: s.remoteUser },
       becomeDefaults: { become: s.become || undefined, becomeUser: s.becomeUser, password: becomePassword },
@@ -185,9 +186,8 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
   } finally {
     uninstall();
     // The log must be final before it is archived and mailed.
-    await bus.close();
+    for (const w of await bus.close()) late.push(`[WARNING]: ${w}`);
     for (const line of late) process.stderr.write(`${line}\n`);
-    if (mode !== 'tui' && resume.lines().length) process.stderr.write('\n' + resume.lines().join('\n') + '\n');
     await finish(record, { exitCode, aborted: control.stopping }, cwd, runDir, mode);
   }
 }

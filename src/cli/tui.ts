@@ -7,11 +7,13 @@
 import '../ui/react-mode.js';
 import { createElement } from 'react';
 import { render } from 'ink';
-import type { Reporter, RunEvent } from '../events/index.js';
+import type { Reporter, ResumePlan, RunEvent } from '../events/index.js';
 import type { RunControl } from '../engine/control.js';
 import { App } from '../ui/App.js';
 import { finalLines } from '../ui/final.js';
 import { RunStore } from '../ui/store.js';
+import { oneLine } from '../ui/text.js';
+import { resumeLines } from './resume.js';
 
 /** Options of `createTuiPresenter`. */
 export interface TuiOptions {
@@ -26,8 +28,13 @@ export interface TuiOptions {
   runDir?: string;
   /** Host name → groups, so `/` can filter by group. */
   hostGroups?: Readonly<Record<string, readonly string[]>>;
-  /** Lines telling how to resume after an abort (printed under the abort summary). */
-  resumeLines?: readonly string[] | (() => readonly string[]);
+  /**
+   * How resume commands are phrased: the run directory as the operator
+   * would type it. The commands themselves come from the events: the
+   * arguments as `run.start` carries them (secrets masked), the plan from
+   * `run.end` (printed under the abort summary).
+   */
+  resume?: { dir: string };
   /** Keep the screen after the run ends until `q` (replay); by default it closes at `run.end`. */
   holdAtEnd?: boolean;
   /** Shortest time between frames, ms (default 100). */
@@ -48,6 +55,10 @@ export function createTuiPresenter(opts: TuiOptions): TuiPresenter {
   const stdout = opts.stdout ?? process.stdout;
   const stdin = opts.stdin ?? process.stdin;
   const store = new RunStore({ frameMs: opts.frameMs });
+  // Warnings are events too; while ink draws they would tear its frame, so they follow the final view.
+  const warnings: string[] = [];
+  let plan: ResumePlan | undefined;
+  let argv: readonly string[] = [];
   let finishing: Promise<void> | undefined;
   let resolveDone!: () => void;
   const donePromise = new Promise<void>((r) => (resolveDone = r));
@@ -73,9 +84,10 @@ export function createTuiPresenter(opts: TuiOptions): TuiPresenter {
       await new Promise((r) => setImmediate(r));
       instance.unmount();
       await exited.catch(() => undefined);
-      const resume = typeof opts.resumeLines === 'function' ? opts.resumeLines() : opts.resumeLines;
+      const resume = plan && opts.resume ? resumeLines(plan, argv, opts.resume.dir) : undefined;
       const lines = finalLines(store.state, { profileLimit: opts.profileLimit, runDir: opts.runDir, resumeLines: resume });
-      stdout.write(`${lines.join('\n')}\n${SHOW_CURSOR}`);
+      const warned = warnings.map((w) => `[WARNING]: ${w}`);
+      stdout.write(`${[...lines, ...(warned.length ? ['', ...warned] : [])].join('\n')}\n${SHOW_CURSOR}`);
       if (!rawMode) process.off('SIGINT', onSigint);
       process.off('exit', restoreCursor);
       resolveDone();
@@ -107,6 +119,9 @@ export function createTuiPresenter(opts: TuiOptions): TuiPresenter {
     name: 'tui',
     onEvent(event: RunEvent) {
       store.dispatch(event);
+      if (event.type === 'warning') warnings.push(oneLine(event.message));
+      if (event.type === 'run.start') argv = event.argv;
+      if (event.type === 'run.end') plan = event.resume;
       if (event.type === 'run.end' && !opts.holdAtEnd) void finish();
     },
     close() {

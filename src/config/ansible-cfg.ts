@@ -32,20 +32,39 @@ export interface CfgSearch {
 export function findAnsibleCfg(search: CfgSearch, warnings: string[]): string | undefined {
   const candidates: string[] = [];
   const fromEnv = search.env.ANSIBLE_CONFIG;
+  let envFile: string | undefined;
   if (fromEnv !== undefined && fromEnv !== '') {
     const p = resolvePath(fromEnv, { dir: search.cwd, home: search.home });
-    candidates.push(isDir(p) ? path.join(p, 'ansible.cfg') : p);
+    envFile = isDir(p) ? path.join(p, 'ansible.cfg') : p;
+    candidates.push(envFile);
   }
   const local = path.join(search.cwd, 'ansible.cfg');
-  const cwdStat = fs.statSync(search.cwd, { throwIfNoEntry: false });
-  if (cwdStat && cwdStat.mode & 0o002) {
-    if (fs.existsSync(local)) {
-      warnings.push(`ansible.cfg in the world writable directory ${search.cwd} is ignored (as ansible-core does)`);
-    }
-  } else candidates.push(local);
+  const skipped = isWorldWritable(search.cwd) && fs.existsSync(local);
+  if (!isWorldWritable(search.cwd)) candidates.push(local);
   candidates.push(path.join(search.home, '.ansible.cfg'));
   candidates.push(search.systemConfig ?? '/etc/ansible/ansible.cfg');
-  return candidates.find(isReadableFile);
+  const found = candidates.find(isReadableFile);
+  // ansible-core warns only when $ANSIBLE_CONFIG did not pick the file.
+  if (skipped && found !== envFile) warnings.push(worldWritableWarning(search.cwd, 'an ansible.cfg'));
+  return found;
+}
+
+/**
+ * Anyone on the machine can drop a config file into a world-writable
+ * directory (a shared /tmp): ansible-core ignores its ansible.cfg there, and
+ * playwatch does the same for ansible.cfg and playwatch.yml.
+ */
+export function isWorldWritable(dir: string): boolean {
+  const st = fs.statSync(dir, { throwIfNoEntry: false });
+  return st !== undefined && (st.mode & 0o002) !== 0;
+}
+
+/** ansible-core's warning (config/manager.py), for either file. */
+export function worldWritableWarning(cwd: string, source: 'an ansible.cfg' | 'a playwatch.yml'): string {
+  return (
+    `playwatch is being run in a world writable directory (${cwd}), ignoring it as ${source} source. ` +
+    'For more information see https://docs.ansible.com/ansible/devel/reference_appendices/config.html#cfg-in-world-writable-dir'
+  );
 }
 
 function isDir(p: string): boolean {

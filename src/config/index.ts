@@ -9,14 +9,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Pos } from '../model/index.js';
 import { UserError } from '../model/index.js';
-import { findAnsibleCfg, readAnsibleCfg } from './ansible-cfg.js';
+import { findAnsibleCfg, isWorldWritable, readAnsibleCfg, worldWritableWarning } from './ansible-cfg.js';
 import { readPlaywatchYml } from './playwatch-yml.js';
 import { defaultSettings, SETTING_KEYS, SPECS, type Settings, type SettingSource } from './settings.js';
 import { convert, resolveInventoryEntry, resolvePath, type Bases } from './values.js';
 
 export { SETTING_KEYS, SPECS, defaultSettings, type Settings, type SettingSource } from './settings.js';
 export { defaultMailSettings, parseMail, MAIL_TRIGGERS, type MailSettings, type MailTrigger } from './mail.js';
-export { parseBool } from './values.js';
+export { parseBool } from './bool.js';
 export { findAnsibleCfg, parseAnsibleCfg } from './ansible-cfg.js';
 
 /** The settings, where each came from, and which files were read. */
@@ -76,13 +76,17 @@ export function loadConfig(opts: ConfigOptions): Config {
   }
 
   const ymlFile = path.join(cwd, 'playwatch.yml');
-  if (fs.existsSync(ymlFile)) {
+  const ymlTrusted = !isWorldWritable(cwd);
+  if (!ymlTrusted && fs.existsSync(ymlFile)) warnings.push(worldWritableWarning(cwd, 'a playwatch.yml'));
+  if (ymlTrusted && fs.existsSync(ymlFile)) {
     files.playwatchYml = ymlFile;
     const yml = readPlaywatchYml(ymlFile, SETTING_KEYS.map((k) => SPECS[k].yml));
     for (const key of SETTING_KEYS) {
       const entry = yml.get(SPECS[key].yml);
       if (!entry || entry.value === null) continue;
-      set(key, check(key, convert(SPECS[key], entry.value, { dir: cwd, home }, false), SPECS[key].yml, entry.pos), 'playwatch.yml');
+      const value = check(key, convert(SPECS[key], entry.value, { dir: cwd, home }, false), SPECS[key].yml, entry.pos);
+      // `secrets:` adds to the default names (DESIGN §12); `secrets_ignore:` takes names out.
+      set(key, key === 'secrets' ? [...new Set([...(settings.secrets as string[]), ...(value as string[])])] : value, 'playwatch.yml');
     }
   }
 
@@ -97,7 +101,7 @@ export function loadConfig(opts: ConfigOptions): Config {
 /** The converted value, or a UserError saying which setting is wrong and where. */
 function check(key: keyof Settings, result: { value: unknown } | { error: string }, name: string, pos?: Pos): unknown {
   if ('error' in result) throw new UserError(`${name}: ${result.error}`, pos);
-  if (key === 'secrets' && (result.value as string[]).some((s) => s === '')) {
+  if ((key === 'secrets' || key === 'secretsIgnore') && (result.value as string[]).some((s) => s === '')) {
     throw new UserError(`${name}: secret names must not be empty`, pos);
   }
   return result.value;

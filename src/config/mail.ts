@@ -12,10 +12,9 @@
  *     on: [failed, unreachable, aborted]
  */
 import os from 'node:os';
-import { withHint } from '../model/index.js';
-import { parseBool } from './values.js';
+import { isMailAddress, splitMailAddresses, withHint } from '../model/index.js';
+import { parseBool } from './bool.js';
 
-/** Which outcomes of a run send mail. */
 import { defaultMailConfig, type MailConfig, type MailTrigger } from '../model/index.js';
 
 export type { MailTrigger };
@@ -85,15 +84,16 @@ function port(v: unknown): number {
 
 function address(v: unknown, key: string): string {
   const s = str(v, key);
-  // A line break would let an address smuggle in headers.
-  if (/[\r\n]/.test(s) || !s.includes('@')) throw new Error(`'${key}' must be an e-mail address, got ${JSON.stringify(s)}`);
+  if (!isMailAddress(s)) throw new Error(`'${key}' must be an e-mail address, got ${JSON.stringify(s)}`);
   return s;
 }
 
 function addresses(v: unknown): string[] {
-  const list = typeof v === 'string' ? v.split(',') : v;
-  if (!Array.isArray(list)) throw new Error(`'to' must be an address or a list of addresses`);
-  return list.map((a) => (typeof a === 'string' ? a.trim() : a)).filter((a) => a !== '').map((a) => address(a, 'to'));
+  if (typeof v !== 'string' && !Array.isArray(v)) throw new Error(`'to' must be an address or a list of addresses`);
+  if (Array.isArray(v) && v.some((a) => typeof a !== 'string')) {
+    throw new Error(`'to' must be an e-mail address, got ${JSON.stringify(v.find((a) => typeof a !== 'string'))}`);
+  }
+  return splitMailAddresses(v as string | string[]).map((a) => address(a, 'to'));
 }
 
 function triggers(v: unknown): MailTrigger[] {

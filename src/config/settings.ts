@@ -1,7 +1,7 @@
 /** The settings playwatch reads, where each comes from, and their defaults. */
 import os from 'node:os';
 import path from 'node:path';
-import type { MailSettings } from './mail.js';
+import type { MailConfig } from '../model/index.js';
 
 /** Every setting, after precedence has been applied. Paths are absolute. */
 export interface Settings {
@@ -21,8 +21,10 @@ export interface Settings {
   runsDir: string;
   /** Variable names (or globs) whose values are masked everywhere. */
   secrets: string[];
+  /** Names or globs whose values are not secret after all (they match a `secrets` glob but hold nothing secret). */
+  secretsIgnore: string[];
   /** The `mail:` section of playwatch.yml, with defaults filled in; unset when there is none. */
-  mail?: MailSettings;
+  mail?: MailConfig;
   /** Rows in the console's TASKS RECAP (profile_tasks' `task_output_limit`). */
   profileLimit: number;
   /** Order of TASKS RECAP rows (profile_tasks' `sort_order`). */
@@ -92,6 +94,7 @@ export const SPECS: { readonly [K in keyof Settings]-?: SettingSpec } = {
   },
   runsDir: { type: 'path', yml: 'runs_dir', env: 'PLAYWATCH_RUNS_DIR' },
   secrets: { type: 'list', yml: 'secrets' },
+  secretsIgnore: { type: 'list', yml: 'secrets_ignore' },
   mail: { type: 'mail', yml: 'mail' },
   profileLimit: {
     type: 'int',
@@ -128,7 +131,9 @@ export function defaultSettings(cwd: string, home: string = os.homedir()): Setti
     becomeMethod: 'sudo',
     gathering: 'implicit',
     runsDir: path.resolve(cwd, '.playwatch/runs'),
-    secrets: ['*password*', '*passwd*', '*secret*', '*token*'],
+    // DESIGN §12; `secrets:` in playwatch.yml adds to these.
+    secrets: ['*password*', '*passwd*', '*_pass', '*secret*', '*token*', '*api_key*', '*private_key*', '*credential*'],
+    secretsIgnore: [],
     profileLimit: 10,
     profileSort: 'descending',
     runsKeep: 100,

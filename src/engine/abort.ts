@@ -7,7 +7,8 @@ import { jobLost } from './async-jobs.js';
 export const DEFAULT_DRAIN_TIMEOUT_MS = 60_000;
 
 /**
- * Turns the operator's abort requests into events and actions: a drain
+ * Turns the operator's pauses and abort requests into events and actions
+ * (`run.paused`/`run.resumed`, `abort.requested`): a drain
  * starts the drain timer; a kill stops every async job this run started
  * (running commands end through the abort signal their transports hold).
  * `settle()` waits for that cleanup before the run reports its end.
@@ -15,6 +16,7 @@ export const DEFAULT_DRAIN_TIMEOUT_MS = 60_000;
 export function watchAborts(opts: RunOptions, hosts: Map<string, HostState>, pool: ConnectionPool): { settle(): Promise<void> } {
   const pending: Promise<unknown>[] = [];
   let timer: NodeJS.Timeout | undefined;
+  opts.control.onPause = (paused, source) => opts.emit(paused ? { type: 'run.paused', source } : { type: 'run.resumed', source });
   opts.control.onAbort = (mode, source) => {
     opts.emit({ type: 'abort.requested', mode, source });
     if (mode === 'drain') {

@@ -70,10 +70,11 @@ const NO_OUTPUT: ExecResult = { rc: -1, stdout: '', stderr: '', truncated: false
  * it ends. A poll lost to a dropped connection is retried until the async
  * budget is spent.
  */
-export async function runAsyncJob(run: AsyncRun, command: string): Promise<AsyncOutcome> {
+export async function runAsyncJob(run: AsyncRun, command: string, stdin?: string): Promise<AsyncOutcome> {
   const { pc, host, ref, settings } = run;
   const jid = newJid();
-  const started = await (await run.transport()).exec(startJobCommand(jid, settings.limit, command), { timeoutMs: 30_000 });
+  const start = startJobCommand(jid, settings.limit, command, stdin !== undefined);
+  const started = await (await run.transport()).exec(start, stdin !== undefined ? { timeoutMs: 30_000, stdin } : { timeoutMs: 30_000 });
   if (started.rc !== 0) {
     return { kind: 'result', exec: started, result: { failed: true, changed: false, rc: started.rc, msg: `could not start the async job: ${started.stderr.trim()}` } };
   }

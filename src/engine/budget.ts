@@ -3,7 +3,7 @@ import { render } from '../template/index.js';
 import { EMPTY_FRAME, type PlayContext } from './context.js';
 import { pctToInt } from './batches.js';
 import { scopeFor } from './scope.js';
-import { runHosts } from './play.js';
+import { runHosts } from './sections.js';
 
 /** One service group under a budget (seed 004's family/group pair). */
 interface Group {

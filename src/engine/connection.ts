@@ -33,6 +33,8 @@ export interface Conn {
   connected: boolean;
   /** This run holds the deploy lock over this connection. */
   lockTaken: boolean;
+  /** The machine's `playwatch_lock_path`, when it sets one (the release goes there too). */
+  lockPlace?: string;
   /** Connecting, while under way. */
   opening?: Promise<void>;
   /** Taking the deploy lock, while under way. */
@@ -115,10 +117,10 @@ export function targetOf(pc: PlayContext, task: Task, host: string, scope: Vars)
  * reached at that name.
  */
 function delegatedVars(pc: PlayContext, task: Task, delegate: string): { name: string; vars: Vars } {
-  const inv = pc.opts.inventory;
-  let name: string | undefined = inv.hosts.has(delegate) ? delegate : undefined;
+  const names = pc.opts.hosts.names();
+  let name: string | undefined = names.includes(delegate) ? delegate : undefined;
   if (!name) {
-    for (const h of inv.hosts.keys()) {
+    for (const h of names) {
       if (String(pc.inventoryVars(h).ansible_host ?? '') === delegate) {
         name = h;
         break;
@@ -181,7 +183,7 @@ export function becomeOf(pc: PlayContext, task: Task, target: Target, scope: Var
   const user = r(pickOne(v.ansible_become_user, task.becomeUser, pc.play.becomeUser, defaults.becomeUser));
   const flags = r(pickOne(v.ansible_become_flags, task.extra.become_flags));
   const exe = r(pickOne(v.ansible_become_exe, task.extra.become_exe));
-  // Goes to sudo on stdin, never on the command line.
+  // Goes to sudo on stdin after sudo's own prompt, never on the command line.
   const password = r(pickOne(v.ansible_become_password, v.ansible_become_pass, defaults.password));
   if (user !== undefined) out.becomeUser = String(user);
   if (flags !== undefined) out.becomeFlags = String(flags);

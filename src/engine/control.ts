@@ -12,6 +12,8 @@ export class RunControl {
   private pausedFlag = false;
   /** Called when the operator asks for an abort (the engine emits the event). */
   onAbort?: (mode: 'drain' | 'kill', source: string) => void;
+  /** Called when the run is paused or resumed (the engine emits the event). */
+  onPause?: (paused: boolean, source: string) => void;
 
   /** Aborted on kill: transports end running commands when it fires. */
   get signal(): AbortSignal {
@@ -56,14 +58,14 @@ export class RunControl {
   drain(source = 'api'): void {
     if (this.stopping) return;
     this.drainRequested = true;
-    this.resume();
+    this.resume(source);
     this.onAbort?.('drain', source);
   }
 
   kill(source = 'api'): void {
     if (this.killed) return;
     this.drainRequested = true;
-    this.resume();
+    this.resume(source);
     this.onAbort?.('kill', source);
     const reason = new Error('killed by the operator');
     this.killer.abort(reason);
@@ -76,12 +78,17 @@ export class RunControl {
     else this.drain(source);
   }
 
-  pause(): void {
+  pause(source = 'api'): void {
+    if (this.pausedFlag || this.stopping) return;
     this.pausedFlag = true;
+    this.onPause?.(true, source);
   }
 
-  resume(): void {
-    this.pausedFlag = false;
+  resume(source = 'api'): void {
+    if (this.pausedFlag) {
+      this.pausedFlag = false;
+      this.onPause?.(false, source);
+    }
     const waiters = this.pauseWaiters;
     this.pauseWaiters = [];
     for (const w of waiters) w();

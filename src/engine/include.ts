@@ -1,10 +1,8 @@
 import type { Include, TaskNode, Vars } from '../model/index.js';
 import { evalCond, render } from '../template/index.js';
-import { includeContext, loadRole, loadTaskFile } from '../playbook/index.js';
 import type { Frame, PlayContext } from './context.js';
 import { scopeFor } from './scope.js';
 import { emitStarts, type RunMode } from './task.js';
-import { runNodes } from './nodes.js';
 import { loopItems, loopVars } from './loop.js';
 
 /** One include as reached by one host: what to load and the vars it adds. */
@@ -16,13 +14,16 @@ interface Instance {
 
 const CONTROL_ARGS = new Set(['file', '_raw_params', 'name', 'apply', 'tasks_from', 'vars_from', 'defaults_from', 'handlers_from', 'public', 'allow_duplicates', 'rolespec_validate']);
 
+/** Runs loaded tasks over hosts: `runNodes`, handed in by nodes.ts (which calls runInclude: no import circle). */
+export type RunNodes = (pc: PlayContext, nodes: TaskNode[], hosts: string[], frame: Frame, mode: RunMode) => Promise<void>;
+
 /**
  * include_tasks / include_role, resolved when reached (ansible-core's
  * dynamic includes): each host renders the target and loop, hosts that
  * include the same file run it together, and the include's params and
  * loop item reach the included tasks through the frame.
  */
-export async function runInclude(pc: PlayContext, inc: Include, hosts: string[], frame: Frame, mode: RunMode): Promise<void> {
+export async function runInclude(pc: PlayContext, inc: Include, hosts: string[], frame: Frame, mode: RunMode, runNodes: RunNodes): Promise<void> {
   const refs = pc.ids.reachAll(hosts, inc, inc.action, inc.name ?? inc.action);
   emitStarts(pc, refs.values(), 'task.start');
   const perHost = new Map<string, Instance[]>();
@@ -86,17 +87,8 @@ function instance(inc: Include, scope: Vars, loopVars: Vars): Instance {
 }
 
 function load(pc: PlayContext, inc: Include, target: string): TaskNode[] {
-  const ctx = includeContext(inc, { playbookDir: pc.opts.playbook.dir, rolesPath: pc.opts.rolesPath ?? [], handlers: pc.handlers });
-  if (inc.action === 'include_tasks') return loadTaskFile(target, { ...ctx, baseDir: inc.baseDir });
-  const from = (k: string) => (inc.args[k] === undefined ? undefined : String(inc.args[k]));
-  const loaded = loadRole(target, {}, {
-    ...ctx,
-    pos: inc.pos,
-    tasksFrom: from('tasks_from'),
-    varsFrom: from('vars_from'),
-    defaultsFrom: from('defaults_from'),
-    handlersFrom: from('handlers_from'),
-  });
+  if (inc.action === 'include_tasks') return pc.opts.loader.includeTasks(inc, target, pc.handlers);
+  const loaded = pc.opts.loader.includeRole(inc, target, pc.handlers);
   for (const h of loaded.handlers) if (!pc.handlers.includes(h)) pc.handlers.push(h);
   return loaded.tasks;
 }

@@ -3,3 +3,4 @@ export { RunControl } from './control.js';
 export type { RunOptions } from './state.js';
 export { shouldRun, splitTags, type TagFilter } from './tags.js';
 export { allTasks } from './play.js';
+export { MASK } from './secrets.js';

@@ -2,9 +2,16 @@ import { shellQuote } from '../transport/command.js';
 import type { Transport } from '../transport/types.js';
 
 /**
- * The deploy lock on a target (DESIGN §11): `~/.playwatch/lock`, taken with
- * an atomic `mkdir` by the first command of a run on each host, so a second
- * laptop, checkout or CI job deploying to the same host is refused.
+ * The deploy lock on a target (DESIGN §12): one per host, whoever logs in.
+ * It is the directory `/run/lock/playwatch` (tmpfs, world-writable with the
+ * sticky bit: any deploy user can take it, only its owner or root can remove
+ * it), or `~/.playwatch/lock` with a warning where `/run/lock` is missing;
+ * the host var `playwatch_lock_path` puts it elsewhere. Each step is one
+ * atomic operation on the target: taking is `mkdir`, releasing and breaking
+ * are one `mv` of the lock to a unique name, after claiming that very lock
+ * instance with a `mkdir` inside it (so of two breakers only one moves it).
+ * The holder's `info` file (user, controller, pid, run, playbook, started,
+ * and the login user on the target) is readable by the next operator.
  */
 
 /** Who holds a lock. */
@@ -16,6 +23,8 @@ export interface LockHolder {
   playbook: string;
   /** Epoch seconds. */
   started: number;
+  /** The login user on the target (filled in there; several users may deploy to one host). */
+  login?: string;
 }
 
 export interface LockSettings {
@@ -33,25 +42,61 @@ export type LockOutcome =
   | { taken: true; warning?: string }
   | { taken: false; message: string; holder?: LockHolder; stale: boolean };
 
-const DIR = '"$HOME"/.playwatch';
-const LOCK = `${DIR}/lock`;
-
-function takeCommand(h: LockHolder, force: boolean): string {
-  const info = Object.entries(h).map(([k, v]) => `${k}=${String(v).replace(/\n/g, ' ')}`);
+/** The lock place a host var gives (`~/` is the login user's home), or the default. */
+function placeScript(place: string | undefined): string {
+  if (place !== undefined && place !== '') {
+    const p = place.startsWith('~/') ? `"$HOME"/${shellQuote(place.slice(2))}` : shellQuote(place);
+    return `L=${p}; D=$(dirname "$L"); [ -d "$D" ] || mkdir -p "$D" || exit 3`;
+  }
   return [
-    `mkdir -p ${DIR} && chmod 700 ${DIR} || exit 3`,
-    force ? `rm -rf ${LOCK}` : ':',
-    `if mkdir ${LOCK} 2>/dev/null; then printf '%s\\n' ${info.map(shellQuote).join(' ')} > ${LOCK}/info; echo TAKEN; exit 0; fi`,
-    'echo HELD',
-    // A lock taken a moment ago may not have its info file yet: wait a little before calling it unknown.
-    `for i in 1 2 3 4 5; do [ -f ${LOCK}/info ] && break; sleep 0.2; done`,
-    `cat ${LOCK}/info 2>/dev/null`,
+    'if [ -d /run/lock ]; then L=/run/lock/playwatch',
+    'else L="$HOME"/.playwatch/lock; mkdir -p "$HOME"/.playwatch && chmod 700 "$HOME"/.playwatch || exit 3; echo FALLBACK; fi',
   ].join('\n');
 }
 
-/** Removes the lock only if this run holds it. */
-export function releaseCommand(run: string): string {
-  return `grep -qx ${shellQuote(`run=${run}`)} ${LOCK}/info 2>/dev/null && rm -rf ${LOCK}; true`;
+/** Shell functions shared by the commands: `held` reports the holder, `take` is the one `mkdir`. */
+function functions(h: LockHolder): string {
+  const info = Object.entries(h).map(([k, v]) => `${k}=${String(v).replace(/\n/g, ' ')}`);
+  return [
+    'umask 022',
+    'echo "PLACE=$L"',
+    // A lock taken a moment ago may not have its info file yet: wait a little before calling it unknown.
+    'held() { echo HELD; for i in 1 2 3 4 5; do [ -f "$L/info" ] && break; sleep 0.2; done; cat "$L/info" 2>/dev/null; exit 0; }',
+    // The info file appears whole (written aside, then renamed), readable by every user.
+    // cd pins the new lock, so its info lands in it even if a breaker of an older lock moves it aside a moment.
+    `take() { if mkdir "$L" 2>/dev/null; then cd "$L" && chmod 755 . && printf '%s\\n' ${info.map(shellQuote).join(' ')} "login=$(id -un)" > .info && mv .info info && echo TAKEN; exit 0; fi; held; }`,
+    // Claims the lock instance at $L (cd pins it), moves it to a unique name and drops it. $1: the run the
+    // lock must belong to ('' for a lock without info), $2: what to call the moved one. Prints what stopped it.
+    'claim_and_move() {',
+    '  cd "$L" 2>/dev/null || return 0',
+    '  if [ -n "$1" ]; then grep -qx "run=$1" info 2>/dev/null || { cd /; echo CHANGED; return 1; }',
+    '  else [ -f info ] && { cd /; echo CHANGED; return 1; }; fi',
+    '  if ! mkdir breaking 2>/dev/null; then r=BUSY; [ -d breaking ] || r=DENIED; cd /; echo $r; return 1; fi',
+    // A lock another breaker has moved away (and is removing) may still be our cwd: claimed, but no longer the lock.
+    '  [ "$L" -ef . ] || { cd /; echo CHANGED; return 1; }',
+    `  echo ${shellQuote(h.run)} > breaking/by`,
+    '  cd /',
+    `  X="$L.$2.${shellQuote(h.run)}.$$"`,
+    '  mv "$L" "$X" 2>/dev/null || { rm -rf "$L/breaking" 2>/dev/null; echo DENIED; return 1; }',
+    // Whatever sat at $L was the instance we claimed unless its holder released it in between: put that one back.
+    `  if ! grep -qx ${shellQuote(h.run)} "$X/breaking/by" 2>/dev/null; then [ -e "$L" ] || mv "$X" "$L"; echo CHANGED; return 1; fi`,
+    '  rm -rf "$X"',
+    '}',
+  ].join('\n');
+}
+
+function takeCommand(h: LockHolder, place: string | undefined): string {
+  return [placeScript(place), functions(h), 'take'].join('\n');
+}
+
+/** Breaks the lock held by `staleRun` ('' when it had no info) in one `mv`, then takes it. */
+function breakCommand(h: LockHolder, place: string | undefined, staleRun: string): string {
+  return [placeScript(place), functions(h), `claim_and_move ${shellQuote(staleRun)} broken || held`, 'take'].join('\n');
+}
+
+/** Gives the lock back only if this run holds it: one `mv`, then the moved copy is removed. */
+export function releaseCommand(h: LockHolder, place: string | undefined): string {
+  return [placeScript(place), functions(h), `claim_and_move ${shellQuote(h.run)} released >/dev/null; true`].join('\n');
 }
 
 function parseHolder(text: string): LockHolder | undefined {
@@ -64,6 +109,7 @@ function parseHolder(text: string): LockHolder | undefined {
     run: kv.get('run')!,
     playbook: kv.get('playbook') ?? '?',
     started: Number(kv.get('started') ?? 0),
+    ...(kv.has('login') ? { login: kv.get('login') } : {}),
   };
 }
 
@@ -83,32 +129,58 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+/** What a lock command printed: where the lock is, whether it fell back, and the outcome. */
+function parseOutput(stdout: string): { place: string; fallback: boolean; taken: boolean; held: boolean; note?: string; holder?: LockHolder } {
+  const lines = stdout.split('\n');
+  const place = lines.find((l) => l.startsWith('PLACE='))?.slice(6) ?? '?';
+  const note = lines.find((l) => l === 'BUSY' || l === 'DENIED' || l === 'CHANGED');
+  const held = lines.includes('HELD');
+  return {
+    place,
+    fallback: lines.includes('FALLBACK'),
+    taken: lines.includes('TAKEN'),
+    held,
+    ...(note ? { note } : {}),
+    ...(held ? { holder: parseHolder(stdout.slice(stdout.indexOf('HELD'))) } : {}),
+  };
+}
+
 /**
- * Takes the lock on one host. A stale lock is taken over only with
- * `breakStale` (and said so in `warning`); a host held by someone else is
- * refused, with who holds it.
+ * Takes the lock on one host (`place`: the host's `playwatch_lock_path`). A
+ * stale lock is broken only with `breakStale` (and said so in `warning`); a
+ * host held by someone else is refused, with who holds it.
  */
-export async function takeLock(t: Transport, s: LockSettings): Promise<LockOutcome> {
-  const first = await t.exec(takeCommand(s.holder, false), { timeoutMs: 30_000 });
-  if (first.stdout.startsWith('TAKEN')) return { taken: true };
-  if (!first.stdout.startsWith('HELD')) {
-    return { taken: false, stale: false, message: `could not take the deploy lock ~/.playwatch/lock: ${first.stderr.trim() || `rc ${first.rc}`}` };
-  }
-  const holder = parseHolder(first.stdout);
+export async function takeLock(t: Transport, s: LockSettings, place?: string): Promise<LockOutcome> {
+  const first = parseOutput((await t.exec(takeCommand(s.holder, place), { timeoutMs: 30_000 })).stdout);
+  const fallback = first.fallback ? `/run/lock is missing: the deploy lock is ${first.place}, which only excludes runs by the same login user` : undefined;
+  const warned = (w?: string) => [fallback, w].filter(Boolean).join('; ') || undefined;
+  if (first.taken) return withWarning({ taken: true }, warned());
+  if (!first.held) return { taken: false, stale: false, message: `could not take the deploy lock ${first.place}` };
   // The same machine under two inventory names (localhost and 127.0.0.1): already ours.
-  if (holder?.run === s.holder.run) return { taken: true };
+  if (first.holder?.run === s.holder.run) return withWarning({ taken: true }, warned());
+  const holder = first.holder;
   const who = holder ? describe(holder) : 'an unknown holder (no info file)';
   const stale = holder ? isStale(holder, s) : true;
   if (!stale) return { taken: false, stale, holder, message: `locked by ${who}` };
   if (!s.breakStale) {
     return { taken: false, stale, holder, message: `locked by ${who}, which looks stale; run again with --break-lock to take it over` };
   }
-  const again = await t.exec(takeCommand(s.holder, true), { timeoutMs: 30_000 });
-  if (!again.stdout.startsWith('TAKEN')) return { taken: false, stale, holder, message: `locked by ${who}; the stale lock could not be taken over` };
-  return { taken: true, warning: `took over a stale deploy lock held by ${who}` };
+  const again = parseOutput((await t.exec(breakCommand(s.holder, place, holder?.run ?? ''), { timeoutMs: 30_000 })).stdout);
+  if (again.taken) return withWarning({ taken: true }, warned(`took over a stale deploy lock held by ${who}`));
+  if (again.holder?.run === s.holder.run) return withWarning({ taken: true }, warned());
+  const why =
+    again.note === 'DENIED' ? `it belongs to another user: only they or root can remove ${first.place}`
+    : again.note === 'BUSY' ? 'another run is taking it over right now'
+    : again.holder ? `it is now held by ${describe(again.holder)}`
+    : 'it changed hands meanwhile';
+  return { taken: false, stale, holder: again.holder ?? holder, message: `locked by ${who}, which looks stale, but the lock could not be taken over: ${why}` };
+}
+
+function withWarning(o: { taken: true }, warning?: string): LockOutcome {
+  return warning ? { ...o, warning } : o;
 }
 
 export function describe(h: LockHolder): string {
   const since = h.started ? new Date(h.started * 1000).toISOString().replace('.000Z', 'Z') : '?';
-  return `${h.user}@${h.controller} (pid ${h.pid}, run ${h.run}, ${h.playbook}, since ${since})`;
+  return `${h.user}@${h.controller} (pid ${h.pid}, run ${h.run}, ${h.playbook}, since ${since}${h.login ? `, logged in as ${h.login}` : ''})`;
 }

@@ -126,10 +126,12 @@ function moduleContext(pc: PlayContext, task: Task, host: string, target: Target
       const report = (run: () => Promise<ExecResult>) =>
         reportedCommand(pc, ref, host, wrapped.command, noLog, run, () => conn?.transport.describe?.());
       if (async && opts.main) {
+        // A detached job cannot answer sudo's prompt; a password on its stdin would reach the command when sudo does not ask.
+        if (wrapped.escalation) throw new UserError('become with a password cannot be used with async (the job cannot answer sudo\'s prompt)');
         const transport = async () => (conn = await connected(pc, target)).transport;
         const run = { pc, host, ref, settings: async.settings, transport, dropped: () => void (conn && (conn.connected = false)), noLog };
         return report(async () => {
-          const outcome = await runAsyncJob(run, wrapped.command);
+          const outcome = await runAsyncJob(run, wrapped.command, wrapped.stdin);
           async.call.outcome = outcome;
           return outcome.exec;
         });
@@ -138,11 +140,12 @@ function moduleContext(pc: PlayContext, task: Task, host: string, target: Target
       return report(() => transport.exec(wrapped.command, {
         ...opts,
         stdin: wrapped.stdin,
+        escalation: wrapped.escalation,
         signal: control.signalFor(host),
         timeoutMs: opts.timeoutMs ?? (timeoutSec ? timeoutSec * 1000 : undefined),
         onOutput: (stream, chunk) => {
           opts.onOutput?.(stream, chunk);
-          if (!noLog) pc.opts.emit({ type: 'host.output', task: ref, host, stream, chunk });
+          if (!noLog && !opts.quiet) pc.opts.emit({ type: 'host.output', task: ref, host, stream, chunk });
         },
       }));
     },
@@ -202,12 +205,15 @@ function connectionOf(pc: PlayContext, target: Target): Conn {
 export async function prepareHost(pc: PlayContext, target: Target): Promise<HostPrepared> {
   const conn = await connected(pc, target);
   if (!pc.opts.lock || conn.lockTaken) return { ready: true, transport: conn.transport };
-  conn.locking ??= lockConn(pc, conn).finally(() => (conn.locking = undefined));
+  conn.locking ??= lockConn(pc, conn, target).finally(() => (conn.locking = undefined));
   return conn.locking;
 }
 
-async function lockConn(pc: PlayContext, conn: Conn): Promise<HostPrepared> {
-  const lock = await takeLock(conn.transport, pc.opts.lock!);
+async function lockConn(pc: PlayContext, conn: Conn, target: Target): Promise<HostPrepared> {
+  // The machine's own `playwatch_lock_path`, if set (the release goes there too).
+  const place = target.vars.playwatch_lock_path;
+  if (typeof place === 'string' && place !== '') conn.lockPlace = String(render(place, target.vars));
+  const lock = await takeLock(conn.transport, pc.opts.lock!, conn.lockPlace);
   if (!lock.taken) return { ready: false, result: { failed: true, changed: false, locked: true, msg: lock.message } };
   conn.lockTaken = true;
   if (lock.warning) pc.opts.emit({ type: 'warning', message: `${conn.target}: ${lock.warning}` });

@@ -3,7 +3,7 @@ import { UserError } from '../model/index.js';
 import type { Frame, PlayContext } from './context.js';
 import { EMPTY_FRAME } from './context.js';
 import { evalCond } from '../template/index.js';
-import { fnmatchToRegExp } from '../inventory/index.js';
+import { fnmatchToRegExp } from '../model/index.js';
 import { scopeFor } from './scope.js';
 import { shouldRun } from './tags.js';
 import { displayName, emitStarts, runTask, type RunMode } from './task.js';
@@ -23,7 +23,7 @@ export async function runNodes(pc: PlayContext, nodes: TaskNode[], hosts: string
     if (node.kind === 'block') await runBlock(pc, node, active, frame, mode);
     else if (!shouldRun(node.tags, pc.opts.tags)) continue;
     else if (node.kind === 'task' && !reachedStart(pc, node, active, frame)) continue;
-    else if (node.kind === 'include') await runInclude(pc, node, active, frame, mode);
+    else if (node.kind === 'include') await runInclude(pc, node, active, frame, mode, runNodes);
     else if (node.module === 'meta') await runMeta(pc, node, active, frame);
     else await runTask(pc, node, active, frame, mode);
   }

@@ -3,22 +3,19 @@ import fs from 'node:fs';
 import type { Play, Task, TaskNode, Vars } from '../model/index.js';
 import { UserError } from '../model/index.js';
 import { render } from '../template/index.js';
-import { selectHosts } from '../inventory/index.js';
-import { loadVarsFile } from '../playbook/index.js';
-import { EMPTY_FRAME, type PlayContext } from './context.js';
+import type { PlayContext } from './context.js';
 import type { HostState, RunOptions } from './state.js';
 import { checkNotifies } from './handlers.js';
-import { flushHandlers, runNodes } from './nodes.js';
-import { runTask } from './task.js';
+import { runHosts } from './sections.js';
 import { serialBatches } from './batches.js';
 import { runBudgeted } from './budget.js';
 import pLimit from 'p-limit';
 
 /** Hosts a play targets: its pattern, narrowed by --limit, minus hosts already out. */
 export function playHostsOf(opts: RunOptions, play: Play, hosts: Map<string, HostState>): string[] {
-  let names = selectHosts(opts.inventory, play.hosts, { cwd: opts.cwd });
+  let names = opts.hosts.select(play.hosts);
   if (opts.limit) {
-    const allowed = new Set(selectHosts(opts.inventory, opts.limit, { cwd: opts.cwd }));
+    const allowed = new Set(opts.hosts.select(opts.limit));
     names = names.filter((h) => allowed.has(h));
   }
   names = names.filter((h) => {
@@ -48,7 +45,6 @@ function ordered(names: string[], play: Play): string[] {
 export async function runPlay(pc: PlayContext): Promise<void> {
   const { play } = pc;
   pc.varsFilesVars = loadVarsFiles(pc);
-  pc.masker.collect(pc.varsFilesVars);
   checkNotifies(pc, allTasks(play.sections.flatMap((s) => s.tasks)));
   const playScope = { ...play.vars, ...pc.varsFilesVars, ...pc.opts.extraVars };
   const serial = play.keywords.serial === undefined ? undefined : render(play.keywords.serial, playScope, play.pos);
@@ -82,47 +78,6 @@ async function runFree(pc: PlayContext, hosts: string[]): Promise<void> {
   await Promise.all(hosts.map((h) => limit(() => runHosts(pc, [h]))));
 }
 
-/** Facts, then the sections with their handler flushes, over a set of hosts (linear). */
-export async function runHosts(pc: PlayContext, hosts: string[]): Promise<void> {
-  const { play } = pc;
-  if (play.gatherFacts && !pc.opts.control.stopping) {
-    await runTask(pc, gatherTask(play), hosts, EMPTY_FRAME, { rescuable: false });
-  }
-  const flushAfter = new Set(['pre_tasks', 'tasks', 'post_tasks']);
-  const sections = play.sections;
-  for (let i = 0; i < sections.length; i++) {
-    const sec = sections[i];
-    await runNodes(pc, sec.tasks, hosts, EMPTY_FRAME, { rescuable: false });
-    const last = i === sections.length - 1;
-    const nextIsTasks = sections[i + 1]?.name === 'tasks';
-    if (flushAfter.has(sec.name) || (sec.name === 'roles' && !nextIsTasks) || last) {
-      if (!pc.opts.control.killed) await flushHandlers(pc, hosts);
-    }
-  }
-}
-
-// Play keywords the implicit fact gathering runs under, like every task of the play.
-const GATHER_KEYWORDS = ['connection', 'remote_user', 'port', 'become_flags', 'become_exe'];
-
-/** The implicit first task, tagged `always` as in ansible-core. */
-function gatherTask(play: Play): Task {
-  const extra: Vars = { _gather: true };
-  for (const k of GATHER_KEYWORDS) if (play.keywords[k] !== undefined) extra[k] = play.keywords[k];
-  return {
-    kind: 'task',
-    pos: play.pos,
-    name: 'Gathering Facts',
-    module: 'setup',
-    args: {},
-    when: [],
-    tags: ['always'],
-    vars: {},
-    notify: [],
-    listen: [],
-    extra,
-  };
-}
-
 /** Every task in a tree, for static checks. */
 export function* allTasks(nodes: TaskNode[]): Generator<Task> {
   for (const n of nodes) {
@@ -146,7 +101,7 @@ function loadVarsFiles(pc: PlayContext): Vars {
     const options = (Array.isArray(entry) ? entry : [entry]).map((f) => resolve(pc, String(render(f, scope, pc.play.pos))));
     const found = options.find((f) => fs.existsSync(f));
     if (!found) throw new UserError(`vars file not found: ${options.join(', ')}`, pc.play.pos);
-    Object.assign(out, loadVarsFile(found));
+    Object.assign(out, pc.opts.loader.varsFile(found));
   }
   return out;
 }

@@ -1,17 +1,15 @@
 import type { HostStats, Vars } from '../model/index.js';
-import { inventoryVarsFor } from '../inventory/index.js';
 import type { PlayContext } from './context.js';
 import { HostState, type RunOptions } from './state.js';
 import { playHostsOf, runPlay } from './play.js';
 import { SecretMasker } from './secrets.js';
+import { EventGuard } from './event-guard.js';
 import { resumePlan } from './resume.js';
 import { watchAborts } from './abort.js';
 import { releaseCommand } from './lock.js';
 import { ConnectionPool } from './connection.js';
 import { TaskIds } from './identity.js';
-import { EVENT_SCHEMA, tally, zeroStats, type NewEvent, type ResumePlan } from '../events/index.js';
-
-const DEFAULT_SECRETS = ['*password*', '*passwd*', '*secret*', '*token*'];
+import { EVENT_SCHEMA, tally, zeroStats, type NewEvent, type RunEvent, type ResumePlan } from '../events/index.js';
 
 export interface RunOutcome {
   exitCode: number;
@@ -29,24 +27,27 @@ export const EXIT = { ok: 0, error: 1, failed: 2, regression: 3, unreachable: 4,
  * the transports it is given; returns the stats and the exit code.
  */
 export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
-  const masker = new SecretMasker(given.secrets ?? DEFAULT_SECRETS);
-  masker.collect(given.extraVars);
-  for (const v of given.secretValues ?? []) masker.addValue(v);
-  if (given.becomeDefaults?.password) masker.addValue(given.becomeDefaults.password);
-  // Every event leaves through the masker: reporters never see a secret.
+  const masker = new SecretMasker({ secrets: given.secrets, ignore: given.secretsIgnore });
+  for (const v of given.secretValues ?? []) masker.add(v, 'a password given to playwatch (-k, SMTP)');
+  // -e is a layer of every scope, but the command line is shown (run.start) before any scope is built.
+  masker.learn(given.extraVars);
+  masker.add(given.becomeDefaults?.password, 'become password (-K)');
+  // Every event leaves through the guard: reporters never see a secret.
   // The stats are a tally of what left, the same tally every view uses.
   let tallied: Record<string, HostStats> = {};
-  const emit = (e: NewEvent) => {
-    const out = given.emit(masker.mask(e) as NewEvent);
+  const guard = new EventGuard(masker, (e) => {
+    const out = given.emit(e);
     tallied = tally(tallied, out);
     return out;
-  };
+  });
+  // An event the guard keeps back (no_log output, a possible secret's start) is stamped nowhere.
+  const emit = (e: NewEvent): RunEvent => guard.emit(e) ?? ({ ...e, at: 0, wall: 0 } as RunEvent);
   const opts: RunOptions = { ...given, emit };
   const hosts = new Map<string, HostState>();
   const invCache = new Map<string, Vars>();
   const inventoryVars = (h: string) => {
     let v = invCache.get(h);
-    if (!v) invCache.set(h, (v = inventoryVarsFor(opts.inventory, h, opts.playbook.dir)));
+    if (!v) invCache.set(h, (v = opts.hosts.varsFor(h)));
     return v;
   };
   const connections = new ConnectionPool();
@@ -88,8 +89,6 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
         masker,
         run: runState,
       };
-      for (const h of playHosts) masker.collect(inventoryVars(h));
-      masker.collect(play.vars);
       if (playHosts.length) await runPlay(pc);
       const breakRun = pc.batch?.breakPlay === true;
       for (const h of playHosts) {
@@ -122,13 +121,12 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
 /** Gives back every deploy lock this run took, delegated hosts' too (also after an abort). */
 async function releaseLocks(opts: RunOptions, pool: ConnectionPool): Promise<void> {
   if (!opts.lock) return;
-  const run = opts.lock.holder.run;
   await Promise.allSettled(
     pool
       .all()
       .filter((c) => c.lockTaken && c.connected)
       .map(async (c) => {
-        const res = await c.transport.exec(releaseCommand(run), { timeoutMs: 10_000 });
+        const res = await c.transport.exec(releaseCommand(opts.lock!.holder, c.lockPlace), { timeoutMs: 10_000 });
         if (res.rc !== 0) opts.emit({ type: 'warning', message: `${c.target}: could not release the deploy lock: ${res.stderr.trim()}` });
       }),
   );

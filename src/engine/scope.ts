@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { NodeBase, Vars } from '../model/index.js';
-import { groupNamesOf, groupsMap } from '../inventory/index.js';
+import { ON_RESOLVED, type OnResolved } from '../template/index.js';
 import type { Frame, PlayContext } from './context.js';
 
 /** ansible-core's placeholder that drops an argument when a value is omitted. */
@@ -16,26 +16,41 @@ export const OMIT = '__omit_place_holder__playwatch';
 export function scopeFor(pc: PlayContext, host: string, node: NodeBase | undefined, frame: Frame): Vars {
   const st = pc.hosts.get(host)!;
   const role = node?.role;
-  const scope: Vars = {
-    ...(role?.defaults ?? {}),
-    ...pc.inventoryVars(host),
-    ...injectFacts(st.facts),
-    ...pc.play.vars,
-    ...pc.varsFilesVars,
-    ...(role?.vars ?? {}),
-    ...(node?.vars ?? {}),
-    ...st.includedVars,
-    ...st.hostFacts,
-    ...(role?.params ?? {}),
-    ...(frame.get(host) ?? {}),
-    ...pc.opts.extraVars,
-  };
+  const layers: Array<Vars | undefined> = [
+    role?.defaults,
+    pc.inventoryVars(host),
+    st.facts,
+    pc.play.vars,
+    pc.varsFilesVars,
+    role?.vars,
+    node?.vars,
+    st.includedVars,
+    st.hostFacts,
+    role?.params,
+    frame.get(host),
+    pc.opts.extraVars,
+  ];
+  // Every value a task can see is assembled here, so here the masker learns
+  // the secret-named ones, at any depth, whichever layer they come from.
+  for (const layer of layers) pc.masker.learn(layer);
+  const scope: Vars = {};
+  for (const layer of layers) Object.assign(scope, layer === st.facts ? injectFacts(st.facts) : layer);
+  // A secret made by a template (`db_password: "{{ vault_db_password }}"`) is learned when rendered.
+  Object.defineProperty(scope, ON_RESOLVED, { value: learnRendered(pc), enumerable: true });
   Object.assign(scope, magicVars(pc, host));
   if (role) {
     scope.role_name = role.name;
     scope.role_path = role.dir;
   }
   return scope;
+}
+
+const rendered = new WeakMap<PlayContext, OnResolved>();
+
+function learnRendered(pc: PlayContext): OnResolved {
+  let f = rendered.get(pc);
+  if (!f) rendered.set(pc, (f = (name, value) => pc.masker.learn({ [name]: value })));
+  return f;
 }
 
 function injectFacts(facts: Vars): Vars {
@@ -59,20 +74,19 @@ const perPlay = new WeakMap<PlayContext, PlayMagic>();
 
 function playMagic(pc: PlayContext): PlayMagic {
   let m = perPlay.get(pc);
-  if (!m) perPlay.set(pc, (m = { groups: groupsMap(pc.opts.inventory), groupNames: new Map(), hostvars: hostvarsView(pc) }));
+  if (!m) perPlay.set(pc, (m = { groups: pc.opts.hosts.groups(), groupNames: new Map(), hostvars: hostvarsView(pc) }));
   return m;
 }
 
 function groupNames(pc: PlayContext, host: string): string[] {
   const m = playMagic(pc);
   let names = m.groupNames.get(host);
-  if (!names) m.groupNames.set(host, (names = groupNamesOf(pc.opts.inventory, host)));
+  if (!names) m.groupNames.set(host, (names = pc.opts.hosts.groupNames(host)));
   return names;
 }
 
 function magicVars(pc: PlayContext, host: string): Vars {
   const playHosts = pc.playHosts.filter((h) => !pc.hosts.get(h)?.unreachable);
-  const inv = pc.opts.inventory;
   const magic = playMagic(pc);
   return {
     inventory_hostname: host,
@@ -90,7 +104,7 @@ function magicVars(pc: PlayContext, host: string): Vars {
     ansible_run_tags: pc.opts.tags.only.length ? pc.opts.tags.only : ['all'],
     ansible_skip_tags: pc.opts.tags.skip,
     playbook_dir: pc.opts.playbook.dir,
-    inventory_dir: inv.sourceDirs[0] ?? null,
+    inventory_dir: pc.opts.hosts.dir ?? null,
     ansible_version: { full: '2.14.0', major: 2, minor: 14, revision: 0, string: '2.14.0' },
     omit: OMIT,
   };
@@ -104,11 +118,13 @@ function magicVars(pc: PlayContext, host: string): Vars {
  */
 function hostvarsView(pc: PlayContext): Vars {
   const view: Vars = {};
-  for (const name of new Set([...pc.opts.inventory.hosts.keys(), ...pc.hosts.keys()])) {
+  for (const name of new Set([...pc.opts.hosts.names(), ...pc.hosts.keys()])) {
     Object.defineProperty(view, name, {
       enumerable: true,
       get: () => {
         const st = pc.hosts.get(name) ?? pc.run.delegated.get(name);
+        // Another host's layers, maybe of a host whose own scope was never built.
+        for (const layer of [pc.inventoryVars(name), st?.facts, st?.includedVars, st?.hostFacts]) pc.masker.learn(layer);
         return {
           ...pc.inventoryVars(name),
           ...injectFacts(st?.facts ?? {}),
@@ -121,6 +137,12 @@ function hostvarsView(pc: PlayContext): Vars {
     });
   }
   return view;
+}
+
+/** `scope` with more variables on top (a loop's item and index), learned like every layer. */
+export function scopeWith(pc: PlayContext, scope: Vars, top: Vars): Vars {
+  pc.masker.learn(top);
+  return { ...scope, ...top };
 }
 
 /** Drops arguments whose value is `omit`. */

@@ -1,4 +1,4 @@
-import type { Inventory, Playbook, Vars } from '../model/index.js';
+import type { HostSource, Playbook, TaskLoader, Vars } from '../model/index.js';
 import type { NewEvent, RunEvent, TaskRef } from '../events/index.js';
 import type { Transport } from '../transport/types.js';
 import type { TagFilter } from './tags.js';
@@ -8,7 +8,10 @@ import type { LockSettings } from './lock.js';
 /** Everything a run is given. The engine reads nothing else from the world. */
 export interface RunOptions {
   playbook: Playbook;
-  inventory: Inventory;
+  /** The inventory: host patterns, inventory vars, groups (built by `inventory/`). */
+  hosts: HostSource;
+  /** Vars files and dynamic includes, loaded at run time (built by `playbook/`). */
+  loader: TaskLoader;
   /** Host pattern from --limit, if any. */
   limit?: string;
   tags: TagFilter;
@@ -19,14 +22,16 @@ export interface RunOptions {
   diff?: boolean;
   /** Default for plays without gather_facts (config `gathering`). */
   gatherDefault: boolean;
+  /** Config `gathering: smart`: a play's fact gathering skips hosts whose facts this run already gathered (with the subsets it asks for). */
+  smartGathering?: boolean;
   emit: (event: NewEvent) => RunEvent;
   /** Builds the transport for a host from its vars. */
   transportFor: (host: string, vars: Vars) => Transport;
   control: RunControl;
-  cwd: string;
-  rolesPath?: string[];
   /** Globs of variable names whose values are secret (config `secrets`). */
   secrets?: string[];
+  /** Names or globs taken out of `secrets` again (config `secrets_ignore`). */
+  secretsIgnore?: string[];
   /** Values masked wherever they appear, whatever their name (e.g. the SMTP password). */
   secretValues?: string[];
   /** The deploy lock on each target; undefined turns locking off. */
@@ -79,6 +84,8 @@ export class HostState {
   readonly name: string;
   /** Gathered facts (`ansible_facts`). */
   facts: Vars = {};
+  /** Fact collectors a play's fact gathering ran on the host in this run (`gathering: smart` reuses them). */
+  gathered = new Set<string>();
   /** set_fact and register values: they rank above play vars. */
   hostFacts: Vars = {};
   /** include_vars values. */

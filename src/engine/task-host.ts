@@ -3,12 +3,13 @@ import { UserError } from '../model/index.js';
 import { evalCond, render } from '../template/index.js';
 import type { TaskRef } from '../events/index.js';
 import type { Frame, PlayContext } from './context.js';
-import { scopeFor } from './scope.js';
+import { scopeFor, scopeWith } from './scope.js';
 import { callModule, isNoLog } from './module-call.js';
 import { UnreachableError } from '../transport/types.js';
 import { toBool } from '../modules/args.js';
 import { sleep } from './sleep.js';
-import { censor } from './secrets.js';
+import { noteGathered } from './fact-cache.js';
+import { censor, noLogValues } from './secrets.js';
 import { loopItems, loopVars } from './loop.js';
 import { delegateLabel, delegateOf, stateOf, type DelegateLabel } from './connection.js';
 
@@ -30,6 +31,9 @@ export interface HostOutcome {
  */
 export async function runTaskOnHost(pc: PlayContext, task: Task, host: string, frame: Frame, ref: TaskRef): Promise<HostOutcome> {
   const scope = scopeFor(pc, host, task, frame);
+  // Every event of this task on this host is censored from here on (the guard in run.ts does it).
+  const noLog = isNoLog(task, scope);
+  pc.masker.hide(ref, host, noLog);
   pc.opts.emit({ type: 'host.start', task: ref, host });
   const delegate = delegateLabel(pc, task, host, scope);
   let result: ModuleResult;
@@ -43,8 +47,10 @@ export async function runTaskOnHost(pc: PlayContext, task: Task, host: string, f
   }
   if (task.register) pc.hosts.get(host)!.hostFacts[task.register] = result;
   const outcome: HostOutcome = { ...classify(task, result, scope), delegate };
-  // The registered value stays whole; only what is shown is censored.
-  return isNoLog(task, scope) ? { ...outcome, result: censor(result) } : outcome;
+  if (!noLog) return outcome;
+  // The registered value stays whole and its output is secret from now on; what is shown is censored.
+  for (const v of noLogValues(result)) pc.masker.add(v);
+  return { ...outcome, result: censor(result) };
 }
 
 function classify(task: Task, result: ModuleResult, scope: Vars): HostOutcome {
@@ -90,7 +96,7 @@ async function runLoop(pc: PlayContext, task: Task, host: string, scope: Vars, r
   const results: ModuleResult[] = [];
   for (let i = 0; i < list.length; i++) {
     if (pc.opts.control.killed) break;
-    const itemScope: Vars = { ...scope, ...loopVars(loop, list[i], i) };
+    const itemScope = scopeWith(pc, scope, loopVars(loop, list[i], i));
     const label = itemLabel(loop.label, list[i], itemScope, task);
     const r = (whenSkip(task, itemScope) ?? (await runWithRetries(pc, task, host, itemScope, ref))) as ModuleResult;
     r[loop.loopVar] = list[i];
@@ -192,12 +198,12 @@ function storeFacts(pc: PlayContext, task: Task, host: string, result: ModuleRes
   const delegate = onDelegate ? delegateOf(task, host, scope) : undefined;
   const st = delegate ? stateOf(pc, delegate)! : pc.hosts.get(host)!;
   if (task.module === 'include_vars') Object.assign(st.includedVars, facts);
-  else if (task.module === 'set_fact') {
-    Object.assign(st.hostFacts, facts);
-    pc.masker.collect(facts);
-  }
+  else if (task.module === 'set_fact') Object.assign(st.hostFacts, facts);
   // Gathered facts live in `ansible_facts` without the prefix, as in ansible-core.
-  else for (const [k, v] of Object.entries(facts)) st.facts[k.replace(/^ansible_/, '')] = v;
+  else {
+    for (const [k, v] of Object.entries(facts)) st.facts[k.replace(/^ansible_/, '')] = v;
+    if (task.extra._gather || task.module === 'gather_facts') noteGathered(st, facts);
+  }
 }
 
 /** Runs of an `until` task: `retries` + 1 (default 3 + 1); `retries: 0` or less runs once, unchecked. */

@@ -49,6 +49,9 @@ export interface HostTaskEntry {
   stderr: string;
   /** Until-loop retries seen so far. */
   retries: number;
+  /** The host a delegated task ran on (`delegate_to`), and its address when that differs. */
+  delegate?: string;
+  delegateAddress?: string;
 }
 
 /** One host's row. */
@@ -122,7 +125,7 @@ export interface RunState {
   /** Async jobs by jid, running and done. */
   async: Readonly<Record<string, AsyncJob>>;
   abort?: { mode: 'drain' | 'kill'; source: string; at: number; done?: 'drain' | 'kill' };
-  /** Set by the UI through `setPaused`: there is no pause event. */
+  /** Between `run.paused` and `run.resumed` (or an abort). */
   paused: boolean;
   /** The last few warnings. */
   warnings: readonly string[];
@@ -149,11 +152,6 @@ export function initialState(): RunState {
     warnings: [],
     groups: {},
   };
-}
-
-/** The state with the pause flag set (the UI calls it when it pauses or resumes the run). */
-export function setPaused(state: RunState, paused: boolean): RunState {
-  return state.paused === paused ? state : { ...state, paused };
 }
 
 /** `role : name` or `name`, as the screen names a task. */
@@ -217,6 +215,10 @@ function apply(state: RunState, event: RunEvent): RunState {
       return updateHost(s, event.host, (h) => ({ ...h, status: 'cancelled', current: undefined, firstError: h.firstError ?? event.reason }));
     case 'warning':
       return { ...s, warnings: [...s.warnings, event.message].slice(-WARNINGS_KEPT) };
+    case 'run.paused':
+      return { ...s, paused: true };
+    case 'run.resumed':
+      return { ...s, paused: false };
     case 'abort.requested':
       return { ...s, paused: false, abort: { mode: event.mode, source: event.source, at: event.at } };
     case 'abort.done':
@@ -313,6 +315,7 @@ function hostEnd(s: RunState, e: EndEvent, status: ResultStatus): RunState {
     };
     if (typeof e.result.rc === 'number') done.rc = e.result.rc;
     if (summary !== undefined) done.summary = summary;
+    if (e.delegate) Object.assign(done, { delegate: e.delegate }, e.delegateAddress ? { delegateAddress: e.delegateAddress } : {});
     return done;
   }, { taskId: e.task.id, title, status: 'running', startAt: e.at, stdout: '', stderr: '', retries: 0 });
 }

@@ -147,6 +147,9 @@ export type RunEvent =
   | (EventBase & { type: 'host.cancelled'; host: string; group: string; reason: string })
   | (EventBase & { type: 'warning'; message: string })
   | (EventBase & { type: 'abort.requested'; mode: 'drain' | 'kill'; source: string })
+  /** The operator paused the run: no new task or batch starts until `run.resumed`. */
+  | (EventBase & { type: 'run.paused'; source: string })
+  | (EventBase & { type: 'run.resumed'; source: string })
   | (EventBase & { type: 'abort.done'; mode: 'drain' | 'kill' })
   | (EventBase & { type: 'play.end'; index: number })
   | (EventBase & {
@@ -192,6 +195,8 @@ const KINDS = {
   'host.cancelled': true,
   warning: true,
   'abort.requested': true,
+  'run.paused': true,
+  'run.resumed': true,
   'abort.done': true,
   'play.end': true,
   'run.end': true,

@@ -5,7 +5,7 @@
  * `ungrouped`).
  */
 import type { Group, Host, Inventory, Pos, Vars } from '../model/index.js';
-import { UserError } from '../model/index.js';
+import { LOCALHOST_NAMES, UserError } from '../model/index.js';
 
 /** An empty inventory holding only `all` and `ungrouped`. */
 export function emptyInventory(): Inventory {
@@ -121,8 +121,7 @@ export function isImplicit(inv: Inventory, name: string): boolean {
   return implicitHosts.get(inv)?.has(name) ?? false;
 }
 
-/** Names ansible-core treats as the local machine. */
-export const LOCALHOST_NAMES: readonly string[] = ['localhost', '127.0.0.1', '::1'];
+export { LOCALHOST_NAMES };
 
 /**
  * When a pattern names `localhost` (or `127.0.0.1`, `::1`) and the inventory

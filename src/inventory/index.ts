@@ -3,6 +3,7 @@
  * inventory layers of variable precedence, and host patterns.
  */
 export { loadInventory } from './load.js';
+export { hostSource } from './source.js';
 export { ensureImplicitLocalhost, isImplicit, LOCALHOST_NAMES } from './data.js';
 export { inventoryVarsFor, groupNamesOf, groupsMap, groupHosts, sortedGroupsOf } from './vars.js';
 export {
@@ -11,7 +12,6 @@ export {
   limitHosts,
   evaluatePattern,
   splitPattern,
-  fnmatchToRegExp,
   type PatternOptions,
   type Selection,
 } from './pattern.js';

@@ -28,3 +28,21 @@ export interface MailConfig {
 export function defaultMailConfig(hostname: string): MailConfig {
   return { host: 'localhost', port: 25, secure: false, starttls: false, from: `playwatch@${hostname}`, to: [], on: ['failed', 'unreachable', 'aborted'] };
 }
+
+const ADDR = String.raw`[^\s@<>,"]+@[^\s@<>,"]+`;
+const ADDRESS = new RegExp(`^(?:${ADDR}|[^\r\n<>,"]*<${ADDR}>)$`);
+
+/**
+ * The one rule for a mail address, in `playwatch.yml` and `--mail-to`
+ * alike: `ops@example.com` or `Ops <ops@example.com>`. No line breaks (they
+ * would smuggle in headers), no commas (lists are split on them), no spaces
+ * inside the address itself.
+ */
+export function isMailAddress(s: string): boolean {
+  return ADDRESS.test(s);
+}
+
+/** Addresses from `a@x, b@x` or a list of such strings: trimmed, empties dropped. */
+export function splitMailAddresses(v: string | readonly string[]): string[] {
+  return (typeof v === 'string' ? [v] : v).flatMap((a) => a.split(',')).map((a) => a.trim()).filter((a) => a !== '');
+}

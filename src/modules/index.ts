@@ -1,3 +1,4 @@
+import { canonicalName, type ModuleInfo } from '../model/index.js';
 import type { Module } from './types.js';
 import { assertModule } from './assert.js';
 import { asyncStatusModule } from './async-status.js';
@@ -11,7 +12,7 @@ import { pauseModule } from './pause.js';
 import { pingModule } from './ping.js';
 import { rawModule } from './raw.js';
 import { setFactModule } from './set-fact.js';
-import { setupModule } from './setup.js';
+import { gatherFactsModule, setupModule } from './setup.js';
 import { shellModule } from './shell.js';
 import { statModule } from './stat.js';
 import { templateModule } from './template.js';
@@ -33,21 +34,7 @@ for (const m of [
 ]) {
   registerModule(m);
 }
-
-/** Actions the engine or loader handles itself (they have no Module object). */
-export const ENGINE_ACTIONS = [
-  'include_tasks',
-  'import_tasks',
-  'include_role',
-  'import_role',
-  'import_playbook',
-  'meta',
-  'block',
-] as const;
-
-export function canonicalName(name: string): string {
-  return name.replace(/^ansible\.(builtin|legacy)\./, '');
-}
+registerModule(gatherFactsModule);
 
 export function getModule(name: string): Module | undefined {
   return registry.get(canonicalName(name));
@@ -57,4 +44,15 @@ export function moduleNames(): string[] {
   return [...registry.keys()];
 }
 
+/** The registry as the playbook loader sees it (the CLI hands it over). */
+export const moduleInfo: ModuleInfo = {
+  has: (name) => getModule(name) !== undefined,
+  freeForm: (name) => getModule(name)?.freeForm === true,
+  names: () => moduleNames(),
+  validate(name, args, pos) {
+    getModule(name)?.validate?.(args, pos);
+  },
+};
+
+export { ENGINE_ACTIONS, canonicalName } from '../model/index.js';
 export type { Module, ModuleContext } from './types.js';

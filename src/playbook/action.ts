@@ -3,11 +3,11 @@
  * (mapping, free-form string or `k=v` string) into module args.
  */
 import { UserError, didYouMean, withHint, type Pos, type Vars } from '../model/index.js';
-import { ENGINE_ACTIONS, canonicalName } from '../modules/index.js';
+import { ENGINE_ACTIONS, canonicalName } from '../model/index.js';
 import { field, toMap, toStr } from './coerce.js';
 import { FREE_FORM_OPTIONS, RAW_PARAM_ACTIONS, TASK_KEYWORDS, WITH_LOOPS } from './keywords.js';
 import { SplitError, parseKv } from './kv.js';
-import type { ModuleInfo } from './modules.js';
+import type { ModuleInfo } from '../model/index.js';
 import { foreignCollections } from './keyword-values.js';
 import { posOf, toValue, type Entry, type Source } from './source.js';
 

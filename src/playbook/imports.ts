@@ -9,9 +9,8 @@ import { actionArgs, type Classified } from './action.js';
 import { BASE_KEYWORDS } from './keywords.js';
 import { LOOP_KEYS, readLoop } from './loop.js';
 import { loadRoleIn } from './role.js';
-import { childScope, inheritedFrom, readBase, type Inherited, type Scope } from './scope.js';
+import { childScope, inheritedFrom, readBase, type Inherited, type ListOpts, type Scope } from './scope.js';
 import { asMap, displayPath, entries, posOf, readYaml, type Entry, type Source } from './source.js';
-import { parseTaskList, type ListOpts } from './task.js';
 
 /** What tasks brought in by a dynamic include inherit; kept in `Include.extra._inherit`. */
 export interface IncludeInherit {
@@ -61,7 +60,7 @@ export function readTaskFile(abs: string, scope: Scope, from: Pos | undefined, o
   const src = readYaml(abs, from);
   const inner: Scope = { ...scope, baseDir: scope.role ? scope.baseDir : src.dir, stack: [...scope.stack, abs] };
   const what = `task file ${src.file}`;
-  return parseTaskList(src, src.root, inner, { what, pos: posOf(src, src.root) }, opts);
+  return inner.parseTasks(src, src.root, inner, { what, pos: posOf(src, src.root) }, opts);
 }
 
 /**

@@ -4,18 +4,18 @@
  * UserError reading `file:line:col: message`.
  */
 import path from 'node:path';
-import type { Include, Playbook, Pos, Role, Task, TaskNode, Vars } from '../model/index.js';
+import type { Include, ModuleInfo, Playbook, Pos, Role, Task, TaskLoader, TaskNode, Vars } from '../model/index.js';
 import type { Cond } from './coerce.js';
 import type { IncludeInherit } from './imports.js';
 import { readTaskFile } from './imports.js';
-import { registryModules, type ModuleInfo } from './modules.js';
 import { loadPlays } from './play.js';
 import { loadRoleIn } from './role.js';
+import { parseTaskList } from './task.js';
 import type { Inherited, Scope } from './scope.js';
+import { loadVarsFile } from './vars-file.js';
 
-export type { ModuleInfo } from './modules.js';
-export { registryModules } from './modules.js';
-export { loadVarsFile } from './vars-file.js';
+export type { ModuleInfo } from '../model/index.js';
+export { loadVarsFile };
 export { parseKv, splitArgs } from './kv.js';
 export type { Inherited } from './scope.js';
 
@@ -24,8 +24,8 @@ export interface LoadOptions {
   rolesPath?: string[];
   /** `gather_facts` when a play does not say (ansible-core: true). */
   gatherDefault?: boolean;
-  /** Which modules exist; defaults to the registry in `src/modules/`. */
-  modules?: ModuleInfo;
+  /** Which modules exist: the CLI passes the registry of `src/modules/`, tests their own. */
+  modules: ModuleInfo;
 }
 
 /**
@@ -37,7 +37,7 @@ export interface IncludeContext {
   /** The playbook's dir: roles are searched under it. */
   playbookDir: string;
   rolesPath?: string[];
-  modules?: ModuleInfo;
+  modules: ModuleInfo;
   role?: Role;
   tags?: string[];
   when?: Cond[];
@@ -52,14 +52,14 @@ export interface IncludeContext {
 }
 
 /** Loads a playbook file (following `import_playbook`). */
-export function loadPlaybook(file: string, opts: LoadOptions = {}): Playbook {
+export function loadPlaybook(file: string, opts: LoadOptions): Playbook {
   const abs = path.resolve(file);
   const dir = path.dirname(abs);
   const plays = loadPlays(abs, {
     mainDir: dir,
     rolesPath: opts.rolesPath ?? [],
     gatherDefault: opts.gatherDefault ?? true,
-    modules: opts.modules ?? registryModules,
+    modules: opts.modules,
   });
   return { path: abs, dir, plays };
 }
@@ -69,7 +69,7 @@ function scopeOf(ctx: IncludeContext, baseDir: string): Scope {
     baseDir,
     playbookDir: ctx.playbookDir,
     rolesPath: ctx.rolesPath ?? [],
-    modules: ctx.modules ?? registryModules,
+    modules: ctx.modules,
     role: ctx.role,
     when: ctx.when ?? [],
     tags: ctx.tags ?? [],
@@ -77,6 +77,7 @@ function scopeOf(ctx: IncludeContext, baseDir: string): Scope {
     kw: { ...ctx.keywords, extra: ctx.keywords?.extra ?? {} },
     handlers: ctx.handlers ?? [],
     stack: [],
+    parseTasks: parseTaskList,
   };
 }
 
@@ -130,5 +131,28 @@ export function includeContext(inc: Include, opts: Pick<IncludeContext, 'playboo
     vars: inh?.vars ?? inc.vars,
     keywords: inh?.keywords,
     pos: inc.pos,
+  };
+}
+
+/**
+ * What the engine loads at run time (its `loader` option): vars files and
+ * dynamic includes, with the playbook's directory, roles path and modules.
+ */
+export function taskLoader(opts: { playbookDir: string; rolesPath?: string[]; modules: ModuleInfo }): TaskLoader {
+  const base = { playbookDir: opts.playbookDir, rolesPath: opts.rolesPath ?? [], modules: opts.modules };
+  return {
+    varsFile: (file) => loadVarsFile(file),
+    includeTasks: (inc, file, handlers) => loadTaskFile(file, { ...includeContext(inc, { ...base, handlers }), baseDir: inc.baseDir }),
+    includeRole(inc, name, handlers) {
+      const from = (k: string) => (inc.args[k] === undefined ? undefined : String(inc.args[k]));
+      return loadRole(name, {}, {
+        ...includeContext(inc, { ...base, handlers }),
+        pos: inc.pos,
+        tasksFrom: from('tasks_from'),
+        varsFrom: from('vars_from'),
+        defaultsFrom: from('defaults_from'),
+        handlersFrom: from('handlers_from'),
+      });
+    },
   };
 }

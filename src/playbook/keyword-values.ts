@@ -4,7 +4,7 @@
  * `collections`, `connection` and `become_method`.
  */
 import { UserError, type Vars } from '../model/index.js';
-import { canonicalName } from '../modules/index.js';
+import { canonicalName } from '../model/index.js';
 import { toStrList, type Field } from './coerce.js';
 import { toValue } from './source.js';
 
@@ -18,9 +18,8 @@ const isTemplate = (v: unknown): v is string => typeof v === 'string' && /\{\{|\
 export const REFUSED: Readonly<Record<string, (value: unknown) => string | undefined>> = {
   debugger: () => "'debugger' is not supported: playwatch has no interactive task debugger (a deploy must not stop to ask); remove it and read the failure in the run log",
   diff: (v) => (typeof v === 'boolean' || isTemplate(v) || (typeof v === 'string' && BOOL_WORDS.includes(v.toLowerCase())) ? undefined : `'diff' must be a boolean, got ${JSON.stringify(v)}`),
-  gather_subset: () => "'gather_subset' is not supported: playwatch gathers one fixed set of facts; remove it (a 'setup' task with 'filter:' keeps only the facts you name)",
-  gather_timeout: () => "'gather_timeout' is not supported: remove it (put 'timeout:' on an explicit 'setup' task instead)",
-  fact_path: () => "'fact_path' is not supported: playwatch gathers no local facts (facts.d); remove it and read such files with a task",
+  gather_timeout: (v) =>
+    isTemplate(v) || (Number.isInteger(Number(v)) && Number(v) > 0) ? undefined : `'gather_timeout' must be a whole number of seconds, got '${String(v)}'`,
   forks: () => "'forks' is not a play keyword in ansible-core 2.14; use -f/--forks on the command line, or 'throttle:' on the play",
   order: (v) =>
     typeof v === 'string' && ORDERS.includes(v) ? undefined : `'order' must be one of ${ORDERS.join(', ')}, got '${String(v)}'`,

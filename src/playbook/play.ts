@@ -2,11 +2,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError, withHint, type Play, type Pos, type Task, type TaskNode, type Vars } from '../model/index.js';
-import { ENGINE_ACTIONS, canonicalName } from '../modules/index.js';
+import { ENGINE_ACTIONS, canonicalName } from '../model/index.js';
 import { field, toBool, toConds, toMap, toStr, toTags, union, type Cond } from './coerce.js';
 import { BASE_KEYWORDS, PLAY_KEYWORDS, TASK_KEYWORDS } from './keywords.js';
 import { refuseIfUnsupported } from './keyword-values.js';
-import type { ModuleInfo } from './modules.js';
+import type { ModuleInfo } from '../model/index.js';
 import { loadRoleIn, readRoleEntry } from './role.js';
 import { inheritedFrom, readBase, type Inherited, type Scope } from './scope.js';
 import { asMap, asSeq, displayPath, entries, kindOf, posOf, readYaml, toValue, type Entry, type Source, type YMap } from './source.js';
@@ -96,6 +96,8 @@ function checkPlayKeys(src: Source, map: YMap, modules: ModuleInfo): void {
     }
     if (PLAY_KEYWORDS.has(e.key)) {
       refuseIfUnsupported(field(src, e));
+      // The play's fact-gathering keywords are setup's arguments: setup checks them (an unknown gather_subset…).
+      if (e.key === 'gather_subset' || e.key === 'fact_path') modules.validate?.('setup', { [e.key]: toValue(src, e.value) }, pos);
       continue;
     }
     const name = canonicalName(e.key);
@@ -126,6 +128,7 @@ function parsePlay(src: Source, map: YMap, load: PlayLoad, outer: Outer, stack: 
     kw: playKeywords(src, [...ents.values()], pos),
     handlers: roleHandlers,
     stack,
+    parseTasks: parseTaskList,
   };
   const list = (key: string): TaskNode[] => {
     const e = get(key);

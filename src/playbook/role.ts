@@ -7,7 +7,6 @@ import { field, toBool, toMap, toStr } from './coerce.js';
 import { ROLE_ENTRY_KEYWORDS } from './keywords.js';
 import { childScope, readBase, type Scope } from './scope.js';
 import { asMap, asSeq, deref, displayPath, entries, kindOf, posOf, readYaml, toValue, type Source, type YNode } from './source.js';
-import { parseTaskList } from './task.js';
 import { loadVarsFile } from './vars-file.js';
 
 /** One use of a role: from `roles:`, a meta dependency, or import/include_role. */
@@ -81,7 +80,7 @@ function readList(abs: string, scope: Scope, from: Pos, handler: boolean): TaskN
   const src = readYaml(abs, from);
   const root = src.root;
   const inner = { ...scope, stack: [...scope.stack, abs] };
-  return parseTaskList(src, root, inner, { what: `${src.file}`, pos: posOf(src, root) }, { handler });
+  return inner.parseTasks(src, root, inner, { what: `${src.file}`, pos: posOf(src, root) }, { handler });
 }
 
 /**

@@ -2,7 +2,7 @@
  * What a parent (play, block, role, import) hands down to the nodes under it,
  * and reading the keywords common to every node.
  */
-import type { NodeBase, Pos, Role, Task, Vars } from '../model/index.js';
+import type { NodeBase, Pos, Role, Task, TaskNode, Vars } from '../model/index.js';
 import {
   field,
   toBool,
@@ -19,8 +19,8 @@ import {
 } from './coerce.js';
 import { BASE_KEYWORDS } from './keywords.js';
 import { checkBecomeMethod, checkConnection, readCollections, readModuleDefaults, refuseIfUnsupported } from './keyword-values.js';
-import type { ModuleInfo } from './modules.js';
-import { toValue, type Entry, type Source } from './source.js';
+import type { ModuleInfo } from '../model/index.js';
+import { toValue, type Entry, type Source, type YNode } from './source.js';
 
 /** Keywords inherited by children when they do not set them. */
 export interface Inherited {
@@ -39,6 +39,18 @@ export interface Inherited {
   extra: Vars;
 }
 
+/** Whether the list being read is `handlers:`. */
+export interface ListOpts {
+  handler?: boolean;
+}
+
+/**
+ * Reads a list of tasks (task.ts's `parseTaskList`). Imports and roles
+ * read task files through the scope, so they need not import task.ts,
+ * which imports them: the loader's recursion is not an import circle.
+ */
+export type TaskListParser = (src: Source, node: YNode | null, scope: Scope, owner: { what: string; pos: Pos }, opts?: ListOpts) => TaskNode[];
+
 /** Where the loader is and what it inherits. */
 export interface Scope {
   /** Directory that relative `import_tasks`/`include_tasks` paths start from. */
@@ -55,6 +67,7 @@ export interface Scope {
   handlers: Task[];
   /** Absolute paths of files being imported, to catch import cycles. */
   stack: string[];
+  parseTasks: TaskListParser;
 }
 
 type Setter = (n: NodeBase, f: Field) => void;

@@ -5,13 +5,8 @@ import { field, toConds, toNumOrStr, toStr, toStrList } from './coerce.js';
 import { importRole, importTasks, includeNode } from './imports.js';
 import { META_ACTIONS } from './keywords.js';
 import { LOOP_KEYS, readLoop } from './loop.js';
-import { childScope, readBase, type Scope } from './scope.js';
+import { childScope, readBase, type ListOpts, type Scope } from './scope.js';
 import { asMap, asSeq, deref, entries as entriesOf, kindOf, posOf, type Entry, type Source, type YMap, type YNode } from './source.js';
-
-/** Whether the list being read is `handlers:`. */
-export interface ListOpts {
-  handler?: boolean;
-}
 
 /**
  * Reads a list of tasks. `owner` names the key or file that holds the list,

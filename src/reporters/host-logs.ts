@@ -17,7 +17,7 @@ import type { EventOf, Reporter, RunEvent, TaskRef } from '../events/index.js';
 import type { ModuleResult } from '../model/index.js';
 import { taskTitle } from './plain.js';
 import { pyJson } from './pyjson.js';
-import { inert } from './sanitize.js';
+import { inert } from '../text/index.js';
 
 /** The directory of per-host logs inside a run directory. */
 export const HOSTS_DIR = 'hosts';

@@ -1,8 +1,6 @@
 export { createPlainPresenter, taskTitle, type PlainOptions } from './plain.js';
 export { createJsonPresenter, eventLine } from './json.js';
 export { createRecorder, EVENTS_FILE } from './recorder.js';
-export { inert } from './sanitize.js';
-export { banner, filled, profileRow, recapLine, wallClock, durationClock, taskLabel, taskRecapRow, profileRecapLines, startOffsetLine } from './format.js';
 export { createRunLog, RUN_LOG_FILE, RUN_LOG_PROFILE_LIMIT, type RunLogOptions } from './run-log.js';
 export { createHostLogs, hostFileName, HOSTS_DIR } from './host-logs.js';
 export { SummaryCollector, SUMMARY_FILE, errorLine, type RunSummary, type HostFailure, type RunOutcome } from './run-summary.js';

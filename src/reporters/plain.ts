@@ -8,9 +8,8 @@ import path from 'node:path';
 import type { ConnectionInfo } from '../model/index.js';
 import { formatDiff } from '../model/diff.js';
 import { emptyProfile, stepProfile, type EventHandlers, type EventOf, type Reporter, type RunEvent, type SortOrder, type TaskRef } from '../events/index.js';
-import { banner, durationClock, filled, wallClock } from './format.js';
+import { banner, durationClock, filled, hostLabel, inert, wallClock } from '../text/index.js';
 import { dumpResult, itemLabel, viewResult, type ResultView } from './result-view.js';
-import { inert } from './sanitize.js';
 import { profileLines, recapLines } from './summary.js';
 
 export interface PlainOptions {
@@ -46,11 +45,6 @@ export function createPlainPresenter(opts: PlainOptions): Reporter {
   return new PlainPresenter(opts);
 }
 
-/** The host as ansible's default callback labels a result: `w1`, or `w1 -> lb1(10.0.0.5)` when delegated. */
-export function hostLabel(e: { host: string; delegate?: string; delegateAddress?: string }): string {
-  if (!e.delegate) return e.host;
-  return `${e.host} -> ${e.delegate}${e.delegateAddress ? `(${e.delegateAddress})` : ''}`;
-}
 
 /** How ansible names a task in banners and retries: `role : name`. */
 export function taskTitle(task: TaskRef): string {
@@ -150,6 +144,8 @@ class PlainPresenter implements Reporter {
           ? `ABORT REQUESTED (drain, by ${e.source}): no new hosts or tasks will start; running tasks will finish`
           : `ABORT REQUESTED (kill, by ${e.source}): stopping running commands and async jobs now`,
       ]),
+    'run.paused': (e) => this.print(['', `PAUSED (by ${e.source}): no new task or batch starts until the run is resumed`]),
+    'run.resumed': (e) => this.print([`RESUMED (by ${e.source})`]),
     'abort.done': (e) => this.print([e.mode === 'drain' ? 'ABORT: drained' : 'ABORT: running work killed']),
     'play.end': () => {},
     'run.end': (e) => this.runEnd(e),

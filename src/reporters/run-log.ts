@@ -16,9 +16,8 @@ import fs from 'node:fs';
 import { FileSink } from './file-sink.js';
 import path from 'node:path';
 import type { Reporter, RunEvent } from '../events/index.js';
-import { wallClock } from './format.js';
+import { inert, wallClock } from '../text/index.js';
 import { createPlainPresenter } from './plain.js';
-import { inert } from './sanitize.js';
 
 /** The file name of the run log inside a run directory. */
 export const RUN_LOG_FILE = 'run.log';

@@ -7,7 +7,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Reporter } from '../events/index.js';
-import { defaultMailConfig, UserError } from '../model/index.js';
+import { defaultMailConfig, isMailAddress, splitMailAddresses, UserError } from '../model/index.js';
 import { createHostLogs } from './host-logs.js';
 import type { MailOutcome } from './mail/send.js';
 import type { MailConfig, MailTimeouts } from './mail/types.js';
@@ -133,9 +133,9 @@ export function createRunRecord(opts: RunRecordOptions): RunRecord {
  * (localhost:25), as `mail(1)` would. No recipients at all means no mail.
  */
 export function mailConfig(mail: MailConfig | undefined, mailTo: string[] = []): MailConfig | undefined {
-  const extra = mailTo.flatMap((a) => a.split(',')).map((a) => a.trim()).filter((a) => a !== '');
+  const extra = splitMailAddresses(mailTo);
   for (const a of extra) {
-    if (!a.includes('@') || /[\s<>]/.test(a)) throw new UserError(`--mail-to: '${a}' is not an e-mail address`);
+    if (!isMailAddress(a)) throw new UserError(`--mail-to: '${a}' is not an e-mail address`);
   }
   const to = [...new Set([...(mail?.to ?? []), ...extra])];
   if (!mail && to.length === 0) return undefined;

@@ -22,7 +22,7 @@ import {
 } from '../events/index.js';
 import type { HostStats, ModuleResult } from '../model/index.js';
 import { taskTitle } from './plain.js';
-import { inert } from './sanitize.js';
+import { inert } from '../text/index.js';
 
 /** The file name of the summary inside a run directory. */
 export const SUMMARY_FILE = 'summary.json';

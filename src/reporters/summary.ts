@@ -5,9 +5,9 @@
  */
 import { profileRoles, profileTasks, profileTimeline, type ProfileState, type SortOrder, type TimelineEntry } from '../events/index.js';
 import type { EventOf } from '../events/index.js';
-import { banner, durationClock, filled, profileRecapLines, recapLine, runTook, startOffsetLine, type RecapStats } from './format.js';
+import { banner, durationClock, filled, profileRecapLines, recapLine, runTook, startOffsetLine, type RecapStats } from '../text/index.js';
 
-export { taskLabel } from './format.js';
+export { taskLabel } from '../text/index.js';
 
 /** PLAY RECAP lines: hosts sorted by name, and the blank line ansible ends it with. */
 export function recapLines(stats: EventOf<'run.end'>['stats']): string[] {

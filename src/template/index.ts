@@ -8,11 +8,11 @@ import type { Pos, Vars } from '../model/index.js';
 import { defineFilter, defineTest } from './engine.js';
 import { FILTERS } from './filters.js';
 import { analyzeTemplate } from './names.js';
-import { isTemplated, Run } from './run.js';
+import { isTemplated, ON_RESOLVED, Run, type OnResolved } from './run.js';
 import { TESTS } from './tests.js';
 import { holdsTemplate, truthy } from './values.js';
 
-export { isTemplated };
+export { isTemplated, ON_RESOLVED, type OnResolved };
 
 for (const [name, fn] of Object.entries(FILTERS)) defineFilter(name, fn);
 for (const [name, fn] of Object.entries(TESTS)) defineTest(name, fn);

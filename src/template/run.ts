@@ -11,6 +11,15 @@ import { analyzeExpr, analyzeTemplate, type Analysis, type Key } from './names.j
 import { rewriteExprDots, rewriteTemplateDots } from './dots.js';
 import { holdsTemplate, isMapping, pyStr, toPlain } from './values.js';
 
+/**
+ * A scope may carry a function under this key: it is told each variable a
+ * template made from a template (`db_password: "{{ vault_db_password }}"`),
+ * with its rendered value. The engine learns secrets from it.
+ */
+export const ON_RESOLVED = Symbol('playwatch.onResolved');
+
+export type OnResolved = (name: string, value: unknown) => void;
+
 /** True when a string holds Jinja delimiters (`{{`, `{%` or `{#`). */
 export function isTemplated(s: string): boolean {
   return s.includes('{{') || s.includes('{%') || s.includes('{#');
@@ -135,7 +144,9 @@ export class Run {
     if (this.resolving.includes(name)) throw new UserError(`recursive loop detected in template for '${name}'`, this.where);
     this.resolving.push(name);
     try {
-      return this.value(view);
+      const out = this.value(view);
+      this.resolved(name, out);
+      return out;
     } catch (e) {
       throw inVariable(e, name);
     } finally {
@@ -160,7 +171,12 @@ export class Run {
       }
     }
     this.memo.set(name, out);
+    if (out !== value) this.resolved(name, out);
     return out;
+  }
+
+  private resolved(name: string, value: unknown): void {
+    (this.scope as { [ON_RESOLVED]?: OnResolved })[ON_RESOLVED]?.(name, value);
   }
 
   private engine<T>(a: Analysis, src: string, ctx: Vars, run: Parameters<typeof call<T>>[0]): T {

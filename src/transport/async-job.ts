@@ -35,16 +35,20 @@ export function resultsFile(jid: string): string {
 }
 
 /**
- * The command that starts `command` as a job limited to `limitSec`.
+ * The command that starts `command` as a job limited to `limitSec`; with
+ * `hasStdin`, the start command's own stdin becomes the job's.
  * `setsid` under a shell without job control runs the job as its own
  * process group leader, so its pid is its pgid.
  */
-export function startJobCommand(jid: string, limitSec: number, command: string): string {
+export function startJobCommand(jid: string, limitSec: number, command: string, hasStdin = false): string {
   const supervisor = [
     'd=$1; limit=$2; cmd=$3',
     'echo $$ > "$d/sup"',
     'date +%s.%N > "$d/start"',
-    'setsid /bin/sh -c "$cmd" > "$d/stdout" 2> "$d/stderr" < /dev/null &',
+    // The job's stdin (env values, then its input) waits in a 0600 file, removed once the job has it open.
+    hasStdin ? 'exec 3< "$d/stdin"; rm -f "$d/stdin"' : 'exec 3< /dev/null',
+    'setsid /bin/sh -c "$cmd" > "$d/stdout" 2> "$d/stderr" <&3 3<&- &',
+    'exec 3<&-',
     'job=$!; echo "$job" > "$d/pid"',
     // The watchdog is its own group too, so stopping it also stops its sleep.
     `setsid /bin/sh -c 'sleep "$1"; [ -f "$2/rc" ] && exit 0; echo 1 > "$2/timedout"; kill -TERM -"$3" 2>/dev/null; sleep 2; kill -KILL -"$3" 2>/dev/null' dog "$limit" "$d" "$job" > /dev/null 2>&1 < /dev/null &`,
@@ -59,6 +63,7 @@ export function startJobCommand(jid: string, limitSec: number, command: string):
   return [
     `d=${dirOf(jid)}`,
     'umask 077; mkdir -p "$d" || exit 1',
+    ...(hasStdin ? ['cat > "$d/stdin" || exit 1'] : []),
     `setsid /bin/sh -c ${shellQuote(supervisor)} supervisor "$d" ${limitSec} ${shellQuote(command)} > /dev/null 2>&1 < /dev/null &`,
     'echo started',
   ].join('\n');

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { UserError } from '../model/index.js';
+import type { Escalation } from './types.js';
 
 /**
  * Building `/bin/sh -c` command lines safely. Every templated value that goes
@@ -28,58 +30,88 @@ export interface WrapOptions {
   becomeFlags?: string;
   /** The sudo program (`become_exe`), default `sudo`. */
   becomeExe?: string;
-  /** Given: sudo reads it from stdin (never on the command line). */
+  /** Given: sent to sudo only after sudo's own prompt (see Escalation). */
   becomePassword?: string;
   chdir?: string;
+  /** Sent on stdin ahead of the command's own input, never in the argument list (`ps` shows that to everyone). */
   env?: Record<string, string>;
-  /** The command's own stdin; with a become password it follows the password line. */
+  /** The command's own stdin. */
   stdin?: string;
+}
+
+/** A wrapped command: the line, what goes on its stdin, and the become handshake when a password is given. */
+export interface Wrapped {
+  command: string;
+  stdin?: string;
+  escalation?: Escalation;
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
- * Applies env exports, `cd <chdir>` and become to a command line:
+ * Reads `NAME=value` lines from stdin up to an empty line and exports them.
+ * Values come with backslashes doubled and newlines as `\\n`; `printf %b`
+ * undoes exactly that. `read` takes one byte at a time from a pipe, so the
+ * command's own input after the empty line is left untouched.
+ */
+const ENV_READER =
+  'while IFS= read -r __pw_e && [ -n "$__pw_e" ]; do ' +
+  '__pw_v=$(printf \'%bx\' "${__pw_e#*=}"); export "${__pw_e%%=*}=${__pw_v%x}"; ' +
+  'done; unset __pw_e __pw_v';
+
+/** The stdin preamble ENV_READER reads. */
+export function envPreamble(env: Record<string, string>): string {
+  const lines = Object.entries(env).map(([k, v]) => `${k}=${v.replace(/\0/g, '').replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}\n`);
+  return `${lines.join('')}\n`;
+}
+
+/**
+ * Applies env, `cd <chdir>` and become to a command line:
  *
- *     export A='1' && cd '/srv' && {
+ *     <env reader>
+ *     cd '/srv' && {
  *     <cmd>
  *     }
  *
  * and with become the whole of that runs under
- * `sudo -n -H -S -u <user> -- /bin/sh -c '<that>'`, so the env and the
- * directory apply to the target user. The brace group keeps `cd x && a || b`
- * from running `b` when `cd` fails; the newlines let `cmd` end in `&` or a comment.
+ * `sudo -H -S -u <user> -- /bin/sh -c '<that>'`, so the env and the
+ * directory apply to the target user. Env values travel on stdin ahead of the
+ * command's own input. The brace group keeps `cd x && a || b` from running
+ * `b` when `cd` fails; the newlines let `cmd` end in `&` or a comment.
  */
-export function wrapCommand(cmd: string, opts: WrapOptions): { command: string; stdin?: string } {
-  const parts: string[] = [];
+export function wrapCommand(cmd: string, opts: WrapOptions): Wrapped {
   const env = Object.entries(opts.env ?? {});
-  if (env.length > 0) {
-    for (const [k] of env) {
-      if (!ENV_NAME.test(k)) throw new UserError(`invalid environment variable name '${k}'`);
-    }
-    parts.push(`export ${env.map(([k, v]) => `${k}=${quoteAlways(String(v))}`).join(' ')}`);
+  for (const [k] of env) {
+    if (!ENV_NAME.test(k)) throw new UserError(`invalid environment variable name '${k}'`);
   }
-  if (opts.chdir !== undefined && opts.chdir !== '') parts.push(`cd ${shellQuote(opts.chdir)}`);
-  let command = parts.length > 0 ? `${parts.join(' && ')} && {\n${cmd}\n}` : cmd;
+  let command = opts.chdir !== undefined && opts.chdir !== '' ? `cd ${shellQuote(opts.chdir)} && {\n${cmd}\n}` : cmd;
   let stdin = opts.stdin;
-  if (opts.become) {
-    const method = opts.becomeMethod ?? 'sudo';
-    if (method !== 'sudo') {
-      throw new UserError(`become_method '${method}' is not supported (playwatch supports sudo)`);
-    }
-    const user = shellQuote(opts.becomeUser || 'root');
-    const exe = opts.becomeExe ? shellQuote(opts.becomeExe) : 'sudo';
-    if (opts.becomePassword !== undefined) {
-      // -p '' keeps sudo's prompt out of stderr; the password is the first stdin line.
-      const flags = opts.becomeFlags === undefined ? '-H -S' : sudoFlags(opts.becomeFlags, true);
-      command = `${exe} ${flags} -p '' -u ${user} -- /bin/sh -c ${quoteAlways(command)}`;
-      stdin = `${opts.becomePassword}\n${opts.stdin ?? ''}`;
-    } else {
-      const flags = opts.becomeFlags === undefined ? '-n -H -S' : sudoFlags(opts.becomeFlags, false);
-      command = `${exe} ${flags} -u ${user} -- /bin/sh -c ${quoteAlways(command)}`;
-    }
+  if (env.length > 0) {
+    command = `${ENV_READER}\n${command}`;
+    stdin = envPreamble(Object.fromEntries(env)) + (opts.stdin ?? '');
   }
-  return stdin === undefined ? { command } : { command, stdin };
+  if (!opts.become) return stdin === undefined ? { command } : { command, stdin };
+  const method = opts.becomeMethod ?? 'sudo';
+  if (method !== 'sudo') {
+    throw new UserError(`become_method '${method}' is not supported (playwatch supports sudo)`);
+  }
+  const user = shellQuote(opts.becomeUser || 'root');
+  const exe = opts.becomeExe ? shellQuote(opts.becomeExe) : 'sudo';
+  if (opts.becomePassword === undefined) {
+    const flags = opts.becomeFlags === undefined ? '-n -H -S' : sudoFlags(opts.becomeFlags, false);
+    command = `${exe} ${flags} -u ${user} -- /bin/sh -c ${quoteAlways(command)}`;
+    return stdin === undefined ? { command } : { command, stdin };
+  }
+  const key = randomBytes(12).toString('hex');
+  const escalation: Escalation = {
+    prompt: `[sudo via playwatch, key=${key}] password:`,
+    ready: `PLAYWATCH-BECOME-SUCCESS-${key}`,
+    password: opts.becomePassword,
+  };
+  const flags = opts.becomeFlags === undefined ? '-H -S' : sudoFlags(opts.becomeFlags, true);
+  command = `${exe} ${flags} -p ${quoteAlways(escalation.prompt)} -u ${user} -- /bin/sh -c ${quoteAlways(`echo ${escalation.ready} >&2\n${command}`)}`;
+  // The command's stdin is fed only once it runs (see Escalation): a pipe even when there is nothing to send.
+  return { command, stdin: stdin ?? '', escalation };
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { UserError, type Vars } from '../model/index.js';
+import { LOCALHOST_NAMES, UserError, type Vars } from '../model/index.js';
 import { LocalTransport } from './local.js';
 import { SshTransport, type SshOptions } from './ssh.js';
 import type { ConnectionSpec, Transport } from './types.js';
@@ -36,7 +36,7 @@ export const CONNECTION_VARS = [
 ] as const;
 
 /** Host names that mean this machine: local unless their vars say otherwise. */
-export const LOCAL_NAMES: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '::1']);
+export const LOCAL_NAMES: ReadonlySet<string> = new Set(LOCALHOST_NAMES);
 
 /**
  * Reads a host's connection settings from its vars: `ansible_connection`

@@ -6,6 +6,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { OutputCap } from './output.js';
+import { EscalationFilter, type EscalationStep } from './escalation.js';
 import type { ConnectionInfo, ConnectionSpec, ExecOptions, ExecResult, Transport } from './types.js';
 
 const DEFAULT_MAX_BYTES = 1024 * 1024;
@@ -129,6 +130,7 @@ class RunningCommand {
   private timers: NodeJS.Timeout[] = [];
   private killTimer?: NodeJS.Timeout;
   private readonly onAbort = () => this.stop('abort');
+  private readonly escalation?: EscalationFilter;
 
   constructor(
     private readonly child: ChildProcess,
@@ -140,8 +142,9 @@ class RunningCommand {
     const max = opts.maxBytes ?? DEFAULT_MAX_BYTES;
     this.out = new OutputCap(max);
     this.err = new OutputCap(max);
+    this.escalation = opts.escalation ? new EscalationFilter(opts.escalation) : undefined;
     child.stdout!.on('data', (b: Buffer) => this.onData('stdout', b));
-    child.stderr!.on('data', (b: Buffer) => this.onData('stderr', b));
+    child.stderr!.on('data', (b: Buffer) => this.onStderr(b));
     child.on('error', (e) => {
       this.spawnError = e;
       this.finish();
@@ -150,7 +153,8 @@ class RunningCommand {
     child.on('close', () => this.finish());
     if (child.stdin) {
       child.stdin.on('error', () => {}); // the command may exit without reading: EPIPE is not our failure
-      child.stdin.end(opts.stdin);
+      // With a become handshake, nothing is written before sudo asks or the command runs.
+      if (!this.escalation) child.stdin.end(opts.stdin);
     }
     if (opts.timeoutMs !== undefined && opts.timeoutMs > 0) {
       this.timers.push(setTimeout(() => this.stop('timeout'), opts.timeoutMs));
@@ -178,6 +182,21 @@ class RunningCommand {
     }
   }
 
+  private onStderr(chunk: Buffer): void {
+    if (!this.escalation) return this.onData('stderr', chunk);
+    const { out, steps } = this.escalation.push(chunk);
+    for (const step of steps) this.escalate(step);
+    if (out.length > 0) this.onData('stderr', out);
+  }
+
+  private escalate(step: EscalationStep): void {
+    const stdin = this.child.stdin;
+    if (!stdin || stdin.writableEnded) return;
+    if (step === 'password') stdin.write(`${this.opts.escalation!.password}\n`);
+    else if (step === 'stdin') stdin.end(this.opts.stdin);
+    else stdin.end();
+  }
+
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
     this.exit = { code, signal };
     this.exitedFirst = !this.stopping;
@@ -203,6 +222,8 @@ class RunningCommand {
     this.child.stdout?.destroy();
     this.child.stderr?.destroy();
     this.child.stdin?.destroy();
+    const held = this.escalation?.flush();
+    if (held?.length) this.onData('stderr', held);
     if (this.opts.onOutput) {
       for (const stream of ['stdout', 'stderr'] as const) {
         const rest = this.decoders[stream].end();

@@ -3,6 +3,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { ClientChannel } from 'ssh2';
 import { OutputCap } from './output.js';
 import { MarkerFilter } from './ssh-command.js';
+import { EscalationFilter, type EscalationStep } from './escalation.js';
 import { UnreachableError, type ExecOptions, type ExecResult } from './types.js';
 
 const DEFAULT_MAX_BYTES = 1024 * 1024;
@@ -41,6 +42,8 @@ export class ChannelRun {
   private termSent = false;
   private timers: NodeJS.Timeout[] = [];
   private readonly onAbort = () => this.stop('abort');
+  private readonly escalation?: EscalationFilter;
+  private stdinEnded = false;
 
   constructor(
     private readonly channel: ClientChannel,
@@ -64,7 +67,9 @@ export class ChannelRun {
     });
     channel.on('error', () => {}); // a write after the peer closed: the close handler decides
     channel.stderr.on('error', () => {});
-    channel.end(opts.stdin ?? undefined); // EOF at once unless the command is fed
+    this.escalation = opts.escalation ? new EscalationFilter(opts.escalation) : undefined;
+    // EOF at once unless the command is fed; with a become handshake, nothing before sudo asks or the command runs.
+    if (!this.escalation) this.endStdin(opts.stdin);
     if (opts.timeoutMs !== undefined && opts.timeoutMs > 0) {
       this.timers.push(setTimeout(() => this.stop('timeout'), opts.timeoutMs));
     }
@@ -115,8 +120,26 @@ export class ChannelRun {
 
   private onStderr(chunk: Buffer): void {
     const hadPgid = this.marker.pgid !== undefined;
-    this.onData('stderr', this.marker.push(chunk));
+    let out = this.marker.push(chunk);
     if (!hadPgid && this.marker.pgid !== undefined && this.stopping) this.sendTerm();
+    if (this.escalation && out.length > 0) {
+      const pushed = this.escalation.push(out);
+      for (const step of pushed.steps) this.escalate(step);
+      out = pushed.out;
+    }
+    this.onData('stderr', out);
+  }
+
+  private escalate(step: EscalationStep): void {
+    if (this.stdinEnded) return;
+    if (step === 'password') this.channel.write(`${this.opts.escalation!.password}\n`);
+    else this.endStdin(step === 'stdin' ? this.opts.stdin : undefined);
+  }
+
+  private endStdin(data?: string): void {
+    if (this.stdinEnded) return;
+    this.stdinEnded = true;
+    this.channel.end(data ?? undefined);
   }
 
   private onExit(code: number | null, signal?: string): void {
@@ -151,7 +174,10 @@ export class ChannelRun {
   private finish(): void {
     if (this.finished) return;
     this.cleanup();
-    this.onData('stderr', this.marker.flush());
+    const unmarked = this.marker.flush();
+    this.onData('stderr', this.escalation && unmarked.length > 0 ? this.escalation.push(unmarked).out : unmarked);
+    const held = this.escalation?.flush();
+    if (held?.length) this.onData('stderr', held);
     if (this.opts.onOutput) {
       for (const stream of ['stdout', 'stderr'] as const) {
         const rest = this.decoders[stream].end();

@@ -136,7 +136,7 @@ export class SshTransport implements Transport {
         drainMs: this.opts.drainMs ?? 2000,
       };
       // Built inside ssh2's callback: exit-status may be parsed from the same packet batch.
-      const run = await this.openExec(remoteCommand(command, opts.stdin !== undefined), (ch) => new ChannelRun(ch, opts, hooks));
+      const run = await this.openExec(remoteCommand(command, opts.stdin !== undefined || opts.escalation !== undefined), (ch) => new ChannelRun(ch, opts, hooks));
       this.running.add(run);
       if (this.lostReason) run.lost(this.lostReason);
       try {

@@ -4,8 +4,8 @@
  * never prints.
  *
  * The command contract (DESIGN §11): every command runs in its own process
- * group, stdin is closed unless `stdin` is given, and a timeout or an abort
- * ends the whole group.
+ * group, stdin is closed unless `stdin` is given (with `escalation`, fed
+ * after sudo's handshake), and a timeout or an abort ends the whole group.
  */
 import type { ConnectionInfo } from '../model/index.js';
 
@@ -31,6 +31,28 @@ export interface ExecOptions {
   main?: boolean;
   /** Max bytes of each stream kept in the result (head and tail); default 1 MiB. */
   maxBytes?: number;
+  /**
+   * The output is the module's own data, not the target's to show: it is not
+   * streamed as `host.output` (fact gathering prints the whole environment
+   * before the engine can know which of its values are secret).
+   */
+  quiet?: boolean;
+  /** A become handshake: `stdin` waits until the command runs, the password until sudo asks. */
+  escalation?: Escalation;
+}
+
+/**
+ * sudo with a password (`sudo -S -p <prompt>`), done as ansible-core does:
+ * the password is written only when sudo's own prompt (random per command)
+ * shows on stderr, and `stdin` only once the command under sudo has
+ * printed `ready` on stderr; never otherwise, so a sudo that does not ask
+ * (NOPASSWD, cached credentials, root) never gets the password on the
+ * command's stdin. The prompt and the ready line never reach the output.
+ */
+export interface Escalation {
+  prompt: string;
+  ready: string;
+  password: string;
 }
 
 export interface ExecResult {

@@ -19,15 +19,15 @@ import { useRunState } from './use-run-state.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import { useTicker } from './use-ticker.js';
 
-/** What the app steers: `RunControl` fits it. */
+/**
+ * What the app steers: `RunControl` fits it. What the run is doing (paused,
+ * draining, killed) the app learns from events, like everything else.
+ */
 export interface RunSteering {
-  pause(): void;
-  resume(): void;
+  pause(source?: string): void;
+  resume(source?: string): void;
   drain(source?: string): void;
   kill(source?: string): void;
-  readonly paused: boolean;
-  readonly draining: boolean;
-  readonly killed: boolean;
 }
 
 /** Props of `App`. */
@@ -55,19 +55,18 @@ export function App({ store, control, playbook, groups, columns, rows, onQuit }:
   const now = store.now();
   const jobs = useMemo(() => Object.values(state.async).filter((j) => !j.done), [state.async]);
   const timeline = useMemo(() => profileTimeline(state.profile, { now }), [state.profile, now]);
-  const paused = control.paused || state.paused;
+  const paused = state.paused;
 
   const run = (c: Command) => {
-    if (c === 'pause') control.pause();
-    else if (c === 'resume') control.resume();
+    if (c === 'pause') control.pause('tui');
+    else if (c === 'resume') control.resume('tui');
     else if (c === 'drain') control.drain('tui');
     else if (c === 'kill') control.kill('tui');
     else onQuit?.();
-    if (c === 'pause' || c === 'resume') store.setPaused(control.paused);
   };
 
   // What keys need to know; filled in below once the layout is known (useKeys reads it when a key arrives).
-  const ctx = { hostCount: 0, pageSize: 1, drillTasks: 0, drillLines: 0, drillPage: 1, ended, paused, draining: control.draining, killed: control.killed } as Parameters<typeof useKeys>[1];
+  const ctx = { hostCount: 0, pageSize: 1, drillTasks: 0, drillLines: 0, drillPage: 1, ended, paused, draining: state.abort !== undefined, killed: state.abort?.mode === 'kill' } as Parameters<typeof useKeys>[1];
   const rawView = useKeys(store, ctx, run);
   const hosts = useMemo(
     () => visibleHosts(state, { problemsFirst: rawView.problemsFirst, failedOnly: rawView.failedOnly, filter: rawView.filter, groups }),

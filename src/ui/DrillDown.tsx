@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { vecGet, vecToArray, type HostTaskEntry, type HostView } from '../events/index.js';
-import { inert } from '../reporters/sanitize.js';
+import { delegateLabel, inert } from '../text/index.js';
 import { Section } from './Section.js';
 import { cut, fit, hostLook, oneLine, resultLook, shortDuration } from './text.js';
 
@@ -60,7 +60,7 @@ export function DrillDown({ host, selected, scroll, rows, now, width }: DrillDow
           <Text key={`${t.taskId}-${first + i}`} wrap="truncate" inverse={isSel}>
             {isSel ? '›' : ' '}
             <Text color={r.color}>{`${r.glyph} ${fit(r.word, 11)}`}</Text>
-            {cut(` ${fit(shortDuration(ms), 8)} ${fit(oneLine(t.title), 40)} ${t.retries ? `retries ${t.retries} ` : ''}${oneLine(t.summary ?? '')}`, Math.max(0, width - 15))}
+            {cut(` ${fit(shortDuration(ms), 8)} ${fit(oneLine(t.title), 40)} ${t.delegate ? `-> ${oneLine(delegateLabel(t))} ` : ''}${t.retries ? `retries ${t.retries} ` : ''}${oneLine(t.summary ?? '')}`, Math.max(0, width - 15))}
           </Text>
         );
       })}

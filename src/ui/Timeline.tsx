@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { durationClock as formatOffset } from '../reporters/format.js';
+import { durationClock as formatOffset } from '../text/index.js';
 import { Section } from './Section.js';
 import type { TimelineEntry } from '../events/index.js';
 import { fit, oneLine, shortDuration } from './text.js';

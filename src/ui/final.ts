@@ -4,7 +4,7 @@
  * an abort left behind, and where the run record is. Plain text lines.
  */
 import { profileRoles, profileTasks, vecToArray, type RunState } from '../events/index.js';
-import { banner, profileRecapLines, recapLine, runTook, type RecapStats } from '../reporters/format.js';
+import { banner, profileRecapLines, recapLine, runTook, type RecapStats } from '../text/index.js';
 import { clock, oneLine } from './text.js';
 
 /** What the final view needs besides the state. */

@@ -4,7 +4,9 @@
  * (100 ms by default): a burst of a thousand events costs one render.
  */
 import { performance } from 'node:perf_hooks';
-import { initialState, reduce, setPaused, type RunEvent, type RunState } from '../events/index.js';
+import { initialState, reduce, type RunEvent, type RunState } from '../events/index.js';
+
+const NOW = new Set<RunEvent['type']>(['run.end', 'abort.requested', 'run.paused', 'run.resumed']);
 
 /** Options of a `RunStore`. */
 export interface StoreOptions {
@@ -52,14 +54,9 @@ export class RunStore {
   dispatch(event: RunEvent): void {
     this.current = reduce(this.current, event);
     this.receivedAt = this.clockFn();
-    if (event.type === 'run.end' || event.type === 'abort.requested') this.publish();
+    // What the operator just asked for shows at once, not a frame later.
+    if (NOW.has(event.type)) this.publish();
     else this.schedule();
-  }
-
-  /** Records a pause or resume (there is no event for it) and shows it at once. */
-  setPaused(paused: boolean): void {
-    this.current = setPaused(this.current, paused);
-    this.publish();
   }
 
   /** The run's clock now, in event time: the latest event's `at` plus the time since it arrived. */

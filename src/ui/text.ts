@@ -4,7 +4,7 @@
  * on their own, so the screen reads without colour too.
  */
 import type { HostStatus, ResultStatus } from '../events/index.js';
-import { inert } from '../reporters/sanitize.js';
+import { inert } from '../text/index.js';
 
 /** One line of target-derived text made safe: escapes removed, newlines and tabs as spaces. */
 export function oneLine(s: string): string {

@@ -172,7 +172,7 @@ const ROLLOUT = `
 `;
 
 test('Ctrl-C drains (exit 99) and the printed resume commands, pasted, finish the rollout', async () => {
-  const inventory = '[all]\na ansible_connection=local playwatch_local_root=hosts/a\nb ansible_connection=local playwatch_local_root=hosts/b\nc ansible_connection=local playwatch_local_root=hosts/c\n';
+  const inventory = '[all]\na ansible_connection=local playwatch_local_root=hosts/a\nb ansible_connection=local playwatch_local_root=hosts/b\nc ansible_connection=local playwatch_local_root=hosts/c\n[all:vars]\nplaywatch_lock_path=~/.playwatch/lock\n';
   const dir = makeProject({ 'inventory.ini': inventory, 'site.yml': ROLLOUT });
   const first = await playwatchSignalled(dir, 'SIGINT', /TASK \[step one\]/, 300, 'run', 'site.yml', '-i', 'inventory.ini');
   assert.equal(first.code, 99, first.err);

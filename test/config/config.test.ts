@@ -6,6 +6,9 @@ import { test } from 'node:test';
 import { UserError } from '../../src/model/index.js';
 import { loadConfig, parseAnsibleCfg, parseBool, type ConfigOptions } from '../../src/config/index.js';
 
+/** DESIGN §12's default secret names. */
+const DEFAULT_SECRETS = ['*password*', '*passwd*', '*_pass', '*secret*', '*token*', '*api_key*', '*private_key*', '*credential*'];
+
 /** A temp workspace with a cwd, a home and a fake /etc, none of them read from the real machine. */
 function workspace(files: Record<string, string> = {}) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'playwatch-cfg-'));
@@ -39,7 +42,8 @@ test('defaults apply when nothing is configured', () => {
   assert.equal(c.settings.remoteUser, undefined);
   assert.deepEqual(c.settings.inventory, []);
   assert.equal(c.settings.runsDir, path.join(root, 'cwd/.playwatch/runs'));
-  assert.deepEqual(c.settings.secrets, ['*password*', '*passwd*', '*secret*', '*token*']);
+  assert.deepEqual(c.settings.secrets, DEFAULT_SECRETS);
+  assert.deepEqual(c.settings.secretsIgnore, []);
   assert.ok(Object.values(c.sources).every((s) => s === 'default'));
   assert.deepEqual(c.files, {});
 });
@@ -141,7 +145,8 @@ test('playwatch.yml takes snake_case keys, YAML types and relative paths', () =>
       'runs_dir: out/runs',
       'host_key_checking: no',
       'retry_files_enabled: true',
-      'secrets: ["*key*", api_token]',
+      'secrets: ["*key*", api_token, "*token*"]',
+      'secrets_ignore: [token_ttl]',
       'mail: {to: ops@example.com}',
     ].join('\n'),
   });
@@ -152,7 +157,9 @@ test('playwatch.yml takes snake_case keys, YAML types and relative paths', () =>
   assert.equal(c.settings.runsDir, path.join(cwd, 'out/runs'));
   assert.equal(c.settings.hostKeyChecking, false);
   assert.equal(c.settings.retryFilesEnabled, true);
-  assert.deepEqual(c.settings.secrets, ['*key*', 'api_token']);
+  // `secrets:` adds to the default names; `secrets_ignore:` is kept apart.
+  assert.deepEqual(c.settings.secrets, [...DEFAULT_SECRETS, '*key*', 'api_token']);
+  assert.deepEqual(c.settings.secretsIgnore, ['token_ttl']);
   assert.deepEqual(c.settings.mail?.to, ['ops@example.com']);
   assert.equal(c.files.playwatchYml, path.join(cwd, 'playwatch.yml'));
 });
@@ -182,13 +189,39 @@ test('ansible.cfg is found as ansible-core finds it', () => {
   }
 });
 
-test('an ansible.cfg in a world-writable cwd is skipped with a warning', () => {
-  const { root, opts } = workspace({ 'cwd/ansible.cfg': '[defaults]\nforks=3\n', 'home/.ansible.cfg': '[defaults]\nforks=4\n' });
+const WORLD_WRITABLE = /^playwatch is being run in a world writable directory \(.*\/cwd\), ignoring it as (an ansible\.cfg|a playwatch\.yml) source\. For more information see https:\/\/docs\.ansible\.com\/ansible\/devel\/reference_appendices\/config\.html#cfg-in-world-writable-dir$/;
+
+test('config files in a world-writable cwd are ignored with ansible-core\'s warning; a private cwd is read', () => {
+  // Anyone can drop files into a shared /tmp: there playwatch.yml could turn off host key checking or add a mail recipient.
+  const files = {
+    'cwd/ansible.cfg': '[defaults]\nforks=3\nhost_key_checking=False\n',
+    'cwd/playwatch.yml': 'host_key_checking: false\nmail: {to: [intruder@example.com]}\n',
+    'home/.ansible.cfg': '[defaults]\nforks=4\n',
+  };
+  const cases: Array<[string, number, { forks: number; hostKeyChecking: boolean; mail: boolean; ansibleCfg: string; yml: boolean; warned: string[] }]> = [
+    ['0777', 0o777, { forks: 4, hostKeyChecking: true, mail: false, ansibleCfg: 'home/.ansible.cfg', yml: false, warned: ['an ansible.cfg', 'a playwatch.yml'] }],
+    ['1777 (sticky, like /tmp)', 0o1777, { forks: 4, hostKeyChecking: true, mail: false, ansibleCfg: 'home/.ansible.cfg', yml: false, warned: ['an ansible.cfg', 'a playwatch.yml'] }],
+    ['0755', 0o755, { forks: 3, hostKeyChecking: false, mail: true, ansibleCfg: 'cwd/ansible.cfg', yml: true, warned: [] }],
+  ];
+  for (const [name, mode, want] of cases) {
+    const { root, opts } = workspace(files);
+    fs.chmodSync(path.join(root, 'cwd'), mode);
+    const c = loadConfig(opts());
+    assert.equal(c.settings.forks, want.forks, name);
+    assert.equal(c.settings.hostKeyChecking, want.hostKeyChecking, name);
+    assert.equal(c.settings.mail !== undefined, want.mail, name);
+    assert.equal(c.files.ansibleCfg, path.join(root, want.ansibleCfg), name);
+    assert.equal(c.files.playwatchYml !== undefined, want.yml, name);
+    assert.deepEqual(c.warnings.map((w) => WORLD_WRITABLE.exec(w)?.[1] ?? w), want.warned, name);
+  }
+});
+
+test('ANSIBLE_CONFIG naming a file: no warning about the skipped ./ansible.cfg, as in ansible-core', () => {
+  const { root, opts } = workspace({ 'cwd/ansible.cfg': '', 'x/my.cfg': '[defaults]\nforks=7\n' });
   fs.chmodSync(path.join(root, 'cwd'), 0o777);
-  const c = loadConfig(opts());
-  assert.equal(c.files.ansibleCfg, path.join(root, 'home/.ansible.cfg'));
-  assert.equal(c.settings.forks, 4);
-  assert.match(c.warnings[0], /world writable/);
+  const c = loadConfig(opts({ env: { ANSIBLE_CONFIG: path.join(root, 'x/my.cfg') } }));
+  assert.equal(c.settings.forks, 7);
+  assert.deepEqual(c.warnings, []);
 });
 
 test('relative paths in ansible.cfg resolve against the file, not the cwd', () => {

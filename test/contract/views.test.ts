@@ -124,6 +124,16 @@ test('every event kind of the union is emitted by some real run over the fixture
   const runs: RunEvent[][] = [];
   for (const c of CASES) runs.push((await viewsOf(c.playbook)).run.events);
   runs.push((await aborted('drain')).events, (await aborted('kill')).events);
+  // Paused at the first host, resumed a moment later.
+  const control = new RunControl();
+  let pausedOnce = false;
+  const onEvent = (e: RunEvent) => {
+    if (e.type !== 'host.start' || pausedOnce) return;
+    pausedOnce = true;
+    control.pause('test');
+    setTimeout(() => control.resume('test'), 50);
+  };
+  runs.push((await runIn(FIXTURES, { playbook: 'free.yml', control, onEvent })).events);
   // A --start-at-task that matches nothing is the engine's warning.
   runs.push((await runIn(FIXTURES, { playbook: 'free.yml', startAtTask: 'no such task' })).events);
   const seen = new Set(runs.flat().map((e) => e.type));

@@ -123,12 +123,15 @@ test('pause holds new tasks until resume', async () => {
   const run = await runProject({
     control,
     onEvent: (e) => {
-      if (e.type === 'host.start' && e.task.name === 'first') control.pause();
+      if (e.type === 'host.start' && e.task.name === 'first') {
+        control.pause('test');
+        control.pause('twice');
+      }
       // Resume a while after the first task ended, however slow the machine is.
       if (e.type === 'host.ok' && e.task.name === 'first') {
         setTimeout(() => {
           resumedAt = Date.now();
-          control.resume();
+          control.resume('timer');
         }, 300);
       }
     },
@@ -145,7 +148,27 @@ test('pause holds new tasks until resume', async () => {
   const second = run.of('task.start').find((e) => e.task.name === 'second')!;
   assert.ok(resumedAt > 0, 'the run was resumed');
   assert.ok(second.wall >= resumedAt, `the second task started ${resumedAt - second.wall} ms before resume`);
+  const steps = run.events.filter((e) => e.type === 'run.paused' || e.type === 'run.resumed').map((e) => `${e.type} ${'source' in e ? e.source : ''}`);
+  assert.deepEqual(steps, ['run.paused test', 'run.resumed timer']);
   assert.equal(run.exitCode, 0);
+});
+
+test('a drain while paused resumes the run first (run.resumed, then abort.requested)', async () => {
+  const control = new RunControl();
+  const run = await runProject({
+    control,
+    onEvent: (e) => {
+      if (e.type === 'host.ok' && e.task.name === 'first') {
+        control.pause('tui');
+        setTimeout(() => control.drain('tui'), 50);
+      }
+    },
+    files: { 'site.yml': '- hosts: web1\n  gather_facts: false\n  tasks:\n    - {name: first, command: "true"}\n    - {name: second, command: "true"}\n' },
+  });
+  const kinds = run.events.map((e) => e.type).filter((t) => t.startsWith('run.p') || t.startsWith('run.r') || t.startsWith('abort.'));
+  assert.deepEqual(kinds, ['run.paused', 'run.resumed', 'abort.requested', 'abort.done']);
+  assert.equal(run.of('task.start').filter((e) => e.task.name === 'second').length, 0);
+  assert.equal(run.exitCode, 99);
 });
 
 test('--start-at-task skips the tasks before the first match, by role-qualified name or glob', async () => {

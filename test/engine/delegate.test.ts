@@ -11,10 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { debugMsgs, runProject } from '../helpers/run.js';
 
+// Each host's deploy lock in its own scratch HOME, not the machine's shared /run/lock.
 const INVENTORY = `w1 ansible_connection=local
 w2 ansible_connection=local
 lb2 ansible_connection=local ansible_host=127.0.0.1
 lb1 ansible_connection=local
+[all:vars]
+playwatch_lock_path=~/.playwatch/lock
 `;
 
 const play = (tasks: string, hosts = 'w1') => `

@@ -4,6 +4,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runProject } from '../helpers/run.js';
+import { LocalTransport } from '../../src/transport/local.js';
+import type { Transport } from '../../src/transport/types.js';
+import { takeLock, type LockOutcome } from '../../src/engine/lock.js';
 import type { LockSettings } from '../../src/engine/lock.js';
 
 const lock = (run: string, extra: Partial<LockSettings> = {}): LockSettings => ({
@@ -102,7 +105,7 @@ test('the host is connected and locked before its first module that runs there, 
       if (e.type === 'host.ok') lockedAt[e.task.name] = fs.existsSync(lockDir(hostsDir, 'web1'));
     },
     files: {
-      'inventory.ini': 'web1 ansible_connection=local\nghost ansible_host=127.0.0.1 ansible_port=1\n',
+      'inventory.ini': 'web1 ansible_connection=local playwatch_lock_path=~/.playwatch/lock\nghost ansible_host=127.0.0.1 ansible_port=1\n',
       'site.yml': `
 - hosts: all
   gather_facts: false
@@ -119,4 +122,93 @@ test('the host is connected and locked before its first module that runs there, 
     ['say', 'fact', 'run'].map((t) => run.results(t)),
     [{ web1: 'ok', ghost: 'ok' }, { web1: 'ok', ghost: 'ok' }, { web1: 'changed', ghost: 'unreachable' }],
   );
+});
+
+test('of two runs breaking the same stale lock at once, exactly one gets it (40 hosts, each a race)', async () => {
+  // Each host is a directory with a dead holder's lock; two breakers race on all of them at once.
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-lock-race-'));
+  const hosts = Array.from({ length: 40 }, (_, i) => `h${i}`);
+  const dead = { user: 'ghost', controller: os.hostname(), pid: 2 ** 22 + 7, run: 'crashed', playbook: 'site.yml', started: Math.floor(Date.now() / 1000) };
+  for (const h of hosts) plantLock(base, h, dead);
+  const breaker = (run: string) => lock(run, { breakStale: true });
+  const outcomes = await Promise.all(
+    hosts.map(async (h) => {
+      const [a, b] = [new LocalTransport({ host: h, connection: 'local', root: path.join(base, h) }), new LocalTransport({ host: h, connection: 'local', root: path.join(base, h) })];
+      // (Round 1's takeLock returned nothing or a warning when it took the lock, and threw when it did not.)
+      const take = (t: Transport, run: string): Promise<LockOutcome> =>
+        takeLock(t, breaker(run), '~/.playwatch/lock').then(
+          (o: unknown) => (o && typeof o === 'object' ? (o as LockOutcome) : { taken: true }),
+          (e: Error) => ({ taken: false, stale: true, message: e.message }),
+        );
+      const [ra, rb] = await Promise.all([take(a, 'breaker-a'), take(b, 'breaker-b')]);
+      const holder = fs.readFileSync(path.join(lockDir(base, h), 'info'), 'utf8');
+      return { h, winners: [ra.taken, rb.taken].filter(Boolean).length, holder: /^run=(.*)$/m.exec(holder)?.[1], a: ra.taken, loser: ra.taken ? rb : ra };
+    }),
+  );
+  const wrong = outcomes.filter((o) => o.winners !== 1);
+  assert.deepEqual(wrong.map((o) => `${o.h}: ${o.winners} winners`), [], 'exactly one winner on every host');
+  for (const o of outcomes) {
+    assert.equal(o.holder, o.a ? 'breaker-a' : 'breaker-b', `${o.h}: the lock names its winner`);
+    assert.ok(!o.loser.taken && /could not be taken over|^locked by/.test(o.loser.message), `${o.h}: ${!o.loser.taken && o.loser.message}`);
+  }
+});
+
+test('the lock is /run/lock/playwatch by default, ~/.playwatch/lock with a warning where /run/lock is missing, or the host var\'s place', async () => {
+  const hostsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-lock-'));
+  // What each command of the run says about where the lock is, seen through the transport.
+  const places: string[] = [];
+  const seeing = (rewrite: (c: string) => string) => (t: Transport): Transport => ({
+    ...t,
+    host: t.host,
+    connect: () => t.connect(),
+    close: () => t.close(),
+    put: (...a) => t.put(...a),
+    get: (p) => t.get(p),
+    exec: async (c, o) => {
+      const r = await t.exec(rewrite(c), o);
+      const m = /^PLACE=(.*)$/m.exec(r.stdout);
+      if (m) places.push(m[1]);
+      return r;
+    },
+  });
+  const files = (inv: string) => ({ 'inventory.ini': inv, 'site.yml': SLOW.replace('hosts: all', 'hosts: web1') });
+  // /run/lock exists on this machine; a missing one is the same command with another name for it.
+  const missing = await runProject({ hostsDir, lock: lock('m1'), files: files('web1 ansible_connection=local\n'), wrapTransport: seeing((c) => c.replaceAll('/run/lock', '/nonexistent/run/lock')) });
+  assert.equal(missing.exitCode, 0);
+  assert.deepEqual(places.splice(0), [path.join(hostsDir, 'web1', '.playwatch/lock'), path.join(hostsDir, 'web1', '.playwatch/lock')]);
+  assert.deepEqual(missing.of('warning').map((w) => w.message), [`web1: /run/lock is missing: the deploy lock is ${path.join(hostsDir, 'web1', '.playwatch/lock')}, which only excludes runs by the same login user`]);
+  const custom = path.join(hostsDir, 'shared', 'locks', 'deploy');
+  const set = await runProject({ hostsDir, lock: lock('m2'), files: files(`web1 ansible_connection=local playwatch_lock_path=${custom}\n`), wrapTransport: seeing((c) => c) });
+  assert.equal(set.exitCode, 0);
+  assert.deepEqual(places.splice(0), [custom, custom], 'taken and released at the host var\'s place');
+  assert.deepEqual(set.of('warning'), []);
+  assert.equal(fs.existsSync(custom), false, 'released');
+  // The default place, in a stand-in for /run/lock (other runs on this machine may hold the real one).
+  const runLock = path.join(hostsDir, 'run-lock');
+  fs.mkdirSync(runLock, { mode: 0o1777 });
+  const byDefault = await runProject({ hostsDir, lock: lock('m3'), files: files('web1 ansible_connection=local\n'), wrapTransport: seeing((c) => c.replaceAll('/run/lock', runLock)) });
+  assert.equal(byDefault.exitCode, 0);
+  assert.deepEqual(places.splice(0), [`${runLock}/playwatch`, `${runLock}/playwatch`]);
+  assert.deepEqual(byDefault.of('warning'), []);
+});
+
+test('the holder is readable by the next operator: user, controller, pid, run, playbook and start, world-readable', async () => {
+  const hostsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-lock-'));
+  let seen: { mode: number; infoMode: number; info: string } | undefined;
+  await runProject({
+    hostsDir,
+    lock: lock('r7'),
+    onEvent: (e) => {
+      if (e.type === 'host.ok' && e.host === 'web1' && !seen) {
+        const dir = lockDir(hostsDir, 'web1');
+        seen = { mode: fs.statSync(dir).mode & 0o777, infoMode: fs.statSync(path.join(dir, 'info')).mode & 0o777, info: fs.readFileSync(path.join(dir, 'info'), 'utf8') };
+      }
+    },
+    files: { 'site.yml': SLOW.replace('sleep 0.8', 'true') },
+  });
+  assert.ok(seen);
+  assert.equal(seen.mode, 0o755);
+  assert.equal(seen.infoMode, 0o644);
+  assert.deepEqual(seen.info.trim().split('\n').map((l) => l.split('=')[0]), ['user', 'controller', 'pid', 'run', 'playbook', 'started', 'login']);
+  assert.match(seen.info, new RegExp(`^user=tester\ncontroller=${os.hostname()}\npid=${process.pid}\nrun=r7\nplaybook=site.yml\nstarted=\\d+\nlogin=${os.userInfo().username}\n$`));
 });

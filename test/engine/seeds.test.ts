@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPlaybook } from '../../src/playbook/index.js';
+import { moduleInfo } from '../../src/modules/index.js';
 import { runIn } from '../helpers/run.js';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures');
@@ -36,7 +37,7 @@ test("seed 002's api_worker playbook runs only the celery role with --tags api_w
 
 test("seed 001's corrected exercises parse into task-level async", () => {
   for (const ex of ['ex1.yml', 'ex2.yml', 'ex3.yml', 'ex4.yml']) {
-    const pb = loadPlaybook(path.join(FIXTURES, 'seed001', ex), { rolesPath: [] });
+    const pb = loadPlaybook(path.join(FIXTURES, 'seed001', ex), { rolesPath: [], modules: moduleInfo });
     const monitor = pb.plays[2].sections.flatMap((s) => s.tasks)[0];
     assert.equal(monitor.kind, 'task');
     if (monitor.kind === 'task') assert.ok(monitor.async !== undefined, `${ex}: async is on the task`);
@@ -45,11 +46,11 @@ test("seed 001's corrected exercises parse into task-level async", () => {
 
 test("seed 001's original plays are rejected where the task keyword sits on the play", () => {
   assert.throws(
-    () => loadPlaybook(path.join(FIXTURES, 'seed001/original/ex1.yml'), { rolesPath: [] }),
+    () => loadPlaybook(path.join(FIXTURES, 'seed001/original/ex1.yml'), { rolesPath: [], modules: moduleInfo }),
     /original\/ex1\.yml:13:3: 'command' is not a valid attribute for a play: it belongs to a task/,
   );
   assert.throws(
-    () => loadPlaybook(path.join(FIXTURES, 'seed001/original/ex2.yml'), { rolesPath: [] }),
+    () => loadPlaybook(path.join(FIXTURES, 'seed001/original/ex2.yml'), { rolesPath: [], modules: moduleInfo }),
     /original\/ex2\.yml:5:3: 'command' is not a valid attribute for a play/,
   );
 });

@@ -8,7 +8,6 @@ import {
   profileTasks,
   profileTimeline,
   reduce,
-  setPaused,
   vecFrom,
   vecGet,
   vecPush,
@@ -196,6 +195,15 @@ test('async jobs follow start, polls and done; the pause flag is the UI’s', ()
   );
   s = reduce(s, { type: 'async.done', task: t, host: 'web4', jid: 'j1', rc: 0, duration: 7, timedOut: false, at: 7000, wall: 0 });
   assert.equal(s.async.j1!.done?.rc, 0);
-  assert.equal(setPaused(s, true).paused, true);
-  assert.equal(setPaused(s, false), s);
+});
+
+test('the pause flag follows run.paused and run.resumed, and an abort clears it', () => {
+  const at = 1000;
+  const cases: Array<[string, RunEvent[], boolean]> = [
+    ['paused', [{ type: 'run.paused', source: 'tui', at, wall: 0 }], true],
+    ['paused then resumed', [{ type: 'run.paused', source: 'tui', at, wall: 0 }, { type: 'run.resumed', source: 'socket', at, wall: 0 }], false],
+    ['paused then drained', [{ type: 'run.paused', source: 'tui', at, wall: 0 }, { type: 'abort.requested', mode: 'drain', source: 'tui', at, wall: 0 }], false],
+    ['never paused', [], false],
+  ];
+  for (const [what, events, paused] of cases) assert.equal(fold(events).paused, paused, what);
 });

@@ -7,7 +7,8 @@
 # dir defaults to $PLAYWATCH_FLEET_DIR or /tmp/playwatch-fleet. `up` writes there:
 #   inventory.ini   hosts h01..hNN in group [fleet] with ansible_host, ansible_port,
 #                   ansible_user=root, ansible_ssh_private_key_file and
-#                   playwatch_known_hosts (the known_hosts file below)
+#                   playwatch_known_hosts (the known_hosts file below),
+#                   playwatch_lock_path=~/.playwatch/lock (one lock per host's HOME)
 #   id_ed25519      the client key;  known_hosts  every host's key
 #   ssh_config      for a manual look: ssh -F <dir>/ssh_config h01
 #   hNN/            sshd_config, host key, sshd.pid, sshd.log
@@ -46,6 +47,8 @@ up() {
     echo "ansible_user=root"
     echo "ansible_ssh_private_key_file=$dir/id_ed25519"
     echo "playwatch_known_hosts=$dir/known_hosts"
+    # The hosts are one machine: each keeps its deploy lock in its own HOME, not in the shared /run/lock.
+    echo "playwatch_lock_path=~/.playwatch/lock"
   } >"$dir/inventory.ini"
   : >"$dir/ssh_config"
   for i in $(seq 1 "$n"); do

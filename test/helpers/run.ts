@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { EventBus, type RunEvent } from '../../src/events/index.js';
 import { RunControl, runPlaybook, type RunOutcome } from '../../src/engine/index.js';
-import { loadInventory } from '../../src/inventory/index.js';
-import { loadPlaybook } from '../../src/playbook/index.js';
+import { hostSource, loadInventory } from '../../src/inventory/index.js';
+import { loadPlaybook, taskLoader } from '../../src/playbook/index.js';
+import { moduleInfo } from '../../src/modules/index.js';
 import { createTransport, connectionSpecFromVars } from '../../src/transport/index.js';
 import { createPlainPresenter } from '../../src/reporters/plain.js';
 import type { Vars } from '../../src/model/index.js';
@@ -53,9 +54,20 @@ export interface RunSpec {
   hostsDir?: string;
   /** `-v` count: `ansible_verbosity` in the run, and the plain output's verbosity. */
   verbosity?: number;
+  /** Config `gathering: smart` (a play's gathering reuses facts gathered earlier in the run). */
+  smartGathering?: boolean;
+  /** Secret name globs (default DESIGN §12's) and the names taken out again. */
+  secrets?: string[];
+  secretsIgnore?: string[];
+  /** The command line `run.start` carries. */
+  argv?: string[];
 }
 
-/** Default inventory: three local hosts, each with its own scratch dir. */
+/**
+ * Default inventory: three local hosts, each with its own scratch dir. The
+ * deploy lock goes to each host's home (its scratch dir, or the CLI tests'
+ * HOME), not the machine's /run/lock, so tests running at once never meet.
+ */
 export const LOCAL_INVENTORY = `[web]
 web1
 web2
@@ -63,6 +75,7 @@ web2
 db1
 [all:vars]
 ansible_connection=local
+playwatch_lock_path=~/.playwatch/lock
 `;
 
 export function makeProject(files: Files): string {
@@ -86,7 +99,7 @@ export async function runIn(dir: string, spec: Omit<RunSpec, 'files'>): Promise<
   const hostsDir = spec.hostsDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pw-hosts-'));
   const invPaths = (spec.inventory ?? ['inventory.ini']).map((p) => path.resolve(dir, p));
   const inventory = loadInventory(invPaths, { cwd: dir });
-  const playbook = loadPlaybook(path.join(dir, spec.playbook ?? 'site.yml'), { rolesPath: [] });
+  const playbook = loadPlaybook(path.join(dir, spec.playbook ?? 'site.yml'), { rolesPath: [], modules: moduleInfo });
   const events: RunEvent[] = [];
   let plain = '';
   const bus = new EventBus();
@@ -100,7 +113,8 @@ export async function runIn(dir: string, spec: Omit<RunSpec, 'files'>): Promise<
   bus.add(createPlainPresenter({ write: (s) => void (plain += s), verbosity: spec.verbosity }));
   const outcome = await runPlaybook({
     playbook,
-    inventory,
+    hosts: hostSource(inventory, { cwd: dir, playbookDir: playbook.dir }),
+    loader: taskLoader({ playbookDir: playbook.dir, modules: moduleInfo }),
     limit: spec.limit,
     tags: { only: spec.tags ?? [], skip: spec.skipTags ?? [] },
     extraVars: spec.extraVars ?? {},
@@ -108,20 +122,21 @@ export async function runIn(dir: string, spec: Omit<RunSpec, 'files'>): Promise<
     check: spec.check ?? false,
     diff: spec.diff ?? false,
     gatherDefault: false,
+    smartGathering: spec.smartGathering,
     emit: (e) => bus.emit(e),
     transportFor: (host, vars) => {
       const t = createTransport({ ...connectionSpecFromVars(host, vars, dir), root: path.join(hostsDir, host) });
       return spec.wrapTransport ? spec.wrapTransport(t, host) : t;
     },
     control: spec.control ?? new RunControl(),
-    cwd: dir,
-    rolesPath: [],
     delayScale: spec.delayScale ?? 0.01,
     startAtTask: spec.startAtTask,
     lock: spec.lock,
     drainTimeoutMs: spec.drainTimeoutMs,
     verbosity: spec.verbosity,
-    runMeta: { runId: 'test', runDir: path.join(dir, 'run'), argv: [] },
+    secrets: spec.secrets,
+    secretsIgnore: spec.secretsIgnore,
+    runMeta: { runId: 'test', runDir: path.join(dir, 'run'), argv: spec.argv ?? [] },
   });
   await bus.close();
   const of = <K extends RunEvent['type']>(type: K) => events.filter((e) => e.type === type) as Extract<RunEvent, { type: K }>[];

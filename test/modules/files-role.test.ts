@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../../src/model/index.js';
 import { loadPlaybook } from '../../src/playbook/index.js';
+import { moduleInfo } from '../../src/modules/index.js';
 import { runIn, type TestRun } from '../helpers/run.js';
 
 const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/files-role');
@@ -76,7 +77,7 @@ for (const [task, message] of LOAD_ERRORS) {
   test(`loading refuses ${task} with its position`, () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-load-'));
     fs.writeFileSync(path.join(dir, 'site.yml'), `- hosts: all\n  tasks:\n    - name: t\n      ${task}\n`);
-    assert.throws(() => loadPlaybook(path.join(dir, 'site.yml'), { rolesPath: [] }), (e: unknown) =>
+    assert.throws(() => loadPlaybook(path.join(dir, 'site.yml'), { rolesPath: [], modules: moduleInfo }), (e: unknown) =>
       e instanceof UserError && e.message.startsWith(`${path.join(dir, 'site.yml')}:4:7: ${message}`));
   });
 }
@@ -91,5 +92,5 @@ test('loading accepts ansible-core forms: k=v, aliases, templated values, octal 
     - stat: {path: /tmp/z, checksum_algo: sha256, get_mime: false}
     - template: {src: a.j2, dest: /tmp/a, lstrip_blocks: false}
 `);
-  assert.doesNotThrow(() => loadPlaybook(path.join(dir, 'site.yml'), { rolesPath: [] }));
+  assert.doesNotThrow(() => loadPlaybook(path.join(dir, 'site.yml'), { rolesPath: [], modules: moduleInfo }));
 });

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { canonicalName, getModule, moduleNames, ENGINE_ACTIONS } from '../../src/modules/index.js';
 
 test('every module is registered under its short name', () => {
-  for (const name of ['command', 'shell', 'raw', 'debug', 'set_fact', 'fail', 'assert', 'ping', 'pause', 'include_vars', 'setup', 'async_status', 'stat', 'file', 'copy', 'template']) {
+  for (const name of ['command', 'shell', 'raw', 'debug', 'set_fact', 'fail', 'assert', 'ping', 'pause', 'include_vars', 'setup', 'async_status', 'gather_facts', 'stat', 'file', 'copy', 'template']) {
     assert.equal(getModule(name)?.name, name);
   }
-  assert.equal(moduleNames().length, 16);
+  assert.equal(moduleNames().length, 17);
 });
 
 test('collection prefixes resolve to the short name', () => {

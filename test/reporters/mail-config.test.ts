@@ -84,3 +84,21 @@ test('the loaded settings can be handed to the run record as they are', () => {
   assert.deepEqual(record.reporters.map((r) => r.name), ['run-log', 'host-logs', 'summary']);
   for (const r of record.reporters) void r.close?.();
 });
+
+test('playwatch.yml and --mail-to take and refuse the same addresses (one rule)', () => {
+  const cases: Array<[string, boolean]> = [
+    ['ops@example.com', true],
+    ['Ops Team <ops@example.com>', true],
+    ['oncall', false],
+    ['ops @example.com', false],
+    ['ops@example.com>', false],
+    ['a@@example.com', false],
+    ['ops@example.com\\nBcc: all@example.com', false],
+  ];
+  for (const [addr, ok] of cases) {
+    const yml = `mail:\n  to: ["${addr}"]`;
+    const fromYml = (() => { try { load(yml); return true; } catch { return false; } })();
+    const fromFlag = (() => { try { mailConfig(undefined, [JSON.parse(`"${addr}"`)]); return true; } catch { return false; } })();
+    assert.deepEqual([fromYml, fromFlag], [ok, ok], addr);
+  }
+});

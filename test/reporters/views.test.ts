@@ -7,7 +7,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,33 +16,8 @@ import { initialState, profileTimeline, reduce, type Reporter, type RunEvent } f
 import { createRunLog } from '../../src/reporters/run-log.js';
 import { SummaryCollector, type RunSummary } from '../../src/reporters/run-summary.js';
 import { runProject, type TestRun } from '../helpers/run.js';
+import { fakeTerminal } from '../helpers/terminal.js';
 
-/** A terminal for the TUI presenter that keeps what is written to it. */
-function fakeTerminal() {
-  const out = Object.assign(new EventEmitter(), {
-    isTTY: true,
-    columns: 100,
-    rows: 30,
-    chunks: [] as string[],
-    writable: true,
-    write(s: string, cb?: () => void) {
-      out.chunks.push(String(s));
-      if (typeof cb === 'function') cb();
-      return true;
-    },
-  });
-  const input = Object.assign(new EventEmitter(), {
-    isTTY: true,
-    setRawMode() {},
-    setEncoding() {},
-    resume() {},
-    pause() {},
-    ref() {},
-    unref() {},
-    read: () => null,
-  });
-  return { out, input };
-}
 
 interface Views {
   run: TestRun;

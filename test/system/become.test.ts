@@ -15,7 +15,7 @@ const MAIN = path.join(ROOT, 'src/cli/main.ts');
 
 test('-K reads the become password once, hands it to sudo on stdin, and keeps it out of the record', () => {
   const dir = makeProject({
-    'inventory.ini': '[web]\nweb1 ansible_connection=local playwatch_local_root=hosts/web1\n',
+    'inventory.ini': '[web]\nweb1 ansible_connection=local playwatch_local_root=hosts/web1 playwatch_lock_path=~/.playwatch/lock\n',
     'site.yml': `
 - hosts: web1
   gather_facts: false

@@ -18,30 +18,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tmuxServer } from './tmux.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const { run: tmux, stop: stopTmux } = tmuxServer(`playwatch-quiet-${process.pid}`);
 const PLAYBOOK = 'test/system/fixtures/async-fleet.yml';
 const HOSTS = 12;
-const SOCKET = `playwatch-quiet-${process.pid}`;
 // Its own sshd fleet: 127.0.0.11… like the shared one, on another port, so both can be up.
 const SSH_PORT = 2290;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-function tmux(...args: string[]): string {
-  const r = spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
-  if (r.error) throw r.error;
-  if (r.status !== 0) throw new Error(`tmux ${args[0]} failed: ${r.stderr}`);
-  return r.stdout;
-}
 
-/** Ends this test's tmux server and removes its socket file, which kill-server leaves behind. */
-function stopTmux(): void {
-  const socket = spawnSync('tmux', ['-L', SOCKET, 'display', '-p', '#{socket_path}'], { encoding: 'utf8' }).stdout?.trim();
-  spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
-  if (socket) fs.rmSync(socket, { force: true });
-}
 
 /** The pane with its scrollback, wrapped lines joined. */
 const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-');
@@ -157,7 +146,7 @@ test(`a TUI run of ${HOSTS} local hosts with async jobs: only the presenter writ
   const names = Array.from({ length: HOSTS }, (_, i) => `h${String(i + 1).padStart(2, '0')}`);
   // Each host a scratch directory of its own (its HOME: async jobs, deploy lock), as in fixtures/demo.
   const inventory = path.join(dir, 'inventory.ini');
-  fs.writeFileSync(inventory, ['[fleet]', ...names.map((h) => `${h} playwatch_local_root=hosts/${h}`), '', '[all:vars]', 'ansible_connection=local', ''].join('\n'));
+  fs.writeFileSync(inventory, ['[fleet]', ...names.map((h) => `${h} playwatch_local_root=hosts/${h}`), '', '[all:vars]', 'ansible_connection=local', 'playwatch_lock_path=~/.playwatch/lock', ''].join('\n'));
   try {
     assertQuiet(await runInTmux(dir, inventory), names);
   } finally {

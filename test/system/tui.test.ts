@@ -11,23 +11,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tmuxServer } from './tmux.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SOCKET = `playwatch-e2e-${process.pid}`;
+const { run: tmux, stop: stopTmux } = tmuxServer(`playwatch-e2e-${process.pid}`);
 
-function tmux(...args: string[]): string {
-  const r = spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
-  if (r.error) throw r.error;
-  if (r.status !== 0) throw new Error(`tmux ${args[0]} failed: ${r.stderr}`);
-  return r.stdout;
-}
 
-/** Ends this test's tmux server and removes its socket file, which kill-server leaves behind. */
-function stopTmux(): void {
-  const socket = spawnSync('tmux', ['-L', SOCKET, 'display', '-p', '#{socket_path}'], { encoding: 'utf8' }).stdout?.trim();
-  spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
-  if (socket) fs.rmSync(socket, { force: true });
-}
 
 const screen = () => tmux('capture-pane', '-p');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -96,7 +96,7 @@ test('p pauses and resumes through the run control and the header says so', asyn
   assert.match(app.frame(), /❚❚ paused/);
   assert.match(app.frame(), /p resume/);
   await app.press('p');
-  assert.deepEqual(app.control.calls, ['pause', 'resume']);
+  assert.deepEqual(app.control.calls, ['pause:tui', 'resume:tui']);
   assert.match(app.frame(), /● running/);
 });
 

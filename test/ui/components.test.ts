@@ -104,7 +104,7 @@ test('the timeline shows start offsets, a role row and the running task growing 
   assert.match(frame, /0:00:00\.\d{3} common : Create the release/);
   assert.match(frame, /0:00:00\.2\d\d \[webapp\]/);
   assert.match(frame, /webapp : Build static assets +[^\n]*█▶ +\d\.\ds…/);
-  const last = frameOf(h(Timeline, { entries, rows: 2, spanMs: now, width: 120 }));
+  const last = frameOf(h(Timeline, { entries, rows: 2, spanMs: now, width: 100 }));
   assert.equal(last.split('\n').length, 3, 'title and the last two rows');
   assert.match(last, /last 2 of/);
 });
@@ -134,13 +134,13 @@ test('the drill-down lists a host’s tasks with results and shows the selected 
   sc.emit({ type: 'host.start', task: t1, host: 'db1' }).wait(1200);
   sc.emit({ type: 'host.ok', task: t1, host: 'db1', changed: true, result: { stdout: Array.from({ length: 40 }, (_, i) => `step ${i}`).join('\n') } });
   sc.emit({ type: 'host.start', task: t2, host: 'db1' }).wait(300);
-  sc.emit({ type: 'host.failed', task: t2, host: 'db1', result: { rc: 3, stderr: 'lock held\x1b]0;pwned\x07 by pid 9' }, ignored: false });
+  sc.emit({ type: 'host.failed', task: t2, host: 'db1', result: { rc: 3, stderr: 'lock held\x1b]0;pwned\x07 by pid 9' }, ignored: false, delegate: 'lb1', delegateAddress: '10.0.0.5' });
   const state = fold(sc.events);
   const host = vecGet(state.hosts, 0)!;
   const last = frameOf(h(DrillDown, { host, selected: 99, scroll: 0, rows: 12, now: 0, width: 100 }));
   assert.match(last, /db1 ✗ failed/);
   assert.match(last, /✓ changed +1\.2s +Build/);
-  assert.match(last, /›✗ failed +0\.3s +Migrate +rc=3 lock held by pid 9/);
+  assert.match(last, /›✗ failed +0\.3s +Migrate +-> lb1\(10\.0\.0\.5\) rc=3 lock held/);
   assert.match(last, /── stderr/);
   assert.doesNotMatch(last, /pwned|\x1b\]/);
   const first = frameOf(h(DrillDown, { host, selected: 0, scroll: 30, rows: 12, now: 0, width: 100 }));
@@ -153,7 +153,7 @@ test('the abort question says which hosts finish which task and how many will no
   const { state } = fleet(20, 7);
   const drain = abortPlan(state, 'drain');
   assert.equal(drain.summary, "Drain: 7 hosts will finish 'app : Restart app', 12 will not start. Nothing new starts.");
-  const frame = frameOf(h(Confirm, { plan: drain, width: 120 }));
+  const frame = frameOf(h(Confirm, { plan: drain, width: 100 }));
   assert.match(frame, /Drain now\? {2}y drain · n cancel · K kill instead/);
   assert.match(abortPlan(state, 'kill').summary, /^Kill: the commands running on 7 hosts are stopped now, 12 will not start\.$/);
 });

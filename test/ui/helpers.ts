@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createElement } from 'react';
 import { render } from 'ink-testing-library';
-import { parseRecord, type RunEvent } from '../../src/events/index.js';
+import { parseRecord, type NewEvent, type RunEvent } from '../../src/events/index.js';
 import { App, type AppProps } from '../../src/ui/App.js';
 import { RunStore } from '../../src/ui/store.js';
 
@@ -15,28 +15,29 @@ export function demoEvents(): RunEvent[] {
   return parseRecord(fs.readFileSync(path.join(here, 'fixtures/demo.ndjson'), 'utf8'), 'demo.ndjson');
 }
 
-/** Records what the app asked of the run. */
+/**
+ * Records what the app asked of the run and, standing in for the engine,
+ * emits the events a real run would (`run.paused`, `abort.requested` …):
+ * the app learns what the run does only from them.
+ */
 export class FakeControl {
   calls: string[] = [];
-  paused = false;
-  draining = false;
-  killed = false;
-  pause() {
-    this.calls.push('pause');
-    this.paused = true;
+  constructor(private readonly emit: (e: NewEvent) => void = () => undefined) {}
+  pause(source = 'api') {
+    this.calls.push(`pause:${source}`);
+    this.emit({ type: 'run.paused', source });
   }
-  resume() {
-    this.calls.push('resume');
-    this.paused = false;
+  resume(source = 'api') {
+    this.calls.push(`resume:${source}`);
+    this.emit({ type: 'run.resumed', source });
   }
   drain(source = 'api') {
     this.calls.push(`drain:${source}`);
-    this.draining = true;
+    this.emit({ type: 'abort.requested', mode: 'drain', source });
   }
   kill(source = 'api') {
     this.calls.push(`kill:${source}`);
-    this.draining = true;
-    this.killed = true;
+    this.emit({ type: 'abort.requested', mode: 'kill', source });
   }
 }
 
@@ -56,7 +57,7 @@ export const settle = () => new Promise((r) => setTimeout(r, 30));
 /** Mounts the app at a fixed size; returns the testing handle, the store and the control. */
 export function mountApp(events: RunEvent[], opts: Partial<AppProps> & { clockAt?: number } = {}) {
   const { store, clock } = storeWith(events, opts.clockAt);
-  const control = new FakeControl();
+  const control = new FakeControl((e) => store.dispatch({ ...e, at: store.state.lastAt, wall: 0 } as RunEvent));
   const quits: number[] = [];
   const ui = render(
     createElement(App, {

@@ -1,39 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import { RunControl } from '../../src/engine/control.js';
 import { createTuiPresenter } from '../../src/cli/tui.js';
 import { handleKey, initialView, type KeyContext } from '../../src/ui/keys.js';
 import { demoEvents } from './helpers.js';
+import { fakeTerminal } from '../helpers/terminal.js';
 
 const inkSeesCi = ['CI', 'CONTINUOUS_INTEGRATION'].some((k) => k in process.env && process.env[k] !== '0' && process.env[k] !== 'false');
 
-/** A terminal-like output stream that keeps everything written to it. */
-function fakeTerminal() {
-  const out = Object.assign(new EventEmitter(), {
-    isTTY: true,
-    columns: 100,
-    rows: 30,
-    chunks: [] as string[],
-    writable: true,
-    write(s: string, cb?: () => void) {
-      out.chunks.push(String(s));
-      if (typeof cb === 'function') cb();
-      return true;
-    },
-  });
-  const input = Object.assign(new EventEmitter(), {
-    isTTY: true,
-    setRawMode() {},
-    setEncoding() {},
-    resume() {},
-    pause() {},
-    ref() {},
-    unref() {},
-    read: () => null,
-  });
-  return { out, input };
-}
 
 test('the presenter draws while events arrive, and at run.end leaves the final view and shows the cursor', async () => {
   const { out, input } = fakeTerminal();
@@ -102,3 +76,49 @@ for (const [what, input, extra, expected] of cases) {
     assert.equal(got, expected);
   });
 }
+
+test('warnings are events: the TUI keeps them off the live screen and prints them under the final view', async () => {
+  const { out, input } = fakeTerminal();
+  const tui = createTuiPresenter({
+    control: new RunControl(),
+    stdout: out as unknown as NodeJS.WriteStream,
+    stdin: input as unknown as NodeJS.ReadStream,
+    playbook: 'site.yml',
+  });
+  const events = demoEvents();
+  const end = events.findIndex((e) => e.type === 'run.end');
+  for (const e of events.slice(0, 30)) tui.reporter.onEvent(e);
+  tui.reporter.onEvent({ type: 'warning', message: "reporter 'mail' failed and was turned off: \x1b[2Jboom", at: 1, wall: 0 });
+  for (const e of events.slice(30, end + 1)) tui.reporter.onEvent(e);
+  await tui.reporter.close?.();
+  await tui.done();
+  const text = out.chunks.join('');
+  assert.equal(text.indexOf('[WARNING]'), text.lastIndexOf('[WARNING]'));
+  assert.ok(text.lastIndexOf('PLAY RECAP') < text.indexOf('[WARNING]'));
+  assert.match(text, /\n\[WARNING\]: reporter 'mail' failed and was turned off: boom\n\x1b\[\?25h$/);
+});
+
+test("the TUI's resume commands come from run.end's plan and run.start's arguments alone, whatever else is on the bus", async () => {
+  const { out, input } = fakeTerminal();
+  const tui = createTuiPresenter({
+    control: new RunControl(),
+    stdout: out as unknown as NodeJS.WriteStream,
+    stdin: input as unknown as NodeJS.ReadStream,
+    playbook: 'site.yml',
+    resume: { dir: 'runs/r1' },
+  });
+  const events = demoEvents();
+  const end = events.find((e) => e.type === 'run.end')!;
+  // The arguments are run.start's (the engine masked them), not the command line's.
+  for (const e of events.slice(0, 40)) tui.reporter.onEvent(e.type === 'run.start' ? { ...e, argv: ['run', 'site.yml', '-l', 'web'] } : e);
+  tui.reporter.onEvent({ type: 'abort.requested', mode: 'drain', source: 'tui', at: 1500, wall: 0 });
+  tui.reporter.onEvent({ type: 'abort.done', mode: 'drain', at: 1600, wall: 0 });
+  const plan = { done: ['web1'], notStarted: ['db1', 'db2'], at: [{ task: "app : Restart app", hosts: ['web2'] }] };
+  tui.reporter.onEvent({ ...end, exitCode: 99, aborted: true, resume: plan } as typeof end);
+  await tui.reporter.close?.();
+  await tui.done();
+  const text = out.chunks.join('');
+  assert.match(text, /Hosts done: 1 · stopped at a task: 1 · not started: 2\nTo resume:\n/);
+  assert.match(text, /\n {2}playwatch run site\.yml --limit @runs\/r1\/not-started\n/);
+  assert.match(text, /\n {2}playwatch run site\.yml --limit @runs\/r1\/at-1 --start-at-task 'app : Restart app'\n/);
+});

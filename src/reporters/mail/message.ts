@@ -2,9 +2,8 @@
  * What the run mail says: why it is sent, its subject and its text body,
  * all from the run's summary. Pure; sending is `send.ts`.
  */
-import { durationClock, recapLine, taskRecapRow, type RecapStats } from '../format.js';
+import { durationClock, inert, recapLine, taskRecapRow, type RecapStats } from '../../text/index.js';
 import type { HostFailure, RunSummary } from '../run-summary.js';
-import { inert } from '../sanitize.js';
 import type { MailTrigger } from './types.js';
 
 /** Tasks listed in the body. */

@@ -9,7 +9,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { createTransport } from 'nodemailer';
 import type { RunSummary } from '../run-summary.js';
-import { inert } from '../sanitize.js';
+import { inert } from '../../text/index.js';
 import { mailBody, mailReasons, mailSubject, type ArchiveNote } from './message.js';
 import type { MailConfig, MailTimeouts, MailTrigger } from './types.js';
 

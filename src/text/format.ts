@@ -174,3 +174,14 @@ function numericParts(date: Date, timeZone?: string) {
 function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
 }
+
+/** The host as ansible's default callback labels a result: `w1`, or `w1 -> lb1(10.0.0.5)` when delegated. */
+export function hostLabel(e: { host: string; delegate?: string; delegateAddress?: string }): string {
+  if (!e.delegate) return e.host;
+  return `${e.host} -> ${delegateLabel(e)}`;
+}
+
+/** The delegated host alone: `lb1`, or `lb1(10.0.0.5)` when its address differs from its name. */
+export function delegateLabel(e: { delegate?: string; delegateAddress?: string }): string {
+  return `${e.delegate ?? ''}${e.delegateAddress ? `(${e.delegateAddress})` : ''}`;
+}

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { inert } from '../../src/reporters/sanitize.js';
+import { inert } from '../../src/text/index.js';
 
 test('CSI sequences such as colours and screen clears are removed', () => {
   assert.equal(inert('\x1b[31mred\x1b[0m and \x1b[2J\x1b[1;1Hhome'), 'red and home');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { banner, filled, profileRow, recapLine, runTook, wallClock } from '../../src/reporters/format.js';
+import { banner, filled, profileRow, recapLine, runTook, wallClock } from '../../src/text/index.js';
 import { pyJson } from '../../src/reporters/pyjson.js';
 import { emptyStats } from '../../src/model/index.js';
 
