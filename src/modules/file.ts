@@ -298,7 +298,7 @@ async function link(ctx: ModuleContext, args: FileArgs, seen: Seen): Promise<Mod
 async function hard(ctx: ModuleContext, args: FileArgs, seen: Seen): Promise<ModuleResult> {
   const { path, src } = { path: args.path, src: args.src! };
   const from = seen.src;
-  if (!from?.exists) return fail(path, `src does not exist: ${src}`);
+  if (!from?.exists) return { ...fail(path, 'src does not exist'), dest: path, src };
   const self = seen.self;
   if (self.exists && self.inode === from.inode && self.dev === from.dev) return applyAttrs(ctx, args, self, []).then((r) => ({ ...r, dest: path, src }));
   if (self.exists && !args.force) return fail(path, `Cannot link, ${kindOf(self)} exists at destination`);

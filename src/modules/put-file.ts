@@ -43,7 +43,7 @@ export async function putContent(ctx: ModuleContext, req: PutRequest): Promise<M
   const before = read.value;
   const path = before.path;
   if (before.exists && before.type === 'directory') {
-    return { failed: true, changed: false, msg: `can not use content with a dir as dest: ${path}` };
+    return { failed: true, changed: false, msg: 'can not use content with a dir as dest', dest: path };
   }
   if (!before.parentExists && !dirGiven) {
     // In check mode an earlier task may be what creates the directory: predict the write rather than fail (ansible-core fails here).
