@@ -218,9 +218,11 @@ async function directory(ctx: ModuleContext, args: FileArgs, seen: Seen): Promis
     return fail(args.path, (err as Error).message);
   }
   const path = args.path;
+  // As ansible-core's diff: the mode shows only when it differs from what mkdir makes.
+  const showMode = mode !== undefined && mode !== (0o777 & ~s.umask);
   const diffed = (r: ModuleResult) => withDiff(ctx, r,
-    { path, state: 'absent', ...(mode !== undefined ? { mode: 0o777 & ~s.umask } : {}) },
-    { path, state: 'directory', ...(mode !== undefined ? { mode } : {}) });
+    { path, state: 'absent', ...(showMode ? { mode: 0o777 & ~s.umask } : {}) },
+    { path, state: 'directory', ...(showMode ? { mode } : {}) });
   if (ctx.check) return diffed({ changed: true, path, state: 'directory', ...(mode !== undefined ? { mode: formatMode(mode) } : {}) });
   // mkdir -p, then the attributes on every directory it created, as ansible-core sets them on each.
   const each = [

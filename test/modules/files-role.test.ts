@@ -16,6 +16,9 @@ import { loadPlaybook } from '../../src/playbook/index.js';
 import { moduleInfo } from '../../src/modules/index.js';
 import { runIn, type TestRun } from '../helpers/run.js';
 
+// The local hosts' new files start from this process's umask; the expected modes and diffs assume Debian's 022.
+process.umask(0o022);
+
 const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/files-role');
 
 /** host → names of the tasks that changed (or failed) there. */
@@ -47,6 +50,9 @@ test('the files role: --check predicts the real run, a second run changes nothin
   assert.equal(fs.readFileSync(path.join(root, 'shared/logrotate.conf'), 'utf8'), fs.readFileSync(path.join(FIXTURE, 'roles/app/files/logrotate.conf'), 'utf8'));
 
   assert.match(real.plain, /TASK \[app : Environment file\] \**\n.*\n--- before\n\+\+\+ after: .*roles\/app\/templates\/app\.env\.j2\n@@ -0,0 \+1,5 @@\n\+# Ansible managed \(app\.env\.j2\)\n\+PORT=8001\n/);
+  // A new directory's diff names its mode only when it differs from mkdir's (0755 here), as ansible-core's does.
+  assert.match(real.plain, /TASK \[app : Release directory\] \**\n.*\n--- before\n\+\+\+ after\n@@ -1,4 \+1,4 @@\n \{\n     "path": "srv\/app\/releases\/2026\.12\.03",\n-    "state": "absent"\n\+    "state": "directory"\n \}\n/);
+  assert.match(real.plain, /-    "mode": "0755",\n\+    "mode": "0750",\n     "path": "srv\/app\/shared",/);
   assert.doesNotMatch(real.plain, /s3cr3t/);
   // A secret-named variable rendered into a file is masked in the diff as everywhere else.
   assert.match(real.plain, /^\+DB_PASSWORD=\*{8}$/m);
