@@ -3,6 +3,7 @@ import { UserError, type ModuleResult, type Pos, type Vars } from '../model/inde
 import { planAttrs } from './attrs.js';
 import { findLocal, notFound } from './local-file.js';
 import { formatMode } from './mode.js';
+import { copyDirectory } from './copy-dir.js';
 import { putContent } from './put-file.js';
 import { fileKeys, readStates, writeFile } from './remote-file.js';
 import { baseName } from './sh.js';
@@ -56,8 +57,8 @@ export function checkValidate(module: string, args: Vars, pos?: Pos): void {
 /**
  * `copy`: `content` or a controller file (`src`, found in the role's
  * `files/` and the playbook's) put on the target atomically, changed only
- * when content or attributes differ; `remote_src` copies a file on the
- * target. A directory `src` is not supported yet.
+ * when content or attributes differ; a directory `src` is copied file by
+ * file (copy-dir.ts); `remote_src` copies a file on the target.
  */
 export const copyModule: Module = {
   name: 'copy',
@@ -89,7 +90,8 @@ export const copyModule: Module = {
     if (!found.path) return { failed: true, changed: false, msg: notFound(src, found) };
     const stat = fs.statSync(found.path);
     if (stat.isDirectory()) {
-      return { failed: true, changed: false, msg: `copying a directory (src: ${src}) is not supported yet; copy its files one by one or use 'synchronize' with ansible-playbook` };
+      if (args.validate !== undefined) return { failed: true, changed: false, msg: 'validate is not supported with a directory src' };
+      return copyDirectory(ctx, found.path, src, dest, { ...common, directoryMode: args.directory_mode as string | number | undefined });
     }
     const result = await putContent(ctx, { dest, content: fs.readFileSync(found.path), src: found.path, srcMode: stat.mode & 0o7777, ...common });
     return result;

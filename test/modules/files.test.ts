@@ -104,6 +104,12 @@ const CASES: Case[] = [
     result: { dest: 'new/app.conf' }, after: { 'new/app.conf': { content: 'port=80\n', mode: NEW } } },
   { name: 'file directory over a file fails', setup: { f: 'x' }, task: 'file: {path: f, state: directory}', status: 'failed', again: 'failed',
     result: { msg: 'f already exists as a file' } },
+  { name: "copy a directory's contents (src ending in /)", task: 'copy: {src: conf/, dest: one/}', status: 'changed',
+    result: { dest: 'one/', src: /\/files\/conf\/$/ },
+    after: { one: { dir: true, mode: NEW_DIR }, 'one/a.txt': { content: 'a\n', mode: NEW }, 'one/sub/b.txt': { content: 'b\n', mode: NEW } } },
+  { name: 'copy a directory itself with directory_mode on the directories it creates', setup: { 'two/conf/a.txt': { content: 'old\n', mode: 0o600 } },
+    task: "copy: {src: conf, dest: two, directory_mode: '0750', mode: '0640'}", status: 'changed', result: { dest: 'two/', src: /\/files\/conf$/ },
+    after: { 'two/conf/a.txt': { content: 'a\n', mode: 0o640 }, 'two/conf/sub': { dir: true, mode: 0o750 }, 'two/conf/sub/b.txt': { content: 'b\n', mode: 0o640 } } },
   // template
   { name: 'template renders with host vars and template variables', task: "template: {src: app.j2, dest: app.conf, mode: '0644'}", status: 'changed',
     result: { dest: 'app.conf', mode: '0644', src: /\/templates\/app\.j2$/ }, after: { 'app.conf': { content: `# Ansible managed\nhost=h1 port=8080\npath=app.j2 host=${os.hostname()}\n`, mode: 0o644 } } },
@@ -115,6 +121,8 @@ const PROJECT = {
   'inventory.ini': '[all]\nh1 ansible_connection=local app_port=8080\n',
   'files/app.conf': 'port=80\n',
   'files/run.sh': '#!/bin/sh\n',
+  'files/conf/a.txt': 'a\n',
+  'files/conf/sub/b.txt': 'b\n',
   'templates/app.j2': '# {{ ansible_managed }}\nhost={{ inventory_hostname }} port={{ app_port }}\npath={{ template_path }} host={{ template_host }}\n',
   'templates/broken.j2': 'x={{ nope }}\n',
 };

@@ -22,6 +22,8 @@ const ROWS: Array<{ name: string; module: Module; args: Record<string, unknown>;
   { name: 'copy unchanged', module: copyModule, args: { content: 'x\n', dest: 'f' }, changed: false, trips: 1 },
   { name: 'copy changed', module: copyModule, args: { content: 'y\n', dest: 'f', mode: '0600', backup: true }, changed: true, trips: 2 },
   { name: 'copy new', module: copyModule, args: { content: 'y\n', dest: 'g' }, changed: true, trips: 2 },
+  { name: 'copy of a directory unchanged', module: copyModule, args: { src: 'conf/', dest: 'cdir/' }, changed: false, trips: 1 },
+  { name: 'copy of a directory changed', module: copyModule, args: { src: 'conf/', dest: 'cdir2/' }, changed: true, trips: 2 },
   { name: 'template unchanged', module: templateModule, args: { src: 't.j2', dest: 'f' }, changed: false, trips: 1 },
   { name: 'template changed', module: templateModule, args: { src: 't.j2', dest: 'g' }, changed: true, trips: 2 },
 ];
@@ -33,6 +35,12 @@ for (const row of ROWS) {
     fs.writeFileSync(path.join(root, 'f'), 'x\n');
     fs.chmodSync(path.join(root, 'f'), 0o644);
     fs.mkdirSync(path.join(project, 'templates'));
+    fs.mkdirSync(path.join(project, 'files', 'conf', 'sub'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'cdir', 'sub'), { recursive: true });
+    for (const base of [path.join(project, 'files', 'conf'), path.join(root, 'cdir')]) {
+      fs.writeFileSync(path.join(base, 'sub', 'y'), 'y\n');
+      fs.chmodSync(path.join(base, 'sub', 'y'), 0o644);
+    }
     fs.writeFileSync(path.join(project, 'templates', 't.j2'), '{{ "x" }}\n');
     const task = fakeTask(row.module.name, path.join(project, 'site.yml'));
     const ctx = fakeContext(row.module.name, row.args, { root, task, vars: { playbook_dir: project } });
