@@ -49,7 +49,7 @@ test('the files role: --check predicts the real run, a second run changes nothin
   assert.equal(fs.readlinkSync(path.join(root, 'current')), 'releases/2026.12.03');
   assert.equal(fs.readFileSync(path.join(root, 'shared/logrotate.conf'), 'utf8'), fs.readFileSync(path.join(FIXTURE, 'roles/app/files/logrotate.conf'), 'utf8'));
 
-  assert.match(real.plain, /TASK \[app : Environment file\] \**\n.*\n--- before\n\+\+\+ after: .*roles\/app\/templates\/app\.env\.j2\n@@ -0,0 \+1,5 @@\n\+# Ansible managed \(app\.env\.j2\)\n\+PORT=8001\n/);
+  assert.match(real.plain, /TASK \[app : Environment file\] \**\n.*\n--- before\n\+\+\+ after: .*roles\/app\/templates\/app\.env\.j2\n@@ -0,0 \+1,5 @@\n\+# Ansible managed \(app\.env\.j2\)\n\+PORT=800[12]\n/);
   // A new directory's diff names its mode only when it differs from mkdir's (0755 here), as ansible-core's does.
   assert.match(real.plain, /TASK \[app : Release directory\] \**\n.*\n--- before\n\+\+\+ after\n@@ -1,4 \+1,4 @@\n \{\n     "path": "srv\/app\/releases\/2026\.12\.03",\n-    "state": "absent"\n\+    "state": "directory"\n \}\n/);
   assert.match(real.plain, /-    "mode": "0755",\n\+    "mode": "0750",\n     "path": "srv\/app\/shared",/);
