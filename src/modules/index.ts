@@ -4,8 +4,10 @@ import { assertModule } from './assert.js';
 import { asyncStatusModule } from './async-status.js';
 import { blockinfileModule } from './blockinfile.js';
 import { commandModule } from './command.js';
+import { copyModule } from './copy.js';
 import { debugModule } from './debug.js';
 import { failModule } from './fail.js';
+import { fileModule } from './file.js';
 import { includeVarsModule } from './include-vars.js';
 import { lineinfileModule } from './lineinfile.js';
 import { pauseModule } from './pause.js';
@@ -15,6 +17,8 @@ import { replaceModule } from './replace.js';
 import { setFactModule } from './set-fact.js';
 import { gatherFactsModule, setupModule } from './setup.js';
 import { shellModule } from './shell.js';
+import { statModule } from './stat.js';
+import { templateModule } from './template.js';
 
 /**
  * The module registry. Each module lives in its own file and is listed here.
@@ -30,6 +34,7 @@ for (const m of [
   commandModule, shellModule, rawModule, debugModule, setFactModule, failModule,
   assertModule, pingModule, pauseModule, includeVarsModule, setupModule, asyncStatusModule,
   lineinfileModule, blockinfileModule, replaceModule,
+  statModule, fileModule, copyModule, templateModule,
 ]) {
   registerModule(m);
 }

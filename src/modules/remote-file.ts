@@ -10,10 +10,10 @@
  * same script then reads the new state, so a changed file costs one round
  * trip after the read.
  */
-import { createHash } from 'node:crypto';
 import type { ModuleResult } from '../model/index.js';
 import { splitShellWords } from '../transport/command.js';
 import type { ModuleContext } from './types.js';
+import { checksumOf, type ChecksumAlgorithm } from './checksum.js';
 import { formatMode } from './mode.js';
 import { q, shPath } from './sh.js';
 
@@ -39,6 +39,9 @@ export interface FileState {
   inode?: number;
   nlink?: number;
   dev?: number;
+  blocks?: number;
+  /** The preferred I/O block size (st_blksize; `blocks` count 512-byte units). */
+  blockSize?: number;
   /** For a link: what it points at as written, and its resolved path. */
   linkTarget?: string;
   linkSource?: string;
@@ -47,7 +50,7 @@ export interface FileState {
   executable?: boolean;
   /** Of a regular file's content, when asked: sha1 hex, or `cksum` output (`crc size`) where sha1sum is missing. */
   checksum?: string;
-  checksumAlgorithm?: 'sha1' | 'cksum';
+  checksumAlgorithm?: ChecksumAlgorithm;
   /** The content, when asked and not over the size limit. */
   content?: Buffer;
   /** The target's umask (what a created file's mode starts from). */
@@ -59,13 +62,15 @@ export interface FileState {
 export interface ReadOptions {
   /** Read what a link points at rather than the link (`stat -L`). */
   follow?: boolean;
-  /** Compute the checksum of a regular file. */
-  checksum?: boolean;
+  /** Compute the checksum of a regular file: sha1 (with the `cksum` fallback) for `true`, or the algorithm named (`sha256` runs `sha256sum`). */
+  checksum?: boolean | 'sha1' | 'md5' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
   /** Also fetch a regular file's content when it is at most this many bytes (for diffs and edits). */
   contentMax?: number;
   /** When the path is a directory, read `<path>/<intoDir>` instead (copy's `dest/` form). */
   intoDir?: string;
 }
+
+export { checksumOf, md5Of, posixCksum } from './checksum.js';
 
 /** A helper's outcome: its value, or the module's failed result. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; result: ModuleResult };
@@ -83,18 +88,20 @@ export function stateScript(opts: ReadOptions = {}): string {
   const L = opts.follow ? ' -L' : '';
   const regular = opts.follow ? '[ -f "$p" ]' : '[ -f "$p" ] && [ ! -L "$p" ]';
   const lines = [
-    'if [ -e "$p" ] || [ -L "$p" ]; then',
-    `  s=$(stat${L} -c '%f %u %g %s %Y %X %Z %i %h %d %U %G' -- "$p") || exit 90`,
+    opts.follow ? 'if [ -e "$p" ]; then' : 'if [ -e "$p" ] || [ -L "$p" ]; then',
+    `  s=$(stat${L} -c '%f %u %g %s %Y %X %Z %i %h %d %b %o %U %G' -- "$p") || exit 90`,
     '  printf \'stat %s\\n\' "$s"',
     '  if [ -L "$p" ]; then printf \'link %s\\n\' "$(readlink -- "$p")"; printf \'real %s\\n\' "$(readlink -f -- "$p")"; fi',
     '  a=; [ -r "$p" ] && a=r; [ -w "$p" ] && a="${a}w"; [ -x "$p" ] && a="${a}x"; printf \'access %s\\n\' "$a"',
   ];
-  if (opts.checksum) {
+  if (opts.checksum === true || opts.checksum === 'sha1') {
     lines.push(
       `  if ${regular} && [ -r "$p" ]; then`,
       '    if command -v sha1sum >/dev/null 2>&1; then printf \'sha1 %s\\n\' "$(sha1sum < "$p")"; else printf \'cksum %s\\n\' "$(cksum < "$p")"; fi',
       '  fi',
     );
+  } else if (opts.checksum) {
+    lines.push(`  if ${regular} && [ -r "$p" ]; then printf 'sum ${opts.checksum} %s\\n' "$(${opts.checksum}sum < "$p")" || exit 98; fi`);
   }
   lines.push(
     'else echo absent; fi',
@@ -150,6 +157,12 @@ export function parseState(path: string, stdout: string): FileState {
         state.checksum = rest.trim().split(/\s+/).slice(0, 2).join(' ');
         state.checksumAlgorithm = 'cksum';
         break;
+      case 'sum': {
+        const [algorithm, hex] = rest.split(' ');
+        state.checksum = hex;
+        state.checksumAlgorithm = algorithm as FileState['checksumAlgorithm'];
+        break;
+      }
       case 'umask':
         state.umask = parseInt(rest, 8) || 0;
         break;
@@ -180,53 +193,52 @@ function parseStat(s: string): Partial<FileState> {
     inode: Number(f[7]),
     nlink: Number(f[8]),
     dev: Number(f[9]),
-    owner: f[10],
-    group: f.slice(11).join(' '),
+    blocks: Number(f[10]),
+    blockSize: Number(f[11]),
+    owner: f[12],
+    group: f.slice(13).join(' '),
   };
+}
+
+/**
+ * Reads several paths' states in one command (copy's `remote_src` reads
+ * its source and destination together).
+ */
+export async function readStates(ctx: ModuleContext, reads: Array<{ path: string } & ReadOptions>): Promise<Outcome<FileState[]>> {
+  const script = reads.map((r, i) => `echo '@@@ ${i}'\n(\n${readScript(r.path, r)}\n) || exit $?`).join('\n');
+  const res = await ctx.exec(script);
+  if (res.rc !== 0) return { ok: false, result: remoteFailure(`could not read the state of ${reads.map((r) => r.path).join(', ')}`, res) };
+  const parts = res.stdout.split(/^@@@ \d+\n/m).slice(1);
+  return { ok: true, value: reads.map((r, i) => finishState(r, parseState(r.path, parts[i] ?? ''))) };
+}
+
+function finishState(opts: ReadOptions, state: FileState): FileState {
+  if (state.path.endsWith('/') && opts.intoDir !== undefined) state.path += opts.intoDir;
+  return state;
+}
+
+/**
+ * Runs `commands` on the path (each may use `"$p"`) and reads its state
+ * after them, in one command: how attribute changes are made.
+ */
+export async function changeAndRead(ctx: ModuleContext, path: string, commands: string[], opts: ReadOptions = {}): Promise<Outcome<FileState>> {
+  const script = [`p=${shPath(path)}`, ...commands.map((c) => `${c} || exit 95`), stateScript(opts)].join('\n');
+  const res = await ctx.exec(script);
+  if (res.rc !== 0) return { ok: false, result: remoteFailure(`could not change ${path}`, res) };
+  return { ok: true, value: parseState(path, res.stdout) };
 }
 
 /** Reads one path's state in one command. */
 export async function readState(ctx: ModuleContext, path: string, opts: ReadOptions = {}): Promise<Outcome<FileState>> {
   const res = await ctx.exec(readScript(path, opts));
   if (res.rc !== 0) return { ok: false, result: remoteFailure(`could not read the state of ${path}`, res) };
-  const state = parseState(path, res.stdout);
-  if (state.path.endsWith('/') && opts.intoDir !== undefined) state.path += opts.intoDir;
-  return { ok: true, value: state };
+  return { ok: true, value: finishState(opts, parseState(path, res.stdout)) };
 }
 
 /** A failed result from a remote command, with its rc and stderr. */
 export function remoteFailure(what: string, res: { rc: number; stdout?: string; stderr: string; timedOut?: boolean }): ModuleResult {
   const why = res.timedOut ? 'timed out' : res.stderr.trim() || `rc ${res.rc}`;
   return { failed: true, changed: false, rc: res.rc, msg: `${what}: ${why}`, ...(res.stderr ? { stderr: res.stderr } : {}) };
-}
-
-/** Checksum of local content in the algorithm the target used, to compare with `FileState.checksum`. */
-export function checksumOf(content: Buffer, algorithm: 'sha1' | 'cksum' = 'sha1'): string {
-  return algorithm === 'sha1' ? createHash('sha1').update(content).digest('hex') : `${posixCksum(content)} ${content.length}`;
-}
-
-/** md5 hex, as ansible-core's `md5sum` result key. */
-export function md5Of(content: Buffer): string {
-  return createHash('md5').update(content).digest('hex');
-}
-
-let CRC_TABLE: Uint32Array | undefined;
-
-/** POSIX `cksum`'s CRC (polynomial 0x04C11DB7, length appended, complemented). */
-export function posixCksum(data: Buffer): number {
-  if (!CRC_TABLE) {
-    CRC_TABLE = new Uint32Array(256);
-    for (let i = 0; i < 256; i++) {
-      let c = i << 24;
-      for (let k = 0; k < 8; k++) c = c & 0x80000000 ? (c << 1) ^ 0x04c11db7 : c << 1;
-      CRC_TABLE[i] = c >>> 0;
-    }
-  }
-  let crc = 0;
-  const step = (byte: number) => (crc = ((crc << 8) ^ CRC_TABLE![((crc >>> 24) ^ byte) & 0xff]) >>> 0);
-  for (const b of data) step(b);
-  for (let n = data.length; n > 0; n = Math.floor(n / 256)) step(n & 0xff);
-  return ~crc >>> 0;
 }
 
 /** Whether the target's file already holds exactly `content`. */
@@ -288,6 +300,10 @@ export interface WriteOptions {
   validate?: string;
   /** The destination's state from the read before (for its mode and owner when none is asked). */
   before?: FileState;
+  /** Copy this file on the target instead of sending content (`remote_src`). */
+  fromPath?: string;
+  /** Create the destination's missing parent directories (`dest: dir/` in copy). */
+  makeParents?: boolean;
 }
 
 export interface Written {
@@ -300,11 +316,12 @@ export interface Written {
  * state back (with its checksum). Fails, leaving the destination as it was,
  * when the directory is missing, `validate` fails, or a step is refused.
  */
-export async function writeFile(ctx: ModuleContext, dest: string, content: Buffer, opts: WriteOptions = {}): Promise<Outcome<Written>> {
-  const text = content.toString('utf8');
-  const binary = !Buffer.from(text, 'utf8').equals(content);
+export async function writeFile(ctx: ModuleContext, dest: string, content: Buffer | undefined, opts: WriteOptions = {}): Promise<Outcome<Written>> {
+  const text = content?.toString('utf8');
+  const binary = content !== undefined && !Buffer.from(text!, 'utf8').equals(content);
   const script = writeScript(dest, opts, binary);
-  const res = await ctx.exec(script, { stdin: binary ? content.toString('base64') : text });
+  const stdin = content === undefined ? undefined : binary ? content.toString('base64') : text;
+  const res = await ctx.exec(script, stdin === undefined ? {} : { stdin });
   if (res.rc === 92) {
     const rc = Number(/^validate-rc (\d+)$/m.exec(res.stdout)?.[1] ?? res.rc);
     return { ok: false, result: { failed: true, changed: false, rc, msg: `failed to validate: rc:${rc} error:${res.stderr.trim()}`, stderr: res.stderr } };
@@ -321,9 +338,10 @@ export function writeScript(dest: string, opts: WriteOptions, binary: boolean): 
   const mode = opts.mode ?? (before?.exists && before.type === 'file' ? before.mode! : 0o666 & ~(before?.umask ?? 0o022));
   const lines = [
     `d=${shPath(dest)}`,
+    ...(opts.makeParents ? ['mkdir -p -- "$(dirname -- "$d")" || exit 91'] : []),
     't=$(mktemp -- "$(dirname -- "$d")/.playwatch.XXXXXX") || exit 91',
     'trap \'rm -f -- "$t"\' EXIT',
-    binary ? 'base64 -d > "$t" || exit 94' : 'cat > "$t" || exit 94',
+    opts.fromPath !== undefined ? `cat -- ${shPath(opts.fromPath)} > "$t" || exit 94` : binary ? 'base64 -d > "$t" || exit 94' : 'cat > "$t" || exit 94',
     `${chmodCommand('"$t"', mode)} || exit 95`,
   ];
   const own: Ownership = { owner: opts.owner, group: opts.group };

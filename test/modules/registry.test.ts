@@ -4,10 +4,10 @@ import { canonicalName, getModule, moduleNames, ENGINE_ACTIONS } from '../../src
 
 test('every module is registered under its short name', () => {
   for (const name of ['command', 'shell', 'raw', 'debug', 'set_fact', 'fail', 'assert', 'ping', 'pause', 'include_vars', 'setup', 'async_status', 'gather_facts',
-    'lineinfile', 'blockinfile', 'replace']) {
+    'lineinfile', 'blockinfile', 'replace', 'stat', 'file', 'copy', 'template']) {
     assert.equal(getModule(name)?.name, name);
   }
-  assert.equal(moduleNames().length, 16);
+  assert.equal(moduleNames().length, 20);
 });
 
 test('collection prefixes resolve to the short name', () => {
