@@ -44,7 +44,7 @@ export function buildProgram(): Command {
     .option('-b, --become', 'run operations with become (sudo)')
     .option('-K, --ask-become-pass', 'ask for the become (sudo) password; it goes to sudo on stdin')
     .option('-k, --ask-pass', 'ask for the SSH password')
-    .option('-D, --diff', 'accepted for ansible-playbook compatibility; modules here report no diffs yet')
+    .option('-D, --diff', 'show the changes file modules make (copy, template, file…) as unified diffs')
     .option('--become-user <user>', 'run operations as this user')
     .addOption(new Option('--ui <mode>', 'how to show the run').choices(['tui', 'plain', 'json']))
     .option('--runs-dir <dir>', 'where run records are written (default .playwatch/runs)')

@@ -176,6 +176,7 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
       extraVars: l.extraVars,
       forks: s.forks,
       check: Boolean(flags.check),
+      diff: Boolean(flags.diff),
       gatherDefault: s.gathering !== 'explicit',
       smartGathering: s.gathering === 'smart',
       emit: (e) => bus.emit(e),

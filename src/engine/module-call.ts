@@ -26,6 +26,7 @@ export async function callModule(pc: PlayContext, task: Task, host: string, scop
   const mod = getModule(task.module);
   if (!mod) return { failed: true, msg: `module '${task.module}' is not available` };
   const check = task.checkMode === undefined ? pc.opts.check : toBool(render(task.checkMode, scope, task.pos));
+  const diff = task.extra.diff === undefined ? Boolean(pc.opts.diff) : toBool(render(task.extra.diff, scope, task.pos));
   let async: AsyncSettings | undefined;
   try {
     async = asyncSettings(task, scope);
@@ -45,7 +46,7 @@ export async function callModule(pc: PlayContext, task: Task, host: string, scop
     return failedFrom(err);
   }
   const call: AsyncCall = {};
-  const ctx = moduleContext(pc, task, host, target, scope, ref, args, check, async ? { settings: async, call } : undefined);
+  const ctx = moduleContext(pc, task, host, target, scope, ref, args, check, diff, async ? { settings: async, call } : undefined);
   try {
     if (!mod.controllerOnly) {
       const prepared = await prepareHost(pc, target);
@@ -97,7 +98,7 @@ export function isNoLog(task: Task, scope: Vars): boolean {
   }
 }
 
-function moduleContext(pc: PlayContext, task: Task, host: string, target: Target, scope: Vars, ref: TaskRef, args: Vars, check: boolean, async?: { settings: AsyncSettings; call: AsyncCall }): ModuleContext {
+function moduleContext(pc: PlayContext, task: Task, host: string, target: Target, scope: Vars, ref: TaskRef, args: Vars, check: boolean, diff: boolean, async?: { settings: AsyncSettings; call: AsyncCall }): ModuleContext {
   const control = pc.opts.control;
   const timeoutSec = task.timeout === undefined ? undefined : Number(render(task.timeout, scope, task.pos));
   const env = environmentOf(task, scope);
@@ -114,6 +115,7 @@ function moduleContext(pc: PlayContext, task: Task, host: string, target: Target
       return conn.transport;
     },
     check,
+    diff,
     signal: control.signalFor(host),
     render: (v) => render(v, scope, task.pos),
     evalExpr: (e) => evalExpr(e, scope, task.pos),

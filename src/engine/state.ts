@@ -18,6 +18,8 @@ export interface RunOptions {
   extraVars: Vars;
   forks: number;
   check: boolean;
+  /** `--diff`: modules that can put a `diff` in their results (a task's `diff:` keyword wins). */
+  diff?: boolean;
   /** Default for plays without gather_facts (config `gathering`). */
   gatherDefault: boolean;
   /** Config `gathering: smart`: a play's fact gathering skips hosts whose facts this run already gathered (with the subsets it asks for). */

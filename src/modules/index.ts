@@ -2,16 +2,23 @@ import { canonicalName, type ModuleInfo } from '../model/index.js';
 import type { Module } from './types.js';
 import { assertModule } from './assert.js';
 import { asyncStatusModule } from './async-status.js';
+import { blockinfileModule } from './blockinfile.js';
 import { commandModule } from './command.js';
+import { copyModule } from './copy.js';
 import { debugModule } from './debug.js';
 import { failModule } from './fail.js';
+import { fileModule } from './file.js';
 import { includeVarsModule } from './include-vars.js';
+import { lineinfileModule } from './lineinfile.js';
 import { pauseModule } from './pause.js';
 import { pingModule } from './ping.js';
 import { rawModule } from './raw.js';
+import { replaceModule } from './replace.js';
 import { setFactModule } from './set-fact.js';
 import { gatherFactsModule, setupModule } from './setup.js';
 import { shellModule } from './shell.js';
+import { statModule } from './stat.js';
+import { templateModule } from './template.js';
 
 /**
  * The module registry. Each module lives in its own file and is listed here.
@@ -26,6 +33,8 @@ export function registerModule(m: Module): void {
 for (const m of [
   commandModule, shellModule, rawModule, debugModule, setFactModule, failModule,
   assertModule, pingModule, pauseModule, includeVarsModule, setupModule, asyncStatusModule,
+  lineinfileModule, blockinfileModule, replaceModule,
+  statModule, fileModule, copyModule, templateModule,
 ]) {
   registerModule(m);
 }

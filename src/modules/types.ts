@@ -15,6 +15,8 @@ export interface ModuleContext {
   task: Task;
   transport: Transport;
   check: boolean;
+  /** Diff mode (`--diff` or the task's `diff:`): put a `diff` (model/diff.ts) in the result. */
+  diff: boolean;
   /** Runs a command under the task's become/environment/timeout settings. */
   exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
   /** Renders `{{ }}` in a value with the task's scope. */

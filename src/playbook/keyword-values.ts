@@ -13,17 +13,19 @@ const isTemplate = (v: unknown): v is string => typeof v === 'string' && /\{\{|\
 /**
  * Keywords the loader knows but playwatch does not run: each gives the
  * reason it is refused and what to do instead, or undefined when the value
- * is one playwatch honours (`diff: false` asks for nothing).
+ * is one playwatch honours (`diff:` takes a boolean or a template).
  */
 export const REFUSED: Readonly<Record<string, (value: unknown) => string | undefined>> = {
   debugger: () => "'debugger' is not supported: playwatch has no interactive task debugger (a deploy must not stop to ask); remove it and read the failure in the run log",
-  diff: (v) => (v === false || v === 'false' || v === 'no' ? undefined : "'diff' is not supported: playwatch's modules report no diffs; remove it (use --check to see what would change)"),
+  diff: (v) => (typeof v === 'boolean' || isTemplate(v) || (typeof v === 'string' && BOOL_WORDS.includes(v.toLowerCase())) ? undefined : `'diff' must be a boolean, got ${JSON.stringify(v)}`),
   gather_timeout: (v) =>
     isTemplate(v) || (Number.isInteger(Number(v)) && Number(v) > 0) ? undefined : `'gather_timeout' must be a whole number of seconds, got '${String(v)}'`,
   forks: () => "'forks' is not a play keyword in ansible-core 2.14; use -f/--forks on the command line, or 'throttle:' on the play",
   order: (v) =>
     typeof v === 'string' && ORDERS.includes(v) ? undefined : `'order' must be one of ${ORDERS.join(', ')}, got '${String(v)}'`,
 };
+
+const BOOL_WORDS = ['yes', 'no', 'true', 'false', 'on', 'off', 'y', 'n'];
 
 const ORDERS = ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'];
 

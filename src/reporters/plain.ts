@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import type { ConnectionInfo } from '../model/index.js';
+import { formatDiff } from '../model/diff.js';
 import { emptyProfile, stepProfile, type EventHandlers, type EventOf, type Reporter, type RunEvent, type SortOrder, type TaskRef } from '../events/index.js';
 import { banner, durationClock, filled, hostLabel, inert, wallClock } from '../text/index.js';
 import { dumpResult, itemLabel, viewResult, type ResultView } from './result-view.js';
@@ -202,7 +203,7 @@ class PlainPresenter implements Reporter {
     let line = `${e.changed ? 'changed' : 'ok'}: [${hostLabel(e)}]`;
     if (e.item !== undefined) line += ` => (item=${itemLabel(e.item, e.result)})`;
     if (view.verbose || this.verbosity > 0) line += ` => ${this.dump(view)}`;
-    this.out(...view.notes, line);
+    this.out(...view.notes, ...diffLines(e), line);
   }
 
   private failed(e: EventOf<'host.failed'>): void {
@@ -233,6 +234,16 @@ class PlainPresenter implements Reporter {
       ...profileLines(this.profile, this.limit, e.durationMs, { ...(order ? { order } : {}), timeline: this.opts.timeline === true }),
     ]);
   }
+}
+
+/**
+ * A changed result's `diff` (under --diff) as ansible's default callback
+ * prints it above the result line; a `no_log` result was censored and has none.
+ */
+function diffLines(e: EventOf<'host.ok'>): string[] {
+  if (!e.changed || !e.result.diff) return [];
+  const text = formatDiff(e.result.diff);
+  return text ? text.replace(/\n$/, '').split('\n') : [];
 }
 
 /** What an `async.done` without an exit code means, by its reason. */

@@ -1,11 +1,12 @@
 /**
  * Ansible's regex filters and tests over JS RegExp. Playbooks are written
- * with Python's `re` syntax, so the common differences are translated:
- * `(?P<n>...)`, `(?P=n)`, `\A`, `\Z`, leading `(?i)`-style flags, and
- * `\1` / `\g<n>` in replacements.
+ * with Python's `re` syntax; pyre.ts translates it (`(?P<n>...)`, `\A`,
+ * `\Z`, leading `(?i)`-style flags, `$` before a final newline, `.` not
+ * matching only "\n") and Python's replacement templates (`\1`, `\g<n>`).
  */
 import { FilterError } from './engine.js';
 import { bind, splitArgs, text } from './params.js';
+import { pyCompile, pyTemplate } from './pyre.js';
 
 interface Flags {
   ignorecase?: unknown;
@@ -13,47 +14,28 @@ interface Flags {
 }
 
 /** Compiles a Python-syntax pattern. `global` is for replace/findall. */
-export function pyRegExp(pattern: string, opts: Flags, global = false): RegExp {
-  let src = pattern;
-  let flags = global ? 'g' : '';
-  const inline = /^\(\?([aiLmsux]+)\)/.exec(src);
-  if (inline) {
-    src = src.slice(inline[0].length);
-    if (inline[1].includes('i')) flags += 'i';
-    if (inline[1].includes('m')) flags += 'm';
-    if (inline[1].includes('s')) flags += 's';
-  }
-  if (opts.ignorecase && !flags.includes('i')) flags += 'i';
-  if (opts.multiline && !flags.includes('m')) flags += 'm';
-  src = src
-    .replace(/\(\?P<([A-Za-z_]\w*)>/g, '(?<$1>')
-    .replace(/\(\?P=([A-Za-z_]\w*)\)/g, '\\k<$1>')
-    .replace(/\\A/g, '(?<![\\s\\S])')
-    .replace(/\\Z/g, '(?![\\s\\S])');
+export function pyRegExp(pattern: string, opts: Flags, global = false, full = false): RegExp {
   try {
-    return new RegExp(src, flags);
+    return pyCompile(pattern, { ignorecase: Boolean(opts.ignorecase), multiline: Boolean(opts.multiline), full }, global ? 'g' : '').re;
   } catch (e) {
-    throw new FilterError(`invalid regular expression '${pattern}': ${(e as Error).message}`);
+    throw new FilterError((e as Error).message);
   }
 }
 
 /** Python `re.sub` replacement text (`\1`, `\g<1>`, `\g<name>`, `\n`) as a JS replacer. */
 function pyReplacer(template: string): (m: RegExpExecArray) => string {
-  const parts: Array<string | number | { name: string }> = [];
-  const re = /\\(?:g<([^>]+)>|(\d{1,2})|(.))/gs;
-  let last = 0;
-  for (let m = re.exec(template); m; m = re.exec(template)) {
-    parts.push(template.slice(last, m.index));
-    if (m[1] !== undefined) parts.push(/^\d+$/.test(m[1]) ? Number(m[1]) : { name: m[1] });
-    else if (m[2] !== undefined) parts.push(Number(m[2]));
-    else parts.push(({ n: '\n', t: '\t', r: '\r', '\\': '\\' } as Record<string, string>)[m[3]] ?? '\\' + m[3]);
-    last = re.lastIndex;
+  try {
+    const expand = pyTemplate(template);
+    return (m) => {
+      try {
+        return expand(m);
+      } catch (e) {
+        throw new FilterError((e as Error).message);
+      }
+    };
+  } catch (e) {
+    throw new FilterError((e as Error).message);
   }
-  parts.push(template.slice(last));
-  return (m) =>
-    parts
-      .map((p) => (typeof p === 'string' ? p : typeof p === 'number' ? m[p] ?? '' : m.groups?.[p.name] ?? ''))
-      .join('');
 }
 
 /** `regex_replace(pattern, replacement, ignorecase=False, multiline=False, count=0)` */
@@ -125,7 +107,7 @@ export function regexTest(kind: 'match' | 'search' | 'regex') {
       const m = re.exec(s);
       return m !== null && m.index === 0;
     }
-    if (type === 'fullmatch') return pyRegExp(`(?<![\\s\\S])(?:${text(a.pattern)})(?![\\s\\S])`, a).test(s);
+    if (type === 'fullmatch') return pyRegExp(text(a.pattern), a, false, true).test(s);
     if (type === 'search') return re.test(s);
     throw new FilterError(`regex test: unknown match_type '${type}'`);
   };

@@ -38,6 +38,8 @@ export interface RunSpec {
   skipTags?: string[];
   extraVars?: Vars;
   check?: boolean;
+  /** `--diff`. */
+  diff?: boolean;
   forks?: number;
   control?: RunControl;
   /** Wraps each host's transport (fault injection in tests). */
@@ -123,6 +125,7 @@ export async function runIn(dir: string, spec: Omit<RunSpec, 'files'>): Promise<
     extraVars: spec.extraVars ?? {},
     forks: spec.forks ?? 5,
     check: spec.check ?? false,
+    diff: spec.diff ?? false,
     gatherDefault: false,
     smartGathering: spec.smartGathering,
     emit: (e) => bus.emit(e),

@@ -23,6 +23,7 @@ export interface FakeOptions {
   task?: Task;
   root?: string;
   check?: boolean;
+  diff?: boolean;
   signal?: AbortSignal;
 }
 
@@ -48,6 +49,7 @@ export function fakeContext(module: string, args: Vars, o: FakeOptions = {}): Mo
     task: o.task ?? fakeTask(module),
     transport,
     check: o.check ?? false,
+    diff: o.diff ?? false,
     commands,
     exec(command: string, opts?: ExecOptions) {
       commands.push(command);

@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { canonicalName, getModule, moduleNames, ENGINE_ACTIONS } from '../../src/modules/index.js';
 
 test('every module is registered under its short name', () => {
-  for (const name of ['command', 'shell', 'raw', 'debug', 'set_fact', 'fail', 'assert', 'ping', 'pause', 'include_vars', 'setup', 'async_status', 'gather_facts']) {
+  for (const name of ['command', 'shell', 'raw', 'debug', 'set_fact', 'fail', 'assert', 'ping', 'pause', 'include_vars', 'setup', 'async_status', 'gather_facts',
+    'lineinfile', 'blockinfile', 'replace', 'stat', 'file', 'copy', 'template']) {
     assert.equal(getModule(name)?.name, name);
   }
-  assert.equal(moduleNames().length, 13);
+  assert.equal(moduleNames().length, 20);
 });
 
 test('collection prefixes resolve to the short name', () => {

@@ -69,6 +69,7 @@ const HONOURED: Record<string, string> = {
   ignore_errors: 'play-level ignore_errors, no_log, check_mode, timeout and ignore_unreachable reach every task',
   ignore_unreachable: 'play-level ignore_errors, no_log, check_mode, timeout and ignore_unreachable reach every task',
   no_log: 'no_log hides a task result in every event but keeps the registered value whole',
+  diff: 'diff: true on a task shows its diff without --diff, diff: false hides it under --diff, and no_log shows none',
   check_mode: 'play-level ignore_errors, no_log, check_mode, timeout and ignore_unreachable reach every task',
   timeout: 'play-level ignore_errors, no_log, check_mode, timeout and ignore_unreachable reach every task',
   run_once: 'run_once runs a task on the first host only and gives every host its registered result',
@@ -97,7 +98,7 @@ const play = (tasks: string, playKeys = '') => `- hosts: all\n${playKeys}  tasks
  */
 const REFUSED: Record<string, { yml: string; msg: RegExp }> = {
   debugger: { yml: play('    - command: ls\n      debugger: on_failed\n'), msg: /^DIR\/site\.yml:4:7: 'debugger' is not supported: .*remove it/ },
-  diff: { yml: play('    - command: ls\n', '  diff: true\n'), msg: /^DIR\/site\.yml:2:3: 'diff' is not supported: .*remove it/ },
+  diff: { yml: play('    - command: ls\n', '  diff: maybe\n'), msg: /^DIR\/site\.yml:2:3: 'diff' must be a boolean, got "maybe"/ },
   gather_subset: { yml: play('    - command: ls\n', '  gather_subset: [min, hardwares]\n'), msg: /^DIR\/site\.yml:2:3: 'gather_subset': Bad subset 'hardwares'\. gather_subset options allowed: all, all_ipv4_addresses, / },
   gather_timeout: { yml: play('    - command: ls\n', '  gather_timeout: soon\n'), msg: /^DIR\/site\.yml:2:3: 'gather_timeout' must be a whole number of seconds, got 'soon'/ },
   forks: { yml: play('    - command: ls\n', '  forks: 3\n'), msg: /^DIR\/site\.yml:2:3: 'forks' is not a play keyword .*use -f\/--forks/ },

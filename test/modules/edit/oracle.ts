@@ -1,0 +1,144 @@
+/**
+ * Runs the text-edit cases through ansible-core 2.14 (one playbook with a
+ * task per case and one more in check mode on a copy; then a second
+ * playbook running each case again on the file the first left) and records
+ * what it did: the file afterwards, its mode, and the result. `node --import tsx
+ * test/modules/edit/oracle.ts` rewrites oracle.json; the system test calls
+ * runOracle() and compares it with that file.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CASES, type EditCase } from './cases.js';
+
+export const ORACLE_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'oracle.json');
+
+/** What one module call did, with the file's path written as `{path}`. */
+export interface Outcome {
+  changed: boolean;
+  failed: boolean;
+  msg: string;
+  rc?: number;
+  found?: number;
+  /** A backup file was made. */
+  backup: boolean;
+  warned: boolean;
+  /** The file afterwards (null: none). */
+  after: string | null;
+  /** Its permission bits, octal (null: none). */
+  mode: string | null;
+}
+
+export interface OracleRow extends EditCase {
+  run: Outcome;
+  /** The same call in check mode on a copy of the file. */
+  check: Outcome;
+  /** The same call once more, on the file the run left. */
+  again: Outcome;
+}
+
+/** A stdout callback that prints every task's result, by task name, as one JSON object. */
+const CALLBACK = `
+import json
+from ansible.plugins.callback import CallbackBase
+
+class CallbackModule(CallbackBase):
+    CALLBACK_VERSION = 2.0
+    CALLBACK_TYPE = 'stdout'
+    CALLBACK_NAME = 'results'
+
+    def __init__(self):
+        super().__init__()
+        self.results = {}
+
+    def v2_runner_on_ok(self, result):
+        self.results[result._task.get_name()] = dict(result._result, failed=False)
+
+    def v2_runner_on_failed(self, result, ignore_errors=False):
+        self.results[result._task.get_name()] = dict(result._result, failed=True)
+
+    def v2_playbook_on_stats(self, stats):
+        self._display.display(json.dumps(self.results))
+`;
+
+interface Raw {
+  changed?: boolean; failed?: boolean; msg?: string; rc?: number; found?: number;
+  backup?: string; backup_file?: string; warnings?: string[];
+}
+
+export function runOracle(cases: EditCase[] = CASES): OracleRow[] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'playwatch-edit-oracle-'));
+  try {
+    const file = (i: number, kind: string) => path.join(dir, kind, `case-${i}`);
+    fs.mkdirSync(path.join(dir, 'run'));
+    fs.mkdirSync(path.join(dir, 'check'));
+    fs.mkdirSync(path.join(dir, 'callbacks'));
+    fs.writeFileSync(path.join(dir, 'callbacks', 'results.py'), CALLBACK);
+    const task = (c: EditCase, i: number, kind: string) => ({
+      name: `${kind} ${i}`,
+      [`ansible.builtin.${c.module}`]: { ...c.args, path: file(i, kind === 'again' ? 'run' : kind) },
+      check_mode: kind === 'check',
+      ignore_errors: true,
+    });
+    cases.forEach((c, i) => {
+      for (const kind of ['check', 'run']) {
+        if (c.before === null) continue;
+        fs.writeFileSync(file(i, kind), c.before);
+        fs.chmodSync(file(i, kind), 0o644);
+      }
+    });
+    // Check mode and the run first; the files the run left are read before a second playbook runs each case again.
+    const first = playbook(dir, cases.flatMap((c, i) => [task(c, i, 'check'), task(c, i, 'run')]));
+    const rows = cases.map((c, i) => ({
+      ...c,
+      run: outcome(first.get(`run ${i}`), file(i, 'run')),
+      check: outcome(first.get(`check ${i}`), file(i, 'check')),
+    }));
+    const second = playbook(dir, cases.map((c, i) => task(c, i, 'again')));
+    return rows.map((row, i) => ({ ...row, again: outcome(second.get(`again ${i}`), file(i, 'run')) }));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs one playbook of these tasks on localhost; their results by task name. */
+function playbook(dir: string, tasks: unknown[]): Map<string, Raw> {
+  const file = path.join(dir, 'play.yml');
+  fs.writeFileSync(file, JSON.stringify([{ hosts: 'localhost', gather_facts: false, tasks }]));
+  const run = spawnSync('ansible-playbook', ['-i', 'localhost,', '-c', 'local', file], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    env: {
+      ...process.env, ANSIBLE_STDOUT_CALLBACK: 'results', ANSIBLE_CALLBACK_PLUGINS: path.join(dir, 'callbacks'),
+      ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: 'false', ANSIBLE_PYTHON_INTERPRETER: 'auto_silent',
+    },
+  });
+  if (run.error) throw new Error(`ansible-playbook could not run (install ansible-core): ${run.error.message}`);
+  const start = run.stdout.indexOf('{');
+  if (start < 0) throw new Error(`ansible-playbook failed: ${run.stdout}\n${run.stderr}`);
+  return new Map(Object.entries(JSON.parse(run.stdout.slice(start))));
+}
+
+function outcome(r: Raw | undefined, file: string): Outcome {
+  if (!r) throw new Error(`no result for ${file}`);
+  const exists = fs.existsSync(file);
+  return {
+    changed: Boolean(r.changed),
+    failed: Boolean(r.failed),
+    msg: (r.msg ?? '').split(file).join('{path}'),
+    ...(r.rc === undefined ? {} : { rc: r.rc }),
+    ...(r.found === undefined ? {} : { found: r.found }),
+    backup: Boolean(r.backup || r.backup_file),
+    warned: (r.warnings ?? []).length > 0,
+    after: exists ? fs.readFileSync(file, 'utf8') : null,
+    mode: exists ? (fs.statSync(file).mode & 0o7777).toString(8).padStart(4, '0') : null,
+  };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const rows = runOracle();
+  fs.writeFileSync(ORACLE_FILE, JSON.stringify(rows, null, 1) + '\n');
+  console.log(`${rows.length} cases written to ${path.relative(process.cwd(), ORACLE_FILE)}`);
+}

@@ -1,0 +1,102 @@
+/**
+ * A role using stat, file, copy and template (fixtures/files-role) on two
+ * local hosts, each with its own root: --check on fresh hosts predicts
+ * exactly the changes the real run then makes, a second run changes
+ * nothing, and --diff shows the changes but nothing of the no_log task.
+ * Module arguments are checked when the playbook loads.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../../src/model/index.js';
+import { loadPlaybook } from '../../src/playbook/index.js';
+import { moduleInfo } from '../../src/modules/index.js';
+import { runIn, type TestRun } from '../helpers/run.js';
+
+// The local hosts' new files start from this process's umask; the expected modes and diffs assume Debian's 022.
+process.umask(0o022);
+
+const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/files-role');
+
+/** host → names of the tasks that changed (or failed) there. */
+function changes(run: TestRun): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const e of [...run.of('host.ok').filter((x) => x.changed), ...run.of('host.failed')]) {
+    (out[e.host] ??= []).push(`${e.type === 'host.failed' ? 'FAILED ' : ''}${e.task.name}`);
+  }
+  return out;
+}
+
+test('the files role: --check predicts the real run, a second run changes nothing, --diff hides the no_log task', async () => {
+  const hostsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-files-role-'));
+  const check = await runIn(FIXTURE, { hostsDir, check: true, diff: true });
+  for (const h of ['app1', 'app2']) assert.deepEqual(fs.existsSync(path.join(hostsDir, h)) ? fs.readdirSync(path.join(hostsDir, h)) : [], [], `${h} untouched by --check`);
+
+  const real = await runIn(FIXTURE, { hostsDir, diff: true });
+  assert.equal(real.exitCode, 0, JSON.stringify(real.of('host.failed').map((e) => e.result.msg)));
+  const expected = ['Release directory', 'Shared config directory', 'Environment file', 'Logrotate snippet', 'Secret token', 'Current release link'];
+  assert.deepEqual(changes(real), { app1: expected, app2: expected });
+  // The link's target does not exist in check mode, so its stat and assert see nothing there: only change lists are compared.
+  assert.deepEqual(Object.fromEntries(Object.entries(changes(check)).map(([h, names]) => [h, names.filter((n) => !n.startsWith('FAILED'))])), changes(real));
+
+  const root = path.join(hostsDir, 'app2', 'srv/app');
+  assert.equal(fs.readFileSync(path.join(root, 'shared/app.env'), 'utf8'), '# Ansible managed (app.env.j2)\nPORT=8002\nHOST=app2\nRELEASE=2026.12.03\nDB_PASSWORD=hunter2-long-secret\n');
+  assert.equal(fs.statSync(path.join(root, 'shared/app.env')).mode & 0o777, 0o640);
+  assert.equal(fs.statSync(path.join(root, 'shared')).mode & 0o777, 0o750);
+  assert.equal(fs.readlinkSync(path.join(root, 'current')), 'releases/2026.12.03');
+  assert.equal(fs.readFileSync(path.join(root, 'shared/logrotate.conf'), 'utf8'), fs.readFileSync(path.join(FIXTURE, 'roles/app/files/logrotate.conf'), 'utf8'));
+
+  assert.match(real.plain, /TASK \[app : Environment file\] \**\n.*\n--- before\n\+\+\+ after: .*roles\/app\/templates\/app\.env\.j2\n@@ -0,0 \+1,5 @@\n\+# Ansible managed \(app\.env\.j2\)\n\+PORT=800[12]\n/);
+  // A new directory's diff names its mode only when it differs from mkdir's (0755 here), as ansible-core's does.
+  assert.match(real.plain, /TASK \[app : Release directory\] \**\n.*\n--- before\n\+\+\+ after\n@@ -1,4 \+1,4 @@\n \{\n     "path": "srv\/app\/releases\/2026\.12\.03",\n-    "state": "absent"\n\+    "state": "directory"\n \}\n/);
+  assert.match(real.plain, /-    "mode": "0755",\n\+    "mode": "0750",\n     "path": "srv\/app\/shared",/);
+  assert.doesNotMatch(real.plain, /s3cr3t/);
+  // A secret-named variable rendered into a file is masked in the diff as everywhere else.
+  assert.match(real.plain, /^\+DB_PASSWORD=\*{8}$/m);
+  assert.doesNotMatch(real.plain + JSON.stringify(real.events), /hunter2-long-secret/);
+  assert.doesNotMatch(JSON.stringify(real.events), /s3cr3t/);
+
+  const again = await runIn(FIXTURE, { hostsDir, diff: true });
+  assert.deepEqual(changes(again), {});
+  assert.deepEqual(Object.values(again.stats).map((s) => s.changed), [0, 0]);
+  assert.doesNotMatch(again.plain, /^--- before/m);
+});
+
+const LOAD_ERRORS: Array<[task: string, message: string]> = [
+  ["copy: {src: a, dest: b, mdoe: '0644'}", "unsupported parameter 'mdoe' for module 'copy' (did you mean 'mode'?)"],
+  ['copy: {src: a, content: b, dest: c}', "module 'copy': parameters are mutually exclusive: content|src"],
+  ['copy: {dest: c}', "module 'copy': one of the following is required: content, src"],
+  ["file: {path: a, mode: 'rwxr-xr-x'}", "module 'file': 'mode': bad symbolic permission for mode: rwxr-xr-x"],
+  ['file: {path: a, state: linked}', "module 'file': value of 'state' must be one of: absent, directory, file, hard, link, touch, got: linked"],
+  ['file: {path: a, state: link}', "module 'file': state is link but all of the following are missing: src"],
+  ['template: {src: a.j2}', "module 'template': missing required arguments: dest"],
+  ['template: {src: a.j2, dest: b, variable_start_string: "[["}', "module 'template': 'variable_start_string' is not supported"],
+  ['copy: {content: x, dest: b, validate: "visudo -c"}', "module 'copy': validate must contain %s: visudo -c"],
+  ['stat: {path: a, checksum_algorithm: crc32}', "module 'stat': value of 'checksum_algorithm' must be one of: md5, sha1, sha224, sha256, sha384, sha512, got: crc32"],
+  ['stat: {path: a, follow: sometimes}', `module 'stat': 'follow' must be a boolean, got "sometimes"`],
+];
+
+for (const [task, message] of LOAD_ERRORS) {
+  test(`loading refuses ${task} with its position`, () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-load-'));
+    fs.writeFileSync(path.join(dir, 'site.yml'), `- hosts: all\n  tasks:\n    - name: t\n      ${task}\n`);
+    assert.throws(() => loadPlaybook(path.join(dir, 'site.yml'), { rolesPath: [], modules: moduleInfo }), (e: unknown) =>
+      e instanceof UserError && e.message.startsWith(`${path.join(dir, 'site.yml')}:4:7: ${message}`));
+  });
+}
+
+test('loading accepts ansible-core forms: k=v, aliases, templated values, octal mode integers', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-load-'));
+  fs.writeFileSync(path.join(dir, 'site.yml'), `- hosts: all
+  tasks:
+    - file: dest=/tmp/x state=directory mode=0755
+    - file: {name: /tmp/y, state: "{{ wanted }}", mode: 0644, owner: "{{ user }}"}
+    - copy: {content: "{{ body }}", dest: /tmp/z, backup: yes, force: no}
+    - stat: {path: /tmp/z, checksum_algo: sha256, get_mime: false}
+    - template: {src: a.j2, dest: /tmp/a, lstrip_blocks: false}
+`);
+  assert.doesNotThrow(() => loadPlaybook(path.join(dir, 'site.yml'), { rolesPath: [], modules: moduleInfo }));
+});
