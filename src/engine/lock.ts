@@ -73,14 +73,16 @@ function functions(h: LockHolder): string {
     '  else [ -f info ] && { cd /; echo CHANGED; return 1; }; fi',
     '  if ! mkdir breaking 2>/dev/null; then r=BUSY; [ -d breaking ] || r=DENIED; cd /; echo $r; return 1; fi',
     // A lock another breaker has moved away (and is removing) may still be our cwd: claimed, but no longer the lock.
-    '  [ "$L" -ef . ] || { cd /; echo CHANGED; return 1; }',
+    '  [ "$L" -ef . ] || { rmdir breaking 2>/dev/null; cd /; echo CHANGED; return 1; }',
     `  echo ${shellQuote(h.run)} > breaking/by`,
     '  cd /',
     `  X="$L.$2.${shellQuote(h.run)}.$$"`,
     '  mv "$L" "$X" 2>/dev/null || { rm -rf "$L/breaking" 2>/dev/null; echo DENIED; return 1; }',
     // Whatever sat at $L was the instance we claimed unless its holder released it in between: put that one back.
     `  if ! grep -qx ${shellQuote(h.run)} "$X/breaking/by" 2>/dev/null; then [ -e "$L" ] || mv "$X" "$L"; echo CHANGED; return 1; fi`,
-    '  rm -rf "$X"',
+    // The claim stands once the move is ours; a late claimer's dir inside can make the first rm fail.
+    '  rm -rf "$X" 2>/dev/null || { sleep 0.1; rm -rf "$X" 2>/dev/null; }',
+    '  return 0',
     '}',
   ].join('\n');
 }
