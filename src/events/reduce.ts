@@ -8,6 +8,7 @@
  * even with thousands of hosts, instead of a copy of every host.
  */
 import type { HostStats, ModuleResult } from '../model/index.js';
+import { formatDiff } from '../model/diff.js';
 import type { EventOf, RunEvent, TaskRef } from './types.js';
 import { emptyVec, vecGet, vecPush, vecSet, type Vec } from './vec.js';
 import { emptyProfile, stepProfile, type ProfileState } from './profile.js';
@@ -52,6 +53,8 @@ export interface HostTaskEntry {
   /** The host a delegated task ran on (`delegate_to`), and its address when that differs. */
   delegate?: string;
   delegateAddress?: string;
+  /** A changed result's diff (under --diff), as ansible's default callback prints it. */
+  diff?: string;
 }
 
 /** One host's row. */
@@ -316,6 +319,7 @@ function hostEnd(s: RunState, e: EndEvent, status: ResultStatus): RunState {
     if (typeof e.result.rc === 'number') done.rc = e.result.rc;
     if (summary !== undefined) done.summary = summary;
     if (e.delegate) Object.assign(done, { delegate: e.delegate }, e.delegateAddress ? { delegateAddress: e.delegateAddress } : {});
+    if (e.type === 'host.ok' && e.changed && e.result.diff) done.diff = tail(formatDiff(e.result.diff));
     return done;
   }, { taskId: e.task.id, title, status: 'running', startAt: e.at, stdout: '', stderr: '', retries: 0 });
 }

@@ -18,15 +18,30 @@ export interface DrillDownProps {
   width: number;
 }
 
-/** The output lines of one task: stdout, then stderr under a marker; inert and tab-expanded. */
-export function outputLines(entry: HostTaskEntry | undefined): Array<{ text: string; err: boolean }> {
+/** How a line of the output pane is coloured. */
+export type LineTone = 'out' | 'err' | 'add' | 'del';
+
+/** The output lines of one task: its diff, stdout, then stderr, each under a marker; inert and tab-expanded. */
+export function outputLines(entry: HostTaskEntry | undefined): Array<{ text: string; tone: LineTone }> {
   if (!entry) return [];
   const split = (s: string) => inert(s).replace(/\t/g, '  ').replace(/\n$/, '').split('\n');
-  const out = entry.stdout ? split(entry.stdout).map((text) => ({ text, err: false })) : [];
-  const err = entry.stderr ? split(entry.stderr).map((text) => ({ text, err: true })) : [];
-  if (err.length) err.unshift({ text: '── stderr', err: true });
-  return [...out, ...err];
+  const diff = entry.diff
+    ? [{ text: '── diff', tone: 'out' as const }, ...split(entry.diff).map((text) => ({ text, tone: diffTone(text) }))]
+    : [];
+  const out = entry.stdout ? split(entry.stdout).map((text) => ({ text, tone: 'out' as const })) : [];
+  if (diff.length && out.length) out.unshift({ text: '── stdout', tone: 'out' });
+  const err = entry.stderr ? split(entry.stderr).map((text) => ({ text, tone: 'err' as const })) : [];
+  if (err.length) err.unshift({ text: '── stderr', tone: 'err' });
+  return [...diff, ...out, ...err];
 }
+
+function diffTone(line: string): LineTone {
+  if (line.startsWith('+') && !line.startsWith('+++')) return 'add';
+  if (line.startsWith('-') && !line.startsWith('---')) return 'del';
+  return 'out';
+}
+
+const TONE_COLOR: Record<LineTone, string | undefined> = { out: undefined, err: 'red', add: 'green', del: 'red' };
 
 /** How many rows of the drill-down the task list takes. */
 export function drillListRows(host: HostView, rows: number): number {
@@ -70,7 +85,7 @@ export function DrillDown({ host, selected, scroll, rows, now, width }: DrillDow
         width={width}
       />
       {lines.slice(top, top + outRows).map((l, i) => (
-        <Text key={i} wrap="truncate" color={l.err ? 'red' : undefined}>
+        <Text key={i} wrap="truncate" color={TONE_COLOR[l.tone]}>
           {cut(` ${l.text}`, width - 1)}
         </Text>
       ))}
