@@ -1,5 +1,5 @@
 /**
- * The text-edit cases run through ansible-core (oracle.ts writes their
+ * The text-edit cases run through ansible-core (test/system/edit-oracle.ts writes their
  * results to oracle.json) and through our pure edits (edits.test.ts).
  * `before` is the file's content (null: no file); every file starts 0644.
  * `path` is added by the runner.

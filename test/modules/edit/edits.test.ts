@@ -1,18 +1,18 @@
 /**
  * lineinfile, blockinfile and replace edit text as ansible-core 2.14 does:
  * every case of cases.ts gives what ansible-playbook gave (oracle.json,
- * written by oracle.ts), in check mode, in a run, and in a second run.
+ * written by test/system/edit-oracle.ts), in check mode, in a run, and in a second run.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { ORACLE_FILE, type OracleRow } from './oracle.js';
+import { ORACLE_FILE, type OracleRow } from './oracle-table.js';
 import { CASES } from './cases.js';
 import { predict, predictAgain } from './predict.js';
 
 const rows: OracleRow[] = JSON.parse(fs.readFileSync(ORACLE_FILE, 'utf8'));
 
-test('the oracle table holds every case of cases.ts (regenerate it with oracle.ts)', () => {
+test('the oracle table holds every case of cases.ts (regenerate it with test/system/edit-oracle.ts)', () => {
   assert.deepEqual(rows.map(({ run: _r, check: _c, again: _a, ...c }) => c), CASES);
 });
 

@@ -14,7 +14,7 @@ import type { ModuleResult } from '../../../src/model/index.js';
 import { getModule } from '../../../src/modules/index.js';
 import { formatDiff } from '../../../src/model/diff.js';
 import { fakeContext, tempDir } from '../context.js';
-import { ORACLE_FILE, type OracleRow, type Outcome } from './oracle.js';
+import { ORACLE_FILE, type OracleRow, type Outcome } from './oracle-table.js';
 
 const rows: OracleRow[] = JSON.parse(fs.readFileSync(ORACLE_FILE, 'utf8'));
 

@@ -6,7 +6,7 @@
  */
 import { EDITS, withAttrs } from '../../../src/modules/edit/index.js';
 import type { EditCase } from './cases.js';
-import type { Outcome } from './oracle.js';
+import type { Outcome } from './oracle-table.js';
 
 export function predict(c: EditCase, check: boolean, mode0 = '0644'): Outcome {
   const r = EDITS[c.module](c.before, { ...c.args, path: '{path}' });

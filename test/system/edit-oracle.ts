@@ -3,7 +3,7 @@
  * task per case and one more in check mode on a copy; then a second
  * playbook running each case again on the file the first left) and records
  * what it did: the file afterwards, its mode, and the result. `node --import tsx
- * test/modules/edit/oracle.ts` rewrites oracle.json; the system test calls
+ * test/system/edit-oracle.ts` rewrites test/modules/edit/oracle.json; the system test calls
  * runOracle() and compares it with that file.
  */
 import { spawnSync } from 'node:child_process';
@@ -11,33 +11,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CASES, type EditCase } from './cases.js';
-
-export const ORACLE_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'oracle.json');
-
-/** What one module call did, with the file's path written as `{path}`. */
-export interface Outcome {
-  changed: boolean;
-  failed: boolean;
-  msg: string;
-  rc?: number;
-  found?: number;
-  /** A backup file was made. */
-  backup: boolean;
-  warned: boolean;
-  /** The file afterwards (null: none). */
-  after: string | null;
-  /** Its permission bits, octal (null: none). */
-  mode: string | null;
-}
-
-export interface OracleRow extends EditCase {
-  run: Outcome;
-  /** The same call in check mode on a copy of the file. */
-  check: Outcome;
-  /** The same call once more, on the file the run left. */
-  again: Outcome;
-}
+import { CASES, type EditCase } from '../modules/edit/cases.js';
+import { ORACLE_FILE, type OracleRow, type Outcome } from '../modules/edit/oracle-table.js';
 
 /** A stdout callback that prints every task's result, by task name, as one JSON object. */
 const CALLBACK = `
