@@ -4,7 +4,7 @@ import { planAttrs } from './attrs.js';
 import { findLocal, notFound } from './local-file.js';
 import { formatMode } from './mode.js';
 import { copyDirectory } from './copy-dir.js';
-import { putContent } from './put-file.js';
+import { putContent, writeOptions, type WriteOptions } from './put-file.js';
 import { fileKeys, readStates, writeFile } from './remote-file.js';
 import { baseName } from './sh.js';
 import { checkSpec, readArgs, type ArgSpec } from './spec.js';
@@ -71,14 +71,7 @@ export const copyModule: Module = {
     const args = readArgs('copy', SPEC, ctx.args);
     checkValidate('copy', args);
     const dest = args.dest as string;
-    const common = {
-      mode: args.mode as string | number | undefined,
-      owner: args.owner as string | undefined,
-      group: args.group as string | undefined,
-      backup: args.backup as boolean,
-      force: args.force as boolean,
-      validate: args.validate as string | undefined,
-    };
+    const common = writeOptions(args);
     if (args.content !== undefined) {
       if (dest.endsWith('/')) return { failed: true, changed: false, msg: 'can not use content with a dir as dest' };
       if (common.mode === 'preserve') return { failed: true, changed: false, msg: "mode 'preserve' needs a src file" };
@@ -93,8 +86,7 @@ export const copyModule: Module = {
       if (args.validate !== undefined) return { failed: true, changed: false, msg: 'validate is not supported with a directory src' };
       return copyDirectory(ctx, found.path, src, dest, { ...common, directoryMode: args.directory_mode as string | number | undefined });
     }
-    const result = await putContent(ctx, { dest, content: fs.readFileSync(found.path), src: found.path, srcMode: stat.mode & 0o7777, ...common });
-    return result;
+    return putContent(ctx, { dest, content: fs.readFileSync(found.path), src: found.path, srcMode: stat.mode & 0o7777, ...common });
   },
 };
 
@@ -104,7 +96,7 @@ function contentOf(v: unknown): Buffer {
 }
 
 /** `remote_src: true`: both files read in one command, then one command copies on the target. */
-async function copyRemote(ctx: ModuleContext, src: string, dest0: string, req: { mode?: string | number; owner?: string; group?: string; backup: boolean; force: boolean; validate?: string }): Promise<ModuleResult> {
+async function copyRemote(ctx: ModuleContext, src: string, dest0: string, req: WriteOptions): Promise<ModuleResult> {
   const dest = dest0.endsWith('/') ? `${dest0}${baseName(src)}` : dest0;
   const read = await readStates(ctx, [{ path: src, checksum: true, follow: true }, { path: dest, checksum: true, intoDir: baseName(src) }]);
   if (!read.ok) return read.result;

@@ -29,6 +29,20 @@ export interface PutRequest {
   validate?: string;
 }
 
+/** The write options copy and template share, from their read arguments. */
+export type WriteOptions = Pick<PutRequest, 'mode' | 'owner' | 'group' | 'validate'> & { backup: boolean; force: boolean };
+
+export function writeOptions(args: Record<string, unknown>): WriteOptions {
+  return {
+    mode: args.mode as string | number | undefined,
+    owner: args.owner as string | undefined,
+    group: args.group as string | undefined,
+    backup: args.backup as boolean,
+    force: args.force as boolean,
+    validate: args.validate as string | undefined,
+  };
+}
+
 /** Puts the content at `dest` (or `dest/<src name>` when dest is a directory) as copy and template do. */
 export async function putContent(ctx: ModuleContext, req: PutRequest): Promise<ModuleResult> {
   const intoDir = req.src !== undefined ? baseName(req.src) : undefined;

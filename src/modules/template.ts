@@ -5,7 +5,7 @@ import { UserError, type ModuleResult, type Pos, type Vars } from '../model/inde
 import { render } from '../template/index.js';
 import { checkValidate, FILE_WRITE_OPTIONS } from './copy.js';
 import { findLocal, notFound } from './local-file.js';
-import { putContent } from './put-file.js';
+import { putContent, writeOptions } from './put-file.js';
 import { checkSpec, readArgs, type ArgSpec } from './spec.js';
 import type { Module, ModuleContext } from './types.js';
 
@@ -59,12 +59,7 @@ export const templateModule: Module = {
       content: Buffer.from(content),
       src: found.path,
       srcMode: fs.statSync(found.path).mode & 0o7777,
-      mode: args.mode as string | number | undefined,
-      owner: args.owner as string | undefined,
-      group: args.group as string | undefined,
-      backup: args.backup as boolean,
-      force: args.force as boolean,
-      validate: args.validate as string | undefined,
+      ...writeOptions(args),
     });
   },
 };

@@ -8,7 +8,6 @@ import { fakeTerminal } from '../helpers/terminal.js';
 
 const inkSeesCi = ['CI', 'CONTINUOUS_INTEGRATION'].some((k) => k in process.env && process.env[k] !== '0' && process.env[k] !== 'false');
 
-
 test('the presenter draws while events arrive, and at run.end leaves the final view and shows the cursor', async () => {
   const { out, input } = fakeTerminal();
   const tui = createTuiPresenter({
