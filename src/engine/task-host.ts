@@ -1,6 +1,6 @@
 import type { ModuleResult, Task, Vars } from '../model/index.js';
 import { UserError } from '../model/index.js';
-import { evalCond, render } from '../template/index.js';
+import { evalCond, markUnsafe, render } from '../template/index.js';
 import type { TaskRef } from '../events/index.js';
 import type { Frame, PlayContext } from './context.js';
 import { scopeFor, scopeWith } from './scope.js';
@@ -45,7 +45,7 @@ export async function runTaskOnHost(pc: PlayContext, task: Task, host: string, f
     }
     throw err;
   }
-  if (task.register) pc.hosts.get(host)!.hostFacts[task.register] = result;
+  if (task.register) pc.hosts.get(host)!.hostFacts[task.register] = markUnsafe(result);
   const outcome: HostOutcome = { ...classify(task, result, scope), delegate };
   if (!noLog) return outcome;
   // The registered value stays whole and its output is secret from now on; what is shown is censored.
@@ -215,7 +215,7 @@ function attemptsOf(task: Task, scope: Vars): number {
 }
 
 function withRegister(task: Task, scope: Vars, result: ModuleResult): Vars {
-  return task.register ? { ...scope, [task.register]: result } : scope;
+  return task.register ? { ...scope, [task.register]: markUnsafe(result) } : scope;
 }
 
 /** changed_when / failed_when see the result under the register name. */

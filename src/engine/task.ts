@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { Task, Vars } from '../model/index.js';
-import { render } from '../template/index.js';
+import { markUnsafe, render } from '../template/index.js';
 import type { TaskRef } from '../events/index.js';
 import type { Frame, PlayContext } from './context.js';
 import { distinctRefs } from './identity.js';
@@ -85,7 +85,7 @@ function stopBatch(pc: PlayContext, why: string): void {
 
 /** run_once: the other hosts get the same registered result, without events. */
 function shareRunOnce(pc: PlayContext, task: Task, host: string, outcome: HostOutcome): void {
-  if (task.register) pc.hosts.get(host)!.hostFacts[task.register] = outcome.result;
+  if (task.register) pc.hosts.get(host)!.hostFacts[task.register] = markUnsafe(outcome.result);
 }
 
 function throttleOf(task: Task): number {

@@ -9,7 +9,7 @@ import { call } from './engine.js';
 import { templateError, type Failure } from './errors.js';
 import { analyzeExpr, analyzeTemplate, type Analysis, type Key } from './names.js';
 import { rewriteExprDots, rewriteTemplateDots } from './dots.js';
-import { holdsTemplate, isMapping, pyStr, toPlain } from './values.js';
+import { holdsTemplate, isMapping, isUnsafe, markUnsafe, pyStr, toPlain } from './values.js';
 
 /**
  * A scope may carry a function under this key: it is told each variable a
@@ -34,6 +34,7 @@ export class Run {
   /** Renders strings inside `value`, walking lists and mappings (keys too). */
   value(value: unknown): unknown {
     if (typeof value === 'string') return isTemplated(value) ? this.template(value) : value;
+    if (isUnsafe(value)) return value;
     if (Array.isArray(value)) return value.map((v) => this.value(v));
     if (isMapping(value)) {
       const out: Record<string, unknown> = {};
@@ -128,7 +129,7 @@ export class Run {
       if (typeof k !== 'string' && typeof k !== 'number') return undefined;
       if (Object.hasOwn(value, k)) view[k] = value[k];
     }
-    return view;
+    return isUnsafe(value) ? markUnsafe(view) : view;
   }
 
   /** A scope variable's resolved value, or undefined when absent. */
@@ -196,6 +197,11 @@ const PATH_RE = /^\s*[A-Za-z_]\w*(\.[A-Za-z_]\w*)*\s*$/;
 
 /** A deep copy of JSON-like data, so callers may change what they get. */
 function clone(v: unknown): unknown {
+  if (isUnsafe(v)) return markUnsafe(copy(v));
+  return copy(v);
+}
+
+function copy(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(clone);
   if (isMapping(v)) {
     const out: Record<string, unknown> = {};

@@ -76,9 +76,28 @@ function reprString(s: string): string {
   return out + quote;
 }
 
-/** True when a value is or (deeply) holds a string with Jinja delimiters. */
+const UNSAFE = new WeakSet<object>();
+
+/**
+ * Marks a value, and every list and mapping inside it, as data that is never
+ * templated again: a module's result, as ansible-core wraps it (`stdout`
+ * holding `{#` is text, not a comment to parse).
+ */
+export function markUnsafe<T>(v: T): T {
+  if (typeof v !== 'object' || v === null || UNSAFE.has(v)) return v;
+  UNSAFE.add(v);
+  for (const x of Object.values(v)) markUnsafe(x);
+  return v;
+}
+
+export function isUnsafe(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && UNSAFE.has(v);
+}
+
+/** True when a value is or (deeply) holds a string with Jinja delimiters (unsafe data holds none). */
 export function holdsTemplate(v: unknown, isTemplated: (s: string) => boolean): boolean {
   if (typeof v === 'string') return isTemplated(v);
+  if (isUnsafe(v)) return false;
   if (Array.isArray(v)) return v.some((x) => holdsTemplate(x, isTemplated));
   if (isMapping(v)) {
     for (const k in v) {

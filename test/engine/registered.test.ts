@@ -16,7 +16,7 @@ test('every registered field of the fixture has the value and type ansible-core 
   const asserts = run.events.filter((e) => (e.type === 'host.ok' || e.type === 'host.failed') && e.task.module === 'assert');
   const failedAsserts = run.of('host.failed').filter((e) => e.task.module === 'assert').map((e) => `${e.task.name}: ${e.result.msg} ${JSON.stringify(e.result.assertion ?? '')}`);
   assert.deepEqual(failedAsserts, []);
-  assert.equal(asserts.length, 10, 'every assertion group ran');
+  assert.equal(asserts.length, 11, 'every assertion group ran');
   assert.equal(run.exitCode, 0);
 });
 
