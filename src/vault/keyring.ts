@@ -21,23 +21,32 @@ export class VaultKeyring implements Vault {
 
   constructor(readonly secrets: readonly VaultSecret[]) {}
 
+  /** Texts opened before: a file read twice (a check before the run, then the run) costs one key derivation. */
+  private readonly opened = new Map<string, Buffer>();
+
   open(text: string, where: Pos): Buffer {
+    const done = this.opened.get(text);
+    if (done) return done;
+    const plain = this.decrypt(text, where);
+    this.opened.set(text, plain);
+    this.remember(plain);
+    return plain;
+  }
+
+  private decrypt(text: string, where: Pos): Buffer {
     const env = parseEnvelope(text);
     if ('error' in env) throw new UserError(`cannot read the vault data: ${env.error}`, where);
     if (this.secrets.length === 0) throw new UserError(NO_VAULT_PASSWORD, where);
     const ordered = [...this.secrets.filter((s) => s.label === env.label), ...this.secrets.filter((s) => s.label !== env.label)];
     for (const s of ordered) {
       const out = decryptPayload(env.body, s.password);
-      if (Buffer.isBuffer(out)) {
-        this.remember(out);
-        return out;
-      }
+      if (Buffer.isBuffer(out)) return out;
       if (out.why === 'damaged') throw new UserError(`the vault data is damaged: ${out.detail}`, where);
     }
     const tried = ordered.map((s) => `'${s.label}' from ${s.source}`).join(', ');
     const forLabel = env.label && !this.secrets.some((s) => s.label === env.label) ? ` (it is labelled '${env.label}' and no password has that vault id)` : '';
     throw new UserError(
-      `no vault password given opens it${forLabel}: tried ${tried}. Either the password is wrong, or the data was changed after it was encrypted (its HMAC does not match)`,
+      `vault decryption failed${forLabel}: tried ${tried}; the password is wrong, or the data was changed after it was encrypted (its HMAC does not match)`,
       where,
     );
   }
