@@ -124,7 +124,7 @@ async function load(playbookArg: string, flags: RunFlags): Promise<Loaded> {
   const playbook = loadPlaybook(playbookPath, { rolesPath: settings.rolesPath, gatherDefault: settings.gathering !== 'explicit', modules: moduleInfo, vault });
   const loaded = { cwd, settings, inventory, playbook, extraVars, tags: { only: splitTags(flags.tags), skip: splitTags(flags.skipTags) }, vault };
   // A wrong vault password is one error before anything runs, not a failure halfway through.
-  openEveryVault(loaded, hostSources(loaded), taskLoaders(loaded));
+  openEveryVault({ playbook, limit: flags.limit }, hostSources(loaded), taskLoaders(loaded));
   return loaded;
 }
 

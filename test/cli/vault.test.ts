@@ -143,3 +143,23 @@ test('playwatch vault encrypt, view and decrypt round-trip a file; encrypt-strin
   const run = playwatch(dir, ['run', 'site.yml', '--ui', 'plain', '--vault-password-file', 'pass.txt']);
   assert.equal(run.code, 0, run.out + run.err);
 });
+
+test('a deploy needs only the passwords of the hosts it targets, as with ansible-core: staging runs without the production one', () => {
+  const dir = makeProject({
+    'pass.txt': read('pass.txt'),
+    'inventory.ini': '[prod]\np1 ansible_connection=local\n[staging]\ns1 ansible_connection=local\n',
+    // Encrypted for vault id prod, whose password is not given.
+    'group_vars/prod/vault.yml': read('vars-1.2.yml'),
+    'group_vars/staging/plain.yml': 'x: staging-value\n',
+    'site.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: {var: x}\n',
+  });
+  const rows: Array<[limit: string[], code: number, says: RegExp]> = [
+    [['-l', 'staging'], 0, /s1 +: ok=1/],
+    [[], 1, /^ERROR! \S*group_vars\/prod\/vault\.yml:1:1: vault decryption failed \(it is labelled 'prod'/m],
+  ];
+  for (const [limit, code, says] of rows) {
+    const r = playwatch(dir, ['run', 'site.yml', '-i', 'inventory.ini', '--ui', 'plain', '--vault-password-file', 'pass.txt', ...limit]);
+    assert.equal(r.code, code, r.out + r.err);
+    assert.match(r.out + r.err, says);
+  }
+});
