@@ -21,6 +21,8 @@ export interface DirRequest {
   owner?: string;
   group?: string;
   force: boolean;
+  /** Open vault-encrypted files (copy's `decrypt`, default yes). */
+  decrypt?: boolean;
 }
 
 interface LocalEntry {
@@ -62,7 +64,7 @@ export async function copyDirectory(ctx: ModuleContext, localDir: string, srcGiv
         if (!s.exists) dirs.push(target(e));
         return;
       }
-      const content = readLocalFile(ctx.vault, e.file).content;
+      const content = readLocalFile(ctx.vault, e.file, req.decrypt !== false).content;
       if (s.exists && !req.force) return;
       const mode = req.mode === 'preserve' ? e.mode : req.mode;
       const plan = planAttrs(target(e), s, { mode, owner: req.owner, group: req.group }, { created: s.mode ?? 0o666 & ~s.umask });

@@ -40,7 +40,7 @@ const SPEC: ArgSpec = {
     remote_src: { type: 'bool', default: false },
     directory_mode: { type: 'mode' },
     local_follow: { type: 'bool', default: true, ignored: true },
-    decrypt: { type: 'bool', default: true, ignored: true },
+    decrypt: { type: 'bool', default: true },
     checksum: { type: 'str' },
   },
   mutuallyExclusive: [['content', 'src']],
@@ -85,9 +85,9 @@ export const copyModule: Module = {
     const stat = fs.statSync(found.path);
     if (stat.isDirectory()) {
       if (args.validate !== undefined) return { failed: true, changed: false, msg: 'validate is not supported with a directory src' };
-      return copyDirectory(ctx, found.path, src, dest, { ...common, directoryMode: args.directory_mode as string | number | undefined });
+      return copyDirectory(ctx, found.path, src, dest, { ...common, directoryMode: args.directory_mode as string | number | undefined, decrypt: args.decrypt !== false });
     }
-    const { content, vaulted } = readLocalFile(ctx.vault, found.path);
+    const { content, vaulted } = readLocalFile(ctx.vault, found.path, args.decrypt !== false);
     // A vaulted source's lines are not shown in a diff: only whole values are masked.
     // (Object.create keeps the context's lazy getters lazy: no connection is opened here.)
     const shown: ModuleContext = vaulted ? Object.create(ctx, { diff: { value: false } }) : ctx;
