@@ -19,7 +19,13 @@ export class VaultKeyring implements Vault {
   private readonly known = new Set<string>();
   private readonly listeners = new Set<(value: string) => void>();
 
-  constructor(readonly secrets: readonly VaultSecret[]) {}
+  constructor(readonly secrets: readonly VaultSecret[]) {
+    // The passwords are secrets too (a prompt's answer always is, DESIGN §12).
+    for (const s of secrets) {
+      const text = utf8(s.password);
+      if (text !== undefined) this.add(text);
+    }
+  }
 
   /** Texts opened before: a file read twice (a check before the run, then the run) costs one key derivation. */
   private readonly opened = new Map<string, Buffer>();

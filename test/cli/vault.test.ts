@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeProject } from '../helpers/run.js';
-import { INLINE_11, INLINE_12, read, SECRET_CONF, VARS_PLAIN, VARS_SECRETS } from '../vault/fixtures.js';
+import { INLINE_11, INLINE_12, PASSWORD, PROD_PASSWORD, read, SECRET_CONF, VARS_PLAIN, VARS_SECRETS } from '../vault/fixtures.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MAIN = path.join(ROOT, 'src/cli/main.ts');
@@ -28,7 +28,8 @@ function playwatch(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-const SECRETS = [...VARS_SECRETS, INLINE_11, INLINE_12, 'copy-source-secret-42'];
+// The vault passwords are secrets too.
+const SECRETS = [...VARS_SECRETS, INLINE_11, INLINE_12, 'copy-source-secret-42', PASSWORD, PROD_PASSWORD];
 
 const PROJECT = {
   // The configured password opens the 1.1 texts; --vault-id prod@… the 1.2 ones.
@@ -54,6 +55,8 @@ ${read('inline-1.2.yml').trimEnd().split('\n').map((l) => `    ${l}`).join('\n')
       copy: {src: secret.conf, dest: "{{ playbook_dir }}/out/secret.conf"}
     - name: shown
       shell: "cat {{ playbook_dir }}/out/secret.conf"
+    - name: the password file shown
+      shell: "cat {{ playbook_dir }}/pass-prod.txt"
     - name: every variable
       debug: {var: "hostvars[inventory_hostname]"}
     - name: breaks

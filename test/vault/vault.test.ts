@@ -84,17 +84,17 @@ test('a 1.2 text whose label no password has says so', () => {
   assert.throws(() => ring.open(read('vars-1.2.yml'), AT), /labelled 'prod' and no password has that vault id/);
 });
 
-test('everything the keyring opens is secret, and so is every string of a value revealed from it', () => {
+test('the passwords and everything the keyring opens are secret, and so is every string of a value revealed from it', () => {
   const ring = bothPasswords();
   const seen: string[] = [];
   ring.open(inline('inline-1.1.yml'), AT);
   const stop = ring.onSecret((v) => seen.push(v));
-  assert.deepEqual(seen, [INLINE_11], 'secrets opened before listening are replayed');
+  assert.deepEqual(seen, [PASSWORD, PROD_PASSWORD, INLINE_11], 'secrets known before listening are replayed');
   ring.open(read('secret.conf'), AT);
   ring.reveal({ a: 'revealed-one', b: ['revealed-two', 3, { c: 'revealed-three' }] });
   stop();
   ring.reveal('after-stopping');
-  assert.deepEqual(seen, [INLINE_11, SECRET_CONF, SECRET_CONF.trim(), 'revealed-one', 'revealed-two', 'revealed-three']);
+  assert.deepEqual(seen, [PASSWORD, PROD_PASSWORD, INLINE_11, SECRET_CONF, SECRET_CONF.trim(), 'revealed-one', 'revealed-two', 'revealed-three']);
 });
 
 test('encrypting needs one password, or --encrypt-vault-id among several', () => {
