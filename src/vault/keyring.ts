@@ -1,7 +1,8 @@
 /**
  * The run's vault passwords, and opening vault texts with them the way
  * ansible-core's VaultLib does: a 1.2 text's own label is tried first, then
- * every other password in the order given. Everything opened is secret.
+ * every other password in the order given. The passwords and everything
+ * opened are secret.
  */
 import { NO_VAULT_PASSWORD, UserError, type Pos, type Vault } from '../model/index.js';
 import { decryptPayload, encryptPayload } from './aes256.js';
@@ -18,6 +19,8 @@ export interface VaultSecret {
 export class VaultKeyring implements Vault {
   private readonly known = new Set<string>();
   private readonly listeners = new Set<(value: string) => void>();
+  /** Texts opened before: a file read twice (a check before the run, then the run) costs one key derivation. */
+  private readonly opened = new Map<string, Buffer>();
 
   constructor(readonly secrets: readonly VaultSecret[]) {
     // The passwords are secrets too (a prompt's answer always is, DESIGN §12).
@@ -26,9 +29,6 @@ export class VaultKeyring implements Vault {
       if (text !== undefined) this.add(text);
     }
   }
-
-  /** Texts opened before: a file read twice (a check before the run, then the run) costs one key derivation. */
-  private readonly opened = new Map<string, Buffer>();
 
   open(text: string, where: Pos): Buffer {
     const done = this.opened.get(text);
