@@ -169,7 +169,7 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
   try {
     const outcome = await runPlaybook({
       playbook: l.playbook,
-      hosts: hostSource(l.inventory, { cwd, playbookDir: l.playbook.dir }),
+      hosts: hostSource(l.inventory, { cwd, playbookDir: l.playbook.dir, reload: () => loadInventory(s.inventory, { cwd }) }),
       loader: taskLoader({ playbookDir: l.playbook.dir, rolesPath: s.rolesPath, modules: moduleInfo }),
       limit: flags.limit,
       tags: l.tags,

@@ -78,6 +78,11 @@ function playMagic(pc: PlayContext): PlayMagic {
   return m;
 }
 
+/** The inventory changed (add_host, group_by, refresh_inventory): `groups`, `group_names` and `hostvars` are built again. */
+export function forgetPlayMagic(pc: PlayContext): void {
+  perPlay.delete(pc);
+}
+
 function groupNames(pc: PlayContext, host: string): string[] {
   const m = playMagic(pc);
   let names = m.groupNames.get(host);
@@ -87,6 +92,8 @@ function groupNames(pc: PlayContext, host: string): string[] {
 
 function magicVars(pc: PlayContext, host: string): Vars {
   const playHosts = pc.playHosts.filter((h) => !pc.hosts.get(h)?.unreachable);
+  // add_host's new hosts count in ansible_play_hosts(_all) of the play that added them, not in its batch.
+  const withAdded = pc.addedHosts ? [...playHosts, ...pc.addedHosts] : playHosts;
   const magic = playMagic(pc);
   return {
     inventory_hostname: host,
@@ -95,8 +102,8 @@ function magicVars(pc: PlayContext, host: string): Vars {
     groups: magic.groups,
     hostvars: magic.hostvars,
     play_hosts: playHosts,
-    ansible_play_hosts: playHosts,
-    ansible_play_hosts_all: pc.playHosts,
+    ansible_play_hosts: withAdded,
+    ansible_play_hosts_all: pc.addedHosts ? [...pc.playHosts, ...pc.addedHosts] : pc.playHosts,
     ansible_play_batch: playHosts,
     ansible_play_name: pc.play.name,
     ansible_check_mode: pc.opts.check,
