@@ -118,7 +118,7 @@ export async function runIn(dir: string, spec: Omit<RunSpec, 'files'>): Promise<
   for (const r of spec.reporters ?? []) bus.add(r);
   const outcome = await runPlaybook({
     playbook,
-    hosts: hostSource(inventory, { cwd: dir, playbookDir: playbook.dir }),
+    hosts: hostSource(inventory, { cwd: dir, playbookDir: playbook.dir, reload: () => loadInventory(invPaths, { cwd: dir }) }),
     loader: taskLoader({ playbookDir: playbook.dir, modules: moduleInfo }),
     limit: spec.limit,
     tags: { only: spec.tags ?? [], skip: spec.skipTags ?? [] },
