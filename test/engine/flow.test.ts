@@ -309,7 +309,7 @@ const AGGREGATE: Array<[kept: unknown, given: unknown, aggregate: boolean, after
 
 test('set_stats adds values up as ansible-core does: numbers add, strings and lists join, mappings merge, another type is ignored', () => {
   for (const [kept, given, aggregate, after] of AGGREGATE) {
-    const custom = kept === undefined ? {} : { _run: { k: kept } };
+    const custom: Record<string, Record<string, unknown>> = kept === undefined ? {} : { _run: { k: kept } };
     updateCustom(custom, '_run', 'k', given, aggregate);
     assert.deepEqual(custom._run!.k, after, `${JSON.stringify(kept)} + ${JSON.stringify(given)} (aggregate ${aggregate})`);
   }
