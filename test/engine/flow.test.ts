@@ -292,6 +292,20 @@ test('meta: refresh_inventory reads the inventory again and keeps the hosts add_
   assert.deepEqual(ranOn(run, 'later'), ['n1', 'web9']);
 });
 
+test('meta: ansible_play_hosts and ansible_play_batch leave out failed hosts and hosts ended in this batch', async () => {
+  const run = await runProject({
+    files: {
+      'site.yml': play(`    - {name: fail, command: "false", when: inventory_hostname == "web1"}
+    - {meta: end_host, when: inventory_hostname == "web2"}
+    - name: show
+      debug:
+        msg: "{{ ansible_play_hosts }} {{ ansible_play_batch }} {{ play_hosts }} {{ ansible_play_hosts_all }}"
+`, '- hosts: all\n  gather_facts: false\n  serial: 2\n'),
+    },
+  });
+  assert.deepEqual(debugMsgs(run, 'show'), { db1: "['web2', 'db1'] ['db1'] ['db1'] ['web1', 'web2', 'db1']" });
+});
+
 // ---------------------------------------------------------------- set_stats
 
 /** ansible-core's AggregateStats: [kept, given, aggregate] → what is kept after. */

@@ -41,7 +41,7 @@ for (const playbook of ['recap.yml', 'free.yml', 'serial.yml']) {
  * the same debug output (task, host and value; not the order hosts
  * finished in), the same CUSTOM STATS and the same exit code.
  */
-for (const playbook of ['flow-inventory.yml', 'flow-meta.yml', 'flow-stats.yml']) {
+for (const playbook of ['flow-inventory.yml', 'flow-meta.yml', 'flow-stats.yml', 'flow-play-hosts.yml']) {
   test(`${playbook}: recap, debug output, custom stats and exit code equal ansible-playbook's`, async () => {
     const theirs = ansiblePlaybook(playbook);
     const mine = await views(playbook);
