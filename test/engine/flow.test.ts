@@ -145,6 +145,21 @@ test("add_host under strategy: free is refused before the play starts, as ansibl
   );
 });
 
+test('group_by and add_host change the inventory in check mode too, as in ansible-core', async () => {
+  const run = await runProject({
+    check: true,
+    files: { 'site.yml': `${play('    - {name: group, group_by: key=checked}\n    - {name: add, add_host: {name: n1, groups: checked, ansible_connection: local}}\n')}
+- hosts: checked
+  gather_facts: false
+  tasks:
+    - {name: later, debug: msg=hi}
+` },
+  });
+  assert.deepEqual(run.results('group'), { web1: 'changed', web2: 'changed', db1: 'changed' });
+  assert.deepEqual(run.results('add'), { web1: 'changed' });
+  assert.deepEqual(ranOn(run, 'later'), ['db1', 'n1', 'web1', 'web2']);
+});
+
 // ---------------------------------------------------------------- meta
 
 /** One play per case; `after` is a task that follows the meta. Which hosts ran it, and the exit code. */
