@@ -94,11 +94,13 @@ const ACTIONS: Record<string, Action> = {
     inventoryChanged(pc);
   },
   reset_connection: async (pc, hosts) => {
-    // The next command connects again; a deploy lock taken stays (it lives on the target).
+    // A new transport connects at the next command; a deploy lock taken stays (it lives on the target).
     for (const c of pc.run.connections.all()) {
       if (!hosts.includes(c.target) || !c.connected) continue;
+      const old = c.transport;
       c.connected = false;
-      await c.transport.close();
+      c.transport = c.make();
+      await old.close();
     }
   },
 };
