@@ -5,7 +5,8 @@
  * with the same scope, once per call.
  */
 import { UserError, type Pos, type Vars } from '../model/index.js';
-import { call } from './engine.js';
+import { active } from './current.js';
+import { call, customGlobalNames } from './engine.js';
 import { templateError, type Failure } from './errors.js';
 import { analyzeExpr, analyzeTemplate, type Analysis, type Key } from './names.js';
 import { rewriteExprDots, rewriteTemplateDots } from './dots.js';
@@ -111,7 +112,7 @@ export class Run {
       const view = this.narrow(v, a.keys.get(name));
       ctx[name] = view === undefined ? this.resolve(name, v) : this.resolveView(name, view);
     }
-    if (!a.guarded && a.names.some((n) => !Object.hasOwn(ctx, n))) {
+    if (!a.guarded && a.names.some((n) => !Object.hasOwn(ctx, n) && !isGlobal(n))) {
       throw templateError(new Error('undefined value'), this.failure(src, a, ctx));
     }
     return ctx;
@@ -130,6 +131,11 @@ export class Run {
       if (Object.hasOwn(value, k)) view[k] = value[k];
     }
     return isUnsafe(value) ? markUnsafe(view) : view;
+  }
+
+  /** A scope variable's resolved value, or undefined when absent (lookups read variables through it). */
+  variable(name: string): unknown {
+    return this.read(name);
   }
 
   /** A scope variable's resolved value, or undefined when absent. */
@@ -181,16 +187,24 @@ export class Run {
   }
 
   private engine<T>(a: Analysis, src: string, ctx: Vars, run: Parameters<typeof call<T>>[0]): T {
+    active.push(this);
     try {
       return call(run);
     } catch (e) {
       throw templateError(e, this.failure(src, a, ctx));
+    } finally {
+      active.pop();
     }
   }
 
   private failure(src: string, analysis: Analysis, ctx: Vars): Failure {
     return { src, analysis, ctx, scope: this.scope, where: this.where };
   }
+}
+
+/** `lookup`, `query`, `q`: the engine's globals, unless the scope has a variable of that name. */
+function isGlobal(name: string): boolean {
+  return customGlobalNames().includes(name);
 }
 
 const PATH_RE = /^\s*[A-Za-z_]\w*(\.[A-Za-z_]\w*)*\s*$/;
