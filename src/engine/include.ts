@@ -4,7 +4,7 @@ import { evalCond, render } from '../template/index.js';
 import type { Frame, PlayContext } from './context.js';
 import { scopeFor } from './scope.js';
 import { emitStarts, type RunMode } from './task.js';
-import { loopItems, loopVars } from './loop.js';
+import { loopItems, loopRun, loopVars } from './loop.js';
 
 /** One include as reached by one host: what to load and the vars it adds. */
 interface Instance {
@@ -85,8 +85,9 @@ function instancesFor(pc: PlayContext, inc: Include, host: string, frame: Frame)
     return [instance(inc, scope, {})];
   }
   const out: Instance[] = [];
-  loopItems(inc, scope).forEach((item, index) => {
-    const vars = loopVars(inc.loop!, item, index);
+  const run = loopRun(inc, loopItems(inc, scope), scope);
+  run.items.forEach((_item, index) => {
+    const vars = loopVars(run, index);
     const s = { ...scope, ...vars };
     if (inc.when.every((c) => evalCond(c, s, inc.pos))) out.push(instance(inc, s, vars));
   });

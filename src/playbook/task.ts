@@ -4,7 +4,7 @@ import { actionArgs, classify, type Classified } from './action.js';
 import { field, toConds, toNumOrStr, toStr, toStrList } from './coerce.js';
 import { importRole, importTasks, includeNode } from './imports.js';
 import { META_ACTIONS } from './keywords.js';
-import { LOOP_KEYS, readLoop } from './loop.js';
+import { isLoopKey, readLoop } from './loop.js';
 import { childScope, readBase, type ListOpts, type Scope } from './scope.js';
 import { asMap, asSeq, deref, entries as entriesOf, kindOf, posOf, type Entry, type Source, type YMap, type YNode } from './source.js';
 
@@ -145,7 +145,7 @@ function readTaskKeyword(src: Source, e: Entry, task: Task, opts: ListOpts): voi
       return;
     default:
       // args, loop keywords and loop_control are read with the action and the loop.
-      if (e.key === 'args' || e.key === 'loop_control' || LOOP_KEYS.has(e.key)) return;
+      if (e.key === 'args' || e.key === 'loop_control' || isLoopKey(e.key)) return;
       throw new UserError(`'${e.key}' is not valid here`, f.pos);
   }
 }
