@@ -51,7 +51,7 @@ export function scopeFor(pc: PlayContext, host: string, node: NodeBase | undefin
 /** ansible-core's Task.get_search_path: the role's directory, then the task file's. */
 function searchPath(node: NodeBase): string[] {
   const out = node.role ? [node.role.dir] : [];
-  const dir = path.dirname(node.pos.file);
+  const dir = path.resolve(path.dirname(node.pos.file));
   if (!out.includes(dir)) out.push(dir);
   return out;
 }

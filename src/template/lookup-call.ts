@@ -5,6 +5,7 @@
  * strings with commas unless `wantlist=True`, `query` always gives a list;
  * `errors=` strict (default), warn or ignore.
  */
+import path from 'node:path';
 import { UserError, type Pos, type Vars } from '../model/index.js';
 import { active, type ActiveCall } from './current.js';
 import { FilterError } from './engine.js';
@@ -28,6 +29,10 @@ export function jinjaLookup(list: boolean, ...raw: unknown[]): unknown {
   const lk = lookupNamed(name);
   if (!lk) throw new UserError(UNSUPPORTED_LOOKUPS[name] ?? `lookup plugin (${name}) not found`, call.where);
   const { positional, kwargs } = splitArgs(raw.slice(1), [...lk.options, ...CALL_OPTIONS]);
+  if (lk.mappingTerm && positional.length === 0 && Object.keys(kwargs).some((k) => !CALL_OPTIONS.includes(k))) {
+    positional.push(Object.fromEntries(Object.entries(kwargs).filter(([k]) => !CALL_OPTIONS.includes(k))));
+    for (const k of lk.options) delete kwargs[k];
+  }
   const wantlist = list || kwargs.wantlist === true;
   const errors = String(kwargs.errors ?? 'strict');
   for (const k of CALL_OPTIONS) delete kwargs[k];
@@ -73,7 +78,7 @@ function warn(call: ActiveCall, message: string): void {
 /** What a lookup sees of the call it runs in. */
 function contextOf(call: ActiveCall, subdir?: string): LookupCtx {
   const scope = call.scope;
-  const basedir = typeof scope.playbook_dir === 'string' && scope.playbook_dir ? scope.playbook_dir : process.cwd();
+  const basedir = path.resolve(typeof scope.playbook_dir === 'string' ? scope.playbook_dir : '');
   const sp = scope.ansible_search_path;
   return {
     vars: scope,
@@ -81,7 +86,7 @@ function contextOf(call: ActiveCall, subdir?: string): LookupCtx {
     render: (value, extra) => new Run(extra ? { ...scope, ...extra } : scope, call.where).value(value),
     variable: (name) => call.variable(name),
     basedir,
-    searchPath: Array.isArray(sp) && sp.length ? sp.map(String) : [basedir],
+    searchPath: Array.isArray(sp) && sp.length ? sp.map((p) => path.resolve(String(p))) : [basedir],
     subdir,
     warn: (m) => warn(call, m),
   };

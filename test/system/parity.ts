@@ -99,6 +99,9 @@ export async function runPlaywatch(playbook: string): Promise<Outcome> {
     const events = run.events.map(toCallbackShape).filter((e) => e !== undefined);
     const outcome = fromEvents(events, tmp);
     return { ...outcome, log: run.plain };
+  } catch (e) {
+    // A load error: no task ran, as ansible-playbook's run of a playbook it cannot load.
+    return { rows: [], recap: {}, log: String(e) };
   } finally {
     for (const k of Object.keys(PARITY_ENV)) if (saved[k] === undefined) delete process.env[k];
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -178,7 +181,10 @@ function normalize(v: unknown, tmp: string, shape: boolean): unknown {
     return shape ? `<${s.length} chars>` : s;
   }
   if (Array.isArray(v)) return v.map((x) => normalize(x, tmp, shape));
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normalize(x, tmp, shape)]));
+  // Mappings compare by content: the template engine hands back mappings with sorted keys.
+  if (v !== null && typeof v === 'object') {
+    return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, x]) => [k, normalize(x, tmp, shape)]));
+  }
   return v;
 }
 

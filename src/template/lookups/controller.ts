@@ -84,7 +84,9 @@ const config: Lookup = {
         out.push(settingValue(spec));
         continue;
       }
-      if (missing === 'error') throw new LookupFailure(`Unable to find setting ${name}`, true, 'ansible.errors.AnsibleLookupError');
+      // ansible-core's message names the Python attribute it tried, twice (its orig_exc is appended).
+      const why = `module 'ansible.constants' has no attribute '${name}'`;
+      if (missing === 'error') throw new LookupFailure(`Unable to find setting ${name}. ${why}. ${why}`, true, 'ansible.errors.AnsibleLookupError');
       if (missing === 'warn') ctx.warn(`Skipping, did not find setting ${name}`);
     }
     return out;

@@ -62,7 +62,8 @@ const together: Lookup = {
 };
 
 const subelements: Lookup = {
-  options: ['skip_missing'],
+  // skip_missing comes in the third term (`{'skip_missing': True}`), never as a keyword.
+  options: [],
   run: (raw, _o, ctx) => {
     const terms = termList(raw).slice();
     const bad = (msg = '') => new LookupFailure(`subelements lookup expects a list of two or three items, ${msg}`);

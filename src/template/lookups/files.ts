@@ -35,10 +35,18 @@ const template: Lookup = {
         throw new LookupFailure('the template lookup in playwatch takes the default delimiters only');
       }
       const extra = { ...templateVars(name, found), ...(isMapping(o.template_vars) ? o.template_vars : {}) };
-      const out = ctx.render(fs.readFileSync(found, 'utf8'), extra);
-      return out;
+      const source = fs.readFileSync(found, 'utf8');
+      const out = ctx.render(source, extra);
+      return typeof out === 'string' ? keepNewlines(source, out) : out;
     }),
 };
+
+/** ansible-core's preserve_trailing_newlines: the result ends with at least as many newlines as the source. */
+function keepNewlines(source: string, out: string): string {
+  const count = (s: string) => s.length - s.replace(/\n+$/, '').length;
+  const missing = count(source) - count(out);
+  return missing > 0 ? out + '\n'.repeat(missing) : out;
+}
 
 /** ansible-core's generate_ansible_template_vars, the parts a lookup can know. */
 function templateVars(name: string, found: string): Record<string, unknown> {
@@ -87,6 +95,7 @@ function glob(dir: string, pattern: string): string[] {
 
 const firstFound: Lookup = {
   options: ['files', 'paths', 'skip'],
+  mappingTerm: true,
   run: (terms, o, ctx) => {
     const { search, skip } = searchList(termList(terms), o);
     const subdir = ctx.subdir ?? 'files';
