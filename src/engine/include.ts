@@ -89,6 +89,10 @@ function instancesFor(pc: PlayContext, inc: Include, host: string, frame: Frame)
   run.items.forEach((_item, index) => {
     const vars = loopVars(run, index);
     const s = { ...scope, ...vars };
+    // The included tasks get the loop var, the index var and ansible_loop, as
+    // ansible-core's IncludedFile passes them; not ansible_loop_var/ansible_index_var.
+    delete vars.ansible_loop_var;
+    delete vars.ansible_index_var;
     if (inc.when.every((c) => evalCond(c, s, inc.pos))) out.push(instance(inc, s, vars));
   });
   return out;

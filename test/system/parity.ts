@@ -158,6 +158,8 @@ function failureMessage(result: Loose, task: string): unknown {
 
 /** What a debug result printed: `msg`, or the variable `var=` named; per item for a loop. */
 function debugValue(result: Loose): unknown {
+  // An include's result is not something debug printed.
+  if ('include' in result || (Array.isArray(result.results) && result.results.some((r: Loose) => 'include' in r))) return undefined;
   if (Array.isArray(result.results)) {
     const items = result.results.map((r: Loose) => (r.skipped ? '<skipped>' : debugValue(r)));
     return items.some((v: unknown) => v !== undefined) ? items : undefined;
@@ -172,7 +174,7 @@ function debugValue(result: Loose): unknown {
 /** Keys of a result that are not what debug printed. */
 const IGNORED_KEYS = new Set([
   'changed', 'failed', 'skipped', 'item', 'ansible_loop_var', 'ansible_index_var', 'ansible_loop', 'invocation', 'skip_reason',
-  'skipped_reason', 'false_condition', 'attempts', 'results', 'msg',
+  'skipped_reason', 'false_condition', 'attempts', 'results', 'msg', 'include', 'include_args',
 ]);
 
 function normalize(v: unknown, tmp: string, shape: boolean): unknown {
