@@ -10,9 +10,9 @@ import { UserError, type Pos, type Vars } from '../model/index.js';
 import { active, type ActiveCall } from './current.js';
 import { FilterError } from './engine.js';
 import { lookupNamed, UNSUPPORTED_LOOKUPS, LookupFailure, LookupUndefined, type LookupCtx } from './lookups/index.js';
-import { splitArgs } from './params.js';
+import { KWARGS_MARK } from './kwargs.js';
 import { Run, isTemplated } from './run.js';
-import { markUnsafe, toPlain } from './values.js';
+import { isMapping, markUnsafe, toPlain } from './values.js';
 
 /** A scope may carry a function under this key: the warnings lookups give (`errors='warn'`). */
 export const ON_WARNING = Symbol('playwatch.onWarning');
@@ -28,11 +28,7 @@ export function jinjaLookup(list: boolean, ...raw: unknown[]): unknown {
   const name = String(toPlain(raw[0]));
   const lk = lookupNamed(name);
   if (!lk) throw new UserError(UNSUPPORTED_LOOKUPS[name] ?? `lookup plugin (${name}) not found`, call.where);
-  const { positional, kwargs } = splitArgs(raw.slice(1), [...lk.options, ...CALL_OPTIONS]);
-  if (lk.mappingTerm && positional.length === 0 && Object.keys(kwargs).some((k) => !CALL_OPTIONS.includes(k))) {
-    positional.push(Object.fromEntries(Object.entries(kwargs).filter(([k]) => !CALL_OPTIONS.includes(k))));
-    for (const k of lk.options) delete kwargs[k];
-  }
+  const { positional, kwargs } = splitKwargs(raw.slice(1));
   const wantlist = list || kwargs.wantlist === true;
   const errors = String(kwargs.errors ?? 'strict');
   for (const k of CALL_OPTIONS) delete kwargs[k];
@@ -46,6 +42,15 @@ export function jinjaLookup(list: boolean, ...raw: unknown[]): unknown {
     return wantlist ? [] : null;
   }
   return shape(ran, wantlist);
+}
+
+/** Terms and keyword arguments: the keywords are the trailing mapping that carries KWARGS_MARK. */
+function splitKwargs(raw: unknown[]): { positional: unknown[]; kwargs: Record<string, unknown> } {
+  const args = raw.map(toPlain);
+  const last = args.at(-1);
+  if (!isMapping(last) || !(KWARGS_MARK in last)) return { positional: args, kwargs: {} };
+  const { [KWARGS_MARK]: _mark, ...kwargs } = last;
+  return { positional: args.slice(0, -1), kwargs };
 }
 
 /** Templar._lookup's result: the list, or a comma-joined string, or the lone item. */

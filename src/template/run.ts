@@ -10,6 +10,7 @@ import { call, customGlobalNames } from './engine.js';
 import { templateError, type Failure } from './errors.js';
 import { analyzeExpr, analyzeTemplate, type Analysis, type Key } from './names.js';
 import { rewriteExprDots, rewriteTemplateDots } from './dots.js';
+import { markExprKwargs, markTemplateKwargs } from './kwargs.js';
 import { holdsTemplate, isMapping, isUnsafe, markUnsafe, pyStr, toPlain } from './values.js';
 
 /**
@@ -47,7 +48,7 @@ export class Run {
 
   /** Renders one template string; a lone `{{ expr }}` gives the expression's native value. */
   template(raw: string): unknown {
-    const src = rewriteTemplateDots(raw);
+    const src = markTemplateKwargs(rewriteTemplateDots(raw));
     const a = analyzeTemplate(src);
     if (a.single) {
       const v = this.expr(a.expr, a);
@@ -59,7 +60,7 @@ export class Run {
 
   /** Evaluates a bare expression to its native value. */
   expr(raw: string, given?: Analysis): unknown {
-    const src = rewriteExprDots(raw);
+    const src = markExprKwargs(rewriteExprDots(raw));
     const a = given ?? analyzeExpr(src);
     const direct = this.direct(src, a);
     if (direct !== undefined) return direct;
@@ -92,7 +93,7 @@ export class Run {
 
   /** Jinja truthiness of a bare expression, as ansible's `{% if cond %}` check. */
   condition(raw: string): boolean {
-    const src = rewriteExprDots(raw);
+    const src = markExprKwargs(rewriteExprDots(raw));
     const a = analyzeExpr(src);
     const ctx = this.context(a, src);
     const out = this.engine(a, src, ctx, (env) => env.renderStr(`{% if ${src} %}1{% else %}0{% endif %}`, ctx));

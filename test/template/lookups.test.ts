@@ -87,6 +87,8 @@ const cases: Array<[string, string, unknown]> = [
   ['subelements leaves the variable whole', "{{ (query('subelements', users, 'keys') and users[0].keys) }}", ['k1', 'k2']],
   ['first_found', "{{ lookup('first_found', ['nope', 'b.txt']) }}", path.join(dir, 'files/b.txt')],
   ['first_found, mapping', "{{ lookup('first_found', {'files': ['x', 'app.ini'], 'paths': ['files']}) }}", path.join(dir, 'files/app.ini')],
+  ['first_found, a trailing mapping is a term, keywords are options', "{{ query('first_found', {'files': ['b.txt']}) == query('first_found', ['b.txt']) }}", true],
+  ['subelements, flags in a trailing mapping', "{{ query('subelements', users, 'nokey', {'skip_missing': True}) }}", []],
   ['first_found, skip', "{{ query('first_found', ['nope'], skip=True) }}", []],
   ['fileglob looks in the search path and its files/', "{{ query('fileglob', 'in-*.txt') }}", [path.join(dir, 'roles/r/files/in-role.txt')]],
   ['fileglob with a directory part finds the directory on the search path, then the playbook', "{{ query('fileglob', 'data/*.csv') }}", [path.join(dir, 'data/d.csv')]],
@@ -117,6 +119,7 @@ for (const [what, template, expected] of cases) {
 }
 
 const failures: Array<[string, string, string]> = [
+  ['first_found with keyword arguments only (no term)', "{{ lookup('first_found', files=['b.txt']) }}", 'No file was found when using first_found.'],
   ['a missing file', "{{ lookup('file', 'nope.txt') }}",
     "site.yml:3:7: An unhandled exception occurred while running the lookup plugin 'file'. Error was a <class 'ansible.errors.AnsibleError'>, original message: could not locate file in lookup: nope.txt. could not locate file in lookup: nope.txt"],
   ['an unknown lookup', "{{ lookup('nope', 'x') }}", 'site.yml:3:7: lookup plugin (nope) not found'],

@@ -95,7 +95,6 @@ function glob(dir: string, pattern: string): string[] {
 
 const firstFound: Lookup = {
   options: ['files', 'paths', 'skip'],
-  mappingTerm: true,
   run: (terms, o, ctx) => {
     const { search, skip } = searchList(termList(terms), o);
     const subdir = ctx.subdir ?? 'files';

@@ -26,11 +26,6 @@ export interface LookupCtx {
 export interface Lookup {
   /** Option names the lookup takes as keyword arguments. */
   options: readonly string[];
-  /**
-   * A lone mapping argument is a term, not keyword arguments (first_found's
-   * `{'files': […], 'paths': […]}`): the engine hands both over alike.
-   */
-  mappingTerm?: boolean;
   run(terms: unknown[], options: Record<string, unknown>, ctx: LookupCtx): unknown[];
 }
 
