@@ -11,7 +11,7 @@ import { analyzeTemplate } from './names.js';
 import { isTemplated, ON_RESOLVED, Run, type OnResolved } from './run.js';
 import { TESTS } from './tests.js';
 import { jinjaLookup } from './lookup-call.js';
-import { holdsTemplate, truthy } from './values.js';
+import { holdsTemplate, isUnsafe, truthy } from './values.js';
 
 export { isTemplated, ON_RESOLVED, type OnResolved };
 export { markUnsafe } from './values.js';
@@ -33,7 +33,7 @@ defineGlobal('q', (...args: unknown[]) => jinjaLookup(true, ...args));
  * @throws UserError `file:line:col: 'foo' is undefined`, or a template error.
  */
 export function render(value: unknown, scope: Vars, where?: Pos): unknown {
-  if (typeof value === 'string') return isTemplated(value) ? new Run(scope, where).template(value) : value;
+  if (typeof value === 'string') return isTemplated(value) && !isUnsafe(value) ? new Run(scope, where).template(value) : value;
   if (!holdsTemplate(value, isTemplated)) return value;
   return new Run(scope, where).value(value);
 }

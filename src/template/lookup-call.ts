@@ -57,7 +57,7 @@ function splitKwargs(raw: unknown[]): { positional: unknown[]; kwargs: Record<st
 function shape(ran: unknown[], wantlist: boolean): unknown {
   const safe = markUnsafe(ran);
   if (wantlist || ran.length === 0) return safe;
-  if (ran.every((x) => typeof x === 'string')) return ran.join(',');
+  if (ran.every((x) => typeof x === 'string')) return markUnsafe(ran.join(','));
   return ran.length === 1 ? ran[0] : safe;
 }
 
@@ -118,7 +118,8 @@ export function loopLookup(name: string, terms: unknown, scope: Vars, where?: Po
   if (t === null || typeof t !== 'object') t = [t];
   if (tolerant && Array.isArray(t)) t = t.filter((x) => typeof x !== 'string' || !isTemplated(x));
   try {
-    return lk.run(t as unknown[], {}, contextOf(run, subdir));
+    // Items are data, as ansible-core's wrap_var makes them.
+    return markUnsafe(lk.run(t as unknown[], {}, contextOf(run, subdir)));
   } catch (e) {
     if (e instanceof LookupUndefined) throw new UserError(e.message, where);
     if (e instanceof LookupFailure) throw new Error(e.message);

@@ -35,8 +35,8 @@ export class Run {
 
   /** Renders strings inside `value`, walking lists and mappings (keys too). */
   value(value: unknown): unknown {
-    if (typeof value === 'string') return isTemplated(value) ? this.template(value) : value;
     if (isUnsafe(value)) return value;
+    if (typeof value === 'string') return isTemplated(value) ? this.template(value) : value;
     if (Array.isArray(value)) return value.map((v) => this.value(v));
     if (isMapping(value)) {
       const out: Record<string, unknown> = {};

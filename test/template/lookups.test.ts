@@ -205,3 +205,11 @@ test('with_first_found on a template task looks under templates/', () => {
 test('a with_ loop whose lookup fails throws the lookup message, as ansible-core fails the task', () => {
   assert.throws(() => loopLookup('file', ['nope.txt'], scope, at), /^Error: could not locate file in lookup: nope.txt$/);
 });
+
+test('lookup: a result holding {{ }} is data: stored in a variable and read again, it is not templated', () => {
+  fs.writeFileSync(path.join(dir, 'files/raw.txt'), 'raw {{ who }}\n');
+  const content = r("{{ lookup('file', 'raw.txt') }}");
+  assert.equal(content, 'raw {{ who }}');
+  assert.equal(render('{{ content }}', { ...scope, content }, at), 'raw {{ who }}');
+  assert.equal(render('{{ who }}', scope, at), 'you');
+});
