@@ -45,8 +45,12 @@ class CallbackModule(CallbackBase):
         self._out.flush()
 
     def _task_ref(self, task):
+        # The name without the 'role : ' prefix ansible-core's get_name() adds: the role is its own field.
         role = task._role.get_name() if task._role else None
-        return {'name': task.get_name().strip(), 'role': role, 'action': task.action, 'path': task.get_path()}
+        name = task.get_name().strip()
+        if role and name.startswith(role + ' : '):
+            name = name[len(role) + 3:]
+        return {'name': name, 'role': role, 'action': task.action, 'path': task.get_path()}
 
     def _result(self, result):
         data = dict((k, v) for k, v in result._result.items() if not k.startswith('_ansible_') or k in ('_ansible_item_label', '_ansible_no_log'))

@@ -113,7 +113,7 @@ type Loose = Record<string, any>;
 /** playwatch's events in the callback's shape (items, the final per-host result, the stats). */
 function toCallbackShape(e: RunEvent): Loose | undefined {
   const x = e as Loose;
-  if (e.type === 'task.start' || e.type === 'handler.start') return { type: 'task.start', task: { name: x.task?.name ?? x.name } };
+  if (e.type === 'task.start' || e.type === 'handler.start') return { type: 'task.start', task: { name: x.task?.name ?? x.name, role: x.task?.role } };
   if (e.type === 'host.ok' || e.type === 'host.failed' || e.type === 'host.skipped' || e.type === 'host.unreachable') {
     if (x.item !== undefined) return undefined;
     return { ...x, type: e.type };
@@ -132,7 +132,7 @@ function fromEvents(events: Loose[], tmp: string): Omit<Outcome, 'log'> {
   let n = 0;
   let current = '';
   for (const e of events) {
-    if (e.type === 'task.start') current = `${++n}. ${e.task.name}`;
+    if (e.type === 'task.start') current = `${++n}. ${e.task.role ? `${e.task.role} : ` : ''}${e.task.name}`;
     else if (e.type === 'stats') recap = normalizeRecap(e.hosts);
     else if (e.type.startsWith('host.')) {
       const row: Row = { task: current, host: e.host, status: statusOf(e) };
