@@ -67,6 +67,8 @@ export class Run {
     const ctx = this.context(a, src);
     const out = this.engine(a, src, ctx, (env) => env.evalExpr(src, ctx));
     if (out !== undefined) return toPlain(out);
+    // A lookup gives None, never undefined; asking the engine again would run it twice.
+    if (a.names.some(isGlobal)) return null;
     // The binding returns undefined for None and for undefined alike.
     const undef = this.engine(a, src, ctx, (env) => env.evalExpr(`(${src}) is undefined`, ctx));
     if (undef === true) throw templateError(new Error('undefined value'), this.failure(src, a, ctx));

@@ -213,3 +213,9 @@ test('lookup: a result holding {{ }} is data: stored in a variable and read agai
   assert.equal(render('{{ content }}', { ...scope, content }, at), 'raw {{ who }}');
   assert.equal(render('{{ who }}', scope, at), 'you');
 });
+
+test("lookup: errors='warn' giving None warns once (the lookup runs once)", () => {
+  warnings.length = 0;
+  assert.equal(r("{{ lookup('file', 'nope.txt', errors='warn') }}"), null);
+  assert.equal(warnings.length, 1);
+});
