@@ -191,3 +191,16 @@ test('with_items flattens one level and with_list does not: each is its lookup',
   assert.deepEqual(itemMsgs(run, 'items'), [1, [2, 3], 4]);
   assert.deepEqual(itemMsgs(run, 'list'), [[1, [2, 3]], 4]);
 });
+
+test('loop_control pause on a looped include_tasks waits between its items before the included tasks run', async () => {
+  const t0 = Date.now();
+  const run = await runProject({
+    files: {
+      'site.yml': play('    - include_tasks: one.yml\n      loop: [1, 2, 3]\n      loop_control: {pause: 0.15}\n'),
+      'one.yml': '- name: inner\n  debug: msg="{{ item }}"\n',
+    },
+  });
+  assert.equal(run.exitCode, 0);
+  assert.deepEqual(run.of('host.ok').filter((e) => e.task.name === 'inner').map((e) => e.result.msg), [1, 2, 3]);
+  assert.ok(Date.now() - t0 >= 300, `the run took ${Date.now() - t0} ms`);
+});
