@@ -1,6 +1,6 @@
 /** `loop`, every `with_<lookup>` and `loop_control`. */
 import { UserError, withHint, type LoopSpec, type Pos, type Vars } from '../model/index.js';
-import { isLoopLookup, lookupName, UNSUPPORTED_LOOKUPS } from '../template/index.js';
+import { isLoopLookup, lookupName, lookupNames, UNSUPPORTED_LOOKUPS } from '../template/index.js';
 import { field, toNumOrStr, toStr } from './coerce.js';
 import { asMap, entries, kindOf, posOf, toValue, type Entry, type Source } from './source.js';
 
@@ -89,4 +89,30 @@ function flag(pos: Pos, key: string, v: unknown): boolean | string {
 function identifier(pos: Pos, key: string, v: string): string {
   if (!/^[A-Za-z_]\w*$/.test(v)) throw new UserError(`'${key}' must be a variable name, got '${v}'`, pos);
   return v;
+}
+
+const LOOKUP_CALL = /\b(?:lookup|query|q)\s*\(\s*(['"])([\w.]+)\1/g;
+
+/**
+ * Lookups a task's strings call by a literal name (`lookup('hashi_vault', …)`)
+ * that playwatch does not have: an error at load, at the task, rather than
+ * when the template runs halfway through a deploy.
+ */
+export function checkLookupCalls(value: unknown, pos: Pos): void {
+  if (typeof value === 'string') {
+    if (!value.includes('(')) return;
+    for (const m of value.matchAll(LOOKUP_CALL)) {
+      const name = lookupName(m[2]);
+      if (isLoopLookup(name)) continue;
+      const reason = UNSUPPORTED_LOOKUPS[name];
+      throw new UserError(reason ?? withHint(`lookup plugin '${m[2]}' is not available in playwatch`, name, lookupNames()), pos);
+    }
+  } else if (Array.isArray(value)) {
+    for (const v of value) checkLookupCalls(v, pos);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      checkLookupCalls(k, pos);
+      checkLookupCalls(v, pos);
+    }
+  }
 }
