@@ -4,7 +4,7 @@ import { evalCond, render } from '../template/index.js';
 import type { Frame, PlayContext } from './context.js';
 import { scopeFor } from './scope.js';
 import { emitStarts, type RunMode } from './task.js';
-import { loopItems, loopRun, loopVars } from './loop.js';
+import { loopItems, loopRun, loopVars, warnLoopVarInUse } from './loop.js';
 import { sleep } from './sleep.js';
 
 /** One include as reached by one host: what to load and the vars it adds. */
@@ -92,6 +92,7 @@ function instancesFor(pc: PlayContext, inc: Include, host: string, frame: Frame)
   }
   const out: Instance[] = [];
   const run = loopRun(inc, loopItems(inc, scope), scope);
+  if (run.items.length) warnLoopVarInUse(pc, inc, scope);
   run.items.forEach((_item, index) => {
     const vars = loopVars(run, index);
     const s = { ...scope, ...vars };

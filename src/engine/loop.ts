@@ -1,4 +1,5 @@
 import type { NodeBase, LoopSpec, Vars } from '../model/index.js';
+import type { PlayContext } from './context.js';
 import { loopLookup, render } from '../template/index.js';
 import { toBool } from '../modules/args.js';
 
@@ -66,4 +67,21 @@ export function loopVars(run: LoopRun, index: number): Vars {
     vars.ansible_loop = ext;
   }
   return vars;
+}
+
+/**
+ * ansible-core's warning when a loop's variable is already defined (an outer
+ * include's `item`): each time the loop runs on a host, as ansible-core prints it.
+ */
+export function warnLoopVarInUse(pc: PlayContext, node: NodeBase & { loop?: LoopSpec; module?: string; action?: string }, scope: Vars): void {
+  const loopVar = node.loop!.loopVar;
+  if (!(loopVar in scope)) return;
+  const name = node.name ?? node.module ?? node.action ?? '';
+  const task = node.role ? `${node.role.name} : ${name}` : name;
+  pc.opts.emit({
+    type: 'warning',
+    message:
+      `TASK: ${task}: The loop variable '${loopVar}' is already in use. You should set the \`loop_var\` value in the ` +
+      '`loop_control` option for the task to something else to avoid variable collisions and unexpected behavior.',
+  });
 }

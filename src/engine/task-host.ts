@@ -10,7 +10,7 @@ import { toBool } from '../modules/args.js';
 import { sleep } from './sleep.js';
 import { noteGathered } from './fact-cache.js';
 import { censor, noLogValues } from './secrets.js';
-import { loopItems, loopRun, loopVars } from './loop.js';
+import { loopItems, loopRun, loopVars, warnLoopVarInUse } from './loop.js';
 import { delegateLabel, delegateOf, stateOf, type DelegateLabel } from './connection.js';
 
 export type Outcome = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
@@ -93,6 +93,7 @@ async function runLoop(pc: PlayContext, task: Task, host: string, scope: Vars, r
   }
   const list = run.items;
   if (list.length === 0) return { changed: false, skipped: true, skipped_reason: 'No items in the list', results: [] };
+  warnLoopVarInUse(pc, task, scope);
   const results: ModuleResult[] = [];
   for (let i = 0; i < list.length; i++) {
     if (pc.opts.control.killed) break;

@@ -204,3 +204,16 @@ test('loop_control pause on a looped include_tasks waits between its items befor
   assert.deepEqual(run.of('host.ok').filter((e) => e.task.name === 'inner').map((e) => e.result.msg), [1, 2, 3]);
   assert.ok(Date.now() - t0 >= 300, `the run took ${Date.now() - t0} ms`);
 });
+
+test("a loop inside an include looped over 'item' warns, each time it runs, that the loop variable is already in use, as ansible-core", async () => {
+  const run = await runProject({
+    files: {
+      'site.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - include_tasks: inner.yml\n      loop: [1, 2]\n',
+      'inner.yml': '- name: again\n  debug: var=item\n  loop: [a]\n',
+    },
+  });
+  const warnings = run.of('warning').map((w) => w.message).filter((m) => m.includes('already in use'));
+  const message =
+    "TASK: again: The loop variable 'item' is already in use. You should set the `loop_var` value in the `loop_control` option for the task to something else to avoid variable collisions and unexpected behavior.";
+  assert.deepEqual(warnings, [message, message]);
+});
