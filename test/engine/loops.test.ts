@@ -208,7 +208,7 @@ test('loop_control pause on a looped include_tasks waits between its items befor
 test("a loop inside an include looped over 'item' warns, each time it runs, that the loop variable is already in use, as ansible-core", async () => {
   const run = await runProject({
     files: {
-      'site.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - include_tasks: inner.yml\n      loop: [1, 2]\n',
+      'site.yml': '- hosts: web1\n  gather_facts: false\n  tasks:\n    - include_tasks: inner.yml\n      loop: [1, 2]\n',
       'inner.yml': '- name: again\n  debug: var=item\n  loop: [a]\n',
     },
   });
