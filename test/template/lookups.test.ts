@@ -219,3 +219,17 @@ test("lookup: errors='warn' giving None warns once (the lookup runs once)", () =
   assert.equal(r("{{ lookup('file', 'nope.txt', errors='warn') }}"), null);
   assert.equal(warnings.length, 1);
 });
+
+test('lookup: config reads ansible.cfg ($ANSIBLE_CONFIG) below the environment, paths relative to the file', () => {
+  const cfgDir = path.join(dir, 'cfg');
+  fs.mkdirSync(cfgDir, { recursive: true });
+  fs.writeFileSync(path.join(cfgDir, 'ansible.cfg'), '[defaults]\nforks = 17 ; a note\nroles_path = ./myroles:/x\ntimeout = 33\n');
+  const saved = { ANSIBLE_CONFIG: process.env.ANSIBLE_CONFIG, ANSIBLE_TIMEOUT: process.env.ANSIBLE_TIMEOUT };
+  process.env.ANSIBLE_CONFIG = cfgDir;
+  process.env.ANSIBLE_TIMEOUT = '44';
+  try {
+    assert.deepEqual(r("{{ query('config', 'DEFAULT_FORKS', 'DEFAULT_ROLES_PATH', 'DEFAULT_TIMEOUT') }}"), [17, [path.join(cfgDir, 'myroles'), '/x'], 44]);
+  } finally {
+    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+  }
+});

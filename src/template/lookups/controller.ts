@@ -1,11 +1,13 @@
 /** Lookups that read the controller: its environment, commands, settings, inventory and variables. */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fnmatchToRegExp } from '../../model/index.js';
 import { isMapping } from '../values.js';
 import { ANSIBLE_CONFIG } from './ansible-config.js';
 import { password } from './password.js';
+import { parseIni } from './tables.js';
 import { LookupFailure, LookupUndefined, str, termList, type Lookup, type LookupCtx } from './types.js';
 
 const env: Lookup = {
@@ -93,12 +95,16 @@ const config: Lookup = {
   },
 };
 
-/** A setting from its environment variable, else its default, typed as ansible-core's ensure_type. */
-function settingValue([type, def, envs]: [string, unknown, string[]]): unknown {
+/** A setting from its environment variable, else ansible.cfg, else its default, typed as ansible-core's ensure_type. */
+function settingValue([type, def, envs, ini]: [string, unknown, string[], Array<[string, string]>]): unknown {
   const fromEnv = envs.map((e) => process.env[e]).find((v) => v !== undefined);
-  const v = fromEnv ?? def;
+  const cfg = fromEnv === undefined ? ansibleCfg() : undefined;
+  const fromCfg = cfg ? ini.map(([section, key]) => cfg.sections.get(section)?.get(key)).find((v) => v !== undefined && v !== null) : undefined;
+  const v = fromEnv ?? fromCfg ?? def;
+  // Relative paths in ansible.cfg are relative to its directory.
+  const base = fromCfg !== undefined && cfg ? path.dirname(cfg.file) : process.cwd();
   if (v === null || v === undefined) return null;
-  const expand = (p: string) => path.resolve(p.startsWith('~') ? os.homedir() + p.slice(1) : p);
+  const expand = (p: string) => path.resolve(base, p.startsWith('~') ? os.homedir() + p.slice(1) : p);
   switch (type) {
     case 'integer':
     case 'int':
@@ -120,6 +126,34 @@ function settingValue([type, def, envs]: [string, unknown, string[]]): unknown {
       return expand(String(v));
     default:
       return v;
+  }
+}
+
+interface Cfg {
+  file: string;
+  sections: Map<string, Map<string, string | null>>;
+}
+
+/**
+ * The ansible.cfg ansible-core would read: $ANSIBLE_CONFIG (a file or a
+ * directory holding one), ./ansible.cfg unless the directory is
+ * world-writable, ~/.ansible.cfg, /etc/ansible/ansible.cfg.
+ */
+function ansibleCfg(): Cfg | undefined {
+  const env = process.env.ANSIBLE_CONFIG;
+  const cwd = process.cwd();
+  const candidates = [
+    env && (fs.statSync(env, { throwIfNoEntry: false })?.isDirectory() ? path.join(env, 'ansible.cfg') : env),
+    (fs.statSync(cwd).mode & 0o002) === 0 ? path.join(cwd, 'ansible.cfg') : undefined,
+    path.join(os.homedir(), '.ansible.cfg'),
+    '/etc/ansible/ansible.cfg',
+  ];
+  const file = candidates.find((f): f is string => typeof f === 'string' && fs.statSync(f, { throwIfNoEntry: false })?.isFile() === true);
+  if (!file) return undefined;
+  try {
+    return { file, sections: parseIni(fs.readFileSync(file, 'utf8'), false, true, true) };
+  } catch {
+    return undefined;
   }
 }
 

@@ -54,7 +54,7 @@ function readFound(ctx: LookupCtx, name: string): string {
 }
 
 /** Python's configparser, as the ini lookup uses it: sections of `key = value` or `key: value`, continuation lines. */
-function parseIni(text: string, caseSensitive: boolean, allowNoValue: boolean): Map<string, Map<string, string | null>> {
+export function parseIni(text: string, caseSensitive: boolean, allowNoValue: boolean, inlineComments = false): Map<string, Map<string, string | null>> {
   const sections = new Map<string, Map<string, string | null>>();
   let cur: Map<string, string | null> | undefined;
   let last: string | undefined;
@@ -76,7 +76,9 @@ function parseIni(text: string, caseSensitive: boolean, allowNoValue: boolean): 
     if (!m && !allowNoValue) throw new LookupFailure(`Source contains parsing errors: ${JSON.stringify(line)}`);
     const rawKey = (m ? m[1] : line).trim();
     const key = caseSensitive ? rawKey : rawKey.toLowerCase();
-    cur.set(key, m ? m[2].trim() : null);
+    // ansible.cfg is read with inline_comment_prefixes=(';',): ` ; note` ends the value.
+    const value = m ? (inlineComments ? m[2].replace(/\s;.*$/, '') : m[2]).trim() : null;
+    cur.set(key, value);
     last = key;
   }
   return sections;
