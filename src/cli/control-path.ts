@@ -62,34 +62,39 @@ export type FoundRun = { ok: true; runId: string; socket: string; runDir?: strin
 
 /**
  * The run that `<run|@last>` names: a run directory, a run id (in the runs
- * directory or among this user's live sockets) or `@last`, the most recently
- * started of both.
+ * directory or among this user's live sockets) or `@last`, the newest run
+ * in the runs directory (never a run of another project: `abort @last` must
+ * not stop a deploy started elsewhere).
  */
 export function findRun(arg: string, where: { runsDir: string; socketDir: string }): FoundRun {
   if (arg === '@last') {
-    const ids = [...runIdsIn(where.runsDir), ...liveIdsIn(where.socketDir)].sort();
-    const last = ids.at(-1);
-    if (!last) return { ok: false, message: `no run found in ${where.runsDir} and no live run in ${where.socketDir}` };
-    return byId(last, where);
+    const last = runIdsIn(where.runsDir).sort().at(-1);
+    if (!last) return { ok: false, message: `no run in ${where.runsDir}${liveHint(where.socketDir)}` };
+    return inRunDir(path.join(where.runsDir, last), last);
   }
   if (arg.includes('/') || (fs.existsSync(arg) && fs.statSync(arg).isDirectory())) return inRunDir(path.resolve(arg), path.basename(path.resolve(arg)));
   if (!RUN_ID.test(arg)) return { ok: false, message: `'${arg}' is not a run id (like 20261203-092620-ab12), a run directory or @last` };
-  return byId(arg, where);
+  const dir = path.join(where.runsDir, arg);
+  if (fs.existsSync(dir)) return inRunDir(dir, arg);
+  const sock = socketPath(where.socketDir, arg);
+  if (fs.existsSync(sock)) return { ok: true, runId: arg, socket: sock };
+  return { ok: false, message: `no run ${arg} in ${where.runsDir} and no live run ${arg} in ${where.socketDir}${liveHint(where.socketDir)}` };
 }
 
-function byId(runId: string, where: { runsDir: string; socketDir: string }): FoundRun {
-  const dir = path.join(where.runsDir, runId);
-  if (fs.existsSync(path.join(dir, CONTROL_FILE))) return inRunDir(dir, runId);
-  const sock = socketPath(where.socketDir, runId);
-  if (fs.existsSync(sock)) return { ok: true, runId, socket: sock };
-  if (fs.existsSync(dir)) return { ok: false, message: `run ${runId} is not live: it has ended (its record is in ${dir})` };
-  return { ok: false, message: `no run ${runId} in ${where.runsDir} and no live run ${runId} in ${where.socketDir}` };
+/** The live runs of this user, for a message that could not find the one asked for. */
+function liveHint(socketDir: string): string {
+  const live = liveIdsIn(socketDir);
+  return live.length ? ` (live runs of yours: ${live.sort().join(', ')})` : '';
 }
 
+/** A run directory's socket, or why it has none: ended, or not (yet, or any more) serving one. */
 function inRunDir(dir: string, runId: string): FoundRun {
   const file = path.join(dir, CONTROL_FILE);
   if (!fs.existsSync(dir)) return { ok: false, message: `no run directory ${dir}` };
-  if (!fs.existsSync(file)) return { ok: false, message: `run ${runId} is not live: it has ended (its record is in ${dir})` };
+  if (!fs.existsSync(file)) {
+    const ended = fs.existsSync(path.join(dir, 'summary.json'));
+    return { ok: false, message: `run ${runId} is not live: ${ended ? 'it has ended' : 'it serves no control socket (starting, or stopped without an end)'}; its record is in ${dir}` };
+  }
   try {
     const rec = JSON.parse(fs.readFileSync(file, 'utf8')) as ControlRecord;
     if (typeof rec.socket !== 'string') throw new Error('no socket named');

@@ -8,7 +8,7 @@ import { loadConfig } from '../config/index.js';
 import { hostSource, loadInventory, selectHosts } from '../inventory/index.js';
 import { loadPlaybook, taskLoader } from '../playbook/index.js';
 import { moduleInfo } from '../modules/index.js';
-import { EventBus } from '../events/index.js';
+import { EventBus, type NewEvent } from '../events/index.js';
 import { RunControl, runPlaybook, splitTags, EXIT, type TagFilter } from '../engine/index.js';
 import { createTransport, connectionSpecFromVars } from '../transport/index.js';
 import { createRecorder } from '../reporters/recorder.js';
@@ -149,12 +149,24 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
   // A lost terminal is not a reason to stop: let go of it, record why, and go on (DESIGN §12).
   let hungUp = false;
   let attachHint = '';
+  // A record begins with run.start: a note from before it (a hangup while loading) waits for it.
+  let started = false;
+  const waiting: NewEvent[] = [];
+  const note = (e: NewEvent) => (started ? bus.emit(e) : waiting.push(e));
+  const emit = (e: NewEvent) => {
+    const event = bus.emit(e);
+    if (e.type === 'run.start') {
+      started = true;
+      for (const w of waiting.splice(0)) bus.emit(w);
+    }
+    return event;
+  };
   const letGo = (why: string) => {
     if (hungUp) return;
     hungUp = true;
     presenter.hangup();
     muteTerminal();
-    bus.emit({ type: 'warning', message: `the terminal is gone (${why}): the run goes on to its end without it; its record is in ${runDir}${attachHint}` });
+    note({ type: 'warning', message: `the terminal is gone (${why}): the run goes on to its end without it; its record is in ${runDir}${attachHint}` });
   };
   installHangup(() => letGo('SIGHUP'));
   guardTerminal(letGo);
@@ -188,7 +200,7 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
       diff: Boolean(flags.diff),
       gatherDefault: s.gathering !== 'explicit',
       smartGathering: s.gathering === 'smart',
-      emit: (e) => bus.emit(e),
+      emit,
       transportFor: transports(l, flags, sshPassword),
       control,
       secrets: s.secrets,
