@@ -29,6 +29,8 @@ type Outcome = 'ended' | 'detached' | 'lost' | 'hangup';
 interface View {
   reporter: Reporter;
   hangup(): void;
+  /** Lets go of the screen on a detach that did not come through the view's keys. */
+  detach?(): void;
 }
 
 export async function attachCommand(arg: string, flags: AttachFlags): Promise<number> {
@@ -40,7 +42,9 @@ export async function attachCommand(arg: string, flags: AttachFlags): Promise<nu
   const mode = uiMode(flags.ui);
   const view = await attachedView(mode, conn, () => settle('detached'));
   let exitCode: number | undefined;
+  let seen = 0;
   conn.onEvent((e) => {
+    seen++;
     view.reporter.onEvent(e);
     if (e.type === 'run.end') exitCode = e.exitCode;
   });
@@ -55,9 +59,12 @@ export async function attachCommand(arg: string, flags: AttachFlags): Promise<nu
   };
   installHangup(letGo);
   guardTerminal(letGo);
-  // Plain and json: Ctrl-C is a signal; it detaches (the TUI gets it as a key).
-  const onInt = () => settle('detached');
-  if (mode !== 'tui') process.on('SIGINT', onInt);
+  // Ctrl-C as a signal (plain and json; the TUI before it reads keys, or without raw mode) detaches too.
+  const onInt = () => {
+    view.detach?.();
+    settle('detached');
+  };
+  process.on('SIGINT', onInt);
   await conn.ask('watch', 'attach');
 
   const how = await outcome;
@@ -69,7 +76,13 @@ export async function attachCommand(arg: string, flags: AttachFlags): Promise<nu
     process.stderr.write(`\nDetached from run ${runId}: it goes on. \`playwatch attach ${runId}\` shows it again, \`playwatch abort ${runId}\` stops it.\n`);
     return EXIT.ok;
   }
-  await view.reporter.close?.();
+  if (seen === 0) {
+    // It ended as we connected: nothing to show but how it ended.
+    if (view.detach) view.detach();
+    else view.hangup();
+    await view.reporter.close?.();
+    if (how === 'ended') process.stderr.write(`playwatch: run ${runId} ended (exit ${exitCode}) as attach connected; its record is in ${conn.hello.runDir}\n`);
+  } else await view.reporter.close?.();
   if (how === 'lost') {
     process.stderr.write(`playwatch: run ${runId} went away before its end (its record is in ${conn.hello.runDir})\n`);
     return EXIT.error;

@@ -30,6 +30,7 @@ export function connectControl(socket: string, runId: string): Promise<{ ok: tru
     const eventFns: Array<(e: RunEvent) => void> = [];
     const closeFns: Array<(code: number | undefined) => void> = [];
     let exitCode: number | undefined;
+    let closed = false;
     let next = 1;
     let hello: Hello | undefined;
     let settled = false;
@@ -52,7 +53,8 @@ export function connectControl(socket: string, runId: string): Promise<{ ok: tru
         return new Promise((r) => waiting.set(id, r));
       },
       onEvent: (fn) => void eventFns.push(fn),
-      onClose: (fn) => void closeFns.push(fn),
+      // The run may end before the caller listens (a run ending as attach connects): it hears of it all the same.
+      onClose: (fn) => (closed ? queueMicrotask(() => fn(exitCode)) : void closeFns.push(fn)),
       close: () => void s.end(),
     };
 
@@ -72,6 +74,7 @@ export function connectControl(socket: string, runId: string): Promise<{ ok: tru
     s.on('data', lineSplitter((line) => onMessage(JSON.parse(line) as ServerMessage)));
     s.on('error', (err: NodeJS.ErrnoException) => fail(connectError(err, socket, runId)));
     s.on('close', () => {
+      closed = true;
       clearTimeout(timer);
       fail(`run ${runId} closed the connection before saying hello`);
       for (const r of waiting.values()) r(undefined);

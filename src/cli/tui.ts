@@ -54,6 +54,8 @@ export interface TuiPresenter {
   done(): Promise<void>;
   /** The terminal is gone: unmount without writing a byte more; later events are not shown. */
   hangup(): void;
+  /** A watching view lets go of the screen without the final view (Ctrl-C as a signal before the keys were read). */
+  detach(): void;
 }
 
 const SHOW_CURSOR = '\x1b[?25h';
@@ -157,5 +159,5 @@ export function createTuiPresenter(opts: TuiOptions): TuiPresenter {
   };
   const hangup = () => leave(true);
   const detach = () => leave(false, opts.watching?.onDetach);
-  return { reporter, done: () => donePromise, hangup };
+  return { reporter, done: () => donePromise, hangup, detach };
 }
