@@ -7,7 +7,9 @@
  *   terminal shows its live hosts and tasks and exits with the run's code;
  * - in an attached view Ctrl-C and `q` only detach; `a` + `y` drains the run
  *   (exit 99 recorded, by attach);
- * - another user cannot connect to a run's control socket.
+ * - another user cannot connect to a run's control socket;
+ * - `abort @last --kill` stops a plain run over SSH (the fleet of
+ *   `npm run test:system`) from another process.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,6 +19,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tmuxServer } from './tmux.js';
+import { fleetDir, fleetHosts } from '../fleet/helpers.js';
+import { processesGone, processRuns } from '../helpers/ps.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SERVER = `playwatch-control-${process.pid}`;
@@ -226,4 +230,33 @@ test("another user cannot connect to a run's control socket, even when the direc
   assert.equal(spawnSync('sh', ['-c', cli(dir, 'abort @last --kill')]).status, 0);
   assert.equal(await bgEnded, 99);
   assert.equal(alive(pid), false);
+});
+
+test('a plain run over SSH in the background is stopped by `playwatch abort @last --kill` from another process: exit 99, no remote command left, nothing started after it', async () => {
+  const hosts = fleetHosts().slice(0, 3);
+  assert.equal(hosts.length, 3, `three fleet hosts in ${fleetDir}`);
+  const dir = project();
+  const marker = `sleep 41.${process.pid % 1000}`;
+  fs.writeFileSync(
+    path.join(dir, 'site.yml'),
+    `- hosts: ${hosts.map((h) => h.name).join(',')}\n  gather_facts: false\n  tasks:\n    - {name: one, command: sleep 0.3}\n    - {name: two, command: ${marker}}\n    - {name: three, command: "true"}\n`,
+  );
+  const run = spawn('sh', ['-c', cli(dir, `run site.yml -i ${shq(path.join(fleetDir, 'inventory.ini'))} --ui plain`)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  run.stdout.on('data', (d) => (out += d));
+  const ended = new Promise<number | null>((r) => run.on('close', r));
+  for (const end = Date.now() + 30_000; !/TASK \[two\]/.test(out) || !processRuns(marker); await sleep(100)) {
+    assert.ok(Date.now() < end, `task two runs on the fleet:\n${out}`);
+  }
+  const abort = spawnSync('sh', ['-c', cli(dir, 'abort @last --kill')], { encoding: 'utf8' });
+  assert.equal(abort.status, 0, abort.stderr);
+  assert.match(abort.stdout, /is being killed/);
+  assert.equal(await ended, 99, out);
+  assert.ok(await processesGone(marker, 10_000), 'no remote command of the run is left');
+  const evs = events(dir);
+  const at = evs.findIndex((e) => e.type === 'abort.requested');
+  assert.equal(`${evs[at]?.mode} ${evs[at]?.source}`, 'kill playwatch abort');
+  assert.deepEqual(evs.slice(at).filter((e) => e.type === 'task.start' || e.type === 'host.start'), [], 'nothing started after the abort');
+  assert.equal(evs.at(-1)?.type, 'run.end');
+  for (const h of hosts) assert.equal(fs.existsSync(path.join(fleetDir, h.name, 'home', '.playwatch', 'lock')), false, `${h.name}'s lock is released`);
 });
