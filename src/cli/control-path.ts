@@ -17,14 +17,25 @@ const RUN_ID = /^\d{8}-\d{6}-[0-9a-f]{4}$/;
 /** A run id's length, for checking a directory is short enough before any run has one. */
 const RUN_ID_LENGTH = '20261203-092620-abcd'.length;
 
-/** The socket directory for this user: XDG's when set and short enough, else one in /tmp. */
-export function controlDir(env: NodeJS.ProcessEnv = process.env, uid = process.getuid?.() ?? 0): string {
+/**
+ * The socket directory for this user: XDG's when set, there and short
+ * enough (a `sudo -u` shell may carry another user's), else one in /tmp.
+ */
+export function controlDir(env: NodeJS.ProcessEnv = process.env, uid = process.getuid?.() ?? 0, isDir = isDirectory): string {
   const xdg = env.XDG_RUNTIME_DIR;
-  if (xdg && path.isAbsolute(xdg)) {
+  if (xdg && path.isAbsolute(xdg) && isDir(xdg)) {
     const dir = path.join(xdg, 'playwatch');
     if (Buffer.byteLength(socketPath(dir, 'x'.repeat(RUN_ID_LENGTH))) <= SOCKET_PATH_MAX) return dir;
   }
   return `/tmp/playwatch-${uid}`;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 export function socketPath(dir: string, runId: string): string {

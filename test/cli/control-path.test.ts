@@ -18,10 +18,11 @@ const dirCases: Array<[string, NodeJS.ProcessEnv, string]> = [
   ['/tmp when XDG_RUNTIME_DIR is empty', { XDG_RUNTIME_DIR: '' }, '/tmp/playwatch-1000'],
   ['/tmp when XDG_RUNTIME_DIR is relative', { XDG_RUNTIME_DIR: 'run/user' }, '/tmp/playwatch-1000'],
   ['/tmp when a socket under XDG_RUNTIME_DIR would pass 107 bytes', { XDG_RUNTIME_DIR: LONG }, '/tmp/playwatch-1000'],
+  ['/tmp when XDG_RUNTIME_DIR is not there', { XDG_RUNTIME_DIR: '/run/user/404' }, '/tmp/playwatch-1000'],
 ];
 for (const [what, env, want] of dirCases) {
   test(`the socket directory is ${what}`, () => {
-    const dir = controlDir(env, 1000);
+    const dir = controlDir(env, 1000, (p) => p !== '/run/user/404');
     assert.equal(dir, want);
     assert.ok(Buffer.byteLength(socketPath(dir, '20261203-092620-abcd')) <= SOCKET_PATH_MAX);
   });
