@@ -71,7 +71,19 @@ export function connectControl(socket: string, runId: string): Promise<{ ok: tru
         waiting.delete(m.id);
       }
     };
-    s.on('data', lineSplitter((line) => onMessage(JSON.parse(line) as ServerMessage)));
+    s.on(
+      'data',
+      lineSplitter((line) => {
+        let m: ServerMessage;
+        try {
+          m = JSON.parse(line) as ServerMessage;
+        } catch {
+          // A torn record line (its disk filled mid-write) is skipped, as parseRecord skips one.
+          return;
+        }
+        onMessage(m);
+      }),
+    );
     s.on('error', (err: NodeJS.ErrnoException) => fail(connectError(err, socket, runId)));
     s.on('close', () => {
       closed = true;
