@@ -36,21 +36,35 @@ interface View {
 export async function attachCommand(arg: string, flags: AttachFlags): Promise<number> {
   const t = await connectTarget(arg, flags);
   if ('exitCode' in t) return t.exitCode;
-  const { conn, runId } = t;
+  const mode = uiMode(flags.ui);
+  const followed = await follow(t.conn, mode);
+  t.conn.close();
+  return leave(followed, t.runId, t.conn.hello.runDir, mode);
+}
+
+interface Followed {
+  how: Outcome;
+  view: View;
+  /** The run's exit code, when it ended. */
+  exitCode?: number;
+  /** Events shown. */
+  seen: number;
+}
+
+/** Shows the run's events until it ends, the operator detaches or the terminal goes. */
+async function follow(conn: ControlConnection, mode: UiMode): Promise<Followed> {
   let settle!: (o: Outcome) => void;
   const outcome = new Promise<Outcome>((r) => (settle = r));
-  const mode = uiMode(flags.ui);
   const view = await attachedView(mode, conn, () => settle('detached'));
-  let exitCode: number | undefined;
-  let seen = 0;
+  const got: Omit<Followed, 'how'> = { view, seen: 0 };
   conn.onEvent((e) => {
-    seen++;
+    got.seen++;
     view.reporter.onEvent(e);
-    if (e.type === 'run.end') exitCode = e.exitCode;
+    if (e.type === 'run.end') got.exitCode = e.exitCode;
   });
   conn.onClose((code) => {
-    exitCode ??= code;
-    settle(exitCode !== undefined ? 'ended' : 'lost');
+    got.exitCode ??= code;
+    settle(got.exitCode !== undefined ? 'ended' : 'lost');
   });
   const letGo = () => {
     view.hangup();
@@ -66,28 +80,31 @@ export async function attachCommand(arg: string, flags: AttachFlags): Promise<nu
   };
   process.on('SIGINT', onInt);
   await conn.ask('watch', 'attach');
-
   const how = await outcome;
   process.off('SIGINT', onInt);
-  conn.close();
-  if (how === 'hangup') return EXIT.ok;
-  if (how === 'detached') {
-    if (mode === 'tui') await view.reporter.close?.();
+  return { how, ...got };
+}
+
+/** Lets go of the screen, says why, and picks the exit code. */
+async function leave(f: Followed, runId: string, runDir: string, mode: UiMode): Promise<number> {
+  if (f.how === 'hangup') return EXIT.ok;
+  if (f.how === 'detached') {
+    if (mode === 'tui') await f.view.reporter.close?.();
     process.stderr.write(`\nDetached from run ${runId}: it goes on. \`playwatch attach ${runId}\` shows it again, \`playwatch abort ${runId}\` stops it.\n`);
     return EXIT.ok;
   }
-  if (seen === 0) {
-    // It ended as we connected: nothing to show but how it ended.
-    if (view.detach) view.detach();
-    else view.hangup();
-    await view.reporter.close?.();
-    if (how === 'ended') process.stderr.write(`playwatch: run ${runId} ended (exit ${exitCode}) as attach connected; its record is in ${conn.hello.runDir}\n`);
-  } else await view.reporter.close?.();
-  if (how === 'lost') {
-    process.stderr.write(`playwatch: run ${runId} went away before its end (its record is in ${conn.hello.runDir})\n`);
+  // A run that ended as attach connected has nothing to show but how it ended.
+  if (f.seen === 0) {
+    if (f.view.detach) f.view.detach();
+    else f.view.hangup();
+  }
+  await f.view.reporter.close?.();
+  if (f.how === 'lost') {
+    process.stderr.write(`playwatch: run ${runId} went away before its end (its record is in ${runDir})\n`);
     return EXIT.error;
   }
-  return exitCode ?? EXIT.error;
+  if (f.seen === 0) process.stderr.write(`playwatch: run ${runId} ended (exit ${f.exitCode}) as attach connected; its record is in ${runDir}\n`);
+  return f.exitCode ?? EXIT.error;
 }
 
 async function attachedView(mode: UiMode, conn: ControlConnection, onDetach: () => void): Promise<View> {
