@@ -50,6 +50,7 @@ export async function startControlServer(o: ControlServerOptions): Promise<{ ok:
   if (!made.ok) return made;
   const sock = socketPath(dir, o.runId);
   if (Buffer.byteLength(sock) > SOCKET_PATH_MAX) return { ok: false, message: `${sock} is longer than ${SOCKET_PATH_MAX} bytes` };
+  await sweepStale(dir);
   const hub = new Hub(o, sock);
   const server = net.createServer((s) => hub.connected(s));
   const failed = await listenPrivately(server, sock);
@@ -57,6 +58,34 @@ export async function startControlServer(o: ControlServerOptions): Promise<{ ok:
   // Not unref'd: a paused run waits on nothing else, and must not end for want of work (closed at the run's end).
   hub.serving(server);
   return { ok: true, server: { name: 'control socket', socket: sock, onEvent: (e) => hub.event(e), close: () => hub.close() } };
+}
+
+/**
+ * Removes the sockets of runs that died without cleaning up (SIGKILL, a
+ * power cut): nothing answers on them, and they would be listed as live.
+ */
+export async function sweepStale(dir: string): Promise<string[]> {
+  const stale = fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.sock'))
+    .map((n) => path.join(dir, n))
+    .filter((f) => fs.lstatSync(f, { throwIfNoEntry: false })?.isSocket());
+  const refused = await Promise.all(
+    stale.map(
+      (f) =>
+        new Promise<string | undefined>((resolve) => {
+          const probe = net.createConnection(f);
+          probe.on('connect', () => {
+            probe.destroy();
+            resolve(undefined);
+          });
+          probe.on('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED' ? f : undefined));
+        }),
+    ),
+  );
+  const gone = refused.filter((f): f is string => f !== undefined);
+  for (const f of gone) fs.rmSync(f, { force: true });
+  return gone;
 }
 
 /** Listens with the socket 0600 from the start (the directory already keeps others out; chmod makes sure). */

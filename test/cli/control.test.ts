@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { EventBus, type RunEvent } from '../../src/events/index.js';
 import { RunControl } from '../../src/engine/control.js';
 import { createRecorder } from '../../src/reporters/recorder.js';
-import { startControlServer } from '../../src/cli/control-server.js';
+import { startControlServer, sweepStale } from '../../src/cli/control-server.js';
 import { CONTROL_FILE } from '../../src/cli/control-path.js';
 import type { ServerMessage } from '../../src/cli/control-protocol.js';
 import { makeProject } from '../helpers/run.js';
@@ -222,4 +222,20 @@ test('`attach --ui plain` shows the run from its start and exits with the run’
   await raw.untilClosed();
   assert.deepEqual(raw.events(), []);
   assert.deepEqual(raw.got.at(-1), { kind: 'end', exitCode: 2 });
+});
+
+test('as a run starts it sweeps the sockets of runs that were killed (SIGKILL); a live one and other files stay', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-sweep-'));
+  const listen = (name: string) =>
+    spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(path.join(dir, name))}, () => console.log('up'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const up = (c: ReturnType<typeof listen>) => new Promise((r) => c.stdout!.once('data', r));
+  const dead = listen('20261203-100000-dead.sock');
+  const live = listen('20261203-100000-11fe.sock');
+  await Promise.all([up(dead), up(live)]);
+  dead.kill('SIGKILL');
+  await new Promise((r) => dead.on('close', r));
+  fs.writeFileSync(path.join(dir, 'notes.sock'), 'not a socket: never touched');
+  assert.deepEqual(await sweepStale(dir), [path.join(dir, '20261203-100000-dead.sock')]);
+  assert.deepEqual(fs.readdirSync(dir).sort(), ['20261203-100000-11fe.sock', 'notes.sock']);
+  live.kill();
 });
