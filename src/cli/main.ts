@@ -16,6 +16,8 @@ Examples:
   $ playwatch run deploy.yml -i prod.ini --limit 'web:!web3' --tags app -f 10
   $ playwatch run deploy.yml -i prod.ini -e version=1.4.2 -e @vars/prod.yml --check
   $ playwatch run deploy.yml -i prod.ini --ui json > events.ndjson
+  $ playwatch attach @last          # the live view of a run started elsewhere
+  $ playwatch abort @last --kill
 `;
 
 export function buildProgram(): Command {
@@ -69,7 +71,7 @@ export function buildProgram(): Command {
   return program;
 }
 
-const RUN_ARG = ['<run>', 'a run id, a run directory, or @last (the run started last)'] as const;
+const RUN_ARG = ['<run>', 'a run id, a run directory, or @last (the newest run in the runs directory)'] as const;
 const RUNS_DIR = ['--runs-dir <dir>', 'where run records are (default .playwatch/runs)'] as const;
 
 /** attach, abort, pause, resume: a live run steered over its control socket (DESIGN §12). */
