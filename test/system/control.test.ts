@@ -32,7 +32,7 @@ const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const HOSTS = ['app1', 'app2', 'app3'];
 const INVENTORY = `[app]\n${HOSTS.map((h) => `${h} playwatch_local_root=hosts/${h}`).join('\n')}\n[all:vars]\nansible_connection=local\nplaywatch_lock_path=~/.playwatch/lock\n`;
 // Steps long enough to kill a terminal and attach in the middle of them.
-const STEPS = 5;
+const STEPS = 8;
 const PLAYBOOK = `
 - name: Rollout
   hosts: app
@@ -166,7 +166,7 @@ test('a TUI run whose terminal is killed mid-task finishes every task, records r
   assert.deepEqual(fs.readdirSync(path.join(dir, 'xdg', 'playwatch')), [], 'the socket is gone');
 });
 
-test('in an attached view Ctrl-C and q only detach; a then y drains the run there: exit 99 recorded, by attach', async () => {
+test('in an attached view Ctrl-C, q and a hangup only detach; a then y drains the run there: exit 99 recorded, by attach', async () => {
   assertTmux();
   const dir = project();
   const pid = await runThenKillItsTerminal(dir);
@@ -179,6 +179,12 @@ test('in an attached view Ctrl-C and q only detach; a then y drains the run ther
     assert.match(fs.readFileSync(path.join(dir, `${name}.err`), 'utf8'), /Detached from run \S+: it goes on\./);
     assert.ok(alive(pid), `the run goes on after ${key} in an attached view`);
   }
+  // The attached terminal itself goes away: the viewer leaves, the run goes on.
+  terminal(dir, 'hup', 'attach @last');
+  await waitScreen('hup', /⟳ app\d +running +step/, 'the live view (hup)');
+  tmux('kill-session', '-t', 'hup');
+  await sleep(500);
+  assert.ok(alive(pid), 'the run goes on after its attached terminal is gone');
 
   terminal(dir, 'watch', 'attach @last');
   await waitScreen('watch', /⟳ app\d +running +step/, 'the live view');
