@@ -8,7 +8,7 @@ import { loadConfig } from '../config/index.js';
 import { hostSource, loadInventory, selectHosts } from '../inventory/index.js';
 import { loadPlaybook, taskLoader } from '../playbook/index.js';
 import { moduleInfo } from '../modules/index.js';
-import { EventBus, type NewEvent } from '../events/index.js';
+import { EventBus, type NewEvent, type RunEvent } from '../events/index.js';
 import { RunControl, runPlaybook, splitTags, EXIT, type TagFilter } from '../engine/index.js';
 import { createTransport, connectionSpecFromVars } from '../transport/index.js';
 import { createRecorder } from '../reporters/recorder.js';
@@ -149,18 +149,7 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
   // A lost terminal is not a reason to stop: let go of it, record why, and go on (DESIGN §12).
   let hungUp = false;
   let attachHint = '';
-  // A record begins with run.start: a note from before it (a hangup while loading) waits for it.
-  let started = false;
-  const waiting: NewEvent[] = [];
-  const note = (e: NewEvent) => (started ? bus.emit(e) : waiting.push(e));
-  const emit = (e: NewEvent) => {
-    const event = bus.emit(e);
-    if (e.type === 'run.start') {
-      started = true;
-      for (const w of waiting.splice(0)) bus.emit(w);
-    }
-    return event;
-  };
+  const { emit, note } = startGate(bus);
   const letGo = (why: string) => {
     if (hungUp) return;
     hungUp = true;
@@ -226,6 +215,27 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
     for (const line of late) process.stderr.write(`${line}\n`);
     await finish(record, { exitCode, aborted: control.stopping }, cwd, runDir, mode);
   }
+}
+
+/**
+ * The engine's `emit`, and `note` for the controller's own events. A record
+ * begins with run.start: a note from before it (a hangup while the playbook
+ * loads) waits for it.
+ */
+export function startGate(bus: EventBus): { emit: (e: NewEvent) => RunEvent; note: (e: NewEvent) => void } {
+  let started = false;
+  const waiting: NewEvent[] = [];
+  return {
+    emit(e) {
+      const event = bus.emit(e);
+      if (e.type === 'run.start') {
+        started = true;
+        for (const w of waiting.splice(0)) bus.emit(w);
+      }
+      return event;
+    },
+    note: (e) => void (started ? bus.emit(e) : waiting.push(e)),
+  };
 }
 
 /** Host name → its groups, for the views' `/` filter. */
