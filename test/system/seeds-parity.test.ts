@@ -204,3 +204,19 @@ test("seed 003's phase 1 on sshd hosts: one host's bad setting stops both engine
   assert.deepEqual(recapOf(mine.out), { edge1: [2, 0, 0, 0, 0, 0, 0], edge2: [1, 0, 0, 1, 0, 0, 0] });
   assert.deepEqual(snapshot(), {}, 'nothing was made on either host');
 });
+
+const TAGS: Array<[tags: string, recap: Record<string, number[]>]> = [
+  // The deploy role is a dependency of celery: it runs under celery's tag. Hosts of the other play only gather facts.
+  ['api_worker_daemon', { 'elh-beat1': [1, 0, 0, 0, 0, 0, 0], 'elh-worker1': [12, 8, 0, 0, 0, 0, 0], 'elh-worker2': [12, 8, 0, 0, 0, 0, 0] }],
+  ['api_monit', { 'elh-beat1': [1, 0, 0, 0, 0, 0, 0], 'elh-worker1': [5, 4, 0, 0, 0, 0, 0], 'elh-worker2': [5, 4, 0, 0, 0, 0, 0] }],
+  ['api_beat_daemon', { 'elh-beat1': [12, 9, 0, 0, 0, 0, 0], 'elh-worker1': [1, 0, 0, 0, 0, 0, 0], 'elh-worker2': [1, 0, 0, 0, 0, 0, 0] }],
+];
+
+for (const [tags, recap] of TAGS) {
+  test(`seed 002 with --tags ${tags} (local connection): ansible-playbook and playwatch run the same tasks and leave the same files`, () => {
+    const cwd = path.join(ROOT, 'fixtures/seed002');
+    const args = ['--inventory-file=ansible/inventory/local', 'ansible/api_worker.yml', '--limit=api_worker,api_beat', '--tags', tags, '-e', `deploy_root=${targets}/{{ inventory_hostname }}/srv/api`];
+    const { mine } = compareEngines(cwd, args, []);
+    assert.deepEqual(recapOf(mine.out), recap);
+  });
+}
