@@ -60,6 +60,9 @@ test("seed 002 as Jenkins runs it (--limit api_worker,api_beat --diff): the rele
   // --diff shows the edit of the shared config, as Jenkins' console did.
   assert.match(run.plain, /TASK \[deploy : Point the broker at this environment's Redis\] \**\n.*\n--- before: srv\/api\/shared\/config\/settings\.ini \(content\)\n\+\+\+ after: srv\/api\/shared\/config\/settings\.ini \(content\)\n@@ -1,4 \+1,4 @@\n \[api\]\n DEBUG=false\n-BROKER_URL=redis:\/\/localhost:6379\/0\n\+BROKER_URL=redis:\/\/redis\.mgt\.gen\.local:6379\/0\n/);
 
+  // A passing assert is shown, as ansible-core shows it unless `quiet`.
+  assert.match(run.plain, /^ok: \[elh-worker1\] => \{\n    "changed": false,\n    "msg": "All assertions passed"\n\}$/m);
+
   const again = await runIn(SEED002, { playbook: 'api_worker.yml', inventory: ['inventory/local'], limit: 'api_worker,api_beat', diff: true, hostsDir: run.hostsDir });
   assert.equal(again.exitCode, 0, again.plain);
   assert.deepEqual(Object.values(again.stats).map((s) => s.changed), [0, 0, 0]);
