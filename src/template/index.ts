@@ -13,7 +13,7 @@ import { TESTS } from './tests.js';
 import { holdsTemplate, truthy } from './values.js';
 
 export { isTemplated, ON_RESOLVED, type OnResolved };
-export { markUnsafe } from './values.js';
+export { markUnsafe, pyStr } from './values.js';
 
 for (const [name, fn] of Object.entries(FILTERS)) defineFilter(name, fn);
 for (const [name, fn] of Object.entries(TESTS)) defineTest(name, fn);
