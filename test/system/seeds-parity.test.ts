@@ -3,7 +3,8 @@
  * Celery deploy (fixtures/seed002, run as its Jenkins job ran it:
  * `--inventory-file=… ansible/api_worker.yml --limit=api_worker,api_beat
  * --diff`) and seed 003's Traefik role (fixtures/seed003: async setup,
- * templates, a health check). Each runs through ansible-playbook and through
+ * templates, a health check), and the files role that uses every file module
+ * (fixtures/files-role, on the local connection). Each runs through ansible-playbook and through
  * playwatch from the same empty state; the PLAY RECAPs, the files on the
  * targets (content, mode, links) and the diffs of the in-place edits must be
  * the same. Then each engine runs over the other's result and must find
@@ -136,14 +137,16 @@ function diffsOf(out: string, task: string): string[] {
 }
 
 /** Runs one fixture under both engines from the same empty state and compares what each left. */
-function compareEngines(cwd: string, args: string[], editTasks: string[]): { ansibleRun: EngineRun; mine: EngineRun } {
+function compareEngines(cwd: string, args: string[], editTasks: string[], prepare = () => {}): { ansibleRun: EngineRun; mine: EngineRun } {
   fs.rmSync(targets, { recursive: true, force: true });
+  prepare();
   const ansibleRun = ansible(cwd, args);
   assert.equal(ansibleRun.status, 0, `ansible-playbook:\n${ansibleRun.out.slice(-4000)}`);
   const theirs = snapshot();
   assert.ok(Object.keys(theirs).length > 5, 'ansible-playbook made the files');
 
   fs.rmSync(targets, { recursive: true, force: true });
+  prepare();
   const mine = playwatch(cwd, args);
   assert.equal(mine.status, 0, `playwatch:\n${mine.out.slice(-4000)}`);
   assert.deepEqual(recapOf(mine.out), recapOf(ansibleRun.out), 'the same PLAY RECAP');
@@ -222,3 +225,21 @@ for (const [tags, recap] of TAGS) {
     assert.deepEqual(recapOf(mine.out), recap);
   });
 }
+
+test('the files role (every file module; local connection): ansible-playbook and playwatch give the same recap, files and edit diffs, and each finds the other\'s work done', () => {
+  const cwd = path.join(ROOT, 'fixtures/files-role');
+  // What the operating system ships on each host, edited in place by the role.
+  const shipOs = () => {
+    for (const h of ['app1', 'app2']) {
+      fs.mkdirSync(path.join(targets, h, 'os/etc'), { recursive: true });
+      fs.writeFileSync(path.join(targets, h, 'os/etc/sysctl.conf'), '# /etc/sysctl.conf\n#vm.swappiness = 60\nnet.core.somaxconn = 128\n');
+      fs.writeFileSync(path.join(targets, h, 'os/etc/hosts'), '127.0.0.1 localhost\n');
+    }
+  };
+  const args = ['-i', 'inventory.ini', 'site.yml', '--diff', '-e', `app_root=${targets}/{{ inventory_hostname }}/srv/app os_root=${targets}/{{ inventory_hostname }}/os`];
+  const { mine } = compareEngines(cwd, args, ['app : Fewer swaps', 'app : A longer listen queue', 'app : Peers in /etc/hosts'], shipOs);
+  assert.deepEqual(recapOf(mine.out), { app1: [13, 10, 0, 0, 0, 0, 0], app2: [13, 10, 0, 0, 0, 0, 0] });
+  assert.doesNotMatch(mine.out, /s3cr3t/);
+  assert.deepEqual(unchanged(recapOf(ansible(cwd, args).out)), { app1: 0, app2: 0 });
+  assert.deepEqual(unchanged(recapOf(playwatch(cwd, args).out)), { app1: 0, app2: 0 });
+});
