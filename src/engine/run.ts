@@ -32,6 +32,8 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
   // -e is a layer of every scope, but the command line is shown (run.start) before any scope is built.
   masker.learn(given.extraVars);
   masker.add(given.becomeDefaults?.password, 'become password (-K)');
+  // Whatever vault opened (at load time, or later for vars files and modules) is secret (DESIGN §12).
+  const unwatchVault = given.vault?.onSecret((v) => masker.add(v));
   // Every event leaves through the guard: reporters never see a secret.
   // The stats are a tally of what left, the same tally every view uses.
   let tallied: Record<string, HostStats> = {};
@@ -115,6 +117,7 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
   if (aborted) opts.emit({ type: 'abort.done', mode: opts.control.killed ? 'kill' : 'drain' });
   const resume = exitCode === EXIT.ok ? undefined : resumePlan(hosts, planned, reached);
   opts.emit({ type: 'run.end', stats, exitCode, aborted, durationMs: performance.now() - started, ...(resume ? { resume } : {}) });
+  unwatchVault?.();
   return { exitCode, stats, aborted, resume };
 }
 

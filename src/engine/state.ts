@@ -1,4 +1,4 @@
-import type { HostSource, Playbook, TaskLoader, Vars } from '../model/index.js';
+import type { HostSource, Playbook, TaskLoader, Vars, Vault } from '../model/index.js';
 import type { NewEvent, RunEvent, TaskRef } from '../events/index.js';
 import type { Transport } from '../transport/types.js';
 import type { TagFilter } from './tags.js';
@@ -34,6 +34,8 @@ export interface RunOptions {
   secretsIgnore?: string[];
   /** Values masked wherever they appear, whatever their name (e.g. the SMTP password). */
   secretValues?: string[];
+  /** The vault passwords' keyring: modules open encrypted files with it, and all it opens is masked. */
+  vault?: Vault;
   /** The deploy lock on each target; undefined turns locking off. */
   lock?: LockSettings;
   /** Connection settings from the command line and config (`-c`, `-u`), below keywords and connection vars. */
