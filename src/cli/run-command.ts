@@ -128,8 +128,9 @@ async function load(playbookArg: string, flags: RunFlags): Promise<Loaded> {
   return loaded;
 }
 
-function hostSources(l: Pick<Loaded, 'cwd' | 'inventory' | 'playbook' | 'vault'>) {
-  return hostSource(l.inventory, { cwd: l.cwd, playbookDir: l.playbook.dir, vault: l.vault });
+function hostSources(l: Pick<Loaded, 'cwd' | 'inventory' | 'playbook' | 'vault' | 'settings'>) {
+  const reload = () => loadInventory(l.settings.inventory, { cwd: l.cwd, vault: l.vault });
+  return hostSource(l.inventory, { cwd: l.cwd, playbookDir: l.playbook.dir, vault: l.vault, reload });
 }
 
 function taskLoaders(l: Pick<Loaded, 'settings' | 'playbook' | 'vault'>) {

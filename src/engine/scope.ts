@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { NodeBase, Vars } from '../model/index.js';
-import { ON_RESOLVED, type OnResolved } from '../template/index.js';
+import { ON_RESOLVED, ON_WARNING, type OnResolved } from '../template/index.js';
 import type { Frame, PlayContext } from './context.js';
 
 /** ansible-core's placeholder that drops an argument when a value is omitted. */
@@ -37,12 +37,31 @@ export function scopeFor(pc: PlayContext, host: string, node: NodeBase | undefin
   for (const layer of layers) Object.assign(scope, layer === st.facts ? injectFacts(st.facts) : layer);
   // A secret made by a template (`db_password: "{{ vault_db_password }}"`) is learned when rendered.
   Object.defineProperty(scope, ON_RESOLVED, { value: learnRendered(pc), enumerable: true });
+  // Lookups' warnings (`errors='warn'`) reach the operator as warning events.
+  Object.defineProperty(scope, ON_WARNING, { value: warnings(pc), enumerable: true });
   Object.assign(scope, magicVars(pc, host));
   if (role) {
     scope.role_name = role.name;
     scope.role_path = role.dir;
   }
+  if (node) scope.ansible_search_path = searchPath(node);
   return scope;
+}
+
+/** ansible-core's Task.get_search_path: the role's directory, then the task file's. */
+function searchPath(node: NodeBase): string[] {
+  const out = node.role ? [node.role.dir] : [];
+  const dir = path.resolve(path.dirname(node.pos.file));
+  if (!out.includes(dir)) out.push(dir);
+  return out;
+}
+
+const warners = new WeakMap<PlayContext, (message: string) => void>();
+
+function warnings(pc: PlayContext): (message: string) => void {
+  let f = warners.get(pc);
+  if (!f) warners.set(pc, (f = (message) => pc.opts.emit({ type: 'warning', message })));
+  return f;
 }
 
 const rendered = new WeakMap<PlayContext, OnResolved>();
@@ -78,6 +97,11 @@ function playMagic(pc: PlayContext): PlayMagic {
   return m;
 }
 
+/** The inventory changed (add_host, group_by, refresh_inventory): `groups`, `group_names` and `hostvars` are built again. */
+export function forgetPlayMagic(pc: PlayContext): void {
+  perPlay.delete(pc);
+}
+
 function groupNames(pc: PlayContext, host: string): string[] {
   const m = playMagic(pc);
   let names = m.groupNames.get(host);
@@ -86,7 +110,15 @@ function groupNames(pc: PlayContext, host: string): string[] {
 }
 
 function magicVars(pc: PlayContext, host: string): Vars {
-  const playHosts = pc.playHosts.filter((h) => !pc.hosts.get(h)?.unreachable);
+  // ansible-core leaves out hosts that failed or were unreachable, and those a meta ended in this batch;
+  // add_host's new hosts count in ansible_play_hosts(_all) of the play that added them, not in its batch.
+  const left = (h: string) => {
+    const st = pc.hosts.get(h);
+    if (!st) return true;
+    return !(st.failed || st.unreachable || st.stopped || st.cancelled || (st.ended && (pc.batch?.hosts.includes(h) ?? true)));
+  };
+  const playHosts = (pc.addedHosts ? [...pc.playHosts, ...pc.addedHosts] : pc.playHosts).filter(left);
+  const batch = (pc.batch?.hosts ?? pc.playHosts).filter(left);
   const magic = playMagic(pc);
   return {
     inventory_hostname: host,
@@ -94,10 +126,10 @@ function magicVars(pc: PlayContext, host: string): Vars {
     group_names: groupNames(pc, host),
     groups: magic.groups,
     hostvars: magic.hostvars,
-    play_hosts: playHosts,
+    play_hosts: batch,
     ansible_play_hosts: playHosts,
-    ansible_play_hosts_all: pc.playHosts,
-    ansible_play_batch: playHosts,
+    ansible_play_hosts_all: pc.addedHosts ? [...pc.playHosts, ...pc.addedHosts] : pc.playHosts,
+    ansible_play_batch: batch,
     ansible_play_name: pc.play.name,
     ansible_check_mode: pc.opts.check,
     ansible_verbosity: pc.opts.verbosity ?? 0,

@@ -10,7 +10,8 @@ import { toBool } from '../modules/args.js';
 import { sleep } from './sleep.js';
 import { noteGathered } from './fact-cache.js';
 import { censor, noLogValues } from './secrets.js';
-import { loopItems, loopVars } from './loop.js';
+import { loopItems, loopRun, loopVars, warnLoopVarInUse } from './loop.js';
+import { addCustomStats, applyInventory } from './flow.js';
 import { delegateLabel, delegateOf, stateOf, type DelegateLabel } from './connection.js';
 
 export type Outcome = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
@@ -47,6 +48,7 @@ export async function runTaskOnHost(pc: PlayContext, task: Task, host: string, f
   }
   if (task.register) pc.hosts.get(host)!.hostFacts[task.register] = markUnsafe(result);
   const outcome: HostOutcome = { ...classify(task, result, scope), delegate };
+  if (outcome.status === 'ok' || outcome.status === 'changed') addCustomStats(pc, task, host, result);
   if (!noLog) return outcome;
   // The registered value stays whole and its output is secret from now on; what is shown is censored.
   for (const v of noLogValues(result)) pc.masker.add(v);
@@ -85,25 +87,28 @@ function whenSkip(task: Task, scope: Vars): ModuleResult | undefined {
 }
 
 async function runLoop(pc: PlayContext, task: Task, host: string, scope: Vars, ref: TaskRef): Promise<ModuleResult> {
-  const loop = task.loop!;
-  let list: unknown[];
+  let run;
   try {
-    list = loopItems(task, scope);
+    run = loopRun(task, loopItems(task, scope), scope);
   } catch (err) {
     return { failed: true, msg: (err as Error).message };
   }
+  const list = run.items;
   if (list.length === 0) return { changed: false, skipped: true, skipped_reason: 'No items in the list', results: [] };
+  warnLoopVarInUse(pc, task, scope);
   const results: ModuleResult[] = [];
   for (let i = 0; i < list.length; i++) {
     if (pc.opts.control.killed) break;
-    const itemScope = scopeWith(pc, scope, loopVars(loop, list[i], i));
-    const label = itemLabel(loop.label, list[i], itemScope, task);
+    // ansible-core sleeps before every item but the first.
+    if (run.pause > 0 && i > 0) await sleep(run.pause * 1000, pc.opts.control.signalFor(host));
+    if (pc.opts.control.killed) break;
+    const vars = loopVars(run, i);
+    const itemScope = scopeWith(pc, scope, vars);
+    const label = itemLabel(run.spec.label, list[i], itemScope, task);
     const r = (whenSkip(task, itemScope) ?? (await runWithRetries(pc, task, host, itemScope, ref))) as ModuleResult;
-    r[loop.loopVar] = list[i];
-    r.ansible_loop_var = loop.loopVar;
+    Object.assign(r, vars);
     results.push(r);
     emitItem(pc, task, host, ref, r, label, itemScope);
-    if (loop.pause && i < list.length - 1) await sleep(loop.pause * 1000, pc.opts.control.signalFor(host));
   }
   return aggregate(results);
 }
@@ -156,7 +161,7 @@ async function runWithRetries(pc: PlayContext, task: Task, host: string, scope: 
   const delayMs = task.until ? Number(render(task.delay ?? 5, scope, task.pos)) * 1000 * (pc.opts.delayScale ?? 1) : 0;
   let result: ModuleResult = {};
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    result = withDefaults(await callModule(pc, task, host, scope, ref));
+    result = applyInventory(pc, task, host, withDefaults(await callModule(pc, task, host, scope, ref)));
     if (task.until && !result.skipped) result.attempts = attempt;
     result = applyOverrides(task, result, scope);
     storeFacts(pc, task, host, result, scope);

@@ -87,7 +87,11 @@ export function groupsMap(inv: Inventory): Record<string, string[]> {
  * order, without made-up ones (the implicit localhost).
  */
 export function groupHosts(inv: Inventory, name: string): string[] {
-  if (name === 'all') return [...inv.hosts.keys()].filter((h) => !isImplicit(inv, h));
+  if (name === 'all') {
+    // Hosts directly in `all` (add_host's) come first, as ansible-core's Group.get_hosts lists them.
+    const direct = inv.groups.get('all')?.hosts ?? [];
+    return [...new Set([...direct, ...inv.hosts.keys()])].filter((h) => !isImplicit(inv, h));
+  }
   const seen = new Set<string>();
   const visited = new Set<string>();
   const queue = [name];

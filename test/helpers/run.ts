@@ -121,7 +121,7 @@ export async function runIn(dir: string, spec: Omit<RunSpec, 'files'>): Promise<
   for (const r of spec.reporters ?? []) bus.add(r);
   const outcome = await runPlaybook({
     playbook,
-    hosts: hostSource(inventory, { cwd: dir, playbookDir: playbook.dir, vault }),
+    hosts: hostSource(inventory, { cwd: dir, playbookDir: playbook.dir, vault, reload: () => loadInventory(invPaths, { cwd: dir, vault }) }),
     loader: taskLoader({ playbookDir: playbook.dir, modules: moduleInfo, vault }),
     vault,
     limit: spec.limit,
