@@ -1,6 +1,6 @@
 import type { ModuleResult, Task, Vars } from '../model/index.js';
 import { UserError } from '../model/index.js';
-import { evalCond, markUnsafe, render } from '../template/index.js';
+import { evalCond, markUnsafe, pyStr, render } from '../template/index.js';
 import type { TaskRef } from '../events/index.js';
 import type { Frame, PlayContext } from './context.js';
 import { scopeFor, scopeWith } from './scope.js';
@@ -113,16 +113,16 @@ async function runLoop(pc: PlayContext, task: Task, host: string, scope: Vars, r
   return aggregate(results);
 }
 
+/** `(item=…)` as ansible-core prints it: Python's str() of the item or label (`{'src': 'a.j2'}`, `True`). */
 function itemLabel(label: string | undefined, item: unknown, scope: Vars, task: Task): string {
   if (label !== undefined) {
     try {
-      const v = render(label, scope, task.pos);
-      return typeof v === 'string' ? v : JSON.stringify(v);
+      return pyStr(render(label, scope, task.pos));
     } catch {
       return label;
     }
   }
-  return typeof item === 'string' ? item : JSON.stringify(item);
+  return pyStr(item);
 }
 
 function emitItem(pc: PlayContext, task: Task, host: string, ref: TaskRef, raw: ModuleResult, item: string, scope: Vars): void {

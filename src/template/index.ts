@@ -14,7 +14,7 @@ import { jinjaLookup } from './lookup-call.js';
 import { holdsTemplate, isUnsafe, truthy } from './values.js';
 
 export { isTemplated, ON_RESOLVED, type OnResolved };
-export { markUnsafe } from './values.js';
+export { markUnsafe, pyStr } from './values.js';
 export { isLoopLookup, loopLookup, ON_WARNING, type OnWarning } from './lookup-call.js';
 export { lookupName, lookupNames, UNSUPPORTED_LOOKUPS } from './lookups/index.js';
 
