@@ -14,6 +14,7 @@ import { pauseModule } from './pause.js';
 import { pingModule } from './ping.js';
 import { rawModule } from './raw.js';
 import { replaceModule } from './replace.js';
+import { scriptModule } from './script.js';
 import { setFactModule } from './set-fact.js';
 import { gatherFactsModule, setupModule } from './setup.js';
 import { shellModule } from './shell.js';
@@ -35,6 +36,7 @@ for (const m of [
   assertModule, pingModule, pauseModule, includeVarsModule, setupModule, asyncStatusModule,
   lineinfileModule, blockinfileModule, replaceModule,
   statModule, fileModule, copyModule, templateModule,
+  scriptModule,
 ]) {
   registerModule(m);
 }

@@ -60,6 +60,11 @@ function outcome(run: TestRun): { status: string; result: Record<string, unknown
 /** `actual` holds every key of `want` (nested mappings compared the same way; RegExps match strings). */
 export function assertHas(actual: unknown, want: unknown, where: string): void {
   if (want instanceof RegExp) return assert.match(String(actual), want, where);
+  if (Array.isArray(want) && want.some((w) => w instanceof RegExp)) {
+    assert.ok(Array.isArray(actual) && actual.length === want.length, `${where}: ${JSON.stringify(actual)} has ${want.length} items`);
+    want.forEach((w, i) => assertHas((actual as unknown[])[i], w, `${where}[${i}]`));
+    return;
+  }
   if (want && typeof want === 'object' && !Array.isArray(want)) {
     for (const [k, v] of Object.entries(want)) assertHas((actual as Record<string, unknown> | undefined)?.[k], v, `${where}.${k}`);
     return;
