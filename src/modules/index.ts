@@ -15,6 +15,9 @@ import { pingModule } from './ping.js';
 import { rawModule } from './raw.js';
 import { replaceModule } from './replace.js';
 import { scriptModule } from './script.js';
+import { fetchModule } from './fetch.js';
+import { slurpModule } from './slurp.js';
+import { tempfileModule } from './tempfile.js';
 import { setFactModule } from './set-fact.js';
 import { gatherFactsModule, setupModule } from './setup.js';
 import { shellModule } from './shell.js';
@@ -36,7 +39,7 @@ for (const m of [
   assertModule, pingModule, pauseModule, includeVarsModule, setupModule, asyncStatusModule,
   lineinfileModule, blockinfileModule, replaceModule,
   statModule, fileModule, copyModule, templateModule,
-  scriptModule,
+  scriptModule, slurpModule, fetchModule, tempfileModule,
 ]) {
   registerModule(m);
 }
