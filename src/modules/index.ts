@@ -16,6 +16,7 @@ import { rawModule } from './raw.js';
 import { replaceModule } from './replace.js';
 import { scriptModule } from './script.js';
 import { fetchModule } from './fetch.js';
+import { findModule } from './find.js';
 import { slurpModule } from './slurp.js';
 import { tempfileModule } from './tempfile.js';
 import { setFactModule } from './set-fact.js';
@@ -39,7 +40,7 @@ for (const m of [
   assertModule, pingModule, pauseModule, includeVarsModule, setupModule, asyncStatusModule,
   lineinfileModule, blockinfileModule, replaceModule,
   statModule, fileModule, copyModule, templateModule,
-  scriptModule, slurpModule, fetchModule, tempfileModule,
+  scriptModule, slurpModule, fetchModule, tempfileModule, findModule,
 ]) {
   registerModule(m);
 }

@@ -36,6 +36,8 @@ export interface Case {
   again?: Status;
   /** How many commands the real run sends to the host. */
   execs?: number;
+  /** More checks on the real run's result (`root` is the host's root). */
+  check?: (result: Record<string, unknown>, root: string) => void;
   /** Controller-side files checked after the real run (path under the project dir → content or 'absent'). */
   controller?: Record<string, string | 'absent'>;
 }
@@ -46,7 +48,7 @@ const withRoot = (v: unknown, root: string): unknown => {
   if (typeof v === 'string') return v.split('@R').join(root);
   if (v instanceof RegExp) return new RegExp(v.source.split('@R').join(root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), v.flags);
   if (Array.isArray(v)) return v.map((x) => withRoot(x, root));
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withRoot(x, root)]));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [withRoot(k, root), withRoot(x, root)]));
   return v;
 };
 
@@ -57,10 +59,10 @@ function outcome(run: TestRun): { status: string; result: Record<string, unknown
   return { status: run.results('case').h1, result: ((e && 'result' in e ? e.result : undefined) ?? {}) as Record<string, unknown> };
 }
 
-/** `actual` holds every key of `want` (nested mappings compared the same way; RegExps match strings). */
+/** `actual` holds every key of `want` (nested mappings and list items compared the same way; RegExps match strings). */
 export function assertHas(actual: unknown, want: unknown, where: string): void {
   if (want instanceof RegExp) return assert.match(String(actual), want, where);
-  if (Array.isArray(want) && want.some((w) => w instanceof RegExp)) {
+  if (Array.isArray(want)) {
     assert.ok(Array.isArray(actual) && actual.length === want.length, `${where}: ${JSON.stringify(actual)} has ${want.length} items`);
     want.forEach((w, i) => assertHas((actual as unknown[])[i], w, `${where}[${i}]`));
     return;
@@ -103,6 +105,7 @@ export function runCases(cases: Case[], transport: Transport, project: Files = {
       assert.equal(got.status, c.status, JSON.stringify(got.result));
       assert.equal(outcome(check).status, c.checked ?? c.status, `check predicted ${JSON.stringify(outcome(check).result)}`);
       if (c.result) assertHas(got.result, withRoot(c.result, root), 'result');
+      c.check?.(got.result, root);
       for (const k of c.absent ?? []) assert.equal(k in got.result, false, `result has no '${k}'`);
       for (const [rel, want] of Object.entries(c.after ?? {})) assert.deepEqual(describe(root, rel), withRoot(want, root), rel);
       for (const [rel, want] of Object.entries(c.controller ?? {})) {
