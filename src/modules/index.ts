@@ -15,6 +15,7 @@ import { pingModule } from './ping.js';
 import { rawModule } from './raw.js';
 import { replaceModule } from './replace.js';
 import { scriptModule } from './script.js';
+import { assembleModule } from './assemble.js';
 import { fetchModule } from './fetch.js';
 import { findModule } from './find.js';
 import { slurpModule } from './slurp.js';
@@ -40,7 +41,7 @@ for (const m of [
   assertModule, pingModule, pauseModule, includeVarsModule, setupModule, asyncStatusModule,
   lineinfileModule, blockinfileModule, replaceModule,
   statModule, fileModule, copyModule, templateModule,
-  scriptModule, slurpModule, fetchModule, tempfileModule, findModule,
+  scriptModule, slurpModule, fetchModule, tempfileModule, findModule, assembleModule,
 ]) {
   registerModule(m);
 }
