@@ -20,6 +20,7 @@ import { fetchModule } from './fetch.js';
 import { findModule } from './find.js';
 import { slurpModule } from './slurp.js';
 import { tempfileModule } from './tempfile.js';
+import { unarchiveModule } from './unarchive.js';
 import { setFactModule } from './set-fact.js';
 import { gatherFactsModule, setupModule } from './setup.js';
 import { shellModule } from './shell.js';
@@ -41,7 +42,7 @@ for (const m of [
   assertModule, pingModule, pauseModule, includeVarsModule, setupModule, asyncStatusModule,
   lineinfileModule, blockinfileModule, replaceModule,
   statModule, fileModule, copyModule, templateModule,
-  scriptModule, slurpModule, fetchModule, tempfileModule, findModule, assembleModule,
+  scriptModule, slurpModule, fetchModule, tempfileModule, findModule, assembleModule, unarchiveModule,
 ]) {
   registerModule(m);
 }
