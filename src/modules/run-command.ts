@@ -29,14 +29,14 @@ export interface CommandRun {
  * command and a run one cost the same single exec. A skip prints exactly
  * ansible-core's `stdout` for it and exits 0 with nothing on stderr; that
  * is how the result tells it apart (a command printing only that very line
- * would read as skipped). In check mode the script only checks.
+ * would read as skipped). In check mode the script only checks (and is not
+ * sent at all when there is nothing to check).
  */
 export async function runCommand(ctx: ModuleContext, run: CommandRun): Promise<ModuleResult> {
   const base: ModuleResult = { cmd: run.cmd, ...run.extra };
   const guarded = Boolean(run.creates || run.removes);
-  if (ctx.check && !guarded) {
-    return { ...notRun(base, 'Command would have run if not in check mode'), skipped: true };
-  }
+  const wouldRun = { ...notRun(base, 'Command would have run if not in check mode'), ...(guarded ? { changed: true } : { skipped: true }) };
+  if (ctx.check && !guarded && !run.chdir) return wouldRun;
   const skips = skipChecks(run);
   const script = [...cdLines(run.chdir), ...skips.map((s) => s.line)];
   if (ctx.check) {
@@ -44,7 +44,7 @@ export async function runCommand(ctx: ModuleContext, run: CommandRun): Promise<M
     const res = await ctx.exec(script.join('\n'));
     const skipped = skipOf(res, skips, true);
     if (skipped) return { ...notRun(base, skipped.msg), stdout: skipped.stdout, stdout_lines: [skipped.stdout] };
-    if (res.rc === 0 && res.stdout === `${WOULD_RUN}\n`) return { ...notRun(base, 'Command would have run if not in check mode'), changed: true };
+    if (res.rc === 0 && res.stdout === `${WOULD_RUN}\n`) return wouldRun;
     return failedBeforeRun(base, res, run.chdir);
   }
   script.push(...(run.prepare ?? []), run.line);

@@ -84,7 +84,8 @@ export const unarchiveModule: Module = {
     if (out.has('extract')) {
       const rc = Number((out.get('rc') ?? '').trim());
       const decode = (k: string) => Buffer.from((out.get(k) ?? '').trim(), 'base64').toString('utf8');
-      result.extract_results = { cmd: extractCmd(handler, plan, remoteSrc), rc, out: decode('out'), err: decode('err') };
+      const bin = (out.get('bin') ?? '').trim() || (handler === 'ZipArchive' ? 'unzip' : 'tar');
+      result.extract_results = { cmd: extractCmd(bin, handler, plan, remoteSrc), rc, out: decode('out'), err: decode('err') };
       if (rc !== 0) return { ...result, failed: true, changed: false, msg: `failed to unpack ${remoteSrc} to ${dest}` };
     }
     let state = parseState(dest, out.get('state') ?? '');
@@ -118,10 +119,10 @@ function fileList(listing: string, exclude: string[]): string[] {
 }
 
 /** The extraction command as ansible-core reports it (`extract_results.cmd`). */
-function extractCmd(handler: string, p: UnarchivePlan, src: string): string[] {
-  if (handler === 'ZipArchive') return ['unzip', '-o', ...p.extraOpts, src, ...(p.exclude.length ? ['-x', ...p.exclude] : []), ...p.include, '-d', p.dest];
+function extractCmd(bin: string, handler: string, p: UnarchivePlan, src: string): string[] {
+  if (handler === 'ZipArchive') return [bin, '-o', ...p.extraOpts, src, ...(p.exclude.length ? ['-x', ...p.exclude] : []), ...p.include, '-d', p.dest];
   return [
-    'tar', '--extract', '-C', p.dest, ...(handler === 'TgzArchive' ? ['-z'] : []),
+    bin, '--extract', '-C', p.dest, ...(handler === 'TgzArchive' ? ['-z'] : []),
     ...(p.extraOpts.length ? ['--show-transformed-names', ...p.extraOpts] : []),
     ...(p.owner !== undefined ? [`--owner=${p.owner}`] : []), ...(p.group !== undefined ? [`--group=${p.group}`] : []),
     ...(p.keepNewer ? ['--keep-newer-files'] : []), ...p.exclude.map((e) => `--exclude=${e.replace(/\/+$/, '')}`),
