@@ -96,12 +96,13 @@ async function readRemote(ctx: ModuleContext, src: string, dest: string): Promis
     `s=${shPath(src)}`,
     'if [ ! -e "$s" ]; then echo missing; exit 0; fi',
     'if [ ! -d "$s" ]; then echo notdir; exit 0; fi',
+    // One process per fragment: the name raw between NULs, the content as base64 (its line breaks ignored).
     'for f in "$s"/* "$s"/.[!.]* "$s"/..?*; do',
     '  [ -f "$f" ] || continue',
-    '  printf \'frag %s \' "$(printf \'%s\' "${f##*/}" | base64 | tr -d \'\\n\')"',
-    '  base64 < "$f" | tr -d \'\\n\' || exit 1',
-    '  echo',
+    '  printf \'\\0frag\\0%s\\0\' "${f##*/}"',
+    '  base64 < "$f" || exit 1',
     'done',
+    'printf \'\\0\\n\'',
     ') || exit $?',
     'echo @@dest',
     readScript(dest, destReadOptions(ctx)),
@@ -111,10 +112,11 @@ async function readRemote(ctx: ModuleContext, src: string, dest: string): Promis
   const [head, tail = ''] = res.stdout.split(/^@@dest\n/m);
   const why = /^(missing|notdir)$/m.exec(head)?.[1];
   if (why) return { failed: { failed: true, changed: false, msg: `Source (${src}) ${why === 'missing' ? 'does not exist' : 'is not a directory'}` } };
-  const fragments = [...head.matchAll(/^frag (\S*) (\S*)$/gm)].map((m) => ({
-    name: Buffer.from(m[1], 'base64').toString('utf8'),
-    content: Buffer.from(m[2], 'base64'),
-  }));
+  const fields = head.split('\0');
+  const fragments: Fragment[] = [];
+  for (let i = fields.indexOf('frag'); i >= 0 && i + 2 < fields.length; i = fields.indexOf('frag', i + 3)) {
+    fragments.push({ name: fields[i + 1], content: Buffer.from(fields[i + 2], 'base64') });
+  }
   return { fragments, dest: parseState(dest, tail) };
 }
 
