@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { makeProject, runIn, type Files, type TestRun } from '../helpers/run.js';
 import { makeFixture, type Fixture } from '../transport/ssh-helpers.js';
+import { fleetHosts } from '../fleet/helpers.js';
 import { describe, setUp, snapshot, type Entry } from './files-helpers.js';
 
 type Status = 'changed' | 'ok' | 'failed' | 'skipped';
@@ -44,7 +45,8 @@ export interface Case {
   controller?: Record<string, string | 'absent'>;
 }
 
-export type Transport = 'local' | 'ssh';
+/** `fleet`: the first host of the real sshd fleet (test/fleet/fleet.sh, PLAYWATCH_FLEET_DIR). */
+export type Transport = 'local' | 'ssh' | 'fleet';
 
 const withRoot = (v: unknown, root: string): unknown => {
   if (typeof v === 'string') return v.split('@R').join(root);
@@ -87,9 +89,14 @@ export function runCases(cases: Case[], transport: Transport, project: Files = {
       await fx?.cleanup();
     });
   }
-  const inventory = () => transport === 'local'
-    ? '[all]\nh1 ansible_connection=local\n'
-    : `[all]\nh1 ansible_host=127.0.0.1 ansible_port=${fx!.server.port} ansible_user=tester ansible_ssh_private_key_file=${fx!.keyFile} playwatch_known_hosts=${fx!.knownHosts}\n`;
+  const inventory = () => {
+    if (transport === 'local') return '[all]\nh1 ansible_connection=local\n';
+    if (transport === 'fleet') {
+      const host = fleetHosts()[0];
+      return `[all]\nh1 ${Object.entries(host.vars).map(([k, v]) => `${k}=${v}`).join(' ')}\n`;
+    }
+    return `[all]\nh1 ansible_host=127.0.0.1 ansible_port=${fx!.server.port} ansible_user=tester ansible_ssh_private_key_file=${fx!.keyFile} playwatch_known_hosts=${fx!.knownHosts}\n`;
+  };
 
   for (const c of cases) {
     test(`${c.name} (${transport}): --check predicts it, the run does it, a second run is ${c.again ?? 'ok'}`, async () => {
