@@ -73,6 +73,8 @@ export const unarchiveModule: Module = {
     };
     const res = await ctx.exec(unarchiveScript(plan), { quiet: true, maxBytes: READ_MAX, ...(stdin !== undefined ? { stdin } : {}) });
     const out = sections(res.stdout, plan.nonce);
+    // In check mode an earlier task may be what creates the directory: predict the unpacking rather than fail (as copy does).
+    if (ctx.check && out.has('notdir')) return { changed: true, dest, msg: `dest '${dest}' does not exist yet; assuming an earlier task creates it` };
     const early = earlyExit(out, a, src, dest);
     if (early) return early;
     if (res.rc !== 0 || !out.has('end')) return remoteFailure(`could not unpack ${src}`, res);

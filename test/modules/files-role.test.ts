@@ -1,5 +1,6 @@
 /**
- * A role using stat, file, copy and template (fixtures/files-role) on two
+ * A role using stat, file, copy, template, unarchive, assemble, script,
+ * command, find and slurp (fixtures/files-role) on two
  * local hosts, each with its own root: --check on fresh hosts predicts
  * exactly the changes the real run then makes, a second run changes
  * nothing, and --diff shows the changes but nothing of the no_log task.
@@ -37,7 +38,8 @@ test('the files role: --check predicts the real run, a second run changes nothin
 
   const real = await runIn(FIXTURE, { hostsDir, diff: true });
   assert.equal(real.exitCode, 0, JSON.stringify(real.of('host.failed').map((e) => e.result.msg)));
-  const expected = ['Release directory', 'Shared config directory', 'Environment file', 'Logrotate snippet', 'Secret token', 'Current release link'];
+  const expected = ['Release directory', 'Shared config directory', 'Environment file', 'Logrotate snippet', 'Secret token', 'Current release link',
+    'Unpack the release', 'Worker config from fragments', 'Migrations, once', 'Mark the release deployed'];
   assert.deepEqual(changes(real), { app1: expected, app2: expected });
   // The link's target does not exist in check mode, so its stat and assert see nothing there: only change lists are compared.
   assert.deepEqual(Object.fromEntries(Object.entries(changes(check)).map(([h, names]) => [h, names.filter((n) => !n.startsWith('FAILED'))])), changes(real));
@@ -48,6 +50,14 @@ test('the files role: --check predicts the real run, a second run changes nothin
   assert.equal(fs.statSync(path.join(root, 'shared')).mode & 0o777, 0o750);
   assert.equal(fs.readlinkSync(path.join(root, 'current')), 'releases/2026.12.03');
   assert.equal(fs.readFileSync(path.join(root, 'shared/logrotate.conf'), 'utf8'), fs.readFileSync(path.join(FIXTURE, 'roles/app/files/logrotate.conf'), 'utf8'));
+  assert.equal(fs.readFileSync(path.join(root, 'releases/2026.12.03/VERSION'), 'utf8'), '2026.12.03\n');
+  assert.equal(fs.statSync(path.join(root, 'releases/2026.12.03/bin/app')).mode & 0o777, 0o755);
+  assert.equal(fs.readFileSync(path.join(root, 'shared/worker.conf'), 'utf8'), '[worker]\nconcurrency = 4\nqueue = default');
+  assert.equal(fs.readFileSync(path.join(root, 'shared/.migrated'), 'utf8'), 'migrated to 2026.12.03\n');
+  assert.ok(fs.existsSync(path.join(root, 'releases/2026.12.03/.deployed')));
+  const found = real.of('host.ok').find((e) => e.host === 'app2' && e.task.name === 'Releases on the host')?.result;
+  assert.deepEqual((found?.files as Array<{ path: string }>).map((f) => f.path), ['srv/app/releases/2026.12.03']);
+  assert.doesNotMatch(JSON.stringify(real.events), /dG9rZW4t/, 'the slurped token (base64) stays out of the events');
 
   assert.match(real.plain, /TASK \[app : Environment file\] \**\n.*\n--- before\n\+\+\+ after: .*roles\/app\/templates\/app\.env\.j2\n@@ -0,0 \+1,5 @@\n\+# Ansible managed \(app\.env\.j2\)\n\+PORT=800[12]\n/);
   // A new directory's diff names its mode only when it differs from mkdir's (0755 here), as ansible-core's does.
