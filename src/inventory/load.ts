@@ -2,8 +2,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Inventory } from '../model/index.js';
-import { UserError } from '../model/index.js';
+import type { Inventory, Vault } from '../model/index.js';
+import { UserError, vaultedText } from '../model/index.js';
 import { addHost, emptyInventory, reconcile } from './data.js';
 import { parseIniInventory } from './ini.js';
 import { splitPort } from './ranges.js';
@@ -21,9 +21,10 @@ const YAML_EXTS = ['.yml', '.yaml', '.json'];
  * YAML/JSON by extension or content), a directory (every file in it, as
  * ansible-core does), or a host list `web1,web2,` (a source with a comma that
  * is not an existing path). No sources: an implicit inventory of `localhost`
- * on the local connection, with `implicit: true`.
+ * on the local connection, with `implicit: true`. `vault` opens encrypted
+ * inventory files and `!vault` values in them.
  */
-export function loadInventory(sources: string[], opts: { cwd?: string } = {}): Inventory {
+export function loadInventory(sources: string[], opts: { cwd?: string; vault?: Vault } = {}): Inventory {
   const cwd = opts.cwd ?? process.cwd();
   const inv = emptyInventory();
   if (sources.length === 0) {
@@ -36,10 +37,10 @@ export function loadInventory(sources: string[], opts: { cwd?: string } = {}): I
     const full = path.resolve(cwd, expandHome(source));
     const stat = fs.statSync(full, { throwIfNoEntry: false });
     if (stat?.isDirectory()) {
-      loadDirectory(inv, full);
+      loadDirectory(inv, full, opts.vault);
       addSourceDir(inv, full);
     } else if (stat) {
-      loadFile(inv, full);
+      loadFile(inv, full, opts.vault);
       addSourceDir(inv, path.dirname(full));
     } else if (source.includes(',')) {
       loadHostList(inv, source);
@@ -59,21 +60,24 @@ function expandHome(p: string): string {
   return p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
 }
 
-function loadDirectory(inv: Inventory, dir: string): void {
+function loadDirectory(inv: Inventory, dir: string, vault: Vault | undefined): void {
   for (const name of fs.readdirSync(dir).sort()) {
     if (name.startsWith('.') || name === 'group_vars' || name === 'host_vars') continue;
     if (IGNORED_EXTS.some((ext) => name.endsWith(ext))) continue;
     const full = path.join(dir, name);
-    if (fs.statSync(full).isDirectory()) loadDirectory(inv, full);
-    else loadFile(inv, full);
+    if (fs.statSync(full).isDirectory()) loadDirectory(inv, full, vault);
+    else loadFile(inv, full, vault);
   }
 }
 
-/** Load one inventory file, choosing YAML or INI by extension, then by content. */
-export function loadFile(inv: Inventory, file: string): void {
-  const text = fs.readFileSync(file, 'utf8');
+/**
+ * Load one inventory file (opened first when vault-encrypted), choosing
+ * YAML or INI by extension, then by content.
+ */
+export function loadFile(inv: Inventory, file: string, vault?: Vault): void {
+  const { text } = vaultedText(fs.readFileSync(file, 'utf8'), vault, { file, line: 1, col: 1 });
   const isYaml = YAML_EXTS.includes(path.extname(file).toLowerCase()) || looksLikeYamlInventory(text);
-  if (isYaml) parseYamlInventory(inv, text, file);
+  if (isYaml) parseYamlInventory(inv, text, file, vault);
   else parseIniInventory(inv, text, file);
 }
 

@@ -1,5 +1,6 @@
 import { canonicalName, type ModuleInfo } from '../model/index.js';
 import type { Module } from './types.js';
+import { addHostModule } from './add-host.js';
 import { assertModule } from './assert.js';
 import { asyncStatusModule } from './async-status.js';
 import { blockinfileModule } from './blockinfile.js';
@@ -23,6 +24,8 @@ import { tempfileModule } from './tempfile.js';
 import { unarchiveModule } from './unarchive.js';
 import { setFactModule } from './set-fact.js';
 import { gatherFactsModule, setupModule } from './setup.js';
+import { groupByModule } from './group-by.js';
+import { setStatsModule } from './set-stats.js';
 import { shellModule } from './shell.js';
 import { statModule } from './stat.js';
 import { templateModule } from './template.js';
@@ -43,6 +46,7 @@ for (const m of [
   lineinfileModule, blockinfileModule, replaceModule,
   statModule, fileModule, copyModule, templateModule,
   scriptModule, slurpModule, fetchModule, tempfileModule, findModule, assembleModule, unarchiveModule,
+  groupByModule, addHostModule, setStatsModule,
 ]) {
   registerModule(m);
 }
