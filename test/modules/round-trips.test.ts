@@ -1,7 +1,7 @@
 /**
- * Round trips are what cost on real networks: an unchanged stat, file or
- * copy is one command on the target, a changed copy or template two,
- * counted on the module context's exec (round-trip-rows.ts).
+ * Round trips are what cost on real networks: each row of
+ * round-trip-rows.ts costs the commands it states, counted on the module
+ * context's exec.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

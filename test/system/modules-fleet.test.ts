@@ -148,11 +148,12 @@ for (const row of rows) {
 for (const row of ROWS) {
   test(`fleet: ${row.name} costs ${row.trips} round trip${row.trips > 1 ? 's' : ''} on every host`, async () => {
     const root = roots('trips');
-    const project = fs.mkdtempSync(path.join(work, 'trips-project-'));
+    // A controller side per host too: fetch writes there.
+    const project = roots('trips-project');
     await Promise.all(names.map(async (n) => {
-      prepareRow(root[n]!, project);
-      const task = fakeTask(row.module.name, path.join(project, 'site.yml'));
-      const { result, commands } = await call(n, root[n]!, row.module.name, row.args, { task, vars: { playbook_dir: project } });
+      prepareRow(root[n]!, project[n]!);
+      const task = fakeTask(row.module.name, path.join(project[n]!, 'site.yml'));
+      const { result, commands } = await call(n, root[n]!, row.module.name, row.args, { task, vars: { playbook_dir: project[n]!, inventory_hostname: n } });
       assert.equal(result.failed, undefined, `${n}: ${JSON.stringify(result)}`);
       assert.equal(result.changed, row.changed, n);
       assert.equal(commands, row.trips, `${n} round trips`);
