@@ -1,9 +1,9 @@
 /**
  * The file modules' data-driven tables on real OpenSSH hosts: the same rows
- * the unit tests run on the local transport (files-cases.ts through the
- * engine: check, run, run again; the edit oracle rows of oracle.json and
- * the round-trip rows as module calls), each on every host of a fleet of
- * its own, all hosts at once. Every host is this machine, so each gets its
+ * the unit tests run on the local transport (files-cases.ts and the tables
+ * of test/modules/tables/ through the engine: check, run, run again; the
+ * edit oracle rows of oracle.json and the round-trip rows as module calls),
+ * each on every host of a fleet of its own, all hosts at once. Every host is this machine, so each gets its
  * own root directory (test/fleet/rooted.ts) and the files each host's
  * commands left are read there. Round trips are counted on the transport,
  * where the tables state them.
@@ -34,6 +34,14 @@ import { fileCases, playbook, writeProject, type Target } from '../modules/files
 import { ORACLE_FILE, type OracleRow } from '../modules/edit/oracle-table.js';
 import { loadError, seen, setUpRow } from '../modules/edit/outcome.js';
 import { prepareRow, ROWS } from '../modules/round-trip-rows.js';
+import type { Files } from '../helpers/run.js';
+import { runCase, type Case } from '../modules/cases.js';
+import * as command from '../modules/tables/command.js';
+import * as script from '../modules/tables/script.js';
+import * as transfer from '../modules/tables/transfer.js';
+import * as find from '../modules/tables/find.js';
+import * as assemble from '../modules/tables/assemble.js';
+import * as unarchive from '../modules/tables/unarchive.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FLEET_SH = path.join(ROOT, 'test/fleet/fleet.sh');
@@ -111,6 +119,19 @@ for (const [i, c] of fileCases(target('h01')).entries()) {
       assert.equal(outcome(again, n).status, want.again ?? 'ok', `${n}: ${JSON.stringify(outcome(again, n).result)}`);
     }
   });
+}
+
+// The command, script, fetch/slurp/tempfile, find, assemble and unarchive tables (test/modules/tables/): each case
+// on every host at once, each host named h1 in an inventory of its own, with its own root (`@R` in the tables).
+const TABLES: Array<[string, { CASES: Case[]; PROJECT?: Files }]> = [
+  ['command', command], ['script', script], ['transfer', transfer], ['find', find], ['assemble', assemble], ['unarchive', unarchive],
+];
+for (const [label, table] of TABLES) {
+  for (const c of table.CASES) {
+    test(`fleet: ${label}: ${c.name}: on every host, --check predicts it, the run does it, a second run is ${c.again ?? 'ok'}`, async () => {
+      await Promise.all(fleetHosts(fleet).map((h) => runCase(c, table.PROJECT ?? {}, `[all]\nh1 ${Object.entries(h.vars).map(([k, v]) => `${k}=${v}`).join(' ')}\n`)));
+    });
+  }
 }
 
 /** One module call on a host's open connection, in its root: the result and the commands it sent. */
