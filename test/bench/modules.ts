@@ -1,7 +1,8 @@
 /**
  * File modules on 20 real sshd hosts: round trips and controller CPU per
  * module call, next to the targets (an unchanged stat, file or lineinfile
- * costs one round trip, copy and template at most two).
+ * costs one round trip, copy and template at most two; slurp, find, a
+ * command its `creates` skips and an unchanged assemble one).
  *
  * Each scenario is a playbook of 10 tasks of one module call, run through
  * the engine on all 20 hosts at once (forks 20). The connections are opened
@@ -47,6 +48,10 @@ const SCENARIOS: Scenario[] = [
   { name: 'lineinfile', task: () => "lineinfile: {path: conf, line: 'a=1'}", changed: false, target: 1 },
   { name: 'copy', task: () => 'copy: {content: "x\\n", dest: f}', changed: false, target: 2 },
   { name: 'template', task: () => 'template: {src: t.j2, dest: f}', changed: false, target: 2 },
+  { name: 'slurp', task: () => 'slurp: {src: f}', changed: false, target: 1 },
+  { name: 'find', task: () => 'find: {paths: ., recurse: true, contains: x}', changed: false, target: 1 },
+  { name: 'command (creates)', task: () => 'command: touch g\n      args: {creates: f}', changed: false, target: 1 },
+  { name: 'assemble', task: () => 'assemble: {src: frags, dest: f2}', changed: false, target: 1 },
   { name: 'lineinfile', task: (i) => `lineinfile: {path: conf, line: 'k${i}=v'}`, changed: true, target: 2 },
   { name: 'copy', task: (i) => `copy: {content: "{{ inventory_hostname }} ${i}\\n", dest: copied-${i}}`, changed: true, target: 2 },
   { name: 'template', task: (i) => `template: {src: t.j2, dest: rendered-${i}}`, changed: true, target: 2 },
@@ -113,13 +118,18 @@ async function main(): Promise<void> {
       fs.writeFileSync(path.join(roots[h.name]!, 'f'), 'x\n');
       fs.chmodSync(path.join(roots[h.name]!, 'f'), 0o644);
       fs.writeFileSync(path.join(roots[h.name]!, 'conf'), 'a=1\n');
+      fs.mkdirSync(path.join(roots[h.name]!, 'frags'));
+      fs.writeFileSync(path.join(roots[h.name]!, 'frags', '10-a'), 'a=1\n');
+      fs.writeFileSync(path.join(roots[h.name]!, 'frags', '20-b'), 'b=2\n');
+      fs.writeFileSync(path.join(roots[h.name]!, 'f2'), 'a=1\nb=2\n');
+      fs.chmodSync(path.join(roots[h.name]!, 'f2'), 0o644);
       open[h.name] = new SshTransport(connectionSpecFromVars(h.name, h.vars, fleet.dir), { env: { home: work, sshDir: work }, agentSocket: null });
     }
     await Promise.all(Object.values(open).map((t) => t.connect()));
     await runScenario(project, SCENARIOS[0]!, open, roots); // warm up the JIT and sshd
 
     console.log(`${HOSTS} hosts × ${TASKS} tasks per scenario over real sshd, connections kept open (${fleet.dir})\n`);
-    console.log(`${'module call'.padEnd(22)}${'round trips/call'.padStart(17)}${'target'.padStart(9)}${'CPU ms/call'.padStart(13)}${'wall'.padStart(9)}   changed/failed`);
+    console.log(`${'module call'.padEnd(30)}${'round trips/call'.padStart(17)}${'target'.padStart(9)}${'CPU ms/call'.padStart(13)}${'wall'.padStart(9)}   changed/failed`);
     let missed = 0;
     for (const s of SCENARIOS) {
       const f = await runScenario(project, s, open, roots);
@@ -127,7 +137,7 @@ async function main(): Promise<void> {
       if (!within) missed++;
       const name = `${s.name}, ${s.changed ? 'changed' : 'unchanged'}`;
       console.log(
-        `${name.padEnd(22)}${f.trips.toFixed(2).padStart(17)}${`≤ ${s.target}`.padStart(9)}${f.cpuMs.toFixed(2).padStart(13)}${fmt(f.wallMs).padStart(9)}   ${f.changed}/${f.failed}${within ? '' : '   over target'}`,
+        `${name.padEnd(30)}${f.trips.toFixed(2).padStart(17)}${`≤ ${s.target}`.padStart(9)}${f.cpuMs.toFixed(2).padStart(13)}${fmt(f.wallMs).padStart(9)}   ${f.changed}/${f.failed}${within ? '' : '   over target'}`,
       );
       const wantChanged = s.changed ? HOSTS * TASKS : 0;
       if (f.changed !== wantChanged || f.failed) console.log(`    expected ${wantChanged} changed and none failed`);
