@@ -22,6 +22,7 @@ import { guardTerminal, muteTerminal } from './terminal.js';
 import { createResumeWriter } from './resume.js';
 import { askSecret } from './prompt.js';
 import { createPresenter, uiMode } from './presenter.js';
+import { errorLine } from './stderr.js';
 
 /** Flags of `playwatch run`, as commander hands them over. */
 export interface RunFlags {
@@ -82,7 +83,7 @@ export async function runCommand(playbookArg: string, flags: RunFlags, argv: str
     return EXIT.ok;
   }
   if (flags.limit && selectHosts(inventory, flags.limit, { cwd }).length === 0) {
-    process.stderr.write(`[WARNING]: Could not match supplied host pattern, ignoring: ${flags.limit}\n`);
+    errorLine(`[WARNING]: Could not match supplied host pattern, ignoring: ${flags.limit}`);
   }
   return execute(loaded, playbookArg, flags, argv);
 }
@@ -110,7 +111,7 @@ function load(playbookArg: string, flags: RunFlags): Loaded {
     },
   });
   const settings = config.settings;
-  for (const w of config.warnings ?? []) process.stderr.write(`[WARNING]: ${w}\n`);
+  for (const w of config.warnings ?? []) errorLine(`[WARNING]: ${w}`);
   const playbookPath = path.resolve(cwd, playbookArg);
   if (!fs.existsSync(playbookPath)) throw new UserError(`the playbook: ${playbookArg} could not be found`);
   const extraVars: Vars = {};
@@ -161,7 +162,7 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
   for (const r of record.reporters) bus.add(r);
   // While ink draws, stray stderr writes would tear its frame: keep warnings for the end.
   const late: string[] = [];
-  const say = (line: string) => (mode === 'tui' ? late.push(line) : process.stderr.write(`${line}\n`));
+  const say = (line: string) => (mode === 'tui' ? late.push(line) : errorLine(line));
   if (!s.hostKeyChecking) say('[WARNING]: host key checking is OFF: any machine answering at these addresses will be trusted');
   let exitCode: number = EXIT.internal;
   const drainMs = flags.drainTimeout !== undefined ? flags.drainTimeout * 1000 : undefined;
@@ -201,7 +202,7 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
     uninstall();
     // The log must be final before it is archived and mailed.
     for (const w of await bus.close()) late.push(`[WARNING]: ${w}`);
-    for (const line of late) process.stderr.write(`${line}\n`);
+    for (const line of late) errorLine(line);
     await finish(record, { exitCode, aborted: control.stopping }, cwd, runDir, mode);
   }
 }
@@ -229,11 +230,11 @@ function connectionFlag(v: string | undefined): 'local' | 'ssh' | undefined {
 /** Archive, prune and mail, then say where everything is. */
 async function finish(record: RunRecord, outcome: { exitCode: number; aborted: boolean }, cwd: string, runDir: string, mode: string) {
   const done = await record.finish(outcome);
-  for (const w of done.warnings) process.stderr.write(`[WARNING]: ${w}\n`);
-  process.stderr.write(`\nRun log: ${shown(cwd, done.runLogPath)}\n`);
+  for (const w of done.warnings) errorLine(`[WARNING]: ${w}`);
+  errorLine(`\nRun log: ${shown(cwd, done.runLogPath)}`);
   // The TUI's final view already names the run record.
-  if (mode !== 'tui') process.stderr.write(`Run record: ${shown(cwd, path.join(runDir, 'events.jsonl'))}\n`);
-  if (done.archivePath) process.stderr.write(`Archive: ${shown(cwd, done.archivePath)}\n`);
+  if (mode !== 'tui') errorLine(`Run record: ${shown(cwd, path.join(runDir, 'events.jsonl'))}`);
+  if (done.archivePath) errorLine(`Archive: ${shown(cwd, done.archivePath)}`);
 }
 
 /** A path as the user would type it: relative when under cwd, else absolute. */

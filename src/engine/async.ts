@@ -73,7 +73,7 @@ const NO_OUTPUT: ExecResult = { rc: -1, stdout: '', stderr: '', truncated: false
 export async function runAsyncJob(run: AsyncRun, command: string, stdin?: string): Promise<AsyncOutcome> {
   const { pc, host, ref, settings } = run;
   const jid = newJid();
-  const start = startJobCommand(jid, settings.limit, command, stdin !== undefined);
+  const start = startJobCommand(jid, settings.limit, command, stdin !== undefined, pc.opts.runMeta.runId);
   const started = await (await run.transport()).exec(start, stdin !== undefined ? { timeoutMs: 30_000, stdin } : { timeoutMs: 30_000 });
   if (started.rc !== 0) {
     return { kind: 'result', exec: started, result: { failed: true, changed: false, rc: started.rc, msg: `could not start the async job: ${started.stderr.trim()}` } };

@@ -34,7 +34,7 @@ export function loadInventory(sources: string[], opts: { cwd?: string } = {}): I
   }
   for (const source of sources) {
     const full = path.resolve(cwd, expandHome(source));
-    const stat = fs.statSync(full, { throwIfNoEntry: false });
+    const stat = fsStep(full, () => fs.statSync(full, { throwIfNoEntry: false }));
     if (stat?.isDirectory()) {
       loadDirectory(inv, full);
       addSourceDir(inv, full);
@@ -59,19 +59,40 @@ function expandHome(p: string): string {
   return p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
 }
 
-function loadDirectory(inv: Inventory, dir: string): void {
-  for (const name of fs.readdirSync(dir).sort()) {
+/**
+ * Every file under `dir`, subdirectories too. A directory reached twice (a
+ * symlink loop such as `all -> .`) or an entry that cannot be read (a
+ * dangling link) is a user error naming the path, not a crash.
+ */
+function loadDirectory(inv: Inventory, dir: string, seen = new Set<string>()): void {
+  const real = fsStep(dir, () => fs.realpathSync(dir));
+  if (seen.has(real)) throw new UserError(`inventory directory ${dir}: a symbolic link loop leads back to ${real}`);
+  seen.add(real);
+  for (const name of fsStep(dir, () => fs.readdirSync(dir)).sort()) {
     if (name.startsWith('.') || name === 'group_vars' || name === 'host_vars') continue;
     if (IGNORED_EXTS.some((ext) => name.endsWith(ext))) continue;
     const full = path.join(dir, name);
-    if (fs.statSync(full).isDirectory()) loadDirectory(inv, full);
+    if (fsStep(full, () => fs.statSync(full)).isDirectory()) loadDirectory(inv, full, seen);
     else loadFile(inv, full);
+  }
+  seen.delete(real);
+}
+
+/** A file system call on an inventory path; its failure (ELOOP, ENOENT, EACCES) becomes a user error. */
+function fsStep<T>(p: string, step: () => T): T {
+  try {
+    return step();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (!e.code) throw err;
+    const why = e.code === 'ELOOP' ? 'a symbolic link loop' : e.code === 'ENOENT' ? 'a dangling symbolic link or a vanished file' : e.code;
+    throw new UserError(`inventory source ${p} cannot be read: ${why} (${e.code})`);
   }
 }
 
 /** Load one inventory file, choosing YAML or INI by extension, then by content. */
 export function loadFile(inv: Inventory, file: string): void {
-  const text = fs.readFileSync(file, 'utf8');
+  const text = fsStep(file, () => fs.readFileSync(file, 'utf8'));
   const isYaml = YAML_EXTS.includes(path.extname(file).toLowerCase()) || looksLikeYamlInventory(text);
   if (isYaml) parseYamlInventory(inv, text, file);
   else parseIniInventory(inv, text, file);

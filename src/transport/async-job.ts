@@ -8,7 +8,8 @@ import type { ExecResult, Transport } from './types.js';
  * process group when its time is up. Everything about a job lives under
  * `~/.playwatch_async/<jid>/`: `start`, `end` (epoch seconds), `rc`,
  * `stdout`, `stderr`, `timedout`, `pid` (the job's pgid), `dog`
- * (the watchdog's pgid), `sup` (the supervisor that waits for the job).
+ * (the watchdog's pgid), `sup` (the supervisor that waits for the job),
+ * `run` (the id of the run that started it).
  */
 
 export const ASYNC_DIR = '.playwatch_async';
@@ -40,7 +41,7 @@ export function resultsFile(jid: string): string {
  * `setsid` under a shell without job control runs the job as its own
  * process group leader, so its pid is its pgid.
  */
-export function startJobCommand(jid: string, limitSec: number, command: string, hasStdin = false): string {
+export function startJobCommand(jid: string, limitSec: number, command: string, hasStdin = false, run?: string): string {
   const supervisor = [
     'd=$1; limit=$2; cmd=$3',
     'echo $$ > "$d/sup"',
@@ -63,6 +64,7 @@ export function startJobCommand(jid: string, limitSec: number, command: string, 
   return [
     `d=${dirOf(jid)}`,
     'umask 077; mkdir -p "$d" || exit 1',
+    ...(run !== undefined ? [`echo ${shellQuote(oneWord(run))} > "$d/run"`] : []),
     ...(hasStdin ? ['cat > "$d/stdin" || exit 1'] : []),
     `setsid /bin/sh -c ${shellQuote(supervisor)} supervisor "$d" ${limitSec} ${shellQuote(command)} > /dev/null 2>&1 < /dev/null &`,
     'echo started',
@@ -163,18 +165,26 @@ export function killCommand(jid: string): string {
 }
 
 /**
- * Stops every job whose id ends in `.<pid>` (all jobs one controller
- * process started) and removes their files: catches jobs whose start raced
- * with a kill, before the engine knew their ids.
+ * Stops every job of one run, its id ending in `.<pid>` (the controller
+ * process) and its `run` file naming the run, and removes their files:
+ * catches jobs whose start raced with a kill, before the engine knew their
+ * ids. The run id matters where pids repeat (a container's controller is
+ * often pid 1 or 7 run after run): an earlier run's jobs are not this one's.
  */
-export function killRunJobsCommand(pid: number): string {
+export function killRunJobsCommand(pid: number, run: string): string {
   return [
     `for d in "$HOME"/${ASYNC_DIR}/j*.${Math.trunc(pid)}; do`,
     '  [ -d "$d" ] || continue',
+    `  r=; read -r r < "$d/run" 2>/dev/null; [ "$r" = ${shellQuote(oneWord(run))} ] || continue`,
     `  ${KILL_JOB}`,
     '  rm -rf "$d"',
     'done; true',
   ].join('\n');
+}
+
+/** A run id as one line of a file (ids are plain words; a stray newline must not split it). */
+function oneWord(s: string): string {
+  return s.replace(/\s+/g, '_');
 }
 
 /** Stops a running job on its host (abort uses this). */
