@@ -20,7 +20,7 @@ b ansible_connection=local playwatch_local_root=hosts/b
 playwatch_lock_path=~/.playwatch/lock
 `;
 
-const cases = [
+const cases: Array<{ name: string; boom: string; env: Record<string, string>; code: number; stderr: RegExp; log: RegExp }> = [
   {
     name: 'a bug (TypeError) inside the engine: exit 250, one FATAL line in run.log, the stack on stderr',
     boom: '{name: boom, command: "true"}',
