@@ -99,7 +99,8 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
         st.notified.clear();
       }
       opts.emit({ type: 'play.end', index: i });
-      if (!opts.control.stopping) reached = i + 1;
+      // A play a failed batch broke off did not reach its end: its hosts in later batches never started.
+      if (!opts.control.stopping && !breakRun) reached = i + 1;
       if (breakRun) break;
     }
     if (opts.startAtTask && !runState.startAtFound) {
