@@ -135,7 +135,9 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
   const runId = newRunId();
   const runsDir = path.resolve(cwd, s.runsDir);
   const runDir = path.join(runsDir, runId);
-  fs.mkdirSync(runDir, { recursive: true, mode: 0o700 });
+  fs.mkdirSync(runsDir, { recursive: true, mode: 0o700 });
+  // Made here, or the run does not start: a directory or link planted at this name is not ours to write in.
+  fs.mkdirSync(runDir, { mode: 0o700 });
   fs.chmodSync(runDir, 0o700);
 
   const verbosity = flags.verbose ?? 0;
