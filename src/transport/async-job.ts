@@ -82,6 +82,12 @@ export interface JobStatus {
   timedOut: boolean;
   /** Last line of the job's stdout, for the live view. */
   lastLine?: string;
+  /**
+   * Set when a status file holds something else than what the job's supervisor writes
+   * (`rc` not an exit code): what it held, shown inert. The job counts as finished with
+   * its outcome unknown, so a poll never waits for an exit code that will not come.
+   */
+  junk?: string;
   /** The job's whole output, once it has finished. */
   stdout?: string;
   stderr?: string;
@@ -122,9 +128,15 @@ export function parseStatus(res: ExecResult): JobStatus {
     const i = line.indexOf('=');
     if (i > 0) kv.set(line.slice(0, i), line.slice(i + 1));
   }
-  const num = (k: string) => (kv.get(k) ? Number(kv.get(k)) : undefined);
-  const rc = num('rc');
-  const finished = rc !== undefined && Number.isFinite(rc);
+  // A number, or nothing: a junk value in a status file is never a NaN that looks like a time.
+  const num = (k: string) => {
+    const n = kv.get(k) ? Number(kv.get(k)) : NaN;
+    return Number.isFinite(n) ? n : undefined;
+  };
+  const rcText = kv.get('rc') ?? '';
+  const junk = rcText !== '' && !/^-?\d+$/.test(rcText);
+  const rc = junk ? undefined : num('rc');
+  const finished = rc !== undefined || junk;
   const status: JobStatus = {
     missing: kv.get('missing') === '1',
     finished,
@@ -134,6 +146,7 @@ export function parseStatus(res: ExecResult): JobStatus {
     nowEpoch: num('now') ?? Date.now() / 1000,
     timedOut: kv.get('timedout') === '1',
     lastLine: kv.get('last') || undefined,
+    ...(junk ? { junk: `rc holds ${JSON.stringify(rcText.slice(0, 40))}` } : {}),
   };
   if (finished && cut >= 0) {
     status.stdout = res.stdout;
