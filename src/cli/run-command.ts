@@ -23,6 +23,7 @@ import { createResumeWriter } from './resume.js';
 import { askSecret } from './prompt.js';
 import { createPresenter, uiMode } from './presenter.js';
 import { errorLine } from './stderr.js';
+import { findIncomplete, incompleteWarning, recordController } from './incomplete.js';
 
 /** Flags of `playwatch run`, as commander hands them over. */
 export interface RunFlags {
@@ -139,6 +140,8 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
   // Made here, or the run does not start: a directory or link planted at this name is not ours to write in.
   fs.mkdirSync(runDir, { mode: 0o700 });
   fs.chmodSync(runDir, 0o700);
+  recordController(runDir);
+  const unfinished = findIncomplete(runsDir, runDir);
 
   const verbosity = flags.verbose ?? 0;
   const record = createRunRecord({ runDir, runsDir, settings: s, mailTo: flags.mailTo, verbosity });
@@ -182,7 +185,12 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
       diff: Boolean(flags.diff),
       gatherDefault: s.gathering !== 'explicit',
       smartGathering: s.gathering === 'smart',
-      emit: (e) => bus.emit(e),
+      emit: (e) => {
+        const out = bus.emit(e);
+        // Earlier runs killed outright: what they may have left and the command that cleans it, right after run.start.
+        if (e.type === 'run.start') for (const run of unfinished) bus.emit({ type: 'warning', message: incompleteWarning(run, shown(cwd, run.runDir)) });
+        return out;
+      },
       transportFor: transports(l, flags, sshPassword),
       control,
       secrets: s.secrets,
