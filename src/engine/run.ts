@@ -9,7 +9,7 @@ import { watchAborts } from './abort.js';
 import { releaseCommand } from './lock.js';
 import { ConnectionPool } from './connection.js';
 import { TaskIds } from './identity.js';
-import { UserError } from '../model/index.js';
+import { UserError, formatPos } from '../model/index.js';
 import { EVENT_SCHEMA, tally, zeroStats, type NewEvent, type RunEvent, type ResumePlan } from '../events/index.js';
 
 export interface RunOutcome {
@@ -92,6 +92,8 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
         run: runState,
       };
       if (playHosts.length) await runPlay(pc);
+      // As ansible-core: not an error (a group may be empty in one environment), but never silent.
+      else if (planned[i]!.length === 0) opts.emit({ type: 'warning', message: `${formatPos(play.pos)}: no hosts matched the play's pattern '${play.hosts}': skipping it` });
       const breakRun = pc.batch?.breakPlay === true;
       for (const h of playHosts) {
         const st = hosts.get(h)!;
