@@ -88,6 +88,8 @@ export async function startSshServer(opts: TestServerOptions): Promise<TestSshSe
   const server = new Server({ hostKeys: [hostKey.private], ...(opts.greeting ? { greeting: opts.greeting } : {}), ...(opts.banner ? { banner: opts.banner } : {}) }, (client: Connection) => {
     const sock = (client as unknown as { _sock: Socket })._sock;
     sockets.add(sock);
+    // As OpenSSH does (TCP_NODELAY on interactive sessions): without it every exec waits ~40 ms on Nagle and delayed ACKs.
+    sock.setNoDelay(true);
     sock.on('close', () => sockets.delete(sock));
     client.on('error', () => {});
     client.on('authentication', (ctx) => {

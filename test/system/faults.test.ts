@@ -11,7 +11,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fleetHosts, fleetScript, killHost, startHost } from '../fleet/helpers.js';
+import { fleetHosts, fleetScript, fleetSpec, killHost, startHost } from '../fleet/helpers.js';
+import { SshTransport } from '../../src/transport/ssh.js';
 import { cli, events, project } from '../faults/cli.js';
 
 const TWENTY = { dir: fs.mkdtempSync(path.join(os.tmpdir(), 'pw-fleet20-')), port: '2291' };
@@ -110,4 +111,30 @@ test("50 hosts connecting at once to one sshd at OpenSSH's default MaxStartups 1
   // sshd did throttle: the storm really met MaxStartups.
   const log = fs.readFileSync(path.join(STORM.dir, 'h01', 'sshd.log'), 'utf8');
   assert.match(log, /MaxStartups throttling|drop connection/);
+});
+
+test('1,000 sequential commands on one connection to a real sshd: every one succeeds, and no channel, handle or memory is left behind', async () => {
+  const t = new SshTransport(fleetSpec('h01', TWENTY.dir), {});
+  try {
+    await t.connect();
+    // Warm up, then measure from a steady state.
+    for (let i = 0; i < 20; i++) await t.exec('true');
+    global.gc?.();
+    const resources = process.getActiveResourcesInfo().length;
+    const heap = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 1000; i++) {
+      const r = await t.exec(`echo ${i}`);
+      assert.equal(r.stdout, `${i}\n`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    global.gc?.();
+    assert.ok(process.getActiveResourcesInfo().length <= resources + 2, `handles ${resources} → ${process.getActiveResourcesInfo().length}`);
+    const grown = (process.memoryUsage().heapUsed - heap) / 1024 / 1024;
+    assert.ok(grown < 50, `heap grew ${grown.toFixed(1)} MiB over 1,000 commands`);
+    // sshd still serves the connection: nothing was exhausted (MaxSessions counts open channels).
+    const parallel = await Promise.all(Array.from({ length: 8 }, (_, i) => t.exec(`echo p${i}`)));
+    assert.deepEqual(parallel.map((r) => r.rc), Array(8).fill(0));
+  } finally {
+    await t.close();
+  }
 });
