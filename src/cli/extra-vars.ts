@@ -1,29 +1,50 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import type { Vars } from '../model/index.js';
-import { UserError } from '../model/index.js';
+import type { Vars, Vault } from '../model/index.js';
+import { openVault, UserError, vaultedText } from '../model/index.js';
 
 /**
- * One `-e` value: `k=v k2="a b"`, a JSON/YAML mapping, or `@file.yml`.
- * Later `-e` values win, as in ansible-playbook.
+ * One `-e` value: `k=v k2="a b"`, a JSON/YAML mapping, or `@file.yml`
+ * (which may be vault-encrypted, or hold `!vault` values: `vault` opens
+ * them, and what it opens is secret). Later `-e` values win, as in
+ * ansible-playbook.
  */
-export function parseExtraVars(value: string, cwd: string): Vars {
+export function parseExtraVars(value: string, cwd: string, vault?: Vault): Vars {
   const v = value.trim();
   if (v.startsWith('@')) {
     const file = path.resolve(cwd, v.slice(1));
     if (!fs.existsSync(file)) throw new UserError(`-e ${value}: file not found: ${file}`);
-    return asMapping(fs.readFileSync(file, 'utf8'), `-e ${value}`);
+    const opened = vaultedText(fs.readFileSync(file, 'utf8'), vault, { file: v.slice(1), line: 1, col: 1 });
+    const vars = asMapping(opened.text, `-e ${value}`, { vault, file: v.slice(1) });
+    if (opened.vaulted) vault?.reveal(vars);
+    return vars;
   }
   if (v.startsWith('{') || v.startsWith('[')) return asMapping(v, `-e ${value}`);
   return parseKeyValues(v, `-e ${value}`);
 }
 
-function asMapping(text: string, where: string): Vars {
+// `!vault |` values are read as their text, then opened where they stand.
+const VAULT_TAG = { tag: '!vault', resolve: (s: string) => s };
+
+function asMapping(text: string, where: string, from?: { vault?: Vault; file: string }): Vars {
   let data: unknown;
   try {
-    data = YAML.parse(text);
+    const lines = new YAML.LineCounter();
+    const doc = YAML.parseDocument(text, { lineCounter: lines, customTags: [VAULT_TAG] });
+    if (doc.errors[0]) throw doc.errors[0];
+    if (from) {
+      YAML.visit(doc, {
+        Scalar(_, node) {
+          if (node.tag === '!vault' && typeof node.value === 'string') {
+            node.value = openVault(from.vault, node.value, { file: from.file, ...lines.linePos(node.range?.[0] ?? 0) }).toString('utf8');
+          }
+        },
+      });
+    }
+    data = doc.toJS();
   } catch (err) {
+    if (err instanceof UserError) throw err;
     throw new UserError(`${where}: not valid JSON or YAML: ${(err as Error).message.split('\n')[0]}`);
   }
   if (data === null || data === undefined) return {};

@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { runCommand, type RunFlags } from './run-command.js';
 import { reportFatal } from './fatal.js';
 import { cleanupCommand } from './cleanup.js';
+import { vaultCommand, type VaultAction, type VaultCommandFlags } from './vault-command.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -24,7 +25,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .addHelpText('after', EXAMPLES);
 
-  program
+  const run = program
     .command('run')
     .description('run a playbook against an inventory')
     .argument('<playbook>', 'playbook file (YAML)')
@@ -60,7 +61,8 @@ export function buildProgram(): Command {
     .option('--list-tasks', 'list the tasks each play would run and exit')
     .option('--list-tags', 'list the tags in the playbook and exit')
     .option('-v, --verbose', 'more detail in plain output and run.log: -v results, -vv task paths, -vvv commands with their times, -vvvv connections', (_v: string, n: number) => n + 1, 0)
-    .addHelpText('after', EXAMPLES)
+    .addHelpText('after', EXAMPLES);
+  addVaultOptions(run)
     .action(async (playbook: string, flags: RunFlags) => {
       process.exitCode = await runCommand(playbook, flags, process.argv.slice(2));
     });
@@ -72,7 +74,41 @@ export function buildProgram(): Command {
     .action(async (runDir: string, flags: { inventory?: string[] }) => {
       process.exitCode = await cleanupCommand(runDir, flags);
     });
+  for (const action of ['view', 'encrypt', 'decrypt', 'encrypt-string'] as const) addVaultCommand(program, action);
   return program;
+}
+
+const VAULT_HELP: Record<VaultAction, string> = {
+  view: 'show the plaintext of vault-encrypted files',
+  encrypt: 'encrypt files in place (or to --output) as ansible-vault does',
+  decrypt: 'decrypt files in place (or to --output, - for stdout)',
+  'encrypt-string': 'print a value encrypted as a `!vault |` YAML value (--name for the variable)',
+};
+
+/** The vault password options of ansible-playbook and ansible-vault, with their other spellings hidden. */
+function addVaultOptions(cmd: Command): Command {
+  return cmd
+    .option('--vault-id <id>', 'a vault password as label@source; source is a file, an executable script or prompt (repeatable)', collect)
+    .option('--vault-password-file <file>', 'a file (or executable script) holding the vault password (repeatable)', collect)
+    .addOption(new Option('--vault-pass-file <file>').hideHelp().argParser(collect))
+    .option('-J, --ask-vault-pass', 'ask for the vault password')
+    .addOption(new Option('--ask-vault-password').hideHelp());
+}
+
+/** `playwatch vault <action>`: the vault flags of `run`, plus --output and --encrypt-vault-id. */
+function addVaultCommand(program: Command, action: VaultAction): void {
+  const vault = program.commands.find((c) => c.name() === 'vault') ?? program.command('vault').description('view, encrypt and decrypt ansible-vault files');
+  const cmd = vault
+    .command(action)
+    .description(VAULT_HELP[action])
+    .argument(action === 'encrypt-string' ? '<value>' : '<files...>');
+  addVaultOptions(cmd);
+  if (action === 'encrypt' || action === 'encrypt-string') cmd.option('--encrypt-vault-id <label>', 'the vault id to encrypt with, when several are given');
+  if (action === 'encrypt-string') cmd.option('-n, --name <name>', 'the variable name to write the value under');
+  if (action !== 'view' && action !== 'encrypt-string') cmd.option('--output <file>', 'write here instead of in place (- for stdout)');
+  cmd.action(async (args: string | string[], flags: VaultCommandFlags) => {
+    process.exitCode = await vaultCommand(action, Array.isArray(args) ? args : [args], flags);
+  });
 }
 
 buildProgram()

@@ -67,6 +67,7 @@ async function innerPresenter(o: PresenterOptions): Promise<{ reporter: Reporter
       write,
       profileLimit: o.settings.profileLimit,
       profileSort: o.settings.profileSort,
+      customStats: o.settings.showCustomStats,
       summaryOnly: o.summaryOnly,
       verbosity: o.verbosity,
     });
@@ -78,6 +79,7 @@ async function innerPresenter(o: PresenterOptions): Promise<{ reporter: Reporter
     control: o.control,
     playbook: o.playbookArg,
     profileLimit: o.settings.profileLimit,
+    customStats: o.settings.showCustomStats,
     runDir: o.runDir,
     hostGroups,
     resume: o.resume,

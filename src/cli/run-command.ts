@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type { LockSettings } from '../engine/lock.js';
 import path from 'node:path';
-import type { Inventory, Playbook, Vars } from '../model/index.js';
+import type { Inventory, Playbook, Vars, Vault } from '../model/index.js';
 import { UserError } from '../model/index.js';
 import { loadConfig } from '../config/index.js';
 import { hostSource, loadInventory, selectHosts } from '../inventory/index.js';
@@ -24,9 +24,11 @@ import { askSecret } from './prompt.js';
 import { createPresenter, uiMode } from './presenter.js';
 import { errorLine } from './stderr.js';
 import { findIncomplete, incompleteWarning, recordController } from './incomplete.js';
+import { vaultKeyring, type VaultFlags } from './vault-options.js';
+import { openEveryVault } from './vault-preflight.js';
 
 /** Flags of `playwatch run`, as commander hands them over. */
-export interface RunFlags {
+export interface RunFlags extends VaultFlags {
   inventory?: string[];
   inventoryFile?: string[];
   limit?: string;
@@ -69,11 +71,12 @@ interface Loaded {
   playbook: Playbook;
   extraVars: Vars;
   tags: TagFilter;
+  vault: Vault;
 }
 
 /** Loads everything, runs the playbook (or lists it), and returns the exit code. */
 export async function runCommand(playbookArg: string, flags: RunFlags, argv: string[]): Promise<number> {
-  const loaded = load(playbookArg, flags);
+  const loaded = await load(playbookArg, flags);
   const { cwd, inventory, playbook, tags } = loaded;
   if (flags.syntaxCheck) {
     process.stdout.write(`\nplaybook: ${playbookArg}\n`);
@@ -89,7 +92,7 @@ export async function runCommand(playbookArg: string, flags: RunFlags, argv: str
   return execute(loaded, playbookArg, flags, argv);
 }
 
-function load(playbookArg: string, flags: RunFlags): Loaded {
+async function load(playbookArg: string, flags: RunFlags): Promise<Loaded> {
   const cwd = process.cwd();
   connectionFlag(flags.connection);
   const inventoryFlags = [...(flags.inventory ?? []), ...(flags.inventoryFile ?? [])];
@@ -115,16 +118,25 @@ function load(playbookArg: string, flags: RunFlags): Loaded {
   for (const w of config.warnings ?? []) errorLine(`[WARNING]: ${w}`);
   const playbookPath = path.resolve(cwd, playbookArg);
   if (!fs.existsSync(playbookPath)) throw new UserError(`the playbook: ${playbookArg} could not be found`);
+  // Vault passwords are read (and asked for) first: any file read from here on may be encrypted.
+  const vault = await vaultKeyring(flags, config, cwd);
   const extraVars: Vars = {};
-  for (const e of flags.extraVars ?? []) Object.assign(extraVars, parseExtraVars(e, cwd));
-  return {
-    cwd,
-    settings,
-    inventory: loadInventory(settings.inventory, { cwd }),
-    playbook: loadPlaybook(playbookPath, { rolesPath: settings.rolesPath, gatherDefault: settings.gathering !== 'explicit', modules: moduleInfo }),
-    extraVars,
-    tags: { only: splitTags(flags.tags), skip: splitTags(flags.skipTags) },
-  };
+  for (const e of flags.extraVars ?? []) Object.assign(extraVars, parseExtraVars(e, cwd, vault));
+  const inventory = loadInventory(settings.inventory, { cwd, vault });
+  const playbook = loadPlaybook(playbookPath, { rolesPath: settings.rolesPath, gatherDefault: settings.gathering !== 'explicit', modules: moduleInfo, vault });
+  const loaded = { cwd, settings, inventory, playbook, extraVars, tags: { only: splitTags(flags.tags), skip: splitTags(flags.skipTags) }, vault };
+  // A wrong vault password is one error before anything runs, not a failure halfway through.
+  openEveryVault({ playbook, limit: flags.limit }, hostSources(loaded), taskLoaders(loaded));
+  return loaded;
+}
+
+function hostSources(l: Pick<Loaded, 'cwd' | 'inventory' | 'playbook' | 'vault' | 'settings'>) {
+  const reload = () => loadInventory(l.settings.inventory, { cwd: l.cwd, vault: l.vault });
+  return hostSource(l.inventory, { cwd: l.cwd, playbookDir: l.playbook.dir, vault: l.vault, reload });
+}
+
+function taskLoaders(l: Pick<Loaded, 'settings' | 'playbook' | 'vault'>) {
+  return taskLoader({ playbookDir: l.playbook.dir, rolesPath: l.settings.rolesPath, modules: moduleInfo, vault: l.vault });
 }
 
 /** The run itself: its directory, the bus and its reporters, signals, then the post-run steps. */
@@ -175,8 +187,9 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
   try {
     const outcome = await runPlaybook({
       playbook: l.playbook,
-      hosts: hostSource(l.inventory, { cwd, playbookDir: l.playbook.dir }),
-      loader: taskLoader({ playbookDir: l.playbook.dir, rolesPath: s.rolesPath, modules: moduleInfo }),
+      hosts: hostSources(l),
+      loader: taskLoaders(l),
+      vault: l.vault,
       limit: flags.limit,
       tags: l.tags,
       extraVars: l.extraVars,

@@ -25,6 +25,8 @@ export interface TuiOptions {
   playbook: string;
   /** Rows of the slowest-task list in the final view (default 10). */
   profileLimit?: number;
+  /** CUSTOM STATS under PLAY RECAP (`show_custom_stats`). */
+  customStats?: boolean;
   /** The run directory, printed at the end. */
   runDir?: string;
   /** Host name → groups, so `/` can filter by group. */
@@ -88,7 +90,7 @@ export function createTuiPresenter(opts: TuiOptions): TuiPresenter {
       instance.unmount();
       await exited.catch(() => undefined);
       const resume = plan && opts.resume ? resumeLines(plan, argv, opts.resume.dir) : undefined;
-      const lines = finalLines(store.state, { profileLimit: opts.profileLimit, runDir: opts.runDir, resumeLines: resume });
+      const lines = finalLines(store.state, { profileLimit: opts.profileLimit, runDir: opts.runDir, resumeLines: resume, customStats: opts.customStats });
       const warned = warnings.map((w) => `[WARNING]: ${w}`);
       stdout.write(`${[...lines, ...(warned.length ? ['', ...warned] : [])].join('\n')}\n${SHOW_CURSOR}`);
       if (!rawMode) process.off('SIGINT', onSigint);

@@ -37,6 +37,12 @@ export interface Settings {
   runsMaxMb: number;
   /** Bytes of streamed output the run record keeps per task and host (DESIGN §12). */
   outputRecordMax: number;
+  /** A vault password file (or script) used besides any given on the command line. */
+  vaultPasswordFile?: string;
+  /** Vault ids (`label@source`) tried before those of the command line. */
+  vaultIdentityList: string[];
+  /** Print `set_stats` data as CUSTOM STATS after PLAY RECAP (ansible's default callback `show_custom_stats`). */
+  showCustomStats: boolean;
 }
 
 /** Where a setting's value came from. */
@@ -115,6 +121,14 @@ export const SPECS: { readonly [K in keyof Settings]-?: SettingSpec } = {
   lockStaleAfter: { type: 'int', yml: 'lock_stale_after', env: 'PLAYWATCH_LOCK_STALE_AFTER' },
   runsMaxMb: { type: 'int', yml: 'runs_max_mb', env: 'PLAYWATCH_RUNS_MAX_MB' },
   outputRecordMax: { type: 'int', yml: 'output_record_max', env: 'PLAYWATCH_OUTPUT_RECORD_MAX' },
+  vaultPasswordFile: { type: 'path', yml: 'vault_password_file', env: 'ANSIBLE_VAULT_PASSWORD_FILE', cfg: ['defaults', 'vault_password_file'] },
+  vaultIdentityList: { type: 'list', yml: 'vault_identity_list', env: 'ANSIBLE_VAULT_IDENTITY_LIST', cfg: ['defaults', 'vault_identity_list'] },
+  showCustomStats: {
+    type: 'bool',
+    yml: 'show_custom_stats',
+    env: 'ANSIBLE_SHOW_CUSTOM_STATS',
+    cfg: ['defaults', 'show_custom_stats'],
+  },
 };
 
 export const SETTING_KEYS = Object.keys(SPECS) as Array<keyof Settings>;
@@ -143,5 +157,7 @@ export function defaultSettings(cwd: string, home: string = os.homedir()): Setti
     lockStaleAfter: 6,
     runsMaxMb: 1024,
     outputRecordMax: 8 * 1024 * 1024,
+    vaultIdentityList: [],
+    showCustomStats: false,
   };
 }

@@ -30,6 +30,8 @@ export interface Target {
 export interface Conn {
   target: string;
   transport: Transport;
+  /** Makes a new transport for this target (`meta: reset_connection` replaces a closed one: a closed transport stays closed). */
+  make: () => Transport;
   connected: boolean;
   /** This run holds the deploy lock over this connection. */
   lockTaken: boolean;
@@ -54,7 +56,7 @@ export class ConnectionPool {
   get(target: Target, make: () => Transport): Conn {
     const key = JSON.stringify([target.name, Object.entries(target.conn).sort(([a], [b]) => a.localeCompare(b))]);
     let c = this.byKey.get(key);
-    if (!c) this.byKey.set(key, (c = { target: target.name, transport: make(), connected: false, lockTaken: false }));
+    if (!c) this.byKey.set(key, (c = { target: target.name, transport: make(), make, connected: false, lockTaken: false }));
     return c;
   }
 

@@ -1,4 +1,4 @@
-import type { Play, Task, Vars } from '../model/index.js';
+import type { HostStats, Play, Task, Vars } from '../model/index.js';
 import type { HostState, RunOptions } from './state.js';
 import type { SecretMasker } from './secrets.js';
 import type { ConnectionPool } from './connection.js';
@@ -25,6 +25,8 @@ export interface PlayContext {
   run: RunState;
   /** The `serial` batch running now. */
   batch?: BatchState;
+  /** Hosts `add_host` created during this play: `ansible_play_hosts_all` lists them, as in ansible-core. */
+  addedHosts?: string[];
 }
 
 /** What lives across the plays of a run. */
@@ -34,6 +36,14 @@ export interface RunState {
   connections: ConnectionPool;
   /** Hosts that tasks were delegated to before any play targeted them (their facts wait here). */
   delegated: Map<string, HostState>;
+  /** `set_stats` so far: per host, and the run's under `_run` (ansible-core's `stats.custom`). */
+  customStats: Record<string, Vars>;
+  /** `add_host`/`group_by`/`refresh_inventory` changed the inventory: cached inventory vars are stale. */
+  inventoryChanged(): void;
+  /** Each host's counts so far (the tally of emitted events). */
+  statsNow(): Record<string, HostStats>;
+  /** `meta: clear_host_errors`: each cleared host's counts then; failures up to them no longer set the exit code. */
+  forgiven: Map<string, HostStats>;
 }
 
 export interface BatchState {
@@ -42,6 +52,8 @@ export interface BatchState {
   failed: Set<string>;
   /** max_fail_percentage or any_errors_fatal ended the play. */
   breakPlay?: boolean;
+  /** `meta: end_play`: no more batches of this play; the run goes on with the next play. */
+  endPlay?: boolean;
 }
 
 /**

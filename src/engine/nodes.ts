@@ -1,12 +1,10 @@
 import type { Block, Task, TaskNode } from '../model/index.js';
-import { UserError } from '../model/index.js';
 import type { Frame, PlayContext } from './context.js';
 import { EMPTY_FRAME } from './context.js';
-import { evalCond } from '../template/index.js';
 import { fnmatchToRegExp } from '../model/index.js';
-import { scopeFor } from './scope.js';
 import { shouldRun } from './tags.js';
-import { displayName, emitStarts, runTask, type RunMode } from './task.js';
+import { displayName, runTask, type RunMode } from './task.js';
+import { runMeta } from './meta.js';
 import { runInclude } from './include.js';
 
 /**
@@ -28,7 +26,7 @@ export async function runNodes(pc: PlayContext, nodes: TaskNode[], hosts: string
     else if (!shouldRun(node.tags, pc.opts.tags)) continue;
     else if (node.kind === 'task' && !reachedStart(pc, node, active, frame)) continue;
     else if (node.kind === 'include') await runInclude(pc, node, active, frame, mode, runNodes);
-    else if (node.module === 'meta') await runMeta(pc, node, active, frame);
+    else if (node.module === 'meta') await runMeta(pc, node, active, frame, flushHandlers);
     else await runTask(pc, node, active, frame, mode);
   }
 }
@@ -57,10 +55,14 @@ async function runBlock(pc: PlayContext, block: Block, hosts: string[], frame: F
   if (!block.always.length) return;
   const stillFailed = hosts.filter((h) => st(h).failed);
   const always = hosts.filter((h) => !st(h).unreachable && !st(h).ended);
-  for (const h of stillFailed) st(h).recover();
+  for (const h of stillFailed) {
+    st(h).recover();
+    st(h).errorsCleared = false;
+  }
   // `always` runs even while draining: it is cleanup the operator expects.
   await runNodes(pc, block.always, always, frame, { ...mode, cleanup: true });
-  for (const h of stillFailed) st(h).fail();
+  // A `meta: clear_host_errors` in `always` lets the failed hosts go on.
+  for (const h of stillFailed) if (!st(h).errorsCleared) st(h).fail();
 }
 
 /**
@@ -94,37 +96,5 @@ export async function flushHandlers(pc: PlayContext, hosts: string[]): Promise<v
       await runTask(pc, pc.handlers[i], targets, EMPTY_FRAME, { rescuable: false, handler: true, cleanup: true });
     }
     if (!ran) return;
-  }
-}
-
-async function runMeta(pc: PlayContext, task: Task, all: string[], frame: Frame): Promise<void> {
-  const hosts = all.filter((h) => task.when.every((c) => evalCond(c, scopeFor(pc, h, task, frame), task.pos)));
-  if (!hosts.length) return;
-  const action = String(task.args._raw_params ?? task.args.free_form ?? Object.keys(task.args)[0] ?? '').trim();
-  const refs = pc.ids.reachAll(hosts, task, 'meta', task.name ?? `meta: ${action}`);
-  switch (action) {
-    case 'flush_handlers':
-      return flushHandlers(pc, hosts);
-    case 'end_play':
-      for (const h of pc.playHosts) pc.hosts.get(h)!.end();
-      return;
-    case 'end_host':
-      emitStarts(pc, refs.values(), 'task.start');
-      for (const h of hosts) {
-        pc.hosts.get(h)!.end();
-        pc.opts.emit({ type: 'host.skipped', task: refs.get(h)!, host: h, result: { msg: 'end_host conditional evaluated to True, ending host' } });
-      }
-      return;
-    case 'clear_host_errors':
-      for (const h of pc.playHosts) pc.hosts.get(h)!.recover();
-      return;
-    case 'noop':
-    case 'refresh_inventory':
-    case 'reset_connection':
-    case 'clear_facts':
-      if (action === 'clear_facts') for (const h of hosts) pc.hosts.get(h)!.facts = {};
-      return;
-    default:
-      throw new UserError(`unknown meta action '${action}'`, task.pos);
   }
 }

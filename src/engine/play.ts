@@ -9,6 +9,7 @@ import { checkNotifies } from './handlers.js';
 import { runHosts } from './sections.js';
 import { serialBatches } from './batches.js';
 import { runBudgeted } from './budget.js';
+import { bypassesHostLoop } from './flow.js';
 import pLimit from 'p-limit';
 
 /** Hosts a play targets: its pattern, narrowed by --limit, minus hosts already out. */
@@ -64,6 +65,7 @@ export async function runPlay(pc: PlayContext): Promise<void> {
   if (strategy !== 'linear' && strategy !== 'free') {
     throw new UserError(`unknown strategy '${strategy}' (playwatch has 'linear' and 'free')`, play.pos);
   }
+  if (strategy === 'free') refuseHostLoopBypass(play);
   for (let i = 0; i < batches.length; i++) {
     await pc.opts.control.waitWhilePaused();
     if (pc.opts.control.stopping) return;
@@ -74,9 +76,9 @@ export async function runPlay(pc: PlayContext): Promise<void> {
     if (play.keywords.max_concurrent_per !== undefined) await runBudgeted(pc, batch);
     else if (strategy === 'free') await runFree(pc, batch);
     else await runHosts(pc, batch);
-    if (pc.batch.breakPlay) return;
-    // A batch in which every host failed stops the play, as in ansible-core.
-    if (batch.every((h) => !pc.hosts.get(h)!.active)) {
+    if (pc.batch.breakPlay || pc.batch.endPlay) return;
+    // A batch in which every host failed stops the play, as in ansible-core (hosts a meta ended did not fail).
+    if (batch.every((h) => !pc.hosts.get(h)!.active && !pc.hosts.get(h)!.ended)) {
       pc.batch.breakPlay = true;
       return;
     }
@@ -87,6 +89,12 @@ export async function runPlay(pc: PlayContext): Promise<void> {
 async function runFree(pc: PlayContext, hosts: string[]): Promise<void> {
   const limit = pLimit(Math.max(1, pc.opts.forks));
   await Promise.all(hosts.map((h) => limit(() => runHosts(pc, [h]))));
+}
+
+/** ansible-core refuses `add_host` under `strategy: free` (it would run once per host); so does playwatch, before the play starts. */
+function refuseHostLoopBypass(play: Play): void {
+  const t = [...allTasks(play.sections.flatMap((s) => s.tasks))].find(bypassesHostLoop);
+  if (t) throw new UserError(`the '${t.module}' module bypasses the host loop, which the free strategy does not support`, t.pos);
 }
 
 /** Every task in a tree, for static checks. */

@@ -1,5 +1,5 @@
 import type { HostStats, Vars } from '../model/index.js';
-import type { PlayContext } from './context.js';
+import type { PlayContext, RunState } from './context.js';
 import { HostState, type RunOptions } from './state.js';
 import { playHostsOf, runPlay } from './play.js';
 import { SecretMasker } from './secrets.js';
@@ -33,6 +33,8 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
   // -e is a layer of every scope, but the command line is shown (run.start) before any scope is built.
   masker.learn(given.extraVars);
   masker.add(given.becomeDefaults?.password, 'become password (-K)');
+  // Whatever vault opened (at load time, or later for vars files and modules) is secret (DESIGN §12).
+  const unwatchVault = given.vault?.onSecret((v) => masker.add(v));
   // Every event leaves through the guard: reporters never see a secret.
   // The stats are a tally of what left, the same tally every view uses.
   let tallied: Record<string, HostStats> = {};
@@ -54,7 +56,15 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
   const connections = new ConnectionPool();
   const aborts = watchAborts(opts, hosts, connections);
   const taskIds = new TaskIds();
-  const runState = { startAtFound: false, connections, delegated: new Map<string, HostState>() };
+  const runState: RunState = {
+    startAtFound: false,
+    connections,
+    delegated: new Map<string, HostState>(),
+    customStats: {},
+    inventoryChanged: () => invCache.clear(),
+    statsNow: () => tallied,
+    forgiven: new Map(),
+  };
   const started = performance.now();
   const planned = opts.playbook.plays.map((p) => playHostsOf(opts, p, hosts));
   const allHosts = planned.flat();
@@ -122,16 +132,19 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
   const stats: Record<string, HostStats> = {};
   for (const name of hosts.keys()) stats[name] = tallied[name] ?? zeroStats();
   const aborted = opts.control.stopping && crash === undefined;
-  const exitCode = crash === undefined ? exitCodeOf(stats, aborted) : crash instanceof UserError ? EXIT.error : EXIT.internal;
+  const exitCode = crash === undefined ? exitCodeOf(stats, aborted, runState.forgiven) : crash instanceof UserError ? EXIT.error : EXIT.internal;
   const fatal = crash === undefined ? {} : { fatal: crashMessage(crash) };
   try {
     if (opts.control.stopping) opts.emit({ type: 'abort.done', mode: opts.control.killed ? 'kill' : 'drain' });
     const resume = exitCode === EXIT.ok ? undefined : resumePlan(hosts, planned, reached);
-    opts.emit({ type: 'run.end', stats, exitCode, aborted, durationMs: performance.now() - started, ...(resume ? { resume } : {}), ...fatal });
+    const custom = Object.keys(runState.customStats).length ? { custom: runState.customStats } : {};
+    opts.emit({ type: 'run.end', stats, exitCode, aborted, durationMs: performance.now() - started, ...(resume ? { resume } : {}), ...custom, ...fatal });
     if (crash === undefined) return { exitCode, stats, aborted, resume };
   } catch (err) {
     // The record could not be ended (the crash may be in emitting itself): the first error is the one to tell.
     if (crash === undefined) throw err;
+  } finally {
+    unwatchVault?.();
   }
   throw crash;
 }
@@ -157,9 +170,16 @@ async function releaseLocks(opts: RunOptions, pool: ConnectionPool): Promise<voi
   );
 }
 
-export function exitCodeOf(stats: Record<string, HostStats>, aborted: boolean): number {
+/**
+ * The exit code from the counts. A host whose errors `meta: clear_host_errors`
+ * cleared counts only what it failed after that, as ansible-core forgets it.
+ */
+export function exitCodeOf(stats: Record<string, HostStats>, aborted: boolean, forgiven?: ReadonlyMap<string, HostStats>): number {
   if (aborted) return EXIT.aborted;
-  const all = Object.values(stats);
+  const all = Object.entries(stats).map(([h, s]) => {
+    const f = forgiven?.get(h);
+    return f ? { unreachable: s.unreachable - f.unreachable, failed: s.failed - f.failed } : s;
+  });
   if (all.some((s) => s.unreachable > 0)) return EXIT.unreachable;
   if (all.some((s) => s.failed > 0)) return EXIT.failed;
   return EXIT.ok;

@@ -78,6 +78,11 @@ function playMagic(pc: PlayContext): PlayMagic {
   return m;
 }
 
+/** The inventory changed (add_host, group_by, refresh_inventory): `groups`, `group_names` and `hostvars` are built again. */
+export function forgetPlayMagic(pc: PlayContext): void {
+  perPlay.delete(pc);
+}
+
 function groupNames(pc: PlayContext, host: string): string[] {
   const m = playMagic(pc);
   let names = m.groupNames.get(host);
@@ -86,7 +91,15 @@ function groupNames(pc: PlayContext, host: string): string[] {
 }
 
 function magicVars(pc: PlayContext, host: string): Vars {
-  const playHosts = pc.playHosts.filter((h) => !pc.hosts.get(h)?.unreachable);
+  // ansible-core leaves out hosts that failed or were unreachable, and those a meta ended in this batch;
+  // add_host's new hosts count in ansible_play_hosts(_all) of the play that added them, not in its batch.
+  const left = (h: string) => {
+    const st = pc.hosts.get(h);
+    if (!st) return true;
+    return !(st.failed || st.unreachable || st.stopped || st.cancelled || (st.ended && (pc.batch?.hosts.includes(h) ?? true)));
+  };
+  const playHosts = (pc.addedHosts ? [...pc.playHosts, ...pc.addedHosts] : pc.playHosts).filter(left);
+  const batch = (pc.batch?.hosts ?? pc.playHosts).filter(left);
   const magic = playMagic(pc);
   return {
     inventory_hostname: host,
@@ -94,10 +107,10 @@ function magicVars(pc: PlayContext, host: string): Vars {
     group_names: groupNames(pc, host),
     groups: magic.groups,
     hostvars: magic.hostvars,
-    play_hosts: playHosts,
+    play_hosts: batch,
     ansible_play_hosts: playHosts,
-    ansible_play_hosts_all: pc.playHosts,
-    ansible_play_batch: playHosts,
+    ansible_play_hosts_all: pc.addedHosts ? [...pc.playHosts, ...pc.addedHosts] : pc.playHosts,
+    ansible_play_batch: batch,
     ansible_play_name: pc.play.name,
     ansible_check_mode: pc.opts.check,
     ansible_verbosity: pc.opts.verbosity ?? 0,

@@ -1,4 +1,4 @@
-import type { HostSource, Playbook, TaskLoader, Vars } from '../model/index.js';
+import type { HostSource, Playbook, TaskLoader, Vars, Vault } from '../model/index.js';
 import type { NewEvent, RunEvent, TaskRef } from '../events/index.js';
 import type { Transport } from '../transport/types.js';
 import type { TagFilter } from './tags.js';
@@ -34,6 +34,8 @@ export interface RunOptions {
   secretsIgnore?: string[];
   /** Values masked wherever they appear, whatever their name (e.g. the SMTP password). */
   secretValues?: string[];
+  /** The vault passwords' keyring: modules open encrypted files with it, and all it opens is masked. */
+  vault?: Vault;
   /** The deploy lock on each target; undefined turns locking off. */
   lock?: LockSettings;
   /** Connection settings from the command line and config (`-c`, `-u`), below keywords and connection vars. */
@@ -75,7 +77,7 @@ export interface AsyncJobEntry {
  * - rescuing: a rescue section runs for its failure (takes tasks)
  * - failed: failed in this play and not rescued; runs nothing more in the run
  * - unreachable: could not be reached; runs nothing more in the run
- * - ended: `meta: end_host` / `end_play`; runs again in the next play
+ * - ended: `meta: end_host` / `end_play` / `end_batch`, or its errors cleared; runs again in the next play
  * - cancelled: a group budget cancelled it; runs nothing more in the run
  * - stopped: any_errors_fatal or max_fail_percentage took it out (not its own failure)
  */
@@ -100,6 +102,8 @@ export class HostState {
   lastFailure?: { task: Vars; result: Vars; ref: TaskRef };
   /** `role : task` of the last task it started (fact gathering and handlers aside): where a resume starts again. */
   lastTask?: string;
+  /** `meta: clear_host_errors` ran since this was last reset (a block's `always` resets it for its failed hosts). */
+  errorsCleared = false;
   #status: HostRunStatus = 'pending';
 
   constructor(name: string) {
@@ -159,6 +163,15 @@ export class HostState {
   /** Runs on as if it had not failed: its rescue ended, `always` runs, or `meta: clear_host_errors`. */
   recover(): void {
     if (this.#status === 'failed' || this.#status === 'rescuing') this.#status = 'running';
+  }
+
+  /**
+   * `meta: clear_host_errors`: a failed or unreachable host is out of this
+   * play but takes part in the next ones, as in ansible-core.
+   */
+  clearErrors(): void {
+    this.errorsCleared = true;
+    if (this.#status === 'failed' || this.#status === 'unreachable') this.#status = 'ended';
   }
 
   unreach(): void {

@@ -11,6 +11,7 @@ import { sleep } from './sleep.js';
 import { noteGathered } from './fact-cache.js';
 import { censor, noLogValues } from './secrets.js';
 import { loopItems, loopVars } from './loop.js';
+import { addCustomStats, applyInventory } from './flow.js';
 import { delegateLabel, delegateOf, stateOf, type DelegateLabel } from './connection.js';
 
 export type Outcome = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
@@ -47,6 +48,7 @@ export async function runTaskOnHost(pc: PlayContext, task: Task, host: string, f
   }
   if (task.register) pc.hosts.get(host)!.hostFacts[task.register] = markUnsafe(result);
   const outcome: HostOutcome = { ...classify(task, result, scope), delegate };
+  if (outcome.status === 'ok' || outcome.status === 'changed') addCustomStats(pc, task, host, result);
   if (!noLog) return outcome;
   // The registered value stays whole and its output is secret from now on; what is shown is censored.
   for (const v of noLogValues(result)) pc.masker.add(v);
@@ -156,7 +158,7 @@ async function runWithRetries(pc: PlayContext, task: Task, host: string, scope: 
   const delayMs = task.until ? Number(render(task.delay ?? 5, scope, task.pos)) * 1000 * (pc.opts.delayScale ?? 1) : 0;
   let result: ModuleResult = {};
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    result = withDefaults(await callModule(pc, task, host, scope, ref));
+    result = applyInventory(pc, task, host, withDefaults(await callModule(pc, task, host, scope, ref)));
     if (task.until && !result.skipped) result.attempts = attempt;
     result = applyOverrides(task, result, scope);
     storeFacts(pc, task, host, result, scope);

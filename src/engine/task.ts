@@ -8,6 +8,7 @@ import { runTaskOnHost, type HostOutcome } from './task-host.js';
 import { notify } from './handlers.js';
 import { scopeFor } from './scope.js';
 import { toBool } from '../modules/args.js';
+import { bypassesHostLoop } from './flow.js';
 
 /** How a task is being run: inside a block with a rescue, or as a handler. */
 export interface RunMode {
@@ -27,7 +28,8 @@ export interface RunMode {
 export async function runTask(pc: PlayContext, task: Task, hosts: string[], frame: Frame, mode: RunMode): Promise<void> {
   const refs = pc.ids.reachAll(hosts, task, task.module, displayName(pc, task, hosts[0], frame), mode.handler);
   const runOnce = task.runOnce !== undefined && toBool(task.runOnce);
-  const targets = runOnce ? hosts.slice(0, 1) : hosts;
+  // add_host runs once for the play's hosts, on the first; unlike run_once, the others get no result.
+  const targets = runOnce || bypassesHostLoop(task) ? hosts.slice(0, 1) : hosts;
   emitStarts(pc, targets.map((h) => refs.get(h)!), mode.handler ? 'handler.start' : 'task.start');
   const limit = pLimit(Math.max(1, Math.min(pc.opts.forks, throttleOf(task))));
   const control = pc.opts.control;

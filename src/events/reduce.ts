@@ -115,7 +115,15 @@ export interface RunState {
   startAt?: number;
   /** `at` of the latest event. */
   lastAt: number;
-  end?: { at: number; exitCode: number; aborted: boolean; durationMs: number; stats: Record<string, HostStats> };
+  end?: {
+    at: number;
+    exitCode: number;
+    aborted: boolean;
+    durationMs: number;
+    stats: Record<string, HostStats>;
+    /** `set_stats` data (run.end's `custom`). */
+    custom?: Record<string, Record<string, unknown>>;
+  };
   play?: { index: number; total: number; name: string; hosts: number };
   batch?: { index: number; total: number; hosts: number };
   counts: HostStats;
@@ -264,7 +272,7 @@ function playEnd(s: RunState): RunState {
 function runEnd(s: RunState, e: EventOf<'run.end'>): RunState {
   let next: RunState = {
     ...unawaitedJobs(s, e.at),
-    end: { at: e.at, exitCode: e.exitCode, aborted: e.aborted, durationMs: e.durationMs, stats: e.stats },
+    end: { at: e.at, exitCode: e.exitCode, aborted: e.aborted, durationMs: e.durationMs, stats: e.stats, ...(e.custom ? { custom: e.custom } : {}) },
     counts: sumStats(Object.values(e.stats)),
   };
   for (const [name, st] of Object.entries(e.stats)) {

@@ -1,4 +1,4 @@
-import type { ConnectionInfo, HostStats, ModuleResult } from '../model/index.js';
+import type { ConnectionInfo, HostStats, ModuleResult, Vars } from '../model/index.js';
 
 /** Fields every event has. */
 export interface EventBase {
@@ -168,6 +168,8 @@ export type RunEvent =
        * run was stopped as a kill stops it and its locks were released.
        */
       fatal?: string;
+      /** `set_stats` data (ansible-core's custom stats): per host, and the whole run's under `_run`. Absent when no task set any. */
+      custom?: Record<string, Vars>;
     });
 
 /** Hosts by how far they got, for the resume commands. */

@@ -2,8 +2,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Inventory } from '../model/index.js';
-import { UserError } from '../model/index.js';
+import type { Inventory, Vault } from '../model/index.js';
+import { UserError, vaultedText } from '../model/index.js';
 import { addHost, emptyInventory, reconcile } from './data.js';
 import { parseIniInventory } from './ini.js';
 import { splitPort } from './ranges.js';
@@ -21,9 +21,10 @@ const YAML_EXTS = ['.yml', '.yaml', '.json'];
  * YAML/JSON by extension or content), a directory (every file in it, as
  * ansible-core does), or a host list `web1,web2,` (a source with a comma that
  * is not an existing path). No sources: an implicit inventory of `localhost`
- * on the local connection, with `implicit: true`.
+ * on the local connection, with `implicit: true`. `vault` opens encrypted
+ * inventory files and `!vault` values in them.
  */
-export function loadInventory(sources: string[], opts: { cwd?: string } = {}): Inventory {
+export function loadInventory(sources: string[], opts: { cwd?: string; vault?: Vault } = {}): Inventory {
   const cwd = opts.cwd ?? process.cwd();
   const inv = emptyInventory();
   if (sources.length === 0) {
@@ -36,10 +37,10 @@ export function loadInventory(sources: string[], opts: { cwd?: string } = {}): I
     const full = path.resolve(cwd, expandHome(source));
     const stat = fsStep(full, () => fs.statSync(full, { throwIfNoEntry: false }));
     if (stat?.isDirectory()) {
-      loadDirectory(inv, full);
+      loadDirectory(inv, full, opts.vault);
       addSourceDir(inv, full);
     } else if (stat) {
-      loadFile(inv, full);
+      loadFile(inv, full, opts.vault);
       addSourceDir(inv, path.dirname(full));
     } else if (source.includes(',')) {
       loadHostList(inv, source);
@@ -64,7 +65,7 @@ function expandHome(p: string): string {
  * symlink loop such as `all -> .`) or an entry that cannot be read (a
  * dangling link) is a user error naming the path, not a crash.
  */
-function loadDirectory(inv: Inventory, dir: string, seen = new Set<string>()): void {
+function loadDirectory(inv: Inventory, dir: string, vault: Vault | undefined, seen = new Set<string>()): void {
   const real = fsStep(dir, () => fs.realpathSync(dir));
   if (seen.has(real)) throw new UserError(`inventory directory ${dir}: a symbolic link loop leads back to ${real}`);
   seen.add(real);
@@ -72,8 +73,8 @@ function loadDirectory(inv: Inventory, dir: string, seen = new Set<string>()): v
     if (name.startsWith('.') || name === 'group_vars' || name === 'host_vars') continue;
     if (IGNORED_EXTS.some((ext) => name.endsWith(ext))) continue;
     const full = path.join(dir, name);
-    if (fsStep(full, () => fs.statSync(full)).isDirectory()) loadDirectory(inv, full, seen);
-    else loadFile(inv, full);
+    if (fsStep(full, () => fs.statSync(full)).isDirectory()) loadDirectory(inv, full, vault, seen);
+    else loadFile(inv, full, vault);
   }
   seen.delete(real);
 }
@@ -90,11 +91,14 @@ function fsStep<T>(p: string, step: () => T): T {
   }
 }
 
-/** Load one inventory file, choosing YAML or INI by extension, then by content. */
-export function loadFile(inv: Inventory, file: string): void {
-  const text = fsStep(file, () => fs.readFileSync(file, 'utf8'));
+/**
+ * Load one inventory file (opened first when vault-encrypted), choosing
+ * YAML or INI by extension, then by content.
+ */
+export function loadFile(inv: Inventory, file: string, vault?: Vault): void {
+  const { text } = vaultedText(fsStep(file, () => fs.readFileSync(file, 'utf8')), vault, { file, line: 1, col: 1 });
   const isYaml = YAML_EXTS.includes(path.extname(file).toLowerCase()) || looksLikeYamlInventory(text);
-  if (isYaml) parseYamlInventory(inv, text, file);
+  if (isYaml) parseYamlInventory(inv, text, file, vault);
   else parseIniInventory(inv, text, file);
 }
 

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Inventory, Vars } from '../model/index.js';
+import type { Inventory, Vars, Vault } from '../model/index.js';
 import { isImplicit, parentsMap } from './data.js';
 import { readVarsFile } from './yaml-file.js';
 
@@ -33,14 +33,15 @@ function cacheOf(inv: Inventory): Cache {
  * `group_vars/all`; playbook `group_vars/all`; inventory `group_vars/<group>`;
  * playbook `group_vars/<group>`; inventory-file host vars; inventory
  * `host_vars/<host>`; playbook `host_vars/<host>`. Groups are ordered parents
- * before children, then by `ansible_group_priority`, then by name.
+ * before children, then by `ansible_group_priority`, then by name. `vault`
+ * opens encrypted vars files and `!vault` values.
  */
-export function inventoryVarsFor(inv: Inventory, host: string, playbookDir?: string): Vars {
+export function inventoryVarsFor(inv: Inventory, host: string, playbookDir?: string, vault?: Vault): Vars {
   const groups = sortedGroupsOf(inv, host);
   const c = cacheOf(inv);
   const out: Vars = {};
   const layer = (dir: string, kind: 'group_vars' | 'host_vars', name: string): void => {
-    for (const file of findVarsFiles(c, path.join(dir, kind), name)) Object.assign(out, loadCached(c, file));
+    for (const file of findVarsFiles(c, path.join(dir, kind), name)) Object.assign(out, loadCached(c, file, vault));
   };
   Object.assign(out, inv.groups.get('all')?.vars);
   for (const g of groups) Object.assign(out, inv.groups.get(g)?.vars);
@@ -86,7 +87,11 @@ export function groupsMap(inv: Inventory): Record<string, string[]> {
  * order, without made-up ones (the implicit localhost).
  */
 export function groupHosts(inv: Inventory, name: string): string[] {
-  if (name === 'all') return [...inv.hosts.keys()].filter((h) => !isImplicit(inv, h));
+  if (name === 'all') {
+    // Hosts directly in `all` (add_host's) come first, as ansible-core's Group.get_hosts lists them.
+    const direct = inv.groups.get('all')?.hosts ?? [];
+    return [...new Set([...direct, ...inv.hosts.keys()])].filter((h) => !isImplicit(inv, h));
+  }
   const seen = new Set<string>();
   const visited = new Set<string>();
   const queue = [name];
@@ -135,10 +140,10 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function loadCached(c: Cache, file: string): Vars {
+function loadCached(c: Cache, file: string, vault: Vault | undefined): Vars {
   let vars = c.files.get(file);
   if (!vars) {
-    vars = readVarsFile(file);
+    vars = readVarsFile(file, vault);
     c.files.set(file, vars);
   }
   return vars;

@@ -1,8 +1,8 @@
 /** YAML reading with positions, for inventories and vars files. */
 import fs from 'node:fs';
-import { Document, LineCounter, parseDocument, type Node, type Tags } from 'yaml';
-import type { Pos, Vars } from '../model/index.js';
-import { UserError } from '../model/index.js';
+import { Document, LineCounter, parseDocument, visit, type Node, type Tags } from 'yaml';
+import type { Pos, Vars, Vault } from '../model/index.js';
+import { openVault, UserError, vaultedText } from '../model/index.js';
 
 /** A parsed YAML document and how to turn a node into a `file:line:col` position. */
 export interface YamlSource {
@@ -17,8 +17,11 @@ export interface YamlSource {
 const PY_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
 const PY_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
 
+// `!vault |` values are read as their text, then opened where they stand.
+const VAULT_TAG = { tag: '!vault', resolve: (s: string) => s };
+
 function pyyamlTags(tags: Tags): Tags {
-  return tags
+  return [...tags, VAULT_TAG]
     .filter((t) => !(typeof t === 'object' && t.tag.endsWith(':timestamp')))
     .map((t) => {
       if (typeof t !== 'object' || !t.tag.endsWith(':bool') || !('test' in t) || !t.test) return t;
@@ -29,9 +32,11 @@ function pyyamlTags(tags: Tags): Tags {
 
 /**
  * Parse YAML the way ansible-core reads it (YAML 1.1: `yes`/`no` are
- * booleans). A syntax error becomes a UserError at its position.
+ * booleans). A syntax error becomes a UserError at its position. Inline
+ * `!vault` values are opened with `vault` (an error at the value without
+ * one), unless `vault` is `'keep'`: a look at the shape leaves them closed.
  */
-export function parseYaml(text: string, file: string): YamlSource {
+export function parseYaml(text: string, file: string, vault?: Vault | 'keep'): YamlSource {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, version: '1.1', customTags: pyyamlTags, prettyErrors: true });
   const err = doc.errors[0];
@@ -39,6 +44,14 @@ export function parseYaml(text: string, file: string): YamlSource {
     const at = err.linePos?.[0] ?? { line: 1, col: 1 };
     const firstLine = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     throw new UserError(`invalid YAML: ${firstLine}`, { file, line: at.line, col: at.col });
+  }
+  if (vault !== 'keep' && text.includes('!vault')) {
+    visit(doc, {
+      Scalar(_, node) {
+        if (node.tag !== '!vault' || typeof node.value !== 'string') return;
+        node.value = openVault(vault, node.value, { file, ...lc.linePos(node.range?.[0] ?? 0) }).toString('utf8');
+      },
+    });
   }
   return {
     doc,
@@ -63,11 +76,14 @@ export function parseYaml(text: string, file: string): YamlSource {
 
 /**
  * Read a `group_vars`/`host_vars` file: a YAML (or JSON) mapping. An empty
- * file is `{}`; anything but a mapping is a UserError.
+ * file is `{}`; anything but a mapping is a UserError. A vault-encrypted
+ * file is opened with `vault`, and its values are secret.
  */
-export function readVarsFile(file: string): Vars {
-  const src = parseYaml(fs.readFileSync(file, 'utf8'), file);
+export function readVarsFile(file: string, vault?: Vault): Vars {
+  const { text, vaulted } = vaultedText(fs.readFileSync(file, 'utf8'), vault, { file, line: 1, col: 1 });
+  const src = parseYaml(text, file, vault);
   const value = src.toJS(src.doc.contents as Node | null);
+  if (vaulted) vault?.reveal(value);
   if (value == null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new UserError('a vars file must hold a mapping of variable names to values', src.pos(src.doc.contents as Node));

@@ -9,7 +9,7 @@
  *         db: {hosts: {db1: }}
  */
 import { isMap, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
-import type { Inventory, Vars } from '../model/index.js';
+import type { Inventory, Vars, Vault } from '../model/index.js';
 import { UserError, withHint } from '../model/index.js';
 import { addChild, addGroup, addHost } from './data.js';
 import { expandHostRange, hasRange, splitPort } from './ranges.js';
@@ -21,7 +21,7 @@ const GROUP_KEYS = ['hosts', 'vars', 'children'];
 export function looksLikeYamlInventory(text: string): boolean {
   let src: YamlSource;
   try {
-    src = parseYaml(text, '');
+    src = parseYaml(text, '', 'keep');
   } catch {
     return false;
   }
@@ -30,8 +30,8 @@ export function looksLikeYamlInventory(text: string): boolean {
 }
 
 /** Parse a YAML inventory from `file` into `inv`. Errors are UserErrors at `file:line:col`. */
-export function parseYamlInventory(inv: Inventory, text: string, file: string): void {
-  const src = parseYaml(text, file);
+export function parseYamlInventory(inv: Inventory, text: string, file: string, vault?: Vault): void {
+  const src = parseYaml(text, file, vault);
   const root = src.doc.contents as Node | null;
   if (root == null || isNullScalar(root)) return;
   if (!isMap(root)) {

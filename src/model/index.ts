@@ -4,3 +4,4 @@ export * from './mail.js';
 export * from './glob.js';
 export * from './services.js';
 export * from './modules.js';
+export * from './vault.js';

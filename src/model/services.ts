@@ -20,6 +20,15 @@ export interface HostSource {
   groupNames(host: string): string[];
   /** `inventory_dir`: the first inventory source's directory. */
   dir?: string;
+  /**
+   * `add_host`: creates the host if new, merges `vars` into its own vars and
+   * puts it in `groups` (created if new). True when the inventory changed.
+   */
+  addHost(name: string, groups: string[], vars: Vars): boolean;
+  /** `group_by`: puts `host` in `group`, a child of each of `parents`. True when the inventory changed. */
+  groupBy(host: string, group: string, parents: string[]): boolean;
+  /** `meta: refresh_inventory`: reads the sources again, keeping what add_host and group_by did. */
+  refresh(): void;
 }
 
 /**

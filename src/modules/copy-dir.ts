@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ModuleResult } from '../model/index.js';
 import { planAttrs } from './attrs.js';
+import { readLocalFile } from './vaulted.js';
 import { resolveMode, formatMode } from './mode.js';
 import { chmodCommand, chownCommand, readStates, remoteFailure, sameContent } from './remote-file.js';
 import { shPath } from './sh.js';
@@ -20,6 +21,8 @@ export interface DirRequest {
   owner?: string;
   group?: string;
   force: boolean;
+  /** Open vault-encrypted files (copy's `decrypt`, default yes). */
+  decrypt?: boolean;
 }
 
 interface LocalEntry {
@@ -61,7 +64,7 @@ export async function copyDirectory(ctx: ModuleContext, localDir: string, srcGiv
         if (!s.exists) dirs.push(target(e));
         return;
       }
-      const content = fs.readFileSync(e.file);
+      const content = readLocalFile(ctx.vault, e.file, req.decrypt !== false).content;
       if (s.exists && !req.force) return;
       const mode = req.mode === 'preserve' ? e.mode : req.mode;
       const plan = planAttrs(target(e), s, { mode, owner: req.owner, group: req.group }, { created: s.mode ?? 0o666 & ~s.umask });

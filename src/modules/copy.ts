@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { UserError, type ModuleResult, type Pos, type Vars } from '../model/index.js';
 import { planAttrs } from './attrs.js';
+import { readLocalFile } from './vaulted.js';
 import { findLocal, notFound } from './local-file.js';
 import { formatMode } from './mode.js';
 import { copyDirectory } from './copy-dir.js';
@@ -39,7 +40,7 @@ const SPEC: ArgSpec = {
     remote_src: { type: 'bool', default: false },
     directory_mode: { type: 'mode' },
     local_follow: { type: 'bool', default: true, ignored: true },
-    decrypt: { type: 'bool', default: true, ignored: true },
+    decrypt: { type: 'bool', default: true },
     checksum: { type: 'str' },
   },
   mutuallyExclusive: [['content', 'src']],
@@ -84,9 +85,13 @@ export const copyModule: Module = {
     const stat = fs.statSync(found.path);
     if (stat.isDirectory()) {
       if (args.validate !== undefined) return { failed: true, changed: false, msg: 'validate is not supported with a directory src' };
-      return copyDirectory(ctx, found.path, src, dest, { ...common, directoryMode: args.directory_mode as string | number | undefined });
+      return copyDirectory(ctx, found.path, src, dest, { ...common, directoryMode: args.directory_mode as string | number | undefined, decrypt: args.decrypt !== false });
     }
-    return putContent(ctx, { dest, content: fs.readFileSync(found.path), src: found.path, srcMode: stat.mode & 0o7777, ...common });
+    const { content, vaulted } = readLocalFile(ctx.vault, found.path, args.decrypt !== false);
+    // A vaulted source's lines are not shown in a diff: only whole values are masked.
+    // (Object.create keeps the context's lazy getters lazy: no connection is opened here.)
+    const shown: ModuleContext = vaulted ? Object.create(ctx, { diff: { value: false } }) : ctx;
+    return putContent(shown, { dest, content, src: found.path, srcMode: stat.mode & 0o7777, ...common });
   },
 };
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isMap, LineCounter, parseDocument, YAMLParseError, type Document, type Node } from 'yaml';
-import { UserError, type ModuleResult, type Pos, type Vars } from '../model/index.js';
+import { isMap, LineCounter, parseDocument, visit, YAMLParseError, type Document, type Node } from 'yaml';
+import { openVault, UserError, vaultedText, type ModuleResult, type Pos, type Vars, type Vault } from '../model/index.js';
 import { checkArgs, optString } from './args.js';
 import type { Module, ModuleContext } from './types.js';
 
@@ -33,7 +33,7 @@ export const includeVarsModule: Module = {
     if (!found) {
       return { failed: true, changed: false, msg: `Could not find or access '${name}'; searched: ${candidates.join(', ')}` };
     }
-    const loaded = readVars(found);
+    const loaded = readVars(found, ctx.vault);
     if (typeof loaded === 'string') return { failed: true, changed: false, msg: loaded };
     const into = optString(ctx.args.name);
     return {
@@ -61,18 +61,30 @@ function searchPaths(ctx: ModuleContext, name: string): string[] {
   return out;
 }
 
-/** The file's mapping, or an error message. */
-function readVars(file: string): Vars | string {
-  const text = fs.readFileSync(file, 'utf8');
-  if (text.startsWith('$ANSIBLE_VAULT;')) return `${file}: vault-encrypted vars files are not supported yet`;
+// `!vault |` values are read as their text, then opened where they stand.
+const VAULT_TAG = { tag: '!vault', resolve: (s: string) => s };
+
+/**
+ * The file's mapping, or an error message. A vault-encrypted file is
+ * opened with the run's vault and its values are secret; so are `!vault` values.
+ */
+function readVars(file: string, vault: Vault | undefined): Vars | string {
   let data: unknown;
   const lines = new LineCounter();
+  let vaulted = false;
   try {
-    const doc = parseDocument(text, { lineCounter: lines });
+    const opened = vaultedText(fs.readFileSync(file, 'utf8'), vault, { file, line: 1, col: 1 });
+    vaulted = opened.vaulted;
+    const doc = parseDocument(opened.text, { lineCounter: lines, customTags: [VAULT_TAG] });
     if (doc.errors[0]) throw doc.errors[0];
+    visit(doc, {
+      Scalar(_, node) {
+        if (node.tag === '!vault' && typeof node.value === 'string') node.value = openVault(vault, node.value, { file, ...lines.linePos(node.range?.[0] ?? 0) }).toString('utf8');
+      },
+    });
     data = toJS(doc, file, lines);
   } catch (err) {
-    if (err instanceof AliasBomb) return err.message;
+    if (err instanceof AliasBomb || err instanceof UserError) return err.message;
     if (err instanceof YAMLParseError && err.linePos) {
       const { line, col } = err.linePos[0];
       return `${file}:${line}:${col}: ${err.message.split('\n')[0]}`;
@@ -83,6 +95,7 @@ function readVars(file: string): Vars | string {
   if (typeof data !== 'object' || Array.isArray(data)) {
     return `${file}: a vars file must hold a mapping of names to values`;
   }
+  if (vaulted) vault?.reveal(data);
   return data as Vars;
 }
 

@@ -1,5 +1,6 @@
 import { canonicalName, type ModuleInfo } from '../model/index.js';
 import type { Module } from './types.js';
+import { addHostModule } from './add-host.js';
 import { assertModule } from './assert.js';
 import { asyncStatusModule } from './async-status.js';
 import { blockinfileModule } from './blockinfile.js';
@@ -16,6 +17,8 @@ import { rawModule } from './raw.js';
 import { replaceModule } from './replace.js';
 import { setFactModule } from './set-fact.js';
 import { gatherFactsModule, setupModule } from './setup.js';
+import { groupByModule } from './group-by.js';
+import { setStatsModule } from './set-stats.js';
 import { shellModule } from './shell.js';
 import { statModule } from './stat.js';
 import { templateModule } from './template.js';
@@ -35,6 +38,7 @@ for (const m of [
   assertModule, pingModule, pauseModule, includeVarsModule, setupModule, asyncStatusModule,
   lineinfileModule, blockinfileModule, replaceModule,
   statModule, fileModule, copyModule, templateModule,
+  groupByModule, addHostModule, setStatsModule,
 ]) {
   registerModule(m);
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { UserError, type ModuleResult, type Pos, type Vars } from '../model/index.js';
 import { render } from '../template/index.js';
 import { checkValidate, FILE_WRITE_OPTIONS } from './copy.js';
+import { readLocalFile } from './vaulted.js';
 import { findLocal, notFound } from './local-file.js';
 import { putContent, writeOptions } from './put-file.js';
 import { checkSpec, readArgs, type ArgSpec } from './spec.js';
@@ -65,8 +66,8 @@ export const templateModule: Module = {
 };
 
 /** Renders the template file with the task's scope and the template variables; errors name the template. */
-export function renderTemplate(ctx: Pick<ModuleContext, 'vars'>, src: string, file: string): string {
-  const text = fs.readFileSync(file, 'utf8');
+export function renderTemplate(ctx: Pick<ModuleContext, 'vars' | 'vault'>, src: string, file: string): string {
+  const text = readLocalFile(ctx.vault, file).content.toString('utf8');
   const stat = fs.statSync(file);
   const scope: Vars = {
     ...ctx.vars,

@@ -1,4 +1,4 @@
-import type { ModuleResult, Pos, Task, Vars } from '../model/index.js';
+import type { ModuleResult, Pos, Task, Vars, Vault } from '../model/index.js';
 import type { ExecOptions, ExecResult, Transport } from '../transport/types.js';
 import type { JobStatus } from '../transport/async-job.js';
 
@@ -31,6 +31,8 @@ export interface ModuleContext {
   sleep(ms: number): Promise<void>;
   /** `async_status` tells the engine what it saw of a job, so every view follows jobs started with `poll: 0`. */
   jobSeen?(jid: string, seen: JobSeen): void;
+  /** Opens vault-encrypted files on the controller (copy and template sources, include_vars). */
+  vault?: Vault;
 }
 
 export interface Module {

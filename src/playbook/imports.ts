@@ -57,7 +57,7 @@ export function readTaskFile(abs: string, scope: Scope, from: Pos | undefined, o
     const chain = [...scope.stack.slice(scope.stack.indexOf(abs)), abs].map(displayPath).join(' → ');
     throw new UserError(`import cycle: ${chain}`, from);
   }
-  const src = readYaml(abs, from);
+  const src = readYaml(abs, from, scope.vault);
   const inner: Scope = { ...scope, baseDir: scope.role ? scope.baseDir : src.dir, stack: [...scope.stack, abs] };
   const what = `task file ${src.file}`;
   return inner.parseTasks(src, src.root, inner, { what, pos: posOf(src, src.root) }, opts);

@@ -4,7 +4,7 @@
  * UserError reading `file:line:col: message`.
  */
 import path from 'node:path';
-import type { Include, ModuleInfo, Playbook, Pos, Role, Task, TaskLoader, TaskNode, Vars } from '../model/index.js';
+import type { Include, ModuleInfo, Playbook, Pos, Role, Task, TaskLoader, TaskNode, Vars, Vault } from '../model/index.js';
 import type { Cond } from './coerce.js';
 import type { IncludeInherit } from './imports.js';
 import { readTaskFile } from './imports.js';
@@ -26,6 +26,8 @@ export interface LoadOptions {
   gatherDefault?: boolean;
   /** Which modules exist: the CLI passes the registry of `src/modules/`, tests their own. */
   modules: ModuleInfo;
+  /** Opens vault-encrypted files and `!vault` values. */
+  vault?: Vault;
 }
 
 /**
@@ -38,6 +40,7 @@ export interface IncludeContext {
   playbookDir: string;
   rolesPath?: string[];
   modules: ModuleInfo;
+  vault?: Vault;
   role?: Role;
   tags?: string[];
   when?: Cond[];
@@ -60,6 +63,7 @@ export function loadPlaybook(file: string, opts: LoadOptions): Playbook {
     rolesPath: opts.rolesPath ?? [],
     gatherDefault: opts.gatherDefault ?? true,
     modules: opts.modules,
+    vault: opts.vault,
   });
   return { path: abs, dir, plays };
 }
@@ -78,6 +82,7 @@ function scopeOf(ctx: IncludeContext, baseDir: string): Scope {
     handlers: ctx.handlers ?? [],
     stack: [],
     parseTasks: parseTaskList,
+    vault: ctx.vault,
   };
 }
 
@@ -121,7 +126,7 @@ export function loadRole(name: string, params: Vars, ctx: RoleLoadContext): { ro
  * tags, `when` and keywords (not the include's own, as in ansible-core),
  * `apply:` on top, and the include's vars and role.
  */
-export function includeContext(inc: Include, opts: Pick<IncludeContext, 'playbookDir' | 'rolesPath' | 'modules' | 'handlers'>): IncludeContext {
+export function includeContext(inc: Include, opts: Pick<IncludeContext, 'playbookDir' | 'rolesPath' | 'modules' | 'handlers' | 'vault'>): IncludeContext {
   const inh = inc.extra._inherit as IncludeInherit | undefined;
   return {
     ...opts,
@@ -138,10 +143,10 @@ export function includeContext(inc: Include, opts: Pick<IncludeContext, 'playboo
  * What the engine loads at run time (its `loader` option): vars files and
  * dynamic includes, with the playbook's directory, roles path and modules.
  */
-export function taskLoader(opts: { playbookDir: string; rolesPath?: string[]; modules: ModuleInfo }): TaskLoader {
-  const base = { playbookDir: opts.playbookDir, rolesPath: opts.rolesPath ?? [], modules: opts.modules };
+export function taskLoader(opts: { playbookDir: string; rolesPath?: string[]; modules: ModuleInfo; vault?: Vault }): TaskLoader {
+  const base = { playbookDir: opts.playbookDir, rolesPath: opts.rolesPath ?? [], modules: opts.modules, vault: opts.vault };
   return {
-    varsFile: (file) => loadVarsFile(file),
+    varsFile: (file) => loadVarsFile(file, undefined, opts.vault),
     includeTasks: (inc, file, handlers) => loadTaskFile(file, { ...includeContext(inc, { ...base, handlers }), baseDir: inc.baseDir }),
     includeRole(inc, name, handlers) {
       const from = (k: string) => (inc.args[k] === undefined ? undefined : String(inc.args[k]));

@@ -147,7 +147,6 @@ export const META_ACTIONS = [
   'end_play',
   'end_host',
   'end_batch',
-  'end_role',
   'reset_connection',
   'role_complete',
 ];

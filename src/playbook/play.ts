@@ -6,7 +6,7 @@ import { ENGINE_ACTIONS, canonicalName } from '../model/index.js';
 import { field, toBool, toConds, toMap, toStr, toTags, union, type Cond } from './coerce.js';
 import { BASE_KEYWORDS, PLAY_KEYWORDS, TASK_KEYWORDS } from './keywords.js';
 import { refuseIfUnsupported } from './keyword-values.js';
-import type { ModuleInfo } from '../model/index.js';
+import type { ModuleInfo, Vault } from '../model/index.js';
 import { loadRoleIn, readRoleEntry } from './role.js';
 import { inheritedFrom, readBase, type Inherited, type Scope } from './scope.js';
 import { asMap, asSeq, displayPath, entries, kindOf, posOf, readYaml, toValue, type Entry, type Source, type YMap } from './source.js';
@@ -18,6 +18,7 @@ export interface PlayLoad {
   rolesPath: string[];
   gatherDefault: boolean;
   modules: ModuleInfo;
+  vault?: Vault;
 }
 
 /** What `import_playbook` hands to the plays it imports. */
@@ -39,7 +40,7 @@ export function loadPlays(abs: string, load: PlayLoad, from?: Pos, outer: Outer 
   if (stack.includes(abs)) {
     throw new UserError(`import_playbook cycle: ${[...stack, abs].map(displayPath).join(' → ')}`, from);
   }
-  const src = readYaml(abs, from);
+  const src = readYaml(abs, from, load.vault);
   const root = src.root;
   if (kindOf(root) === 'nothing') throw new UserError('the playbook is empty: expected a list of plays', posOf(src, root));
   const seq = asSeq(src, root);
@@ -129,6 +130,7 @@ function parsePlay(src: Source, map: YMap, load: PlayLoad, outer: Outer, stack: 
     handlers: roleHandlers,
     stack,
     parseTasks: parseTaskList,
+    vault: load.vault,
   };
   const list = (key: string): TaskNode[] => {
     const e = get(key);

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { UserError, didYouMean, type Pos, type Role, type Task, type TaskNode, type Vars } from '../model/index.js';
+import { UserError, didYouMean, type Pos, type Role, type Task, type TaskNode, type Vars, type Vault } from '../model/index.js';
 import { field, toBool, toMap, toStr } from './coerce.js';
 import { ROLE_ENTRY_KEYWORDS } from './keywords.js';
 import { childScope, readBase, type Scope } from './scope.js';
@@ -44,7 +44,7 @@ export function loadRoleIn(scope: Scope, req: RoleRequest, seen?: Set<string>, c
     const names = [...chain.slice(chain.indexOf(dir)), dir].map((d) => path.basename(d)).join(' → ');
     throw new UserError(`role dependency cycle: ${names}`, req.pos);
   }
-  const meta = readMeta(dir, req.pos);
+  const meta = readMeta(dir, req.pos, scope.vault);
   const key = JSON.stringify([dir, req.identity ?? req.params, req.tasksFrom ?? '']);
   if (seen?.has(key) && !meta.allowDuplicates) return undefined;
   seen?.add(key);
@@ -63,8 +63,8 @@ export function loadRoleIn(scope: Scope, req: RoleRequest, seen?: Set<string>, c
   const role: Role = {
     name: req.name.includes('/') ? path.basename(dir) : req.name,
     dir,
-    defaults: readPart(dir, 'defaults', req.defaultsFrom, req.pos),
-    vars: { ...req.entryVars, ...readPart(dir, 'vars', req.varsFrom, req.pos) },
+    defaults: readPart(dir, 'defaults', req.defaultsFrom, req.pos, scope.vault),
+    vars: { ...req.entryVars, ...readPart(dir, 'vars', req.varsFrom, req.pos, scope.vault) },
     params: req.params,
     uid: nextUid++,
   };
@@ -77,7 +77,7 @@ export function loadRoleIn(scope: Scope, req: RoleRequest, seen?: Set<string>, c
 }
 
 function readList(abs: string, scope: Scope, from: Pos, handler: boolean): TaskNode[] {
-  const src = readYaml(abs, from);
+  const src = readYaml(abs, from, scope.vault);
   const root = src.root;
   const inner = { ...scope, stack: [...scope.stack, abs] };
   return inner.parseTasks(src, root, inner, { what: `${src.file}`, pos: posOf(src, root) }, { handler });
@@ -162,9 +162,9 @@ function partFile(dir: string, part: string, from: string | undefined, pos: Pos)
   return undefined;
 }
 
-function readPart(dir: string, part: string, from: string | undefined, pos: Pos): Vars {
+function readPart(dir: string, part: string, from: string | undefined, pos: Pos, vault: Vault | undefined): Vars {
   const file = partFile(dir, part, from, pos);
-  return file ? loadVarsFile(file, pos) : {};
+  return file ? loadVarsFile(file, pos, vault) : {};
 }
 
 interface Meta {
@@ -173,10 +173,10 @@ interface Meta {
   allowDuplicates: boolean;
 }
 
-function readMeta(dir: string, pos: Pos): Meta {
+function readMeta(dir: string, pos: Pos, vault: Vault | undefined): Meta {
   const file = partFile(dir, 'meta', undefined, pos);
   if (!file) return { deps: [], allowDuplicates: false };
-  const src = readYaml(file, pos);
+  const src = readYaml(file, pos, vault);
   const root = src.root;
   if (kindOf(root) === 'nothing') return { src, deps: [], allowDuplicates: false };
   const map = asMap(src, root);

@@ -19,7 +19,7 @@ import {
 } from './coerce.js';
 import { BASE_KEYWORDS } from './keywords.js';
 import { checkBecomeMethod, checkConnection, readCollections, readModuleDefaults, refuseIfUnsupported } from './keyword-values.js';
-import type { ModuleInfo } from '../model/index.js';
+import type { ModuleInfo, Vault } from '../model/index.js';
 import { toValue, type Entry, type Source, type YNode } from './source.js';
 
 /** Keywords inherited by children when they do not set them. */
@@ -68,6 +68,8 @@ export interface Scope {
   /** Absolute paths of files being imported, to catch import cycles. */
   stack: string[];
   parseTasks: TaskListParser;
+  /** Opens vault-encrypted files and `!vault` values (the CLI's keyring). */
+  vault?: Vault;
 }
 
 type Setter = (n: NodeBase, f: Field) => void;

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Document } from 'yaml';
-import { UserError, type Pos } from '../model/index.js';
+import { isVaulted, openVault, UserError, type Pos, type Vault } from '../model/index.js';
 import { parseFast } from './yaml/fast.js';
 import { LineIndex } from './yaml/lines.js';
 import { resolveAlias, type YMap, type YNode, type YScalar, type YSeq } from './yaml/nodes.js';
@@ -49,12 +49,16 @@ export function displayPath(abs: string): string {
 /** Counts of files read by each parser, for tests and benchmarks. */
 export const parseStats = { fast: 0, fallback: 0 };
 
-/** Parses YAML text; syntax errors become positioned UserErrors. */
-export function parseYaml(text: string, abs: string): Source {
+/**
+ * Parses YAML text; syntax errors become positioned UserErrors. Inline
+ * `!vault` values are opened with `vault` (the fallback parser reads them,
+ * where each value has its position for the error).
+ */
+export function parseYaml(text: string, abs: string, vault?: Vault): Source {
   const where = { abs, file: displayPath(abs), dir: path.dirname(abs) };
   let root: YNode | null | undefined;
   try {
-    root = parseFast(text);
+    if (!text.includes('!vault')) root = parseFast(text);
   } catch {
     // Declined, or a js-yaml error: the fallback gives the reference result or message.
   }
@@ -64,7 +68,7 @@ export function parseYaml(text: string, abs: string): Source {
     return checkAliases({ ...where, root, linePos: (o) => lines.linePos(o) });
   }
   parseStats.fallback++;
-  const slow = parseSlow(text);
+  const slow = parseSlow(text, (value, at) => openVault(vault, value, { file: where.file, ...at }).toString('utf8'));
   const src: Source = { ...where, root: slow.root, doc: slow.doc, linePos: (o) => slow.lines.linePos(o) };
   if (slow.error) {
     const at = src.linePos(slow.error.offset);
@@ -82,8 +86,12 @@ function checkAliases(src: Source): Source {
   return src;
 }
 
-/** Reads and parses a YAML file. A missing file is an error at `from`. */
-export function readYaml(abs: string, from?: Pos): Source {
+/**
+ * Reads and parses a YAML file. A missing file is an error at `from`. A
+ * vault-encrypted file is opened with `vault`, and every value in it is
+ * secret from then on.
+ */
+export function readYaml(abs: string, from?: Pos, vault?: Vault): Source {
   let text: string;
   try {
     text = fs.readFileSync(abs, 'utf8');
@@ -92,10 +100,11 @@ export function readYaml(abs: string, from?: Pos): Source {
     const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : String(e);
     throw new UserError(`cannot read ${displayPath(abs)}: ${why}`, from);
   }
-  if (text.startsWith('$ANSIBLE_VAULT;')) {
-    throw new UserError(`${displayPath(abs)} is vault-encrypted; playwatch cannot decrypt vault files yet`, from);
-  }
-  return parseYaml(text, abs);
+  if (!isVaulted(text)) return parseYaml(text, abs, vault);
+  const plain = openVault(vault, text, { file: displayPath(abs), line: 1, col: 1 }).toString('utf8');
+  const src = parseYaml(plain, abs, vault);
+  vault?.reveal(toValue(src, src.root));
+  return src;
 }
 
 /** Follows an alias to the node it names. */

@@ -1,6 +1,6 @@
 /** Vars files (vars_files, include_vars, role defaults/vars): a mapping of names to values. */
 import path from 'node:path';
-import { UserError, type Pos, type Vars } from '../model/index.js';
+import { UserError, type Pos, type Vars, type Vault } from '../model/index.js';
 import { asMap, entries, kindOf, posOf, readYaml, toValue, type Source, type YMap } from './source.js';
 
 const VAR_NAME = /^[A-Za-z_]\w*$/;
@@ -8,10 +8,11 @@ const VAR_NAME = /^[A-Za-z_]\w*$/;
 /**
  * Reads a YAML or JSON vars file. An empty file is `{}`; anything but a
  * mapping, or a key that is not a variable name, is a positioned error.
- * `from` is where the file was named, for a missing-file error.
+ * `from` is where the file was named, for a missing-file error; `vault`
+ * opens an encrypted file or `!vault` values.
  */
-export function loadVarsFile(file: string, from?: Pos): Vars {
-  const src = readYaml(path.resolve(file), from);
+export function loadVarsFile(file: string, from?: Pos, vault?: Vault): Vars {
+  const src = readYaml(path.resolve(file), from, vault);
   const root = src.root;
   if (kindOf(root) === 'nothing') return {};
   const map = asMap(src, root);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { ConnectionInfo } from '../model/index.js';
 import { formatDiff } from '../model/diff.js';
 import { emptyProfile, stepProfile, type EventHandlers, type EventOf, type Reporter, type RunEvent, type SortOrder, type TaskRef } from '../events/index.js';
-import { banner, durationClock, filled, hostLabel, inert, wallClock } from '../text/index.js';
+import { banner, customStatsLines, durationClock, filled, hostLabel, inert, wallClock } from '../text/index.js';
 import { dumpResult, itemLabel, viewResult, type ResultView } from './result-view.js';
 import { profileLines, recapLines } from './summary.js';
 
@@ -32,6 +32,8 @@ export interface PlainOptions {
   retryResults?: boolean;
   /** Add the TIMELINE section (role and task start offsets) to the end. */
   timeline?: boolean;
+  /** Print `set_stats` data as ansible's CUSTOM STATS after PLAY RECAP (its `show_custom_stats`). */
+  customStats?: boolean;
   /** Clock for the timestamp lines; by default each event's `wall` time. */
   now?: () => Date;
   /** IANA zone for the timestamp lines (`Europe/Helsinki`); the process's zone by default. */
@@ -231,6 +233,7 @@ class PlainPresenter implements Reporter {
       ...(e.fatal === undefined ? [] : ['', e.exitCode === 250 ? `FATAL: internal error, the run was stopped: ${e.fatal}` : `ERROR! ${e.fatal} (the run was stopped)`]),
       ...unawaited,
       ...recapLines(e.stats),
+      ...(this.opts.customStats ? customStatsLines(e.custom) : []),
       this.timeLine(e),
       ...profileLines(this.profile, this.limit, e.durationMs, { ...(order ? { order } : {}), timeline: this.opts.timeline === true }),
     ]);

@@ -3,7 +3,7 @@
  * at the run's own verbosity when higher (every banner with its profile_tasks
  * timestamp line, every result with its output, retries with their results,
  * async polls; `-vvv` adds each command with its time), a header saying what
- * ran, and at the end PLAY RECAP, the 100 slowest tasks, ROLE RECAP, the
+ * ran, and at the end PLAY RECAP (with CUSTOM STATS when set_stats set any), the 100 slowest tasks, ROLE RECAP, the
  * TIMELINE (seed 000's `role | task] 0:01:21.990` start offsets, then the
  * same runs by role with their wall times), and the total time. The
  * figures come from the one profiler (events/profile.ts), as everywhere.
@@ -51,6 +51,8 @@ export function createRunLog(opts: RunLogOptions): Reporter {
     verbosity: Math.max(1, opts.verbosity ?? 0),
     retryResults: true,
     timeline: true,
+    // The record keeps set_stats data whatever the console shows.
+    customStats: true,
     formatClock: clock,
   });
   return {

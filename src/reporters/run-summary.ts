@@ -82,6 +82,8 @@ export interface RunSummary {
   /** Each task's run in each batch, in start order, led by role rows. */
   timeline: TimelineEntry[];
   warnings: number;
+  /** `set_stats` data (run.end's `custom`), when a task set any. */
+  custom?: Record<string, Record<string, unknown>>;
 }
 
 /** What the CLI knows when the engine never said `run.end` (it threw). */
@@ -171,6 +173,7 @@ export class SummaryCollector implements Reporter {
       warnings: this.warnings,
     };
     if (this.abort) s.abort = this.abort;
+    if (end?.custom) s.custom = end.custom;
     return s;
   }
 

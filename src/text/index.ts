@@ -6,3 +6,4 @@
  */
 export * from './format.js';
 export * from './sanitize.js';
+export * from './custom-stats.js';

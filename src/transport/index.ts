@@ -26,6 +26,7 @@ export const CONNECTION_VARS = [
   'ansible_connection',
   'ansible_host',
   'ansible_port',
+  'ansible_ssh_port',
   'ansible_user',
   'ansible_password',
   'ansible_ssh_pass',
@@ -57,10 +58,12 @@ export function connectionSpecFromVars(host: string, vars: Vars, baseDir: string
   }
   const spec: ConnectionSpec = { host, connection: connection === 'local' ? 'local' : 'ssh' };
   if (vars.ansible_host !== undefined && vars.ansible_host !== null) spec.address = String(vars.ansible_host);
-  if (vars.ansible_port !== undefined && vars.ansible_port !== null) {
-    const port = Number(vars.ansible_port);
+  // `ansible_ssh_port` is the older name (add_host's `name: host:port` still sets it).
+  const portVar = firstSet(vars.ansible_port, vars.ansible_ssh_port);
+  if (portVar !== undefined) {
+    const port = Number(portVar);
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new UserError(`host '${host}': ansible_port must be a port number, got '${String(vars.ansible_port)}'`);
+      throw new UserError(`host '${host}': ansible_port must be a port number, got '${String(portVar)}'`);
     }
     spec.port = port;
   }

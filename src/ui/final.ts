@@ -4,7 +4,7 @@
  * an abort left behind, and where the run record is. Plain text lines.
  */
 import { profileRoles, profileTasks, vecToArray, type RunState } from '../events/index.js';
-import { banner, profileRecapLines, recapLine, runTook, type RecapStats } from '../text/index.js';
+import { banner, customStatsLines, profileRecapLines, recapLine, runTook, type RecapStats } from '../text/index.js';
 import { clock, oneLine } from './text.js';
 
 /** What the final view needs besides the state. */
@@ -18,6 +18,8 @@ export interface FinalOptions {
    * this with `--limit @…/not-started` commands); printed under the abort summary.
    */
   resumeLines?: readonly string[];
+  /** Show `set_stats` data as CUSTOM STATS under PLAY RECAP (ansible's `show_custom_stats`). */
+  customStats?: boolean;
 }
 
 /** The final view, one string per line. */
@@ -29,6 +31,7 @@ export function finalLines(state: RunState, opts: FinalOptions = {}): string[] {
   const withCancelled = names.some((h) => ((stats[h] as RecapStats).cancelled ?? 0) > 0);
   lines.push(banner('PLAY RECAP'));
   for (const h of names) lines.push(recapLine(oneLine(h), stats[h] as RecapStats, withCancelled));
+  if (opts.customStats) lines.push(...customStatsLines(state.end?.custom).slice(0, -1));
 
   // The same rows, figures and order as the plain output and run.log: one profiler, one formatter.
   const tasks = profileTasks(state.profile);

@@ -6,8 +6,8 @@ import { runIn } from '../helpers/run.js';
 import { FIXTURES, rowOf, total, views, type Row, type Views } from './views.js';
 
 /**
- * Each fixture's PLAY RECAP, worked out by hand. recap.yml, free.yml and
- * serial.yml give exactly these numbers under ansible-playbook 2.14
+ * Each fixture's PLAY RECAP, worked out by hand. recap.yml, free.yml,
+ * serial.yml and the flow-*.yml give exactly these numbers under ansible-playbook 2.14
  * (test/system/recap-parity.test.ts checks that); budget.yml is
  * playwatch's own keyword.
  *        [ok, changed, unreachable, failed, skipped, rescued, ignored(, cancelled)]
@@ -47,6 +47,40 @@ const CASES: Array<{ playbook: string; recap: Record<string, Row>; exitCode: num
     exitCode: 2,
     failures: [['h2', 'failed', 'fails on h2']],
     tasks: ['step', 'retried once', 'fails on h2', 'after', 'restart'],
+  },
+  {
+    // every meta action: banners only, when-false skips counted nowhere, end_batch/end_play under serial,
+    // clear_host_errors (exit 0 although two hosts failed, as ansible-playbook)
+    playbook: 'flow-meta.yml',
+    recap: { h1: [14, 8, 0, 1, 2, 0, 0], h2: [9, 4, 0, 1, 2, 0, 0], h3: [10, 6, 0, 0, 2, 0, 0] },
+    exitCode: 0,
+    failures: [
+      ['h2', 'failed', 'fail h2'],
+      ['h1', 'failed', 'fails on h1'],
+    ],
+    tasks: [
+      'notify', 'flush', 'handler', 'noop', 'clear facts when false', 'fail h2', 'clear errors', 'after clear', 'reset', 'after reset',
+      'refresh', 'end h3', 'end nobody', 'last', 'end play when false', 'after end play when false', 'fails on h1', 'clear in always',
+      'goes on after always', 'one', 'end batch', 'two', 'end play', 'handler', 'Gathering Facts', 'set_fact', 'end h3 after notify',
+      'end h3', 'clear', 'facts gone, set_fact kept', 'every host is back',
+    ],
+  },
+  {
+    // group_by and add_host: hosts added mid-run take part in later plays and the recap
+    playbook: 'flow-inventory.yml',
+    recap: {
+      h1: [14, 8, 0, 0, 1, 0, 0], h2: [10, 5, 0, 0, 0, 0, 0], h3: [8, 3, 0, 0, 0, 0, 0],
+      new1: [2, 1, 0, 0, 0, 0, 0], new2: [2, 1, 0, 0, 0, 0, 0],
+      x_h1: [2, 1, 0, 0, 0, 0, 0], x_h2: [2, 1, 0, 0, 0, 0, 0], x_h3: [2, 1, 0, 0, 0, 0, 0], x_new1: [2, 1, 0, 0, 0, 0, 0], x_new2: [2, 1, 0, 0, 0, 0, 0],
+    },
+    exitCode: 0,
+    failures: [],
+    tasks: [
+      'group by parity', 'show the group_by result', 'same group again, under all (changed only where the host or the link is new)',
+      'groups in a loop', 'spaces become dashes', 'group_names and groups now', 'add one host', 'show the add_host result',
+      'the same host again changes nothing', 'host and port', 'one per play host', 'when is read on the first host only', 'what the play sees',
+      'an inventory host joins a group, with a var', 'a group made by group_by is a pattern', 'added hosts run tasks with their vars', 'and commands',
+    ],
   },
   {
     playbook: 'budget.yml',

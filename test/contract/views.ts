@@ -34,6 +34,8 @@ export interface Views {
   plain: Record<string, Row>;
   /** PLAY RECAP in run.log. */
   runLog: Record<string, Row>;
+  /** run.log as written. */
+  runLogText: string;
   /** PLAY RECAP in the TUI's final view. */
   final: Record<string, Row>;
   /** summary.json as written. */
@@ -66,6 +68,7 @@ export async function views(playbook: string, spec: Omit<RunSpec, 'files' | 'pla
     end: Object.fromEntries(Object.entries(end(run.events)).map(([h, s]) => [h, row(s)])),
     plain: recapOf(run.plain),
     runLog: recapOf(fs.readFileSync(path.join(runDir, 'run.log'), 'utf8')),
+    runLogText: fs.readFileSync(path.join(runDir, 'run.log'), 'utf8'),
     final: recapOf(finalLines(state).join('\n')),
     summary: JSON.parse(fs.readFileSync(path.join(runDir, 'summary.json'), 'utf8')) as RunSummary,
     state,
@@ -104,4 +107,38 @@ export function recapOf(text: string): Record<string, Row> {
 export function total(rows: Record<string, Row>): Row {
   const all = Object.values(rows);
   return all[0]!.map((_, i) => all.reduce((n, r) => n + r[i]!, 0));
+}
+
+/**
+ * What the debug tasks printed, as ansible's default callback prints them
+ * (`ok: [h1] => {` … `}`): one `task | host | result` line each, sorted, so
+ * the order hosts finished in does not matter.
+ */
+export function debugResults(text: string): string[] {
+  const out: string[] = [];
+  let task = '';
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const banner = /^(?:TASK|RUNNING HANDLER) \[(.*)\] \*+$/.exec(lines[i]!);
+    if (banner) task = banner[1]!;
+    const start = /^ok: \[([^\]]+)\] => \{$/.exec(lines[i]!);
+    if (!start) continue;
+    const end = lines.indexOf('}', i);
+    const body = JSON.parse(lines.slice(i + 1, end).join('\n').replace(/^/, '{') + '}') as unknown;
+    out.push(`${task} | ${start[1]} | ${JSON.stringify(body)}`);
+    i = end;
+  }
+  return out.sort();
+}
+
+/** ansible's CUSTOM STATS block read back: per host, and the run's under `_run`. */
+export function customStatsOf(text: string): Record<string, unknown> {
+  const at = text.lastIndexOf('CUSTOM STATS:');
+  if (at < 0) return {};
+  const out: Record<string, unknown> = {};
+  for (const line of text.slice(at).split('\n').slice(1)) {
+    const m = /^\t(\S+): (.*)$/.exec(line);
+    if (m) out[m[1] === 'RUN' ? '_run' : m[1]!] = JSON.parse(m[2]!);
+  }
+  return out;
 }

@@ -8,7 +8,7 @@ import { loadPlaybook, taskLoader } from '../../src/playbook/index.js';
 import { moduleInfo } from '../../src/modules/index.js';
 import { createTransport, connectionSpecFromVars } from '../../src/transport/index.js';
 import { createPlainPresenter } from '../../src/reporters/plain.js';
-import type { Vars } from '../../src/model/index.js';
+import type { Vars, Vault } from '../../src/model/index.js';
 import type { Transport } from '../../src/transport/types.js';
 import type { LockSettings } from '../../src/engine/lock.js';
 
@@ -65,6 +65,8 @@ export interface RunSpec {
   argv?: string[];
   /** Side reporters added to the bus after the collector and the plain presenter. */
   reporters?: Reporter[];
+  /** Vault passwords for every reader and the engine. */
+  vault?: Vault;
 }
 
 /**
@@ -102,8 +104,9 @@ export async function runProject(spec: RunSpec): Promise<TestRun> {
 export async function runIn(dir: string, spec: Omit<RunSpec, 'files'>): Promise<TestRun> {
   const hostsDir = spec.hostsDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pw-hosts-'));
   const invPaths = (spec.inventory ?? ['inventory.ini']).map((p) => path.resolve(dir, p));
-  const inventory = loadInventory(invPaths, { cwd: dir });
-  const playbook = loadPlaybook(path.join(dir, spec.playbook ?? 'site.yml'), { rolesPath: [], modules: moduleInfo });
+  const vault = spec.vault;
+  const inventory = loadInventory(invPaths, { cwd: dir, vault });
+  const playbook = loadPlaybook(path.join(dir, spec.playbook ?? 'site.yml'), { rolesPath: [], modules: moduleInfo, vault });
   const events: RunEvent[] = [];
   let plain = '';
   const bus = new EventBus();
@@ -118,8 +121,9 @@ export async function runIn(dir: string, spec: Omit<RunSpec, 'files'>): Promise<
   for (const r of spec.reporters ?? []) bus.add(r);
   const outcome = await runPlaybook({
     playbook,
-    hosts: hostSource(inventory, { cwd: dir, playbookDir: playbook.dir }),
-    loader: taskLoader({ playbookDir: playbook.dir, modules: moduleInfo }),
+    hosts: hostSource(inventory, { cwd: dir, playbookDir: playbook.dir, vault, reload: () => loadInventory(invPaths, { cwd: dir, vault }) }),
+    loader: taskLoader({ playbookDir: playbook.dir, modules: moduleInfo, vault }),
+    vault,
     limit: spec.limit,
     tags: { only: spec.tags ?? [], skip: spec.skipTags ?? [] },
     extraVars: spec.extraVars ?? {},

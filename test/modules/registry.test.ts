@@ -4,10 +4,10 @@ import { canonicalName, getModule, moduleNames, ENGINE_ACTIONS } from '../../src
 
 test('every module is registered under its short name', () => {
   for (const name of ['command', 'shell', 'raw', 'debug', 'set_fact', 'fail', 'assert', 'ping', 'pause', 'include_vars', 'setup', 'async_status', 'gather_facts',
-    'lineinfile', 'blockinfile', 'replace', 'stat', 'file', 'copy', 'template']) {
+    'lineinfile', 'blockinfile', 'replace', 'stat', 'file', 'copy', 'template', 'group_by', 'add_host', 'set_stats']) {
     assert.equal(getModule(name)?.name, name);
   }
-  assert.equal(moduleNames().length, 20);
+  assert.equal(moduleNames().length, 23);
 });
 
 test('collection prefixes resolve to the short name', () => {

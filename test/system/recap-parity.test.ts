@@ -7,21 +7,50 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { FIXTURES, recapOf, views } from '../contract/views.js';
+import { customStatsOf, debugResults, FIXTURES, recapOf, views } from '../contract/views.js';
 
-function ansibleRecap(playbook: string): ReturnType<typeof recapOf> {
+function ansiblePlaybook(playbook: string): { stdout: string; status: number | null } {
   const res = spawnSync('ansible-playbook', ['-i', path.join(FIXTURES, 'inventory.ini'), path.join(FIXTURES, playbook)], {
     encoding: 'utf8',
-    env: { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_HOST_KEY_CHECKING: 'False', ANSIBLE_RETRY_FILES_ENABLED: 'False' },
+    env: {
+      ...process.env,
+      ANSIBLE_NOCOLOR: '1',
+      ANSIBLE_HOST_KEY_CHECKING: 'False',
+      ANSIBLE_RETRY_FILES_ENABLED: 'False',
+      ANSIBLE_SHOW_CUSTOM_STATS: 'True',
+    },
     cwd: FIXTURES,
   });
   if (res.error) assert.fail(`ansible-playbook could not run (install the Debian package ansible-core): ${res.error.message}`);
-  return recapOf(res.stdout);
+  return { stdout: res.stdout, status: res.status };
+}
+
+function ansibleRecap(playbook: string): ReturnType<typeof recapOf> {
+  return recapOf(ansiblePlaybook(playbook).stdout);
 }
 
 for (const playbook of ['recap.yml', 'free.yml', 'serial.yml']) {
   test(`${playbook}: playwatch's PLAY RECAP equals ansible-playbook's`, async () => {
     const mine = await views(playbook);
     assert.deepEqual(mine.plain, ansibleRecap(playbook));
+  });
+}
+
+/**
+ * group_by, add_host, every meta action and set_stats: the same PLAY RECAP,
+ * the same debug output (task, host and value; not the order hosts
+ * finished in), the same CUSTOM STATS and the same exit code.
+ */
+for (const playbook of ['flow-inventory.yml', 'flow-meta.yml', 'flow-stats.yml', 'flow-play-hosts.yml']) {
+  test(`${playbook}: recap, debug output, custom stats and exit code equal ansible-playbook's`, async () => {
+    const theirs = ansiblePlaybook(playbook);
+    const mine = await views(playbook);
+    assert.deepEqual(mine.plain, recapOf(theirs.stdout), 'PLAY RECAP');
+    const debug = debugResults(theirs.stdout);
+    assert.ok(debug.length > 0, 'ansible-playbook printed debug results');
+    assert.deepEqual(debugResults(mine.run.plain), debug, 'debug output');
+    const end = mine.run.of('run.end')[0]!;
+    assert.deepEqual(end.custom ?? {}, customStatsOf(theirs.stdout), 'CUSTOM STATS');
+    assert.equal(mine.run.exitCode, theirs.status, 'exit code');
   });
 }

@@ -14,6 +14,7 @@ need() { command -v "$1" >/dev/null 2>&1 || missing+=("$1 (apt-get install --no-
 need sudo sudo
 need tmux tmux
 need ansible-playbook ansible-core
+need ansible-vault ansible-core
 need redis-server redis-server
 # sshd lives in /usr/sbin, which a user's PATH often lacks; fleet.sh runs $SSHD.
 SSHD=${SSHD:-$(command -v sshd || echo /usr/sbin/sshd)}

@@ -2,7 +2,7 @@ import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { cleanup } from 'ink-testing-library';
 import type { RunEvent } from '../../src/events/index.js';
-import { demoEvents, KEY, mountApp, settle } from './helpers.js';
+import { demoEvents, KEY, mountApp } from './helpers.js';
 
 afterEach(() => cleanup());
 
@@ -13,7 +13,7 @@ const buildStart = building.at(-1)!.at;
 
 test('the whole app fed the recorded demo shows header, host rows, timeline and key bar within the terminal', async () => {
   const app = mountApp(building, { clockAt: buildStart + 1000, rows: 24, columns: 100 });
-  await settle();
+  await app.quiet();
   const lines = app.frame().split('\n');
   assert.ok(lines.length <= 23, `one row shorter than the terminal, got ${lines.length}`);
   assert.match(lines[0]!, /site\.yml ▸ play 1\/2 Deploy the web tier +0:00:01 +● running/);
@@ -27,7 +27,7 @@ test('the whole app fed the recorded demo shows header, host rows, timeline and 
 
 test('the clock ticks and a running task’s time grows between frames', async () => {
   const app = mountApp(building, { clockAt: buildStart + 1000 });
-  await settle();
+  await app.quiet();
   const first = app.frame();
   app.clock.t = buildStart + 3100;
   await new Promise((r) => setTimeout(r, 1100));
@@ -77,7 +77,7 @@ test('Ctrl-C twice drains, twice more kills; q during the run asks the same ques
 test('Ctrl-C arriving as a signal (no raw mode) opens the same question', async () => {
   const app = mountApp(building);
   app.store.interrupt();
-  await settle();
+  await app.quiet();
   assert.match(app.frame(), /Drain now\?/);
 });
 
@@ -111,7 +111,7 @@ test('/ filters hosts by name, esc clears; f shows failed hosts only', async () 
   assert.match(app.frame(), /· db2 +waiting/);
   assert.doesNotMatch(app.frame(), /web1/);
   await app.press(KEY.esc);
-  await settle();
+  await app.quiet();
   assert.match(app.frame(), /web1/);
   await app.press('f');
   assert.match(app.frame(), /✗ web2 +failed +webapp : Build static assets +rc=1 npm ERR!/);
@@ -130,7 +130,7 @@ test('enter opens the selected host’s tasks and output, esc goes back', async 
   assert.match(app.frame(), /output Wait until the app answers its health check · lines 1-1 of 1/);
   assert.match(app.frame(), /^ healthy after 2 probes$/m);
   await app.press(KEY.esc);
-  await settle();
+  await app.quiet();
   assert.match(app.frame(), /─ hosts 6/);
 });
 
@@ -140,7 +140,7 @@ test('the arrow keys scroll a long host list that does not fit', async () => {
     { type: 'run.start', schema: 2, runId: 'r', playbook: 'p.yml', runDir: 'd', hosts, check: false, argv: [], at: 0, wall: 0 },
   ];
   const app = mountApp(start, { rows: 20 });
-  await settle();
+  await app.quiet();
   assert.match(app.frame(), /hosts 1-\d+ of 60/);
   assert.doesNotMatch(app.frame(), /node59/);
   await app.press(KEY.pageDown, KEY.pageDown, KEY.pageDown, KEY.pageDown);
@@ -155,7 +155,7 @@ test('text from targets reaches the screen inert', async () => {
     ...building,
     { type: 'host.output', task: t, host: 'web1', stream: 'stdout', chunk: 'evil\x1b[2J\x1b]0;title\x07 done\n', at: buildStart + 10, wall: 0 },
   ]);
-  await settle();
+  await app.quiet();
   assert.match(app.frame(), /web1 +running[^\n]*evil done/);
   assert.doesNotMatch(app.frame(), /\x1b\[2J|\x1b\]0/);
 });

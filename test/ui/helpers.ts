@@ -73,9 +73,11 @@ export function mountApp(events: RunEvent[], opts: Partial<AppProps> & { clockAt
   /** Waits until no new frame has come for a while (a loaded machine may take longer). */
   const quiet = async () => {
     await settle();
-    for (let seen = -1, i = 0; seen !== ui.frames.length && i < 20; i++) {
-      seen = ui.frames.length;
+    // Quiet means two looks in a row found no new frame (up to 2 s in all).
+    for (let seen = ui.frames.length, still = 0, i = 0; still < 2 && i < 40; i++) {
       await new Promise((r) => setTimeout(r, 25));
+      still = seen === ui.frames.length ? still + 1 : 0;
+      seen = ui.frames.length;
     }
   };
   const press = async (...keys: string[]) => {
@@ -84,7 +86,7 @@ export function mountApp(events: RunEvent[], opts: Partial<AppProps> & { clockAt
       await quiet();
     }
   };
-  return { ui, store, clock, control, quits, press, frame: () => ui.lastFrame() ?? '' };
+  return { ui, store, clock, control, quits, press, quiet, frame: () => ui.lastFrame() ?? '' };
 }
 
 /** Key sequences as a terminal sends them. */

@@ -71,8 +71,10 @@ const merge = new Type(MERGE_TAG, {
   construct: (data: string) => data,
 });
 
-// `!unsafe`, `!vault` and other local tags: `yaml` leaves the node as if it
-// were untagged except that a scalar stays text, and an empty one is ''.
+// `!unsafe` and other local tags: `yaml` leaves the node as if it were
+// untagged except that a scalar stays text, and an empty one is ''. (A file
+// holding `!vault` never comes here: the fallback parser reads it and opens
+// each value where it stands, see source.ts.)
 // The scalar type comes first so it is the one an empty node gets.
 const local = (['scalar', 'sequence', 'mapping'] as const).map(
   (kind) =>

@@ -11,6 +11,7 @@ import {
   isScalar,
   isSeq,
   parseDocument,
+  visit,
   type Node as YamlNode,
   type Pair,
   type Tags,
@@ -37,13 +38,19 @@ function pyyamlTags(tags: Tags): Tags {
   return out;
 }
 
+/** `!vault |` values are read as their text; the parser's caller opens them. */
+const VAULT_TAG = { tag: '!vault', resolve: (s: string) => s };
+
 /** The `yaml` options playbooks are read with. */
 export const YAML_OPTIONS = {
   version: '1.1',
   prettyErrors: false,
-  customTags: pyyamlTags,
+  customTags: (tags: Tags) => [...pyyamlTags(tags), VAULT_TAG],
   uniqueKeys: false,
 } as const;
+
+/** Opens one inline `!vault` value found at `at`: its plaintext, or a thrown UserError. */
+export type VaultOpener = (ciphertext: string, at: { line: number; col: number }) => string;
 
 /** What the fallback parser hands back. */
 export interface SlowResult {
@@ -54,12 +61,19 @@ export interface SlowResult {
   error?: { offset: number; message: string };
 }
 
-/** Parses `text` with the `yaml` package and converts its tree. */
-export function parseSlow(text: string): SlowResult {
+/** Parses `text` with the `yaml` package and converts its tree; `!vault` scalars are replaced by what `open` makes of them. */
+export function parseSlow(text: string, open?: VaultOpener): SlowResult {
   const lines = new LineCounter();
   const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter: lines });
   const err = doc.errors[0];
   if (err) return { root: null, doc, lines, error: { offset: err.pos[0], message: err.message.split('\n')[0] } };
+  if (open && text.includes('!vault')) {
+    visit(doc, {
+      Scalar(_, node) {
+        if (node.tag === '!vault' && typeof node.value === 'string') node.value = open(node.value, lines.linePos(node.range?.[0] ?? 0));
+      },
+    });
+  }
   return { root: convert(doc, doc.contents as YamlNode | null, new Map()), doc, lines };
 }
 
