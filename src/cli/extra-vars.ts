@@ -3,6 +3,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import type { Vars, Vault } from '../model/index.js';
 import { openVault, UserError, vaultedText } from '../model/index.js';
+import { parseKv } from '../playbook/index.js';
 
 /**
  * One `-e` value: `k=v k2="a b"`, a JSON/YAML mapping, or `@file.yml`
@@ -52,20 +53,21 @@ function asMapping(text: string, where: string, from?: { vault?: Vault; file: st
   return data as Vars;
 }
 
-/** `a=1 b="two words"`: values stay strings, as ansible-playbook keeps them. */
+/**
+ * `a=1 b="two words" root={{ x }}/y`: ansible's parse_kv (quotes and Jinja
+ * blocks keep their spaces), values stay strings as ansible-playbook keeps
+ * them; a word that is not `key=value` is an error here (ansible-core would
+ * quietly make it a variable named `_raw_params`).
+ */
 function parseKeyValues(text: string, where: string): Vars {
-  const out: Vars = {};
-  const re = /\s*([A-Za-z_][\w]*)=("((?:\\.|[^"\\])*)"|'([^']*)'|(\S*))/y;
-  let pos = 0;
-  while (pos < text.length) {
-    re.lastIndex = pos;
-    const m = re.exec(text);
-    if (!m) {
-      if (!text.slice(pos).trim()) break;
-      throw new UserError(`${where}: expected key=value, JSON or @file (at '${text.slice(pos).trim()}')`);
-    }
-    out[m[1]] = m[3] !== undefined ? m[3].replace(/\\(.)/g, '$1') : m[4] !== undefined ? m[4] : m[5];
-    pos = re.lastIndex;
+  let out: Vars;
+  try {
+    out = parseKv(text);
+  } catch (err) {
+    throw new UserError(`${where}: ${(err as Error).message}`);
+  }
+  if (out._raw_params !== undefined) {
+    throw new UserError(`${where}: expected key=value, JSON or @file (at '${String(out._raw_params).trim()}')`);
   }
   return out;
 }

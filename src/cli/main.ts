@@ -3,6 +3,8 @@ import { Command, Option } from 'commander';
 import { runCommand, type RunFlags } from './run-command.js';
 import { reportFatal } from './fatal.js';
 import { cleanupCommand } from './cleanup.js';
+import { attachCommand, type AttachFlags } from './attach.js';
+import { controlCommand, type TargetFlags } from './control-commands.js';
 import { vaultCommand, type VaultAction, type VaultCommandFlags } from './vault-command.js';
 
 const require = createRequire(import.meta.url);
@@ -16,6 +18,8 @@ Examples:
   $ playwatch run deploy.yml -i prod.ini --limit 'web:!web3' --tags app -f 10
   $ playwatch run deploy.yml -i prod.ini -e version=1.4.2 -e @vars/prod.yml --check
   $ playwatch run deploy.yml -i prod.ini --ui json > events.ndjson
+  $ playwatch attach @last          # the live view of a run started elsewhere
+  $ playwatch abort @last --kill
 `;
 
 export function buildProgram(): Command {
@@ -75,7 +79,46 @@ export function buildProgram(): Command {
       process.exitCode = await cleanupCommand(runDir, flags);
     });
   for (const action of ['view', 'encrypt', 'decrypt', 'encrypt-string'] as const) addVaultCommand(program, action);
+  addControlCommands(program);
   return program;
+}
+
+const RUN_ARG = ['<run>', 'a run id, a run directory, or @last (the newest run in the runs directory)'] as const;
+const RUNS_DIR = ['--runs-dir <dir>', 'where run records are (default .playwatch/runs)'] as const;
+
+/** attach, abort, pause, resume: a live run steered over its control socket (DESIGN §12). */
+function addControlCommands(program: Command): void {
+  program
+    .command('attach')
+    .description('open the live view of a run started elsewhere; q and Ctrl-C detach, a + confirm aborts it')
+    .argument(...RUN_ARG)
+    .addOption(new Option('--ui <mode>', 'how to show the run').choices(['tui', 'plain', 'json']))
+    .option(...RUNS_DIR)
+    .action(async (run: string, flags: AttachFlags) => {
+      process.exitCode = await attachCommand(run, flags);
+    });
+  program
+    .command('abort')
+    .description('drain a live run (running tasks finish, nothing new starts), or kill it with --kill')
+    .argument(...RUN_ARG)
+    .option('--kill', 'stop running commands and async jobs now')
+    .option(...RUNS_DIR)
+    .action(async (run: string, flags: TargetFlags & { kill?: boolean }) => {
+      process.exitCode = await controlCommand(flags.kill ? 'kill' : 'drain', run, flags);
+    });
+  for (const [name, what] of [
+    ['pause', 'pause a live run between tasks (running tasks finish)'],
+    ['resume', 'let a paused run go on'],
+  ] as const) {
+    program
+      .command(name)
+      .description(what)
+      .argument(...RUN_ARG)
+      .option(...RUNS_DIR)
+      .action(async (run: string, flags: TargetFlags) => {
+        process.exitCode = await controlCommand(name, run, flags);
+      });
+  }
 }
 
 const VAULT_HELP: Record<VaultAction, string> = {

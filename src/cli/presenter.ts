@@ -91,7 +91,7 @@ async function innerPresenter(o: PresenterOptions): Promise<{ reporter: Reporter
  * be a pipe to another tool), made from the events: `run.end`'s plan and
  * `run.start`'s arguments (masked by the engine, so no secret is printed).
  */
-function withResumeLines(presenter: Reporter, resume: PresenterOptions['resume']): Reporter {
+export function withResumeLines(presenter: Reporter, resume: PresenterOptions['resume']): Reporter {
   let plan: ResumePlan | undefined;
   let argv: readonly string[] = [];
   return {

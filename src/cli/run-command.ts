@@ -8,7 +8,7 @@ import { loadConfig } from '../config/index.js';
 import { hostSource, loadInventory, selectHosts } from '../inventory/index.js';
 import { loadPlaybook, taskLoader } from '../playbook/index.js';
 import { moduleInfo } from '../modules/index.js';
-import { EventBus } from '../events/index.js';
+import { EventBus, type NewEvent, type RunEvent } from '../events/index.js';
 import { RunControl, runPlaybook, splitTags, EXIT, type TagFilter } from '../engine/index.js';
 import { createTransport, connectionSpecFromVars } from '../transport/index.js';
 import { createRecorder } from '../reporters/recorder.js';
@@ -24,6 +24,7 @@ import { askSecret } from './prompt.js';
 import { createPresenter, uiMode } from './presenter.js';
 import { errorLine } from './stderr.js';
 import { findIncomplete, incompleteWarning, recordController } from './incomplete.js';
+import { startControlServer } from './control-server.js';
 import { vaultKeyring, type VaultFlags } from './vault-options.js';
 import { openEveryVault } from './vault-preflight.js';
 
@@ -165,21 +166,32 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
   bus.add(presenter);
   // A lost terminal is not a reason to stop: let go of it, record why, and go on (DESIGN §12).
   let hungUp = false;
+  let attachHint = '';
+  const { emit, note } = startGate(bus);
+  // Earlier runs killed outright: what they may have left and the command that cleans it, right after run.start.
+  for (const run of unfinished) note({ type: 'warning', message: incompleteWarning(run, shown(cwd, run.runDir)) });
   const letGo = (why: string) => {
     if (hungUp) return;
     hungUp = true;
     presenter.hangup();
     muteTerminal();
-    bus.emit({ type: 'warning', message: `the terminal is gone (${why}): the run goes on to its end without it; its record is in ${runDir}` });
+    note({ type: 'warning', message: `the terminal is gone (${why}): the run goes on to its end without it; its record is in ${runDir}${attachHint}` });
   };
   installHangup(() => letGo('SIGHUP'));
   guardTerminal(letGo);
   bus.add(createResumeWriter(runDir));
-  bus.add(createRecorder({ runDir }));
+  const recorder = createRecorder({ runDir });
+  bus.add(recorder);
   for (const r of record.reporters) bus.add(r);
   // While ink draws, stray stderr writes would tear its frame: keep warnings for the end.
   const late: string[] = [];
   const say = (line: string) => (mode === 'tui' ? late.push(line) : errorLine(line));
+  // attach, abort, pause and resume reach the run here, from any terminal of its owner (DESIGN §12).
+  const served = await startControlServer({ runId, runDir, playbook: playbookArg, groups: hostGroups(l.inventory), control, record: recorder });
+  if (served.ok) {
+    bus.add(served.server);
+    attachHint = `; \`playwatch attach ${runId}\` shows it again`;
+  } else say(`[WARNING]: this run has no control socket (attach, abort, pause and resume cannot reach it): ${served.message}`);
   if (!s.hostKeyChecking) say('[WARNING]: host key checking is OFF: any machine answering at these addresses will be trusted');
   let exitCode: number = EXIT.internal;
   const drainMs = flags.drainTimeout !== undefined ? flags.drainTimeout * 1000 : undefined;
@@ -198,12 +210,7 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
       diff: Boolean(flags.diff),
       gatherDefault: s.gathering !== 'explicit',
       smartGathering: s.gathering === 'smart',
-      emit: (e) => {
-        const out = bus.emit(e);
-        // Earlier runs killed outright: what they may have left and the command that cleans it, right after run.start.
-        if (e.type === 'run.start') for (const run of unfinished) bus.emit({ type: 'warning', message: incompleteWarning(run, shown(cwd, run.runDir)) });
-        return out;
-      },
+      emit,
       transportFor: transports(l, flags, sshPassword),
       control,
       secrets: s.secrets,
@@ -223,11 +230,38 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
     return exitCode;
   } finally {
     uninstall();
+    if (served.ok) served.server.close();
     // The log must be final before it is archived and mailed.
     for (const w of await bus.close()) late.push(`[WARNING]: ${w}`);
     for (const line of late) errorLine(line);
     await finish(record, { exitCode, aborted: control.stopping }, cwd, runDir, mode);
   }
+}
+
+/**
+ * The engine's `emit`, and `note` for the controller's own events. A record
+ * begins with run.start: a note from before it (a hangup while the playbook
+ * loads) waits for it.
+ */
+export function startGate(bus: EventBus): { emit: (e: NewEvent) => RunEvent; note: (e: NewEvent) => void } {
+  let started = false;
+  const waiting: NewEvent[] = [];
+  return {
+    emit(e) {
+      const event = bus.emit(e);
+      if (e.type === 'run.start') {
+        started = true;
+        for (const w of waiting.splice(0)) bus.emit(w);
+      }
+      return event;
+    },
+    note: (e) => void (started ? bus.emit(e) : waiting.push(e)),
+  };
+}
+
+/** Host name → its groups, for the views' `/` filter. */
+function hostGroups(inventory: Inventory): Record<string, readonly string[]> {
+  return Object.fromEntries([...inventory.hosts].map(([name, h]) => [name, h.groups]));
 }
 
 /** Each host's transport, from its vars and the connection flags. */

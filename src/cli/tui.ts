@@ -8,8 +8,7 @@ import '../ui/react-mode.js';
 import { createElement } from 'react';
 import { render } from 'ink';
 import type { Reporter, ResumePlan, RunEvent } from '../events/index.js';
-import type { RunControl } from '../engine/control.js';
-import { App } from '../ui/App.js';
+import { App, type RunSteering } from '../ui/App.js';
 import { finalLines } from '../ui/final.js';
 import { RunStore } from '../ui/store.js';
 import { oneLine } from '../ui/text.js';
@@ -18,7 +17,8 @@ import { silence } from './terminal.js';
 
 /** Options of `createTuiPresenter`. */
 export interface TuiOptions {
-  control: RunControl;
+  /** The run's `RunControl`, or the control socket of a run started elsewhere. */
+  control: RunSteering;
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
   /** The playbook as the operator named it. */
@@ -42,6 +42,11 @@ export interface TuiOptions {
   holdAtEnd?: boolean;
   /** Shortest time between frames, ms (default 100). */
   frameMs?: number;
+  /**
+   * A view of a run started elsewhere (`attach`): Ctrl-C and `q` detach;
+   * the screen is cleared, nothing more is printed and `onDetach` is called.
+   */
+  watching?: { onDetach: () => void };
 }
 
 /** The presenter: a reporter for the bus, and `done()` for the final view. */
@@ -51,6 +56,8 @@ export interface TuiPresenter {
   done(): Promise<void>;
   /** The terminal is gone: unmount without writing a byte more; later events are not shown. */
   hangup(): void;
+  /** A watching view lets go of the screen without the final view (Ctrl-C as a signal before the keys were read). */
+  detach(): void;
 }
 
 const SHOW_CURSOR = '\x1b[?25h';
@@ -106,7 +113,8 @@ export function createTuiPresenter(opts: TuiOptions): TuiPresenter {
       control: opts.control,
       playbook: opts.playbook,
       groups: opts.hostGroups,
-      onQuit: () => void finish(),
+      onQuit: () => void (opts.watching && !store.state.end ? detach() : finish()),
+      watching: opts.watching !== undefined,
     }),
     {
       stdout,
@@ -135,17 +143,23 @@ export function createTuiPresenter(opts: TuiOptions): TuiPresenter {
       return finish();
     },
   };
-  const hangup = () => {
+  /** Lets go of the screen without the final view: `quiet` when the terminal is gone and nothing may be written. */
+  const leave = (quiet: boolean, then?: () => void) => {
     if (finishing) return;
     finishing = (async () => {
-      silence(stdout);
+      if (quiet) silence(stdout);
       store.close();
+      await new Promise((r) => setImmediate(r));
       instance.unmount();
       await exited.catch(() => undefined);
+      if (!quiet) restoreCursor();
       if (!rawMode) process.off('SIGINT', onSigint);
       process.off('exit', restoreCursor);
       resolveDone();
+      then?.();
     })();
   };
-  return { reporter, done: () => donePromise, hangup };
+  const hangup = () => leave(true);
+  const detach = () => leave(false, opts.watching?.onDetach);
+  return { reporter, done: () => donePromise, hangup, detach };
 }

@@ -4,7 +4,8 @@ import { evalCond, render } from '../template/index.js';
 import type { Frame, PlayContext } from './context.js';
 import { scopeFor } from './scope.js';
 import { emitStarts, type RunMode } from './task.js';
-import { loopItems, loopVars } from './loop.js';
+import { loopItems, loopRun, loopVars, warnLoopVarInUse } from './loop.js';
+import { sleep } from './sleep.js';
 
 /** One include as reached by one host: what to load and the vars it adds. */
 interface Instance {
@@ -43,11 +44,14 @@ export async function runInclude(pc: PlayContext, inc: Include, hosts: string[],
   const refs = pc.ids.reachAll(hosts, inc, inc.action, inc.name ?? inc.action);
   emitStarts(pc, refs.values(), 'task.start');
   const perHost = new Map<string, Instance[]>();
+  // loop_control.pause: ansible-core sleeps between the include's items, every host at once.
+  let pauseMs = 0;
   for (const host of hosts) {
     const ref = refs.get(host)!;
     pc.opts.emit({ type: 'host.start', task: ref, host });
     try {
-      const list = instancesFor(pc, inc, host, frame);
+      const { list, waitMs } = instancesFor(pc, inc, host, frame);
+      pauseMs = Math.max(pauseMs, waitMs);
       perHost.set(host, list);
       if (list.length) {
         pc.opts.emit({ type: 'host.ok', task: ref, host, changed: false, result: { include: list.map((i) => i.target) } });
@@ -61,6 +65,7 @@ export async function runInclude(pc: PlayContext, inc: Include, hosts: string[],
       pc.opts.emit({ type: 'host.failed', task: ref, host, result: { failed: true, msg: (err as Error).message }, ignored: false });
     }
   }
+  if (pauseMs > 0) await sleep(pauseMs, pc.opts.control.signal);
   const rounds = Math.max(0, ...[...perHost.values()].map((l) => l.length));
   for (let i = 0; i < rounds; i++) {
     const groups = new Map<string, string[]>();
@@ -78,19 +83,26 @@ export async function runInclude(pc: PlayContext, inc: Include, hosts: string[],
   }
 }
 
-function instancesFor(pc: PlayContext, inc: Include, host: string, frame: Frame): Instance[] {
+/** The instances one host includes, and how long the loop's pauses take. */
+function instancesFor(pc: PlayContext, inc: Include, host: string, frame: Frame): { list: Instance[]; waitMs: number } {
   const scope = scopeFor(pc, host, inc, frame);
   if (!inc.loop) {
-    if (!inc.when.every((c) => evalCond(c, scope, inc.pos))) return [];
-    return [instance(inc, scope, {})];
+    if (!inc.when.every((c) => evalCond(c, scope, inc.pos))) return { list: [], waitMs: 0 };
+    return { list: [instance(inc, scope, {})], waitMs: 0 };
   }
   const out: Instance[] = [];
-  loopItems(inc, scope).forEach((item, index) => {
-    const vars = loopVars(inc.loop!, item, index);
+  const run = loopRun(inc, loopItems(inc, scope), scope);
+  if (run.items.length) warnLoopVarInUse(pc, inc, scope);
+  run.items.forEach((_item, index) => {
+    const vars = loopVars(run, index);
     const s = { ...scope, ...vars };
+    // The included tasks get the loop var, the index var and ansible_loop, as
+    // ansible-core's IncludedFile passes them; not ansible_loop_var/ansible_index_var.
+    delete vars.ansible_loop_var;
+    delete vars.ansible_index_var;
     if (inc.when.every((c) => evalCond(c, s, inc.pos))) out.push(instance(inc, s, vars));
   });
-  return out;
+  return { list: out, waitMs: run.pause * 1000 * Math.max(0, run.items.length - 1) };
 }
 
 function instance(inc: Include, scope: Vars, loopVars: Vars): Instance {

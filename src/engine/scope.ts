@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { NodeBase, Vars } from '../model/index.js';
-import { ON_RESOLVED, type OnResolved } from '../template/index.js';
+import { ON_RESOLVED, ON_WARNING, type OnResolved } from '../template/index.js';
 import type { Frame, PlayContext } from './context.js';
 
 /** ansible-core's placeholder that drops an argument when a value is omitted. */
@@ -37,12 +37,31 @@ export function scopeFor(pc: PlayContext, host: string, node: NodeBase | undefin
   for (const layer of layers) Object.assign(scope, layer === st.facts ? injectFacts(st.facts) : layer);
   // A secret made by a template (`db_password: "{{ vault_db_password }}"`) is learned when rendered.
   Object.defineProperty(scope, ON_RESOLVED, { value: learnRendered(pc), enumerable: true });
+  // Lookups' warnings (`errors='warn'`) reach the operator as warning events.
+  Object.defineProperty(scope, ON_WARNING, { value: warnings(pc), enumerable: true });
   Object.assign(scope, magicVars(pc, host));
   if (role) {
     scope.role_name = role.name;
     scope.role_path = role.dir;
   }
+  if (node) scope.ansible_search_path = searchPath(node);
   return scope;
+}
+
+/** ansible-core's Task.get_search_path: the role's directory, then the task file's. */
+function searchPath(node: NodeBase): string[] {
+  const out = node.role ? [node.role.dir] : [];
+  const dir = path.resolve(path.dirname(node.pos.file));
+  if (!out.includes(dir)) out.push(dir);
+  return out;
+}
+
+const warners = new WeakMap<PlayContext, (message: string) => void>();
+
+function warnings(pc: PlayContext): (message: string) => void {
+  let f = warners.get(pc);
+  if (!f) warners.set(pc, (f = (message) => pc.opts.emit({ type: 'warning', message })));
+  return f;
 }
 
 const rendered = new WeakMap<PlayContext, OnResolved>();

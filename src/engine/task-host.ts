@@ -1,6 +1,6 @@
 import type { ModuleResult, Task, Vars } from '../model/index.js';
 import { UserError } from '../model/index.js';
-import { evalCond, markUnsafe, render } from '../template/index.js';
+import { evalCond, markUnsafe, pyStr, render } from '../template/index.js';
 import type { TaskRef } from '../events/index.js';
 import type { Frame, PlayContext } from './context.js';
 import { scopeFor, scopeWith } from './scope.js';
@@ -10,7 +10,7 @@ import { toBool } from '../modules/args.js';
 import { sleep } from './sleep.js';
 import { noteGathered } from './fact-cache.js';
 import { censor, noLogValues } from './secrets.js';
-import { loopItems, loopVars } from './loop.js';
+import { loopItems, loopRun, loopVars, warnLoopVarInUse } from './loop.js';
 import { addCustomStats, applyInventory } from './flow.js';
 import { delegateLabel, delegateOf, stateOf, type DelegateLabel } from './connection.js';
 
@@ -87,39 +87,42 @@ function whenSkip(task: Task, scope: Vars): ModuleResult | undefined {
 }
 
 async function runLoop(pc: PlayContext, task: Task, host: string, scope: Vars, ref: TaskRef): Promise<ModuleResult> {
-  const loop = task.loop!;
-  let list: unknown[];
+  let run;
   try {
-    list = loopItems(task, scope);
+    run = loopRun(task, loopItems(task, scope), scope);
   } catch (err) {
     return { failed: true, msg: (err as Error).message };
   }
+  const list = run.items;
   if (list.length === 0) return { changed: false, skipped: true, skipped_reason: 'No items in the list', results: [] };
+  warnLoopVarInUse(pc, task, scope);
   const results: ModuleResult[] = [];
   for (let i = 0; i < list.length; i++) {
     if (pc.opts.control.killed) break;
-    const itemScope = scopeWith(pc, scope, loopVars(loop, list[i], i));
-    const label = itemLabel(loop.label, list[i], itemScope, task);
+    // ansible-core sleeps before every item but the first.
+    if (run.pause > 0 && i > 0) await sleep(run.pause * 1000, pc.opts.control.signalFor(host));
+    if (pc.opts.control.killed) break;
+    const vars = loopVars(run, i);
+    const itemScope = scopeWith(pc, scope, vars);
+    const label = itemLabel(run.spec.label, list[i], itemScope, task);
     const r = (whenSkip(task, itemScope) ?? (await runWithRetries(pc, task, host, itemScope, ref))) as ModuleResult;
-    r[loop.loopVar] = list[i];
-    r.ansible_loop_var = loop.loopVar;
+    Object.assign(r, vars);
     results.push(r);
     emitItem(pc, task, host, ref, r, label, itemScope);
-    if (loop.pause && i < list.length - 1) await sleep(loop.pause * 1000, pc.opts.control.signalFor(host));
   }
   return aggregate(results);
 }
 
+/** `(item=…)` as ansible-core prints it: Python's str() of the item or label (`{'src': 'a.j2'}`, `True`). */
 function itemLabel(label: string | undefined, item: unknown, scope: Vars, task: Task): string {
   if (label !== undefined) {
     try {
-      const v = render(label, scope, task.pos);
-      return typeof v === 'string' ? v : JSON.stringify(v);
+      return pyStr(render(label, scope, task.pos));
     } catch {
       return label;
     }
   }
-  return typeof item === 'string' ? item : JSON.stringify(item);
+  return pyStr(item);
 }
 
 function emitItem(pc: PlayContext, task: Task, host: string, ref: TaskRef, raw: ModuleResult, item: string, scope: Vars): void {

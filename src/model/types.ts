@@ -80,14 +80,19 @@ export interface NodeBase {
 }
 
 export interface LoopSpec {
-  /** `loop:` value or `with_items:` value (unrendered). */
+  /** `loop:` value, or the terms of a `with_<lookup>:` (unrendered). */
   items: unknown;
-  /** `with_items` flattens one level; `loop` does not. */
-  flatten: boolean;
+  /** `with_<lookup>`: the lookup that turns the terms into items (`items` for `with_items`). */
+  with?: string;
   label?: string;
   loopVar: string;
   indexVar?: string;
-  pause?: number;
+  /** Seconds between items, or a template giving them. */
+  pause?: number | string;
+  /** `loop_control.extended`: `ansible_loop` in each item's variables. */
+  extended?: boolean | string;
+  /** `loop_control.extended_allitems` (default true): `ansible_loop.allitems` too. */
+  extendedAllitems?: boolean | string;
 }
 
 export interface Task extends NodeBase {

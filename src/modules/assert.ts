@@ -1,10 +1,12 @@
 import { UserError, type ModuleResult, type Pos, type Vars } from '../model/index.js';
-import { checkArgs } from './args.js';
+import { checkArgs, toBool } from './args.js';
 import type { Module, ModuleContext } from './types.js';
 
 /**
  * `assert`: evaluates each `that` condition in order and fails on the first
  * false one, naming it (`assertion`, `evaluated_to`), as ansible-core does.
+ * Unless `quiet`, the result is shown even when it passes, as ansible-core's
+ * action sets `_ansible_verbose_always`.
  */
 export const assertModule: Module = {
   name: 'assert',
@@ -25,9 +27,11 @@ export const assertModule: Module = {
   async run(ctx: ModuleContext): Promise<ModuleResult> {
     const a = ctx.args;
     const items = (Array.isArray(a.that) ? a.that : [a.that]) as Array<string | boolean>;
+    const shown = toBool(a.quiet) ? {} : { _ansible_verbose_always: true };
     for (const item of items) {
       if (!ctx.evalCond(item)) {
         return {
+          ...shown,
           failed: true,
           changed: false,
           assertion: item,
@@ -36,6 +40,6 @@ export const assertModule: Module = {
         };
       }
     }
-    return { changed: false, msg: (a.success_msg ?? 'All assertions passed') as string };
+    return { ...shown, changed: false, msg: (a.success_msg ?? 'All assertions passed') as string };
   },
 };

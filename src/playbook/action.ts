@@ -5,7 +5,8 @@
 import { UserError, didYouMean, withHint, type Pos, type Vars } from '../model/index.js';
 import { ENGINE_ACTIONS, canonicalName } from '../model/index.js';
 import { field, toMap, toStr } from './coerce.js';
-import { FREE_FORM_OPTIONS, RAW_PARAM_ACTIONS, TASK_KEYWORDS, WITH_LOOPS } from './keywords.js';
+import { FREE_FORM_OPTIONS, RAW_PARAM_ACTIONS, TASK_KEYWORDS } from './keywords.js';
+import { isLoopKey, refuseWith } from './loop.js';
 import { SplitError, parseKv } from './kv.js';
 import type { ModuleInfo } from '../model/index.js';
 import { foreignCollections } from './keyword-values.js';
@@ -46,8 +47,9 @@ export function classify(src: Source, rest: Entry[], modules: ModuleInfo, taskPo
       if (e.key === 'local_action') out.local = true;
     }
     else if (TASK_KEYWORDS.has(e.key)) out.keywords.push(e);
-    else if (e.key.startsWith('with_') && !WITH_LOOPS.has(e.key)) {
-      throw new UserError(`'${e.key}' is not supported; use 'loop:'`, posOf(src, e.keyNode));
+    else if (e.key.startsWith('with_')) {
+      if (!isLoopKey(e.key)) throw refuseWith(src, e);
+      out.keywords.push(e);
     } else if (e.key === 'include') {
       throw new UserError("'include' was removed from ansible-core; use 'include_tasks' or 'import_tasks'", posOf(src, e.keyNode));
     } else {

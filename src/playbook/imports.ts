@@ -7,7 +7,7 @@ import path from 'node:path';
 import { UserError, withHint, type Include, type NodeBase, type Pos, type TaskNode, type Vars } from '../model/index.js';
 import { actionArgs, type Classified } from './action.js';
 import { BASE_KEYWORDS } from './keywords.js';
-import { LOOP_KEYS, readLoop } from './loop.js';
+import { isLoopKey, readLoop } from './loop.js';
 import { loadRoleIn } from './role.js';
 import { childScope, inheritedFrom, readBase, type Inherited, type ListOpts, type Scope } from './scope.js';
 import { asMap, displayPath, entries, posOf, readYaml, type Entry, type Source } from './source.js';
@@ -106,7 +106,7 @@ export function includeNode(src: Source, base: NodeBase, c: Classified, scope: S
   const action = c.action!;
   const kind = action.name as Include['action'];
   for (const e of c.keywords) {
-    if (e.key !== 'args' && e.key !== 'loop_control' && !LOOP_KEYS.has(e.key)) {
+    if (e.key !== 'args' && e.key !== 'loop_control' && !isLoopKey(e.key)) {
       throw new UserError(`'${e.key}' is not a valid attribute for ${kind}`, posOf(src, e.keyNode));
     }
   }
@@ -166,7 +166,7 @@ function findApply(src: Source, holders: Array<Entry | undefined>): Entry | unde
 function refuseKeywords(src: Source, c: Classified, what: 'import_tasks' | 'import_role'): void {
   for (const e of c.keywords) {
     const pos = posOf(src, e.keyNode);
-    if (LOOP_KEYS.has(e.key)) {
+    if (isLoopKey(e.key)) {
       const dynamic = what === 'import_tasks' ? 'include_tasks' : 'include_role';
       throw new UserError(`You cannot use loops on '${what}' statements. You should use '${dynamic}' instead.`, pos);
     }

@@ -58,8 +58,6 @@ export const TASK_KEYWORDS: ReadonlySet<string> = new Set<string>([...BASE_KEYWO
 
 export const BLOCK_KEYWORDS: ReadonlySet<string> = new Set<string>([...BASE_KEYWORDS, 'block', 'rescue', 'always']);
 
-/** `with_<lookup>` forms playwatch runs; any other is refused. */
-export const WITH_LOOPS: ReadonlySet<string> = new Set(['with_items', 'with_list', 'with_dict', 'with_indexed_items']);
 
 /** Keywords of a play. Rollout keywords (`max_concurrent`…) are playwatch's own. */
 export const PLAY_KEYWORDS: ReadonlySet<string> = new Set([

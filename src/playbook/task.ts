@@ -4,7 +4,7 @@ import { actionArgs, classify, type Classified } from './action.js';
 import { field, toConds, toNumOrStr, toStr, toStrList } from './coerce.js';
 import { importRole, importTasks, includeNode } from './imports.js';
 import { META_ACTIONS } from './keywords.js';
-import { LOOP_KEYS, readLoop } from './loop.js';
+import { checkLookupCalls, isLoopKey, readLoop } from './loop.js';
 import { childScope, readBase, type ListOpts, type Scope } from './scope.js';
 import { asMap, asSeq, deref, entries as entriesOf, kindOf, posOf, type Entry, type Source, type YMap, type YNode } from './source.js';
 
@@ -105,6 +105,7 @@ function buildTask(src: Source, base: NodeBase, c: Classified, scope: Scope, opt
     task.timeout = extra.timeout as number | string;
     delete extra.timeout;
   }
+  checkLookupCalls([task.args, task.loop?.items, task.when, task.changedWhen, task.failedWhen, task.until, task.vars], base.pos);
   if (task.module === 'meta') checkMeta(task, action.pos);
   else if (scope.modules.validate && scope.modules.has(task.module)) {
     scope.modules.validate(task.module, task.args, action.pos);
@@ -145,7 +146,7 @@ function readTaskKeyword(src: Source, e: Entry, task: Task, opts: ListOpts): voi
       return;
     default:
       // args, loop keywords and loop_control are read with the action and the loop.
-      if (e.key === 'args' || e.key === 'loop_control' || LOOP_KEYS.has(e.key)) return;
+      if (e.key === 'args' || e.key === 'loop_control' || isLoopKey(e.key)) return;
       throw new UserError(`'${e.key}' is not valid here`, f.pos);
   }
 }

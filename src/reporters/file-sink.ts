@@ -68,8 +68,8 @@ export class FileSink {
     this.raise();
   }
 
-  /** Writes what is pending; a failure is kept for the next call from the bus. */
-  private flushQuietly(): void {
+  /** Writes what is pending; a failure is kept for the next call from the bus (callers outside the bus use this). */
+  flushQuietly(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (this.fd === undefined || this.pending.length === 0) return;

@@ -17,7 +17,7 @@ export const EVENTS_FILE = 'events.jsonl';
  * Creates the run directory (0700) when missing and opens `events.jsonl`
  * (0600) for appending. Throws if either cannot be made, before the run starts.
  */
-export function createRecorder(opts: { runDir: string }): Reporter {
+export function createRecorder(opts: { runDir: string }): Reporter & { file: string; flush(): void } {
   if (!fs.existsSync(opts.runDir)) {
     fs.mkdirSync(opts.runDir, { recursive: true, mode: 0o700 });
     // mkdir's mode is filtered by the umask; run directories are 0700 regardless.
@@ -33,6 +33,14 @@ export function createRecorder(opts: { runDir: string }): Reporter {
     },
     close() {
       sink.close();
+    },
+    file: sink.file,
+    /**
+     * Puts every event so far on disk (the control socket reads a watcher's
+     * past events from the file). A failure waits for the bus, as in the timer.
+     */
+    flush() {
+      sink.flushQuietly();
     },
   };
 }

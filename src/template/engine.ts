@@ -27,21 +27,39 @@ export class UndefinedSignal extends Error {
 
 type Fn = (...args: any[]) => unknown;
 
-let env: Environment | undefined;
-let parked: unknown;
+/**
+ * One Environment per nesting depth: a lookup (`template`, `vars`) renders
+ * while the engine is inside a call, and an Environment cannot be re-entered.
+ */
+const envs: Array<Environment | undefined> = [];
+const globals = new Map<string, Fn>();
+let depth = 0;
+/** Per depth, the first error a filter, test or global parked there. */
+const parked: unknown[] = [];
 const filters = new Map<string, Fn>();
 const tests = new Map<string, Fn>();
 
 /** Registers a filter for the shared Environment (before or after it exists). */
 export function defineFilter(name: string, fn: Fn): void {
   filters.set(name, fn);
-  env?.addFilter(name, guard(fn));
+  for (const e of envs) e?.addFilter(name, guard(fn));
 }
 
 /** Registers a test for the shared Environment. */
 export function defineTest(name: string, fn: Fn): void {
   tests.set(name, fn);
-  env?.addTest(name, guard(fn));
+  for (const e of envs) e?.addTest(name, guard(fn));
+}
+
+/** Registers a global function (`lookup`, `query`) for the shared Environment. */
+export function defineGlobal(name: string, fn: Fn): void {
+  globals.set(name, fn);
+  for (const e of envs) e?.addGlobal(name, guard(fn));
+}
+
+/** Names of the global functions playwatch adds. */
+export function customGlobalNames(): string[] {
+  return [...globals.keys()];
 }
 
 /** Names of the filters playwatch adds, for "did you mean" hints. */
@@ -56,24 +74,27 @@ export function customTestNames(): string[] {
 
 /** Runs one engine call; rethrows what a filter parked, rebuilds the engine after a panic. */
 export function call<T>(run: (env: Environment) => T): T {
-  parked = undefined;
+  const level = depth++;
+  parked[level] = undefined;
   let out: T;
   try {
-    out = run(getEnv());
+    out = run(getEnv(level));
   } catch (e) {
-    const p = takeParked();
+    const p = takeParked(level);
     if (p !== undefined) throw p;
-    if (e instanceof Error && e.name === 'RuntimeError') env = undefined;
+    if (e instanceof Error && e.name === 'RuntimeError') envs[level] = undefined;
     throw e;
+  } finally {
+    depth = level;
   }
-  const p = takeParked();
+  const p = takeParked(level);
   if (p !== undefined) throw p;
   return out;
 }
 
-function takeParked(): unknown {
-  const p = parked;
-  parked = undefined;
+function takeParked(level: number): unknown {
+  const p = parked[level];
+  parked[level] = undefined;
   return p;
 }
 
@@ -82,14 +103,17 @@ function guard(fn: Fn): Fn {
     try {
       return fn(...args);
     } catch (e) {
-      if (parked === undefined) parked = e;
+      // The call this guard runs inside is the one at depth - 1.
+      const level = depth - 1;
+      if (parked[level] === undefined) parked[level] = e;
       return undefined;
     }
   };
 }
 
-function getEnv(): Environment {
-  if (env) return env;
+function getEnv(level: number): Environment {
+  const have = envs[level];
+  if (have) return have;
   const e = new Environment();
   e.undefinedBehavior = 'strict';
   e.enablePyCompat();
@@ -99,6 +123,7 @@ function getEnv(): Environment {
   e.keepTrailingNewline = true;
   for (const [name, fn] of filters) e.addFilter(name, guard(fn));
   for (const [name, fn] of tests) e.addTest(name, guard(fn));
-  env = e;
+  for (const [name, fn] of globals) e.addGlobal(name, guard(fn));
+  envs[level] = e;
   return e;
 }

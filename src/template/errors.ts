@@ -4,7 +4,7 @@
  * comes from our own analysis of the source and the scope it ran with.
  */
 import { UserError, withHint, type Pos, type Vars } from '../model/index.js';
-import { customFilterNames, customTestNames, FilterError, UndefinedSignal } from './engine.js';
+import { customFilterNames, customGlobalNames, customTestNames, FilterError, UndefinedSignal } from './engine.js';
 import type { Analysis } from './names.js';
 import { isMapping } from './values.js';
 
@@ -75,7 +75,7 @@ export function undefinedMessage(f: Failure): string {
 
 /** The first name the source reads that the scope lacks. */
 export function missingName(f: Pick<Failure, 'analysis' | 'ctx'>): string | undefined {
-  return f.analysis.names.find((n) => !Object.hasOwn(f.ctx, n));
+  return f.analysis.names.find((n) => !Object.hasOwn(f.ctx, n) && !customGlobalNames().includes(n));
 }
 
 function scopeNames(scope: Vars): string[] {

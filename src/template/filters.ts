@@ -242,6 +242,8 @@ export function typeName(v: unknown): string {
 /** How `{{ }}` output tags print (see names.ts): Python's `str()`, strict about undefined. */
 function printValue(value: unknown, isUndefined: unknown): string {
   if (isUndefined === true) throw new UndefinedSignal(false);
+  // ansible-core's finalize: None prints as nothing (`a{{ None }}b` is `ab`).
+  if (value === undefined || value === null) return '';
   return pyStr(value);
 }
 

@@ -22,7 +22,7 @@ export function pyFormat(value: unknown, ...raw: unknown[]): string {
     const w = width === '*' ? Number(take()) : width ? Number(width) : 0;
     const arg = key !== undefined ? byName?.[key] : take();
     if (key !== undefined && (!byName || !(key in byName))) throw new FilterError(`format: no key '${key}'`);
-    return pad(convert(arg, conv, flags, prec), w, flags);
+    return pad(convert(arg, conv, flags, prec), w, flags, !'src'.includes(conv));
   });
 }
 
@@ -49,12 +49,13 @@ function convert(arg: unknown, conv: string, flags: string, prec: string | undef
   }
 }
 
-function pad(s: string, width: number, flags: string): string {
+function pad(s: string, width: number, flags: string, numeric: boolean): string {
   if (s.length >= width) return s;
   if (flags.includes('-')) return s.padEnd(width);
-  if (flags.includes('0') && /^[+ -]?[0-9]/.test(s)) {
-    const signChar = /^[+ -]/.test(s) ? s[0] : '';
-    return signChar + s.slice(signChar.length).padStart(width - signChar.length, '0');
+  if (flags.includes('0') && numeric && !/^[+ -]?(inf|nan)/.test(s)) {
+    // Zeros go after the sign and the 0x/0o prefix: '%#06x' % 15 is '0x000f'.
+    const head = /^[+ -]?(0[xXo])?/.exec(s)![0];
+    return head + s.slice(head.length).padStart(width - head.length, '0');
   }
   return s.padStart(width);
 }

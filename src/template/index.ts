@@ -5,18 +5,24 @@
  * the engine can be swapped here alone.
  */
 import type { Pos, Vars } from '../model/index.js';
-import { defineFilter, defineTest } from './engine.js';
+import { defineFilter, defineGlobal, defineTest } from './engine.js';
 import { FILTERS } from './filters.js';
 import { analyzeTemplate } from './names.js';
 import { isTemplated, ON_RESOLVED, Run, type OnResolved } from './run.js';
 import { TESTS } from './tests.js';
-import { holdsTemplate, truthy } from './values.js';
+import { jinjaLookup } from './lookup-call.js';
+import { holdsTemplate, isUnsafe, truthy } from './values.js';
 
 export { isTemplated, ON_RESOLVED, type OnResolved };
-export { markUnsafe } from './values.js';
+export { markUnsafe, pyStr } from './values.js';
+export { isLoopLookup, loopLookup, ON_WARNING, type OnWarning } from './lookup-call.js';
+export { lookupName, lookupNames, UNSUPPORTED_LOOKUPS } from './lookups/index.js';
 
 for (const [name, fn] of Object.entries(FILTERS)) defineFilter(name, fn);
 for (const [name, fn] of Object.entries(TESTS)) defineTest(name, fn);
+defineGlobal('lookup', (...args: unknown[]) => jinjaLookup(false, ...args));
+defineGlobal('query', (...args: unknown[]) => jinjaLookup(true, ...args));
+defineGlobal('q', (...args: unknown[]) => jinjaLookup(true, ...args));
 
 /**
  * Renders every string in `value` (lists and mappings are walked, keys too).
@@ -27,7 +33,7 @@ for (const [name, fn] of Object.entries(TESTS)) defineTest(name, fn);
  * @throws UserError `file:line:col: 'foo' is undefined`, or a template error.
  */
 export function render(value: unknown, scope: Vars, where?: Pos): unknown {
-  if (typeof value === 'string') return isTemplated(value) ? new Run(scope, where).template(value) : value;
+  if (typeof value === 'string') return isTemplated(value) && !isUnsafe(value) ? new Run(scope, where).template(value) : value;
   if (!holdsTemplate(value, isTemplated)) return value;
   return new Run(scope, where).value(value);
 }

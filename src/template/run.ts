@@ -5,10 +5,12 @@
  * with the same scope, once per call.
  */
 import { UserError, type Pos, type Vars } from '../model/index.js';
-import { call } from './engine.js';
+import { active } from './current.js';
+import { call, customGlobalNames } from './engine.js';
 import { templateError, type Failure } from './errors.js';
 import { analyzeExpr, analyzeTemplate, type Analysis, type Key } from './names.js';
 import { rewriteExprDots, rewriteTemplateDots } from './dots.js';
+import { markExprKwargs, markTemplateKwargs } from './kwargs.js';
 import { holdsTemplate, isMapping, isUnsafe, markUnsafe, pyStr, toPlain } from './values.js';
 
 /**
@@ -33,8 +35,8 @@ export class Run {
 
   /** Renders strings inside `value`, walking lists and mappings (keys too). */
   value(value: unknown): unknown {
-    if (typeof value === 'string') return isTemplated(value) ? this.template(value) : value;
     if (isUnsafe(value)) return value;
+    if (typeof value === 'string') return isTemplated(value) ? this.template(value) : value;
     if (Array.isArray(value)) return value.map((v) => this.value(v));
     if (isMapping(value)) {
       const out: Record<string, unknown> = {};
@@ -46,7 +48,7 @@ export class Run {
 
   /** Renders one template string; a lone `{{ expr }}` gives the expression's native value. */
   template(raw: string): unknown {
-    const src = rewriteTemplateDots(raw);
+    const src = markTemplateKwargs(rewriteTemplateDots(raw));
     const a = analyzeTemplate(src);
     if (a.single) {
       const v = this.expr(a.expr, a);
@@ -58,13 +60,15 @@ export class Run {
 
   /** Evaluates a bare expression to its native value. */
   expr(raw: string, given?: Analysis): unknown {
-    const src = rewriteExprDots(raw);
+    const src = markExprKwargs(rewriteExprDots(raw));
     const a = given ?? analyzeExpr(src);
     const direct = this.direct(src, a);
     if (direct !== undefined) return direct;
     const ctx = this.context(a, src);
     const out = this.engine(a, src, ctx, (env) => env.evalExpr(src, ctx));
     if (out !== undefined) return toPlain(out);
+    // A lookup gives None, never undefined; asking the engine again would run it twice.
+    if (a.names.some(isGlobal)) return null;
     // The binding returns undefined for None and for undefined alike.
     const undef = this.engine(a, src, ctx, (env) => env.evalExpr(`(${src}) is undefined`, ctx));
     if (undef === true) throw templateError(new Error('undefined value'), this.failure(src, a, ctx));
@@ -91,7 +95,7 @@ export class Run {
 
   /** Jinja truthiness of a bare expression, as ansible's `{% if cond %}` check. */
   condition(raw: string): boolean {
-    const src = rewriteExprDots(raw);
+    const src = markExprKwargs(rewriteExprDots(raw));
     const a = analyzeExpr(src);
     const ctx = this.context(a, src);
     const out = this.engine(a, src, ctx, (env) => env.renderStr(`{% if ${src} %}1{% else %}0{% endif %}`, ctx));
@@ -111,7 +115,7 @@ export class Run {
       const view = this.narrow(v, a.keys.get(name));
       ctx[name] = view === undefined ? this.resolve(name, v) : this.resolveView(name, view);
     }
-    if (!a.guarded && a.names.some((n) => !Object.hasOwn(ctx, n))) {
+    if (!a.guarded && a.names.some((n) => !Object.hasOwn(ctx, n) && !isGlobal(n))) {
       throw templateError(new Error('undefined value'), this.failure(src, a, ctx));
     }
     return ctx;
@@ -130,6 +134,11 @@ export class Run {
       if (Object.hasOwn(value, k)) view[k] = value[k];
     }
     return isUnsafe(value) ? markUnsafe(view) : view;
+  }
+
+  /** A scope variable's resolved value, or undefined when absent (lookups read variables through it). */
+  variable(name: string): unknown {
+    return this.read(name);
   }
 
   /** A scope variable's resolved value, or undefined when absent. */
@@ -181,16 +190,24 @@ export class Run {
   }
 
   private engine<T>(a: Analysis, src: string, ctx: Vars, run: Parameters<typeof call<T>>[0]): T {
+    active.push(this);
     try {
       return call(run);
     } catch (e) {
       throw templateError(e, this.failure(src, a, ctx));
+    } finally {
+      active.pop();
     }
   }
 
   private failure(src: string, analysis: Analysis, ctx: Vars): Failure {
     return { src, analysis, ctx, scope: this.scope, where: this.where };
   }
+}
+
+/** `lookup`, `query`, `q`: the engine's globals, unless the scope has a variable of that name. */
+function isGlobal(name: string): boolean {
+  return customGlobalNames().includes(name);
 }
 
 const PATH_RE = /^\s*[A-Za-z_]\w*(\.[A-Za-z_]\w*)*\s*$/;

@@ -77,13 +77,28 @@ function reprString(s: string): string {
 }
 
 const UNSAFE = new WeakSet<object>();
+/**
+ * Unsafe text: strings holding Jinja delimiters that came from data (a
+ * lookup's result, a module's output). A string cannot carry a mark, so its
+ * value is remembered; only strings with delimiters are kept, and those are
+ * rare, so the set stays small. A long one (a whole template file's text)
+ * is not kept: its container's mark still protects it.
+ */
+const UNSAFE_TEXT = new Set<string>();
+const DELIMITERS = /\{\{|\{%|\{#/;
+const UNSAFE_TEXT_MAX = 64 * 1024;
 
 /**
- * Marks a value, and every list and mapping inside it, as data that is never
- * templated again: a module's result, as ansible-core wraps it (`stdout`
- * holding `{#` is text, not a comment to parse).
+ * Marks a value, and every list, mapping and string inside it, as data that
+ * is never templated again: a module's result or a lookup's, as ansible-core
+ * wraps them (`stdout` holding `{#` is text, not a comment to parse; a file
+ * read by `lookup('file')` holding `{{ x }}` stays as written).
  */
 export function markUnsafe<T>(v: T): T {
+  if (typeof v === 'string') {
+    if (v.length <= UNSAFE_TEXT_MAX && DELIMITERS.test(v)) UNSAFE_TEXT.add(v);
+    return v;
+  }
   if (typeof v !== 'object' || v === null || UNSAFE.has(v)) return v;
   UNSAFE.add(v);
   for (const x of Object.values(v)) markUnsafe(x);
@@ -91,12 +106,13 @@ export function markUnsafe<T>(v: T): T {
 }
 
 export function isUnsafe(v: unknown): boolean {
+  if (typeof v === 'string') return UNSAFE_TEXT.has(v);
   return typeof v === 'object' && v !== null && UNSAFE.has(v);
 }
 
 /** True when a value is or (deeply) holds a string with Jinja delimiters (unsafe data holds none). */
 export function holdsTemplate(v: unknown, isTemplated: (s: string) => boolean): boolean {
-  if (typeof v === 'string') return isTemplated(v);
+  if (typeof v === 'string') return isTemplated(v) && !UNSAFE_TEXT.has(v);
   if (isUnsafe(v)) return false;
   if (Array.isArray(v)) return v.some((x) => holdsTemplate(x, isTemplated));
   if (isMapping(v)) {

@@ -43,12 +43,13 @@ export function resultsFile(jid: string): string {
  */
 export function startJobCommand(jid: string, limitSec: number, command: string, hasStdin = false, run?: string): string {
   const supervisor = [
-    'd=$1; limit=$2; cmd=$3',
+    'd=$1; limit=$2; cmd=$3; u=$4',
     'echo $$ > "$d/sup"',
     'date +%s.%N > "$d/start"',
     // The job's stdin (env values, then its input) waits in a 0600 file, removed once the job has it open.
     hasStdin ? 'exec 3< "$d/stdin"; rm -f "$d/stdin"' : 'exec 3< /dev/null',
-    'setsid /bin/sh -c "$cmd" > "$d/stdout" 2> "$d/stderr" <&3 3<&- &',
+    // The job gets the login's umask back (files it makes get the modes they would without async); our files keep 077.
+    'setsid /bin/sh -c \'umask "$1"; exec /bin/sh -c "$2"\' job "$u" "$cmd" > "$d/stdout" 2> "$d/stderr" <&3 3<&- &',
     'exec 3<&-',
     'job=$!; echo "$job" > "$d/pid"',
     // The watchdog is its own group too, so stopping it also stops its sleep.
@@ -63,10 +64,10 @@ export function startJobCommand(jid: string, limitSec: number, command: string, 
   // already takes the supervisor out of the session, so no nohup.
   return [
     `d=${dirOf(jid)}`,
-    'umask 077; mkdir -p "$d" || exit 1',
+    'u=$(umask); umask 077; mkdir -p "$d" || exit 1',
     ...(run !== undefined ? [`echo ${shellQuote(oneWord(run))} > "$d/run"`] : []),
     ...(hasStdin ? ['cat > "$d/stdin" || exit 1'] : []),
-    `setsid /bin/sh -c ${shellQuote(supervisor)} supervisor "$d" ${limitSec} ${shellQuote(command)} > /dev/null 2>&1 < /dev/null &`,
+    `setsid /bin/sh -c ${shellQuote(supervisor)} supervisor "$d" ${limitSec} ${shellQuote(command)} "$u" > /dev/null 2>&1 < /dev/null &`,
     'echo started',
   ].join('\n');
 }

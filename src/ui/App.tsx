@@ -41,12 +41,14 @@ export interface AppProps {
   /** Fixed terminal size (tests); the real terminal's otherwise. */
   columns?: number;
   rows?: number;
-  /** Called for `q` (or Ctrl-C) once the run has ended. */
+  /** Called for `q` (or Ctrl-C) once the run has ended, and in a watching view at any time (detach). */
   onQuit?: () => void;
+  /** A view of a run started elsewhere (`attach`): Ctrl-C and `q` detach instead of asking to abort. */
+  watching?: boolean;
 }
 
 /** The live view: header, host table, async jobs, timeline, key bar; drill-down, help and the abort question on top. */
-export function App({ store, control, playbook, groups, columns, rows, onQuit }: AppProps) {
+export function App({ store, control, playbook, groups, columns, rows, onQuit, watching }: AppProps) {
   const state = useRunState(store);
   const ended = state.end !== undefined;
   const elapsed = useCallback(() => store.now() - (store.state.startAt ?? 0), [store]);
@@ -57,16 +59,17 @@ export function App({ store, control, playbook, groups, columns, rows, onQuit }:
   const timeline = useMemo(() => profileTimeline(state.profile, { now }), [state.profile, now]);
   const paused = state.paused;
 
+  const source = watching ? 'attach' : 'tui';
   const run = (c: Command) => {
-    if (c === 'pause') control.pause('tui');
-    else if (c === 'resume') control.resume('tui');
-    else if (c === 'drain') control.drain('tui');
-    else if (c === 'kill') control.kill('tui');
+    if (c === 'pause') control.pause(source);
+    else if (c === 'resume') control.resume(source);
+    else if (c === 'drain') control.drain(source);
+    else if (c === 'kill') control.kill(source);
     else onQuit?.();
   };
 
   // What keys need to know; filled in below once the layout is known (useKeys reads it when a key arrives).
-  const ctx = { hostCount: 0, pageSize: 1, drillTasks: 0, drillLines: 0, drillPage: 1, ended, paused, draining: state.abort !== undefined, killed: state.abort?.mode === 'kill' } as Parameters<typeof useKeys>[1];
+  const ctx = { hostCount: 0, pageSize: 1, drillTasks: 0, drillLines: 0, drillPage: 1, ended, paused, draining: state.abort !== undefined, killed: state.abort?.mode === 'kill', watching } as Parameters<typeof useKeys>[1];
   const rawView = useKeys(store, ctx, run);
   const hosts = useMemo(
     () => visibleHosts(state, { problemsFirst: rawView.problemsFirst, failedOnly: rawView.failedOnly, filter: rawView.filter, groups }),
@@ -98,13 +101,13 @@ export function App({ store, control, playbook, groups, columns, rows, onQuit }:
       <Header state={state} playbook={playbook} now={now} width={size.columns} paused={paused} />
       {confirm ? <Confirm plan={abortPlan(state, view.confirm ?? 'drain')} width={size.columns} /> : null}
       {view.mode === 'help' ? (
-        <Help width={size.columns} rows={lay.bodyRows} />
+        <Help width={size.columns} rows={lay.bodyRows} watching={watching} />
       ) : drilled && (view.mode === 'drill' || (view.mode === 'confirm' && view.drillHost)) ? (
         <DrillDown host={drilled} selected={drillSel} scroll={view.drillScroll} rows={lay.bodyRows} now={now} width={size.columns} />
       ) : (
         <MainPanels state={state} hosts={hosts} view={view} lay={lay} now={now} width={size.columns} note={note} jobs={jobs} timeline={timeline} />
       )}
-      <KeyBar mode={view.mode} ended={ended} paused={paused} filter={view.filter} failedOnly={view.failedOnly} width={size.columns} />
+      <KeyBar mode={view.mode} ended={ended} paused={paused} filter={view.filter} failedOnly={view.failedOnly} width={size.columns} watching={watching} />
     </Box>
   );
 }

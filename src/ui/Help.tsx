@@ -6,6 +6,8 @@ export interface HelpProps {
   width: number;
   /** Rows that fit. */
   rows: number;
+  /** An attached view: Ctrl-C and `q` detach. */
+  watching?: boolean;
 }
 
 const KEYS: Array<[string, string]> = [
@@ -21,12 +23,19 @@ const KEYS: Array<[string, string]> = [
   ['q', 'quit once the run has ended (asks to abort while it runs)'],
 ];
 
+/** In an attached view Ctrl-C and q leave the run going. */
+const WATCHING_KEYS: Array<[string, string]> = [
+  ['q, Ctrl-C', 'detach: the run goes on (playwatch attach brings the view back)'],
+  ['a', 'abort the run: asks first; drain lets running tasks finish and starts nothing new'],
+  ...KEYS.slice(1, -1),
+];
+
 /** The key list. */
-export function Help({ width, rows }: HelpProps) {
+export function Help({ width, rows, watching }: HelpProps) {
   return (
     <Box flexDirection="column">
       <Section title="keys" width={width} />
-      {KEYS.slice(0, Math.max(0, rows - 1)).map(([k, what]) => (
+      {(watching ? WATCHING_KEYS : KEYS).slice(0, Math.max(0, rows - 1)).map(([k, what]) => (
         <Text key={k} wrap="truncate">
           {'  '}
           <Text bold>{k.padEnd(15)}</Text>

@@ -28,7 +28,7 @@ export interface ViewState {
   confirm?: 'drain' | 'kill';
 }
 
-/** A command for the run or the presenter. */
+/** A command for the run or the presenter (`quit`: leave the screen; in a watching view, detach). */
 export type Command = 'pause' | 'resume' | 'drain' | 'kill' | 'quit';
 
 /** What the key handler must know about the world. */
@@ -51,6 +51,11 @@ export interface KeyContext {
   /** A drain was requested already (a further abort kills). */
   draining: boolean;
   killed: boolean;
+  /**
+   * A watching view (`attach`): Ctrl-C and `q` detach, leaving the run
+   * going; only `a` + confirm stops it (DESIGN §12).
+   */
+  watching?: boolean;
 }
 
 /** The view a fresh screen starts with. */
@@ -61,6 +66,7 @@ export function initialView(): ViewState {
 /** The next view and the command a key asks for. */
 export function handleKey(v: ViewState, input: string, key: Partial<Key>, ctx: KeyContext): { view: ViewState; command?: Command } {
   const ctrlC = key.ctrl === true && input === 'c';
+  if (ctrlC && ctx.watching) return { view: v, command: 'quit' };
   if (v.mode === 'confirm') return confirmKey(v, input, key, ctx, ctrlC);
   if (ctrlC) return abortKey(v, ctx);
   switch (v.mode) {
@@ -114,7 +120,7 @@ function mainKey(v: ViewState, input: string, key: Partial<Key>, ctx: KeyContext
   if (key.escape && (v.filter || v.failedOnly)) return { view: { ...v, filter: '', failedOnly: false, selected: 0, scroll: 0 } };
   switch (input) {
     case 'q':
-      return ctx.ended ? { view: v, command: 'quit' } : abortKey(v, ctx);
+      return ctx.ended || ctx.watching ? { view: v, command: 'quit' } : abortKey(v, ctx);
     case 'a':
       return ctx.ended ? { view: v } : abortKey(v, ctx);
     case 'K':
@@ -153,7 +159,7 @@ function drillKey(v: ViewState, input: string, key: Partial<Key>, ctx: KeyContex
   if (key.downArrow || input === 'j') return { view: { ...v, drillSelected: Math.min(last, sel + 1), drillScroll: 0 } };
   if (key.pageDown || input === ' ') return { view: { ...v, drillScroll: Math.min(scrollMax, v.drillScroll + ctx.drillPage) } };
   if (key.pageUp) return { view: { ...v, drillScroll: Math.max(0, v.drillScroll - ctx.drillPage) } };
-  if (input === 'q' && ctx.ended) return { view: v, command: 'quit' };
+  if (input === 'q' && (ctx.ended || ctx.watching)) return { view: v, command: 'quit' };
   if ((input === 'a' || input === 'q') && !ctx.ended) return abortKey(v, ctx);
   if (input === 'K' && !ctx.ended && !ctx.killed) return { view: { ...v, mode: 'confirm', confirm: 'kill' } };
   if (input === 'p' && !ctx.ended && !ctx.draining) return { view: v, command: ctx.paused ? 'resume' : 'pause' };

@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeProject } from '../helpers/run.js';
+import { EventBus } from '../../src/events/index.js';
+import { startGate } from '../../src/cli/run-command.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MAIN = path.join(ROOT, 'src/cli/main.ts');
@@ -93,4 +95,17 @@ test('stdout closed by its reader (EPIPE) is not a crash: the run finishes and r
   const r = await runAndThen(dir, /TASK \[one\]/, (child) => child.stdout!.destroy());
   const evs = assertFinished(dir, r);
   assert.ok(evs.some((e) => e.type === 'warning' && /terminal is gone \(stdout: EPIPE\)/.test(String(e.message))));
+});
+
+test('a hangup note from before run.start (the playbook still loading) comes right after it: a record begins with run.start', () => {
+  const bus = new EventBus();
+  const seen: string[] = [];
+  bus.add({ name: 'list', onEvent: (e) => void seen.push(e.type === 'warning' ? `warning ${e.message}` : e.type) });
+  const { emit, note } = startGate(bus);
+  note({ type: 'warning', message: 'early' });
+  assert.deepEqual(seen, []);
+  emit({ type: 'run.start', schema: 2, runId: 'r', playbook: 'p', runDir: 'd', hosts: [], check: false, argv: [] });
+  note({ type: 'warning', message: 'late' });
+  emit({ type: 'play.start', index: 0, total: 1, name: 'x', hosts: [] });
+  assert.deepEqual(seen, ['run.start', 'warning early', 'warning late', 'play.start']);
 });

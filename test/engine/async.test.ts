@@ -182,6 +182,29 @@ test('async_status mode cleanup leaves nothing under ~/.playwatch_async', async 
   assert.deepEqual(jobsLeft(run, 'web1'), []);
 });
 
+test("an async job makes files with the login's umask, as the same command without async would (ansible-core's jobs do too)", async () => {
+  // The targets' login umask: Debian's 022, not the 077 the job's own bookkeeping files are made with.
+  const saved = process.umask(0o022);
+  try {
+    const run = await runProject({
+      files: {
+        'site.yml': `
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - {name: job, shell: "mkdir -p out && echo x > out/f && umask", async: 10, poll: 1}
+`,
+      },
+    });
+    assert.equal(run.exitCode, 0, run.plain);
+    assert.equal(run.of('host.ok')[0].result.stdout, '0022');
+    const mode = (p: string) => (fs.statSync(path.join(run.hostsDir, 'web1', p)).mode & 0o777).toString(8);
+    assert.deepEqual([mode('out'), mode('out/f')], ['755', '644']);
+  } finally {
+    process.umask(saved);
+  }
+});
+
 test('check mode skips async tasks with a message', async () => {
   const run = await runProject({
     check: true,

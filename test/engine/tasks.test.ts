@@ -67,6 +67,25 @@ test('loop runs once per item with loop_control label, loop_var and index_var', 
   assert.deepEqual(flat, ['1', '2', '3']);
 });
 
+test("a loop item that is not a string is labelled as ansible-core prints it: Python's str() of the item or of the label", async () => {
+  const run = await runProject({
+    files: {
+      'site.yml': `
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - {name: items, debug: {msg: x}, loop: [{src: a.j2, dest: a}, [1, "b"], true, null, 2.5]}
+    - {name: labels, debug: {msg: x}, loop: [{src: a.j2}], loop_control: {label: "{{ item }}"}}
+`,
+    },
+  });
+  const items = (name: string) => run.of('host.ok').filter((e) => e.task.name === name && e.item !== undefined).map((e) => e.item);
+  // ansible-playbook 2.14 prints (item={'src': 'a.j2', 'dest': 'a'}), (item=[1, 'b']), (item=True), (item=None), (item=2.5).
+  assert.deepEqual(items('items'), ["{'src': 'a.j2', 'dest': 'a'}", "[1, 'b']", 'True', 'None', '2.5']);
+  assert.deepEqual(items('labels'), ["{'src': 'a.j2'}"]);
+  assert.match(run.plain, /^ok: \[web1\] => \(item=\{'src': 'a\.j2', 'dest': 'a'\}\) => \{$/m);
+});
+
 test('until retries a task, reports each retry, and fails when retries run out', async () => {
   const run = await runProject({
     files: {

@@ -1,8 +1,10 @@
 /**
- * A role using stat, file, copy and template (fixtures/files-role) on two
- * local hosts, each with its own root: --check on fresh hosts predicts
- * exactly the changes the real run then makes, a second run changes
- * nothing, and --diff shows the changes but nothing of the no_log task.
+ * A role using every file module (stat, file, copy, template, lineinfile,
+ * blockinfile, replace; fixtures/files-role) on two local hosts, each with
+ * its own root holding only the files an operating system ships:
+ * --check on these fresh hosts predicts exactly the changes the real run
+ * then makes, a second run changes nothing, and --diff shows the changes
+ * but nothing of the no_log tasks.
  * Module arguments are checked when the playbook loads.
  */
 import { test } from 'node:test';
@@ -30,17 +32,46 @@ function changes(run: TestRun): Record<string, string[]> {
   return out;
 }
 
-test('the files role: --check predicts the real run, a second run changes nothing, --diff hides the no_log task', async () => {
+/** What an operating system ships that the role edits in place. */
+const OS_FILES: Record<string, string> = {
+  'os/etc/sysctl.conf': '# /etc/sysctl.conf\n#vm.swappiness = 60\nnet.core.somaxconn = 128\n',
+  'os/etc/hosts': '127.0.0.1 localhost\n::1 localhost ip6-localhost\n',
+};
+
+/** Every file under a host's root, path → content (directories and links as markers). */
+function tree(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const rel of (fs.readdirSync(root, { recursive: true }) as string[]).sort()) {
+    const st = fs.lstatSync(path.join(root, rel));
+    out[rel] = st.isSymbolicLink() ? `-> ${fs.readlinkSync(path.join(root, rel))}` : st.isDirectory() ? '(dir)' : fs.readFileSync(path.join(root, rel), 'utf8');
+  }
+  return out;
+}
+
+test('the files role: --check predicts the real run, a second run changes nothing, --diff hides the no_log tasks', async () => {
   const hostsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-files-role-'));
+  for (const h of ['app1', 'app2']) {
+    for (const [rel, content] of Object.entries(OS_FILES)) {
+      fs.mkdirSync(path.dirname(path.join(hostsDir, h, rel)), { recursive: true });
+      fs.writeFileSync(path.join(hostsDir, h, rel), content);
+    }
+  }
+  const fresh = tree(path.join(hostsDir, 'app1'));
   const check = await runIn(FIXTURE, { hostsDir, check: true, diff: true });
-  for (const h of ['app1', 'app2']) assert.deepEqual(fs.existsSync(path.join(hostsDir, h)) ? fs.readdirSync(path.join(hostsDir, h)) : [], [], `${h} untouched by --check`);
+  for (const h of ['app1', 'app2']) assert.deepEqual(tree(path.join(hostsDir, h)), fresh, `${h} untouched by --check`);
 
   const real = await runIn(FIXTURE, { hostsDir, diff: true });
   assert.equal(real.exitCode, 0, JSON.stringify(real.of('host.failed').map((e) => e.result.msg)));
-  const expected = ['Release directory', 'Shared config directory', 'Environment file', 'Logrotate snippet', 'Secret token', 'Current release link'];
+  const expected = [
+    'Release directory', 'Shared config directory', 'Environment file', 'Logrotate snippet', 'Secret token', 'Current release link',
+    'Fewer swaps', 'A longer listen queue', 'Peers in /etc/hosts', 'API key for the app',
+  ];
   assert.deepEqual(changes(real), { app1: expected, app2: expected });
-  // The link's target does not exist in check mode, so its stat and assert see nothing there: only change lists are compared.
-  assert.deepEqual(Object.fromEntries(Object.entries(changes(check)).map(([h, names]) => [h, names.filter((n) => !n.startsWith('FAILED'))])), changes(real));
+  // ansible-playbook's recap for this run, and for the second run below: ok=13 changed=10, then ok=13 changed=0.
+  assert.deepEqual(Object.values(real.stats).map((st) => [st.ok, st.changed]), [[13, 10], [13, 10]]);
+  assert.equal(check.exitCode, 0, JSON.stringify(check.of('host.failed').map((e) => e.result.msg)));
+  assert.deepEqual(changes(check), changes(real));
+  assert.deepEqual(check.results('The link points at a directory'), { app1: 'skipped', app2: 'skipped' }, 'when: not ansible_check_mode');
 
   const root = path.join(hostsDir, 'app2', 'srv/app');
   assert.equal(fs.readFileSync(path.join(root, 'shared/app.env'), 'utf8'), '# Ansible managed (app.env.j2)\nPORT=8002\nHOST=app2\nRELEASE=2026.12.03\nDB_PASSWORD=hunter2-long-secret\n');
@@ -48,12 +79,39 @@ test('the files role: --check predicts the real run, a second run changes nothin
   assert.equal(fs.statSync(path.join(root, 'shared')).mode & 0o777, 0o750);
   assert.equal(fs.readlinkSync(path.join(root, 'current')), 'releases/2026.12.03');
   assert.equal(fs.readFileSync(path.join(root, 'shared/logrotate.conf'), 'utf8'), fs.readFileSync(path.join(FIXTURE, 'roles/app/files/logrotate.conf'), 'utf8'));
+  assert.equal(fs.readFileSync(path.join(hostsDir, 'app2', 'os/etc/sysctl.conf'), 'utf8'), '# /etc/sysctl.conf\nvm.swappiness = 10\nnet.core.somaxconn = 1024\n');
+  assert.equal(
+    fs.readFileSync(path.join(hostsDir, 'app2', 'os/etc/hosts'), 'utf8'),
+    `${OS_FILES['os/etc/hosts']}# BEGIN app peers\n127.0.1.1 app1.internal\n127.0.1.2 app2.internal\n# END app peers\n`,
+  );
+  assert.equal(fs.readFileSync(path.join(root, 'shared/secrets.env'), 'utf8'), 'API_KEY=s3cr3t-app2-api-key\n');
+  assert.equal(fs.statSync(path.join(root, 'shared/secrets.env')).mode & 0o777, 0o600);
 
   assert.match(real.plain, /TASK \[app : Environment file\] \**\n.*\n--- before\n\+\+\+ after: .*roles\/app\/templates\/app\.env\.j2\n@@ -0,0 \+1,5 @@\n\+# Ansible managed \(app\.env\.j2\)\n\+PORT=800[12]\n/);
   // A new directory's diff names its mode only when it differs from mkdir's (0755 here), as ansible-core's does.
   assert.match(real.plain, /TASK \[app : Release directory\] \**\n.*\n--- before\n\+\+\+ after\n@@ -1,4 \+1,4 @@\n \{\n     "path": "srv\/app\/releases\/2026\.12\.03",\n-    "state": "absent"\n\+    "state": "directory"\n \}\n/);
   assert.match(real.plain, /-    "mode": "0755",\n\+    "mode": "0750",\n     "path": "srv\/app\/shared",/);
+  // The edits of the shipped files, as ansible-core prints them.
+  assert.match(real.plain, /TASK \[app : Fewer swaps\] \**\n.*\n--- before: os\/etc\/sysctl\.conf \(content\)\n\+\+\+ after: os\/etc\/sysctl\.conf \(content\)\n@@ -1,3 \+1,3 @@\n # \/etc\/sysctl\.conf\n-#vm\.swappiness = 60\n\+vm\.swappiness = 10\n net\.core\.somaxconn = 128\n/);
+  assert.match(real.plain, /TASK \[app : A longer listen queue\] \**\n.*\n--- before: os\/etc\/sysctl\.conf\n\+\+\+ after: os\/etc\/sysctl\.conf\n@@ -1,3 \+1,3 @@\n # \/etc\/sysctl\.conf\n vm\.swappiness = 10\n-net\.core\.somaxconn = 128\n\+net\.core\.somaxconn = 1024\n/);
+  assert.match(real.plain, /TASK \[app : Peers in \/etc\/hosts\] \**\n.*\n--- before: os\/etc\/hosts \(content\)\n\+\+\+ after: os\/etc\/hosts \(content\)\n@@ -1,2 \+1,6 @@\n 127\.0\.0\.1 localhost\n ::1 localhost ip6-localhost\n\+# BEGIN app peers\n/);
+  // The same edits in --check, where nothing was written (so a file's second edit starts from the shipped text there).
+  const edits = (run: TestRun, task: string) =>
+    Object.fromEntries(
+      run.of('host.ok').filter((e) => e.task.name === task).map((e) => {
+        // lineinfile's diff is a list (content, then attributes), as ansible-core's.
+        const d = [e.result.diff].flat().find((x) => typeof (x as { before?: unknown })?.before === 'string') as { before: string; after: string };
+        const [before, after] = [d.before.split('\n'), d.after.split('\n')];
+        return [e.host, { removed: before.filter((l) => !after.includes(l)), added: after.filter((l) => !before.includes(l)) }];
+      }),
+    );
+  for (const task of ['Fewer swaps', 'A longer listen queue', 'Peers in /etc/hosts']) {
+    assert.ok(edits(real, task).app1.added.length > 0, `${task} has a diff`);
+    assert.deepEqual(edits(check, task), edits(real, task), `${task}: --check shows the edit the run then makes`);
+  }
   assert.doesNotMatch(real.plain, /s3cr3t/);
+  assert.doesNotMatch(check.plain, /s3cr3t/);
+  assert.doesNotMatch(real.plain.split('TASK [app : API key for the app]')[1].split('\nTASK [')[0], /^(---|\+\+\+|@@)/m, 'no diff for the no_log edit');
   // A secret-named variable rendered into a file is masked in the diff as everywhere else.
   assert.match(real.plain, /^\+DB_PASSWORD=\*{8}$/m);
   assert.doesNotMatch(real.plain + JSON.stringify(real.events), /hunter2-long-secret/);
@@ -61,7 +119,7 @@ test('the files role: --check predicts the real run, a second run changes nothin
 
   const again = await runIn(FIXTURE, { hostsDir, diff: true });
   assert.deepEqual(changes(again), {});
-  assert.deepEqual(Object.values(again.stats).map((s) => s.changed), [0, 0]);
+  assert.deepEqual(Object.values(again.stats).map((st) => [st.ok, st.changed]), [[13, 0], [13, 0]]);
   assert.doesNotMatch(again.plain, /^--- before/m);
 });
 

@@ -63,12 +63,18 @@ test('fail fails with its message or the default one', async () => {
 
 test('assert passes when every condition holds', async () => {
   const r = await assertModule.run(fakeContext('assert', { that: ['x > 1', 'y === "a"'] }, { vars: { x: 2, y: 'a' } }));
-  assert.deepEqual(r, { changed: false, msg: 'All assertions passed' });
+  assert.deepEqual(r, { _ansible_verbose_always: true, changed: false, msg: 'All assertions passed' });
+});
+
+test('assert with quiet is not shown when it passes (no _ansible_verbose_always), as ansible-core', async () => {
+  for (const quiet of [true, 'yes']) {
+    assert.deepEqual(await assertModule.run(fakeContext('assert', { that: ['x > 1'], quiet }, { vars: { x: 2 } })), { changed: false, msg: 'All assertions passed' });
+  }
 });
 
 test('assert names the first failing condition', async () => {
   const r = await assertModule.run(fakeContext('assert', { that: ['x > 1', 'x > 5', 'x > 9'], fail_msg: 'x too small' }, { vars: { x: 2 } }));
-  assert.deepEqual(r, { failed: true, changed: false, assertion: 'x > 5', evaluated_to: false, msg: 'x too small' });
+  assert.deepEqual(r, { _ansible_verbose_always: true, failed: true, changed: false, assertion: 'x > 5', evaluated_to: false, msg: 'x too small' });
 });
 
 test('assert takes a single string, msg as fail message, and success_msg', async () => {

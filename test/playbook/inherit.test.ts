@@ -80,7 +80,7 @@ test('include_tasks becomes an Include node with its own tags and when, a loop a
   assert.equal(inc.baseDir, fixture('inherit'));
   assert.deepEqual(inc.tags, ['play_tag', 'include_tag']);
   assert.deepEqual(inc.when, ['include_cond']);
-  assert.deepEqual(inc.loop, { items: [1, 2], flatten: false, loopVar: 'item' });
+  assert.deepEqual(inc.loop, { items: [1, 2], loopVar: 'item' });
 });
 
 test('include_role keeps the role name, options and with_items loop with loop_control', () => {
@@ -88,7 +88,7 @@ test('include_role keeps the role name, options and with_items loop with loop_co
   assert.equal(inc.action, 'include_role');
   assert.equal(inc.target, 'svc');
   assert.deepEqual(inc.args, { tasks_from: 'main' });
-  assert.deepEqual(inc.loop, { items: [['a', 'b'], 'c'], flatten: true, loopVar: 'svc_item', label: '{{ svc_item }}' });
+  assert.deepEqual(inc.loop, { items: [['a', 'b'], 'c'], with: 'items', loopVar: 'svc_item', label: '{{ svc_item }}' });
 });
 
 test('tasks loaded for an include get the parents tags but not the include own tags or when', () => {

@@ -84,7 +84,7 @@ test('modelled keywords go to their fields and the rest to extra', () => {
   assert.equal(t.environment, undefined);
 });
 
-test('loops: with_items flattens, with_list does not, with_dict is marked for dict2items', () => {
+test('loops: a with_<lookup> keeps its lookup name for the engine; loop_control is read whole', () => {
   const ts = tasksOf([
     '    - debug: var=item',
     '      with_items: "{{ pkgs }}"',
@@ -97,11 +97,10 @@ test('loops: with_items flattens, with_list does not, with_dict is marked for di
     '      loop_control: {label: "{{ item }}", loop_var: pkg, index_var: i, pause: 2, extended: true}',
     '',
   ].join('\n')) as Task[];
-  assert.deepEqual(ts[0].loop, { items: '{{ pkgs }}', flatten: true, loopVar: 'item' });
-  assert.deepEqual(ts[1].loop, { items: [[1, 2]], flatten: false, loopVar: 'item' });
-  assert.deepEqual([ts[2].loop, ts[2].extra], [{ items: { a: 1 }, flatten: false, loopVar: 'item' }, { _with: 'dict' }]);
-  assert.deepEqual(ts[3].loop, { items: [1], flatten: false, loopVar: 'pkg', label: '{{ item }}', indexVar: 'i', pause: 2 });
-  assert.deepEqual(ts[3].extra, { loop_control: { extended: true } });
+  assert.deepEqual(ts[0].loop, { items: '{{ pkgs }}', with: 'items', loopVar: 'item' });
+  assert.deepEqual(ts[1].loop, { items: [[1, 2]], with: 'list', loopVar: 'item' });
+  assert.deepEqual(ts[2].loop, { items: { a: 1 }, with: 'dict', loopVar: 'item' });
+  assert.deepEqual(ts[3].loop, { items: [1], loopVar: 'pkg', label: '{{ item }}', indexVar: 'i', pause: 2, extended: true });
 });
 
 test('include_tasks accepts a key=value string and args: apply', () => {
