@@ -1,13 +1,14 @@
 import { UserError } from '../model/index.js';
 import { EXIT } from '../engine/index.js';
+import { errorLine } from './stderr.js';
 
 /** Prints an error that ended the run and returns its exit code. */
 export function reportFatal(err: unknown): number {
   if (err instanceof UserError) {
-    process.stderr.write(`ERROR! ${err.message}\n`);
+    errorLine(`ERROR! ${err.message}`);
     return EXIT.error;
   }
   const e = err as Error;
-  process.stderr.write(`playwatch: internal error: ${e?.stack ?? String(err)}\n`);
+  errorLine(`playwatch: internal error: ${e?.stack ?? String(err)}`);
   return EXIT.internal;
 }

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import { runCommand, type RunFlags } from './run-command.js';
 import { reportFatal } from './fatal.js';
+import { cleanupCommand } from './cleanup.js';
 import { attachCommand, type AttachFlags } from './attach.js';
 import { controlCommand, type TargetFlags } from './control-commands.js';
 import { vaultCommand, type VaultAction, type VaultCommandFlags } from './vault-command.js';
@@ -68,6 +69,14 @@ export function buildProgram(): Command {
   addVaultOptions(run)
     .action(async (playbook: string, flags: RunFlags) => {
       process.exitCode = await runCommand(playbook, flags, process.argv.slice(2));
+    });
+  program
+    .command('cleanup')
+    .description("after a run whose controller was killed (SIGKILL, a crash of the machine): stop its async jobs and release its deploy locks")
+    .argument('<run-dir>', 'the run directory (.playwatch/runs/<run-id>); the next run names it')
+    .option('-i, --inventory <path>', 'the inventory the run used (repeatable)', collect)
+    .action(async (runDir: string, flags: { inventory?: string[] }) => {
+      process.exitCode = await cleanupCommand(runDir, flags);
     });
   for (const action of ['view', 'encrypt', 'decrypt', 'encrypt-string'] as const) addVaultCommand(program, action);
   addControlCommands(program);

@@ -5,6 +5,7 @@ import type { Inventory } from '../model/index.js';
 import { createPlainPresenter } from '../reporters/plain.js';
 import { createJsonPresenter } from '../reporters/json.js';
 import { resumeLines } from './resume.js';
+import { errorLine } from './stderr.js';
 
 export type UiMode = 'tui' | 'plain' | 'json';
 
@@ -102,7 +103,7 @@ export function withResumeLines(presenter: Reporter, resume: PresenterOptions['r
     },
     async close() {
       await presenter.close?.();
-      if (plan) process.stderr.write(`\n${resumeLines(plan, argv, resume.dir).join('\n')}\n`);
+      if (plan) errorLine(`\n${resumeLines(plan, argv, resume.dir).join('\n')}`);
     },
   };
 }

@@ -23,9 +23,9 @@ export function resumeLines(plan: ResumePlan, argv: readonly string[], shownDir:
   ];
   const base = baseCommand(argv);
   const cmds: string[] = [];
-  if (plan.notStarted.length) cmds.push(`${base} --limit ${shellQuote(`@${path.join(shownDir, NOT_STARTED)}`)}`);
+  if (plan.notStarted.length) cmds.push(`${base} --limit ${pasteWord(`@${path.join(shownDir, NOT_STARTED)}`)}`);
   plan.at.forEach((group, i) => {
-    cmds.push(`${base} --limit ${shellQuote(`@${path.join(shownDir, atFile(i))}`)} --start-at-task ${shellQuote(group.task)}`);
+    cmds.push(`${base} --limit ${pasteWord(`@${path.join(shownDir, atFile(i))}`)} --start-at-task ${pasteWord(group.task)}`);
   });
   if (cmds.length) lines.push('To resume:', ...cmds.map((c) => `  ${c}`));
   if (cmds.some((c) => c.includes(MASK))) lines.push(`  (secrets show as ${MASK}: give them again before running these)`);
@@ -51,7 +51,22 @@ function baseCommand(argv: readonly string[]): string {
     }
     kept.push(a);
   }
-  return ['playwatch', ...kept].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : shellQuote(a))).join(' ');
+  return ['playwatch', ...kept].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : pasteWord(a))).join(' ');
+}
+
+// C0, DEL and C1: what a terminal may act on.
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/g;
+
+/**
+ * One word of a command line to paste: as `shellQuote` makes it, or, when it
+ * holds control characters (a task name or `-e` value with an escape
+ * sequence in it), in bash's `$'…'` form with each one written `\xHH`: the
+ * printed line drives no terminal and still pastes to the same word.
+ */
+export function pasteWord(s: string): string {
+  if (!/[\x00-\x1f\x7f-\x9f]/.test(s)) return shellQuote(s);
+  const hex = (c: string) => c.charCodeAt(0).toString(16).padStart(2, '0');
+  return `$'${s.replace(/[\\']/g, (c) => `\\${c}`).replace(CONTROL, (c) => (c.charCodeAt(0) < 0x80 ? `\\x${hex(c)}` : `\\u00${hex(c)}`))}'`;
 }
 
 /** A side reporter that writes the resume files when the run ends. */

@@ -22,6 +22,8 @@ import { guardTerminal, muteTerminal } from './terminal.js';
 import { createResumeWriter } from './resume.js';
 import { askSecret } from './prompt.js';
 import { createPresenter, uiMode } from './presenter.js';
+import { errorLine } from './stderr.js';
+import { findIncomplete, incompleteWarning, recordController } from './incomplete.js';
 import { startControlServer } from './control-server.js';
 import { vaultKeyring, type VaultFlags } from './vault-options.js';
 import { openEveryVault } from './vault-preflight.js';
@@ -86,7 +88,7 @@ export async function runCommand(playbookArg: string, flags: RunFlags, argv: str
     return EXIT.ok;
   }
   if (flags.limit && selectHosts(inventory, flags.limit, { cwd }).length === 0) {
-    process.stderr.write(`[WARNING]: Could not match supplied host pattern, ignoring: ${flags.limit}\n`);
+    errorLine(`[WARNING]: Could not match supplied host pattern, ignoring: ${flags.limit}`);
   }
   return execute(loaded, playbookArg, flags, argv);
 }
@@ -114,7 +116,7 @@ async function load(playbookArg: string, flags: RunFlags): Promise<Loaded> {
     },
   });
   const settings = config.settings;
-  for (const w of config.warnings ?? []) process.stderr.write(`[WARNING]: ${w}\n`);
+  for (const w of config.warnings ?? []) errorLine(`[WARNING]: ${w}`);
   const playbookPath = path.resolve(cwd, playbookArg);
   if (!fs.existsSync(playbookPath)) throw new UserError(`the playbook: ${playbookArg} could not be found`);
   // Vault passwords are read (and asked for) first: any file read from here on may be encrypted.
@@ -147,8 +149,12 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
   const runId = newRunId();
   const runsDir = path.resolve(cwd, s.runsDir);
   const runDir = path.join(runsDir, runId);
-  fs.mkdirSync(runDir, { recursive: true, mode: 0o700 });
+  fs.mkdirSync(runsDir, { recursive: true, mode: 0o700 });
+  // Made here, or the run does not start: a directory or link planted at this name is not ours to write in.
+  fs.mkdirSync(runDir, { mode: 0o700 });
   fs.chmodSync(runDir, 0o700);
+  recordController(runDir);
+  const unfinished = findIncomplete(runsDir, runDir);
 
   const verbosity = flags.verbose ?? 0;
   const record = createRunRecord({ runDir, runsDir, settings: s, mailTo: flags.mailTo, verbosity });
@@ -162,6 +168,8 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
   let hungUp = false;
   let attachHint = '';
   const { emit, note } = startGate(bus);
+  // Earlier runs killed outright: what they may have left and the command that cleans it, right after run.start.
+  for (const run of unfinished) note({ type: 'warning', message: incompleteWarning(run, shown(cwd, run.runDir)) });
   const letGo = (why: string) => {
     if (hungUp) return;
     hungUp = true;
@@ -177,7 +185,7 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
   for (const r of record.reporters) bus.add(r);
   // While ink draws, stray stderr writes would tear its frame: keep warnings for the end.
   const late: string[] = [];
-  const say = (line: string) => (mode === 'tui' ? late.push(line) : process.stderr.write(`${line}\n`));
+  const say = (line: string) => (mode === 'tui' ? late.push(line) : errorLine(line));
   // attach, abort, pause and resume reach the run here, from any terminal of its owner (DESIGN §12).
   const served = await startControlServer({ runId, runDir, playbook: playbookArg, groups: hostGroups(l.inventory), control, record: recorder });
   if (served.ok) {
@@ -225,7 +233,7 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
     if (served.ok) served.server.close();
     // The log must be final before it is archived and mailed.
     for (const w of await bus.close()) late.push(`[WARNING]: ${w}`);
-    for (const line of late) process.stderr.write(`${line}\n`);
+    for (const line of late) errorLine(line);
     await finish(record, { exitCode, aborted: control.stopping }, cwd, runDir, mode);
   }
 }
@@ -279,11 +287,11 @@ function connectionFlag(v: string | undefined): 'local' | 'ssh' | undefined {
 /** Archive, prune and mail, then say where everything is. */
 async function finish(record: RunRecord, outcome: { exitCode: number; aborted: boolean }, cwd: string, runDir: string, mode: string) {
   const done = await record.finish(outcome);
-  for (const w of done.warnings) process.stderr.write(`[WARNING]: ${w}\n`);
-  process.stderr.write(`\nRun log: ${shown(cwd, done.runLogPath)}\n`);
+  for (const w of done.warnings) errorLine(`[WARNING]: ${w}`);
+  errorLine(`\nRun log: ${shown(cwd, done.runLogPath)}`);
   // The TUI's final view already names the run record.
-  if (mode !== 'tui') process.stderr.write(`Run record: ${shown(cwd, path.join(runDir, 'events.jsonl'))}\n`);
-  if (done.archivePath) process.stderr.write(`Archive: ${shown(cwd, done.archivePath)}\n`);
+  if (mode !== 'tui') errorLine(`Run record: ${shown(cwd, path.join(runDir, 'events.jsonl'))}`);
+  if (done.archivePath) errorLine(`Archive: ${shown(cwd, done.archivePath)}`);
 }
 
 /** A path as the user would type it: relative when under cwd, else absolute. */

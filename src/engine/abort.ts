@@ -44,7 +44,7 @@ async function killAsyncJobs(opts: RunOptions, hosts: Map<string, HostState>, po
   await Promise.all(
     connected.map(async (c) => {
       try {
-        const res = await c.transport.exec(killRunJobsCommand(process.pid), { timeoutMs: 10_000 });
+        const res = await c.transport.exec(killRunJobsCommand(process.pid, opts.runMeta.runId), { timeoutMs: 10_000 });
         if (res.rc !== 0) throw new Error(res.stderr.trim() || `rc ${res.rc}`);
         const st = hosts.get(c.target);
         for (const jid of [...(st?.asyncJobs.keys() ?? [])]) jobLost(opts.emit, st!, undefined, jid, 'killed');

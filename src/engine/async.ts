@@ -73,7 +73,7 @@ const NO_OUTPUT: ExecResult = { rc: -1, stdout: '', stderr: '', truncated: false
 export async function runAsyncJob(run: AsyncRun, command: string, stdin?: string): Promise<AsyncOutcome> {
   const { pc, host, ref, settings } = run;
   const jid = newJid();
-  const start = startJobCommand(jid, settings.limit, command, stdin !== undefined);
+  const start = startJobCommand(jid, settings.limit, command, stdin !== undefined, pc.opts.runMeta.runId);
   const started = await (await run.transport()).exec(start, stdin !== undefined ? { timeoutMs: 30_000, stdin } : { timeoutMs: 30_000 });
   if (started.rc !== 0) {
     return { kind: 'result', exec: started, result: { failed: true, changed: false, rc: started.rc, msg: `could not start the async job: ${started.stderr.trim()}` } };
@@ -90,6 +90,7 @@ export async function runAsyncJob(run: AsyncRun, command: string, stdin?: string
   const exec: ExecResult = { rc: status.rc ?? -1, stdout: status.stdout ?? '', stderr: status.stderr ?? '', truncated: Boolean(status.truncated), timedOut: false };
   jobFinished(pc.opts.emit, st, ref, jid, status);
   if (status.timedOut) return { kind: 'result', exec, result: timeoutResult(jid, settings.limit, exec) };
+  if (status.junk) return { kind: 'result', exec, result: junkResult(jid, status.junk, exec) };
   return { kind: 'done', exec, fields: { ...base, finished: 1 } };
 }
 
@@ -114,6 +115,21 @@ function timeoutResult(jid: string, limit: number, out?: ExecResult): ModuleResu
       stdout_lines: splitLines(stdout),
       stderr_lines: splitLines(stderr),
     },
+  };
+}
+
+/** A job whose status file holds no exit code: failed, its outcome unknown, what it printed kept. */
+export function junkResult(jid: string, junk: string, out: ExecResult): ModuleResult {
+  return {
+    failed: true,
+    changed: false,
+    ansible_job_id: jid,
+    rc: -1,
+    stdout: out.stdout,
+    stderr: out.stderr,
+    stdout_lines: splitLines(out.stdout),
+    stderr_lines: splitLines(out.stderr),
+    msg: `async job ${jid}: the job's status file is not its own (${junk}): whether it succeeded is unknown`,
   };
 }
 

@@ -14,7 +14,7 @@ import pLimit from 'p-limit';
 
 /** Hosts a play targets: its pattern, narrowed by --limit, minus hosts already out. */
 export function playHostsOf(opts: RunOptions, play: Play, hosts: Map<string, HostState>): string[] {
-  let names = opts.hosts.select(play.hosts);
+  let names = opts.hosts.select(hostPattern(opts, play));
   if (opts.limit) {
     const allowed = new Set(opts.hosts.select(opts.limit));
     names = names.filter((h) => allowed.has(h));
@@ -24,6 +24,17 @@ export function playHostsOf(opts: RunOptions, play: Play, hosts: Map<string, Hos
     return !st || (!st.failed && !st.unreachable && !st.cancelled);
   });
   return ordered(names, play);
+}
+
+/**
+ * The play's `hosts:` with its templates rendered, as ansible-core does with
+ * the play's vars and extra vars (`hosts: "{{ target }}"` with `-e target=web`).
+ * An undefined name is an error at the play, before anything runs: taken as
+ * a literal pattern it would match nothing and the run would do nothing, quietly.
+ */
+function hostPattern(opts: RunOptions, play: Play): string {
+  const v = render(play.hosts, { ...play.vars, ...opts.extraVars }, play.pos);
+  return Array.isArray(v) ? v.map(String).join(',') : String(v);
 }
 
 /** The play's `order:` of its hosts (checked at load). */

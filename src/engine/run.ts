@@ -9,6 +9,7 @@ import { watchAborts } from './abort.js';
 import { releaseCommand } from './lock.js';
 import { ConnectionPool } from './connection.js';
 import { TaskIds } from './identity.js';
+import { UserError, formatPos } from '../model/index.js';
 import { EVENT_SCHEMA, tally, zeroStats, type NewEvent, type RunEvent, type ResumePlan } from '../events/index.js';
 
 export interface RunOutcome {
@@ -78,6 +79,7 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
     check: opts.check,
     argv: opts.runMeta.argv,
   });
+  let crash: unknown;
   try {
     for (let i = 0; i < opts.playbook.plays.length && !opts.control.stopping; i++) {
       const play = opts.playbook.plays[i];
@@ -100,6 +102,8 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
         run: runState,
       };
       if (playHosts.length) await runPlay(pc);
+      // As ansible-core: not an error (a group may be empty in one environment), but never silent.
+      else if (planned[i]!.length === 0) opts.emit({ type: 'warning', message: `${formatPos(play.pos)}: no hosts matched the play's pattern '${play.hosts}': skipping it` });
       const breakRun = pc.batch?.breakPlay === true;
       for (const h of playHosts) {
         const st = hosts.get(h)!;
@@ -107,12 +111,19 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
         st.notified.clear();
       }
       opts.emit({ type: 'play.end', index: i });
-      if (!opts.control.stopping) reached = i + 1;
+      // A play a failed batch broke off did not reach its end: its hosts in later batches never started.
+      if (!opts.control.stopping && !breakRun) reached = i + 1;
       if (breakRun) break;
     }
     if (opts.startAtTask && !runState.startAtFound) {
       opts.emit({ type: 'warning', message: `no task matching '${opts.startAtTask}' was found; nothing ran after fact gathering` });
     }
+  } catch (err) {
+    // A bug in the engine, or an error in the playbook found mid-run: stop the run as a kill
+    // does (running commands and this run's async jobs on every host), release the locks,
+    // end the record (run.end with exit 250, or 1 for a user error) and rethrow.
+    crash = err;
+    opts.control.kill(err instanceof UserError ? 'error' : 'internal error');
   } finally {
     await aborts.settle();
     await releaseLocks(opts, connections);
@@ -120,14 +131,29 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
   }
   const stats: Record<string, HostStats> = {};
   for (const name of hosts.keys()) stats[name] = tallied[name] ?? zeroStats();
-  const aborted = opts.control.stopping;
-  const exitCode = exitCodeOf(stats, aborted, runState.forgiven);
-  if (aborted) opts.emit({ type: 'abort.done', mode: opts.control.killed ? 'kill' : 'drain' });
-  const resume = exitCode === EXIT.ok ? undefined : resumePlan(hosts, planned, reached);
-  const custom = Object.keys(runState.customStats).length ? { custom: runState.customStats } : {};
-  opts.emit({ type: 'run.end', stats, exitCode, aborted, durationMs: performance.now() - started, ...(resume ? { resume } : {}), ...custom });
-  unwatchVault?.();
-  return { exitCode, stats, aborted, resume };
+  const aborted = opts.control.stopping && crash === undefined;
+  const exitCode = crash === undefined ? exitCodeOf(stats, aborted, runState.forgiven) : crash instanceof UserError ? EXIT.error : EXIT.internal;
+  const fatal = crash === undefined ? {} : { fatal: crashMessage(crash) };
+  try {
+    if (opts.control.stopping) opts.emit({ type: 'abort.done', mode: opts.control.killed ? 'kill' : 'drain' });
+    const resume = exitCode === EXIT.ok ? undefined : resumePlan(hosts, planned, reached);
+    const custom = Object.keys(runState.customStats).length ? { custom: runState.customStats } : {};
+    opts.emit({ type: 'run.end', stats, exitCode, aborted, durationMs: performance.now() - started, ...(resume ? { resume } : {}), ...custom, ...fatal });
+    if (crash === undefined) return { exitCode, stats, aborted, resume };
+  } catch (err) {
+    // The record could not be ended (the crash may be in emitting itself): the first error is the one to tell.
+    if (crash === undefined) throw err;
+  } finally {
+    unwatchVault?.();
+  }
+  throw crash;
+}
+
+/** An error's first line: what the run record keeps of a crash (the stack goes to stderr). */
+function crashMessage(err: unknown): string {
+  const e = err as Error;
+  const text = e instanceof UserError ? e.message : e instanceof Error ? `${e.name}: ${e.message}` : String(err);
+  return text.split('\n')[0];
 }
 
 /** Gives back every deploy lock this run took, delegated hosts' too (also after an abort). */

@@ -162,6 +162,12 @@ export type RunEvent =
       durationMs: number;
       /** Where each host stands, after an abort or a failure: what a resume needs. */
       resume?: ResumePlan;
+      /**
+       * Set when the run stopped on an error rather than ending: the error's first line. A
+       * bug in the engine (exitCode 250) or an error in the playbook found mid-run (1); the
+       * run was stopped as a kill stops it and its locks were released.
+       */
+      fatal?: string;
       /** `set_stats` data (ansible-core's custom stats): per host, and the whole run's under `_run`. Absent when no task set any. */
       custom?: Record<string, Vars>;
     });

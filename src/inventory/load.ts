@@ -35,7 +35,7 @@ export function loadInventory(sources: string[], opts: { cwd?: string; vault?: V
   }
   for (const source of sources) {
     const full = path.resolve(cwd, expandHome(source));
-    const stat = fs.statSync(full, { throwIfNoEntry: false });
+    const stat = fsStep(full, () => fs.statSync(full, { throwIfNoEntry: false }));
     if (stat?.isDirectory()) {
       loadDirectory(inv, full, opts.vault);
       addSourceDir(inv, full);
@@ -60,13 +60,34 @@ function expandHome(p: string): string {
   return p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
 }
 
-function loadDirectory(inv: Inventory, dir: string, vault: Vault | undefined): void {
-  for (const name of fs.readdirSync(dir).sort()) {
+/**
+ * Every file under `dir`, subdirectories too. A directory reached twice (a
+ * symlink loop such as `all -> .`) or an entry that cannot be read (a
+ * dangling link) is a user error naming the path, not a crash.
+ */
+function loadDirectory(inv: Inventory, dir: string, vault: Vault | undefined, seen = new Set<string>()): void {
+  const real = fsStep(dir, () => fs.realpathSync(dir));
+  if (seen.has(real)) throw new UserError(`inventory directory ${dir}: a symbolic link loop leads back to ${real}`);
+  seen.add(real);
+  for (const name of fsStep(dir, () => fs.readdirSync(dir)).sort()) {
     if (name.startsWith('.') || name === 'group_vars' || name === 'host_vars') continue;
     if (IGNORED_EXTS.some((ext) => name.endsWith(ext))) continue;
     const full = path.join(dir, name);
-    if (fs.statSync(full).isDirectory()) loadDirectory(inv, full, vault);
+    if (fsStep(full, () => fs.statSync(full)).isDirectory()) loadDirectory(inv, full, vault, seen);
     else loadFile(inv, full, vault);
+  }
+  seen.delete(real);
+}
+
+/** A file system call on an inventory path; its failure (ELOOP, ENOENT, EACCES) becomes a user error. */
+function fsStep<T>(p: string, step: () => T): T {
+  try {
+    return step();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (!e.code) throw err;
+    const why = e.code === 'ELOOP' ? 'a symbolic link loop' : e.code === 'ENOENT' ? 'a dangling symbolic link or a vanished file' : e.code;
+    throw new UserError(`inventory source ${p} cannot be read: ${why} (${e.code})`);
   }
 }
 
@@ -75,7 +96,7 @@ function loadDirectory(inv: Inventory, dir: string, vault: Vault | undefined): v
  * YAML or INI by extension, then by content.
  */
 export function loadFile(inv: Inventory, file: string, vault?: Vault): void {
-  const { text } = vaultedText(fs.readFileSync(file, 'utf8'), vault, { file, line: 1, col: 1 });
+  const { text } = vaultedText(fsStep(file, () => fs.readFileSync(file, 'utf8')), vault, { file, line: 1, col: 1 });
   const isYaml = YAML_EXTS.includes(path.extname(file).toLowerCase()) || looksLikeYamlInventory(text);
   if (isYaml) parseYamlInventory(inv, text, file, vault);
   else parseIniInventory(inv, text, file);

@@ -32,6 +32,7 @@ export const asyncStatusModule: Module = {
     const base = { ansible_job_id: jid, started: 1, results_file: resultsFile(jid) };
     if (status.missing) return { ...base, failed: true, finished: 1, changed: false, msg: 'could not find job', ...NO_OUTPUT };
     if (!status.finished) return { ...base, finished: 0, changed: false, ...NO_OUTPUT };
+    if (status.junk) return { ...base, failed: true, finished: 1, changed: false, rc: -1, msg: `the job's status file is not its own (${status.junk}): whether it succeeded is unknown`, ...NO_OUTPUT };
     return { ...base, ...finishedResult(status.rc ?? -1, status) };
   },
 };

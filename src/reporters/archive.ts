@@ -24,7 +24,9 @@ export async function archiveRun(runDir: string): Promise<string> {
   const runId = path.basename(dir);
   const target = path.join(runsDir, archiveName(runId));
   const partial = path.join(runsDir, `.${archiveName(runId)}.partial`);
-  const out = fs.createWriteStream(partial, { mode: 0o600 });
+  // 'wx': created here or not at all. The runs directory may be shared: a link planted at this
+  // predictable name must make the archive fail, never lead the write into another file.
+  const out = fs.createWriteStream(partial, { mode: 0o600, flags: 'wx' });
   try {
     await new Promise<void>((resolve, reject) => {
       const pack = create({ gzip: true, cwd: runsDir, portable: true }, [runId]);
@@ -37,7 +39,8 @@ export async function archiveRun(runDir: string): Promise<string> {
     fs.renameSync(partial, target);
   } catch (err) {
     out.destroy();
-    fs.rmSync(partial, { force: true });
+    // Only a partial file this call created is removed (not one planted there).
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') fs.rmSync(partial, { force: true });
     throw err;
   }
   return target;

@@ -230,6 +230,7 @@ class PlainPresenter implements Reporter {
     const order = this.opts.profileSort;
     const unawaited = [...this.openJobs].map(([jid, j]) => `ASYNC NOT AWAITED on ${j.host}: jid=${jid} (${j.title}): started, never checked before the run ended`);
     this.print([
+      ...(e.fatal === undefined ? [] : ['', e.exitCode === 250 ? `FATAL: internal error, the run was stopped: ${e.fatal}` : `ERROR! ${e.fatal} (the run was stopped)`]),
       ...unawaited,
       ...recapLines(e.stats),
       ...(this.opts.customStats ? customStatsLines(e.custom) : []),

@@ -8,7 +8,8 @@ import type { ExecResult, Transport } from './types.js';
  * process group when its time is up. Everything about a job lives under
  * `~/.playwatch_async/<jid>/`: `start`, `end` (epoch seconds), `rc`,
  * `stdout`, `stderr`, `timedout`, `pid` (the job's pgid), `dog`
- * (the watchdog's pgid), `sup` (the supervisor that waits for the job).
+ * (the watchdog's pgid), `sup` (the supervisor that waits for the job),
+ * `run` (the id of the run that started it).
  */
 
 export const ASYNC_DIR = '.playwatch_async';
@@ -40,7 +41,7 @@ export function resultsFile(jid: string): string {
  * `setsid` under a shell without job control runs the job as its own
  * process group leader, so its pid is its pgid.
  */
-export function startJobCommand(jid: string, limitSec: number, command: string, hasStdin = false): string {
+export function startJobCommand(jid: string, limitSec: number, command: string, hasStdin = false, run?: string): string {
   const supervisor = [
     'd=$1; limit=$2; cmd=$3; u=$4',
     'echo $$ > "$d/sup"',
@@ -64,6 +65,7 @@ export function startJobCommand(jid: string, limitSec: number, command: string, 
   return [
     `d=${dirOf(jid)}`,
     'u=$(umask); umask 077; mkdir -p "$d" || exit 1',
+    ...(run !== undefined ? [`echo ${shellQuote(oneWord(run))} > "$d/run"`] : []),
     ...(hasStdin ? ['cat > "$d/stdin" || exit 1'] : []),
     `setsid /bin/sh -c ${shellQuote(supervisor)} supervisor "$d" ${limitSec} ${shellQuote(command)} "$u" > /dev/null 2>&1 < /dev/null &`,
     'echo started',
@@ -81,6 +83,12 @@ export interface JobStatus {
   timedOut: boolean;
   /** Last line of the job's stdout, for the live view. */
   lastLine?: string;
+  /**
+   * Set when a status file holds something else than what the job's supervisor writes
+   * (`rc` not an exit code): what it held, shown inert. The job counts as finished with
+   * its outcome unknown, so a poll never waits for an exit code that will not come.
+   */
+  junk?: string;
   /** The job's whole output, once it has finished. */
   stdout?: string;
   stderr?: string;
@@ -121,9 +129,15 @@ export function parseStatus(res: ExecResult): JobStatus {
     const i = line.indexOf('=');
     if (i > 0) kv.set(line.slice(0, i), line.slice(i + 1));
   }
-  const num = (k: string) => (kv.get(k) ? Number(kv.get(k)) : undefined);
-  const rc = num('rc');
-  const finished = rc !== undefined && Number.isFinite(rc);
+  // A number, or nothing: a junk value in a status file is never a NaN that looks like a time.
+  const num = (k: string) => {
+    const n = kv.get(k) ? Number(kv.get(k)) : NaN;
+    return Number.isFinite(n) ? n : undefined;
+  };
+  const rcText = kv.get('rc') ?? '';
+  const junk = rcText !== '' && !/^-?\d+$/.test(rcText);
+  const rc = junk ? undefined : num('rc');
+  const finished = rc !== undefined || junk;
   const status: JobStatus = {
     missing: kv.get('missing') === '1',
     finished,
@@ -133,6 +147,7 @@ export function parseStatus(res: ExecResult): JobStatus {
     nowEpoch: num('now') ?? Date.now() / 1000,
     timedOut: kv.get('timedout') === '1',
     lastLine: kv.get('last') || undefined,
+    ...(junk ? { junk: `rc holds ${JSON.stringify(rcText.slice(0, 40))}` } : {}),
   };
   if (finished && cut >= 0) {
     status.stdout = res.stdout;
@@ -164,18 +179,26 @@ export function killCommand(jid: string): string {
 }
 
 /**
- * Stops every job whose id ends in `.<pid>` (all jobs one controller
- * process started) and removes their files: catches jobs whose start raced
- * with a kill, before the engine knew their ids.
+ * Stops every job of one run, its id ending in `.<pid>` (the controller
+ * process) and its `run` file naming the run, and removes their files:
+ * catches jobs whose start raced with a kill, before the engine knew their
+ * ids. The run id matters where pids repeat (a container's controller is
+ * often pid 1 or 7 run after run): an earlier run's jobs are not this one's.
  */
-export function killRunJobsCommand(pid: number): string {
+export function killRunJobsCommand(pid: number, run: string): string {
   return [
     `for d in "$HOME"/${ASYNC_DIR}/j*.${Math.trunc(pid)}; do`,
     '  [ -d "$d" ] || continue',
+    `  r=; read -r r < "$d/run" 2>/dev/null; [ "$r" = ${shellQuote(oneWord(run))} ] || continue`,
     `  ${KILL_JOB}`,
     '  rm -rf "$d"',
     'done; true',
   ].join('\n');
+}
+
+/** A run id as one line of a file (ids are plain words; a stray newline must not split it). */
+function oneWord(s: string): string {
+  return s.replace(/\s+/g, '_');
 }
 
 /** Stops a running job on its host (abort uses this). */

@@ -79,12 +79,21 @@ export function envPreamble(env: Record<string, string>): string {
  * command's own input. The brace group keeps `cd x && a || b` from running
  * `b` when `cd` fails; the newlines let `cmd` end in `&` or a comment.
  */
+/**
+ * A directory as `cd`'s operand: a relative one gets `./`, so `-P`, `-L`
+ * or `-` stays a directory name (not an option or $OLDPWD) and CDPATH is
+ * never searched, as with ansible-core's `os.chdir`.
+ */
+function cdOperand(dir: string): string {
+  return dir.startsWith('/') ? dir : `./${dir}`;
+}
+
 export function wrapCommand(cmd: string, opts: WrapOptions): Wrapped {
   const env = Object.entries(opts.env ?? {});
   for (const [k] of env) {
     if (!ENV_NAME.test(k)) throw new UserError(`invalid environment variable name '${k}'`);
   }
-  let command = opts.chdir !== undefined && opts.chdir !== '' ? `cd ${shellQuote(opts.chdir)} && {\n${cmd}\n}` : cmd;
+  let command = opts.chdir !== undefined && opts.chdir !== '' ? `cd ${shellQuote(cdOperand(opts.chdir))} && {\n${cmd}\n}` : cmd;
   let stdin = opts.stdin;
   if (env.length > 0) {
     command = `${ENV_READER}\n${command}`;

@@ -35,7 +35,7 @@ function nameWidth(hosts: readonly HostView[], width: number): number {
 function detail(h: HostView, groups: Readonly<Record<string, GroupView>>): string {
   const g = h.group ? groups[h.group] : undefined;
   if (g && (h.status === 'waiting' || h.status === 'cancelled') && !h.current) {
-    const line = `group ${g.key} ${g.busy}/${g.allowed} busy, ${g.done} done, ${g.failed} failed`;
+    const line = `group ${oneLine(g.key)} ${g.busy}/${g.allowed} busy, ${g.done} done, ${g.failed} failed`;
     return h.status === 'cancelled' ? `${line} (cancelled)` : line;
   }
   if (h.status === 'running') {

@@ -52,6 +52,9 @@ export interface TestServerOptions {
   maxSessions?: number;
   /** Working directory for commands and relative SFTP paths (default: os.tmpdir()). */
   home?: string;
+  /** Text sent before the SSH version line (`greeting`) and as the pre-auth banner (`banner`), as a server's MOTD-like banners are. */
+  greeting?: string;
+  banner?: string;
 }
 
 export interface TestSshServer {
@@ -82,9 +85,11 @@ export async function startSshServer(opts: TestServerOptions): Promise<TestSshSe
   const children = new Set<ChildProcess>();
   const state = { sessions: { current: 0, peak: 0, refused: 0 }, execs: [] as string[], users: [] as string[], authFailures: 0 };
 
-  const server = new Server({ hostKeys: [hostKey.private] }, (client: Connection) => {
+  const server = new Server({ hostKeys: [hostKey.private], ...(opts.greeting ? { greeting: opts.greeting } : {}), ...(opts.banner ? { banner: opts.banner } : {}) }, (client: Connection) => {
     const sock = (client as unknown as { _sock: Socket })._sock;
     sockets.add(sock);
+    // As OpenSSH does (TCP_NODELAY on interactive sessions): without it every exec waits ~40 ms on Nagle and delayed ACKs.
+    sock.setNoDelay(true);
     sock.on('close', () => sockets.delete(sock));
     client.on('error', () => {});
     client.on('authentication', (ctx) => {

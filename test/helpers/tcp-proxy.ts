@@ -1,8 +1,15 @@
 /**
- * A TCP proxy in front of a test server, for network faults: `cut()` drops
- * every connection through it (as a host that crashed or a link that went
- * away), `refuse(n)` closes the next n connections at once, before the SSH
- * handshake (as a host still rebooting).
+ * A TCP proxy in front of a test server (Node `net`, loopback only), for
+ * network faults:
+ * - `delay(up, down)`: each chunk waits N ms before it is passed on, per
+ *   direction (up: client → server, down: server → client), order kept;
+ * - `drop()`: stops forwarding in both directions without closing anything,
+ *   as a link that silently loses every packet (what only keepalives can
+ *   detect); `restore()` forwards again (what was dropped stays lost);
+ * - `reset()`: ends every connection with a TCP RST (ECONNRESET on both sides);
+ * - `cut()`: closes every connection (a host that crashed);
+ * - `refuse(n)`: closes the next n connections at once, before the SSH
+ *   handshake (a host still rebooting).
  */
 import * as net from 'node:net';
 
@@ -10,19 +17,47 @@ export interface TcpProxy {
   readonly port: number;
   /** Connections forwarded, and connections closed by `refuse`. */
   readonly counts: { forwarded: number; refused: number };
+  /** Chunks `drop` has thrown away so far. */
+  dropped(): number;
+  delay(upMs: number, downMs?: number): void;
+  drop(): void;
+  restore(): void;
+  reset(): void;
   cut(): void;
   refuse(n: number): void;
   close(): Promise<void>;
 }
 
-export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
+export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
   const counts = { forwarded: 0, refused: 0 };
+  let droppedChunks = 0;
   let refusing = 0;
+  let dropping = false;
+  const delays = { up: 0, down: 0 };
   const track = (s: net.Socket) => {
     sockets.add(s);
     s.on('error', () => {});
     s.on('close', () => sockets.delete(s));
+  };
+  /** Passes `from`'s data to `to`, through the drop switch and the direction's delay. */
+  const forward = (from: net.Socket, to: net.Socket, dir: 'up' | 'down') => {
+    // Chunks leave in order even when the delay changes meanwhile.
+    let last = Promise.resolve();
+    from.on('data', (chunk) => {
+      if (dropping) {
+        droppedChunks++;
+        return;
+      }
+      const ms = delays[dir];
+      if (ms <= 0) {
+        last = last.then(() => void (to.destroyed || to.write(chunk)));
+        return;
+      }
+      const due = Date.now() + ms;
+      last = last.then(() => new Promise<void>((r) => setTimeout(() => (to.destroyed || to.write(chunk), r()), Math.max(0, due - Date.now()))));
+    });
+    from.on('end', () => void last.then(() => to.end()));
   };
   const server = net.createServer((inbound) => {
     track(inbound);
@@ -33,9 +68,10 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
       return;
     }
     counts.forwarded++;
-    const outbound = net.connect(targetPort, '127.0.0.1');
+    const outbound = net.connect(targetPort, targetHost);
     track(outbound);
-    inbound.pipe(outbound).pipe(inbound);
+    forward(inbound, outbound, 'up');
+    forward(outbound, inbound, 'down');
     inbound.on('close', () => outbound.destroy());
     outbound.on('close', () => inbound.destroy());
   });
@@ -43,6 +79,20 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   return {
     port: (server.address() as net.AddressInfo).port,
     counts,
+    dropped: () => droppedChunks,
+    delay: (up, down = up) => {
+      delays.up = up;
+      delays.down = down;
+    },
+    drop: () => {
+      dropping = true;
+    },
+    restore: () => {
+      dropping = false;
+    },
+    reset: () => {
+      for (const s of sockets) s.resetAndDestroy();
+    },
     cut: () => {
       for (const s of sockets) s.destroy();
     },
