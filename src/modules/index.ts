@@ -15,6 +15,13 @@ import { pauseModule } from './pause.js';
 import { pingModule } from './ping.js';
 import { rawModule } from './raw.js';
 import { replaceModule } from './replace.js';
+import { scriptModule } from './script.js';
+import { assembleModule } from './assemble.js';
+import { fetchModule } from './fetch.js';
+import { findModule } from './find.js';
+import { slurpModule } from './slurp.js';
+import { tempfileModule } from './tempfile.js';
+import { unarchiveModule } from './unarchive.js';
 import { setFactModule } from './set-fact.js';
 import { gatherFactsModule, setupModule } from './setup.js';
 import { groupByModule } from './group-by.js';
@@ -38,6 +45,7 @@ for (const m of [
   assertModule, pingModule, pauseModule, includeVarsModule, setupModule, asyncStatusModule,
   lineinfileModule, blockinfileModule, replaceModule,
   statModule, fileModule, copyModule, templateModule,
+  scriptModule, slurpModule, fetchModule, tempfileModule, findModule, assembleModule, unarchiveModule,
   groupByModule, addHostModule, setStatsModule,
 ]) {
   registerModule(m);

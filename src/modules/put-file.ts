@@ -9,7 +9,7 @@ import type { ModuleResult } from '../model/index.js';
 import { planAttrs } from './attrs.js';
 import { attrDiff, contentDiff, DIFF_READ_MAX } from './file-diff.js';
 import { formatMode } from './mode.js';
-import { changeAndRead, checksumOf, fileKeys, md5Of, readState, sameContent, writeFile, type FileState } from './remote-file.js';
+import { changeAndRead, checksumOf, fileKeys, md5Of, readState, sameContent, writeFile, type FileState, type ReadOptions } from './remote-file.js';
 import { baseName } from './sh.js';
 import type { ModuleContext } from './types.js';
 
@@ -43,18 +43,26 @@ export function writeOptions(args: Record<string, unknown>): WriteOptions {
   };
 }
 
-/** Puts the content at `dest` (or `dest/<src name>` when dest is a directory) as copy and template do. */
-export async function putContent(ctx: ModuleContext, req: PutRequest): Promise<ModuleResult> {
+/** The read putContent makes of the destination (a caller that reads more in the same command uses it too). */
+export function destReadOptions(ctx: Pick<ModuleContext, 'diff'>): ReadOptions {
+  return { checksum: true, ...(ctx.diff ? { contentMax: DIFF_READ_MAX } : {}) };
+}
+
+/**
+ * Puts the content at `dest` (or `dest/<src name>` when dest is a directory)
+ * as copy and template do. `read` is the destination's state when the
+ * caller already read it (with `destReadOptions`).
+ */
+export async function putContent(ctx: ModuleContext, req: PutRequest, read?: FileState): Promise<ModuleResult> {
   const intoDir = req.src !== undefined ? baseName(req.src) : undefined;
   const dirGiven = req.dest.endsWith('/');
   const dest = dirGiven && intoDir !== undefined ? `${req.dest}${intoDir}` : req.dest;
-  const read = await readState(ctx, dest, {
-    checksum: true,
-    ...(ctx.diff ? { contentMax: DIFF_READ_MAX } : {}),
-    ...(intoDir !== undefined && !dirGiven ? { intoDir } : {}),
-  });
-  if (!read.ok) return read.result;
-  const before = read.value;
+  let before = read;
+  if (!before) {
+    const r = await readState(ctx, dest, { ...destReadOptions(ctx), ...(intoDir !== undefined && !dirGiven ? { intoDir } : {}) });
+    if (!r.ok) return r.result;
+    before = r.value;
+  }
   const path = before.path;
   if (before.exists && before.type === 'directory') {
     return { failed: true, changed: false, msg: 'can not use content with a dir as dest', dest: path };

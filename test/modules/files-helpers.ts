@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** What a path in a host's root is: text content, a directory, a symlink, with an optional mode. */
-export type Entry = string | { content?: string; dir?: true; link?: string; mode?: number };
+export type Entry = string | { content?: string; dir?: true; link?: string; mode?: number; ageSeconds?: number };
 
 /** Creates `entries` (path → entry) under `root`, parents first. */
 export function setUp(root: string, entries: Record<string, Entry> = {}): void {
@@ -16,6 +16,10 @@ export function setUp(root: string, entries: Record<string, Entry> = {}): void {
     else if (entry.dir) fs.mkdirSync(p, { recursive: true });
     else fs.writeFileSync(p, entry.content ?? '');
     if (entry.mode !== undefined) fs.chmodSync(p, entry.mode);
+    if (entry.ageSeconds !== undefined) {
+      const t = Date.now() / 1000 - entry.ageSeconds;
+      fs.lutimesSync(p, t, t);
+    }
   }
 }
 

@@ -1,10 +1,11 @@
 /**
  * A role using every file module (stat, file, copy, template, lineinfile,
- * blockinfile, replace; fixtures/files-role) on two local hosts, each with
- * its own root holding only the files an operating system ships:
- * --check on these fresh hosts predicts exactly the changes the real run
- * then makes, a second run changes nothing, and --diff shows the changes
- * but nothing of the no_log tasks.
+ * blockinfile, replace, unarchive, assemble, script, command with creates,
+ * find, slurp; fixtures/files-role) on two local hosts, each with its own
+ * root holding only the files an operating system ships: --check on these
+ * fresh hosts predicts exactly the changes the real run then makes, a
+ * second run changes nothing, and --diff shows the changes but nothing of
+ * the no_log tasks.
  * Module arguments are checked when the playbook loads.
  */
 import { test } from 'node:test';
@@ -64,11 +65,12 @@ test('the files role: --check predicts the real run, a second run changes nothin
   assert.equal(real.exitCode, 0, JSON.stringify(real.of('host.failed').map((e) => e.result.msg)));
   const expected = [
     'Release directory', 'Shared config directory', 'Environment file', 'Logrotate snippet', 'Secret token', 'Current release link',
+    'Unpack the release', 'Worker config from fragments', 'Migrations, once', 'Mark the release deployed',
     'Fewer swaps', 'A longer listen queue', 'Peers in /etc/hosts', 'API key for the app',
   ];
   assert.deepEqual(changes(real), { app1: expected, app2: expected });
-  // ansible-playbook's recap for this run, and for the second run below: ok=13 changed=10, then ok=13 changed=0.
-  assert.deepEqual(Object.values(real.stats).map((st) => [st.ok, st.changed]), [[13, 10], [13, 10]]);
+  // ansible-playbook's recap for this run, and for the second run below: ok=20 changed=14, then ok=19 changed=0 skipped=1 (the script's creates).
+  assert.deepEqual(Object.values(real.stats).map((st) => [st.ok, st.changed]), [[20, 14], [20, 14]]);
   assert.equal(check.exitCode, 0, JSON.stringify(check.of('host.failed').map((e) => e.result.msg)));
   assert.deepEqual(changes(check), changes(real));
   assert.deepEqual(check.results('The link points at a directory'), { app1: 'skipped', app2: 'skipped' }, 'when: not ansible_check_mode');
@@ -79,6 +81,14 @@ test('the files role: --check predicts the real run, a second run changes nothin
   assert.equal(fs.statSync(path.join(root, 'shared')).mode & 0o777, 0o750);
   assert.equal(fs.readlinkSync(path.join(root, 'current')), 'releases/2026.12.03');
   assert.equal(fs.readFileSync(path.join(root, 'shared/logrotate.conf'), 'utf8'), fs.readFileSync(path.join(FIXTURE, 'roles/app/files/logrotate.conf'), 'utf8'));
+  assert.equal(fs.readFileSync(path.join(root, 'releases/2026.12.03/VERSION'), 'utf8'), '2026.12.03\n');
+  assert.equal(fs.statSync(path.join(root, 'releases/2026.12.03/bin/app')).mode & 0o777, 0o755);
+  assert.equal(fs.readFileSync(path.join(root, 'shared/worker.conf'), 'utf8'), '[worker]\nconcurrency = 4\nqueue = default');
+  assert.equal(fs.readFileSync(path.join(root, 'shared/.migrated'), 'utf8'), 'migrated to 2026.12.03\n');
+  assert.ok(fs.existsSync(path.join(root, 'releases/2026.12.03/.deployed')));
+  const found = real.of('host.ok').find((e) => e.host === 'app2' && e.task.name === 'Releases on the host')?.result;
+  assert.deepEqual((found?.files as Array<{ path: string }>).map((f) => f.path), ['srv/app/releases/2026.12.03']);
+  assert.doesNotMatch(JSON.stringify(real.events), /dG9rZW4t/, 'the slurped token (base64) stays out of the events');
   assert.equal(fs.readFileSync(path.join(hostsDir, 'app2', 'os/etc/sysctl.conf'), 'utf8'), '# /etc/sysctl.conf\nvm.swappiness = 10\nnet.core.somaxconn = 1024\n');
   assert.equal(
     fs.readFileSync(path.join(hostsDir, 'app2', 'os/etc/hosts'), 'utf8'),
@@ -119,7 +129,7 @@ test('the files role: --check predicts the real run, a second run changes nothin
 
   const again = await runIn(FIXTURE, { hostsDir, diff: true });
   assert.deepEqual(changes(again), {});
-  assert.deepEqual(Object.values(again.stats).map((st) => [st.ok, st.changed]), [[13, 0], [13, 0]]);
+  assert.deepEqual(Object.values(again.stats).map((st) => [st.ok, st.changed, st.skipped]), [[19, 0, 1], [19, 0, 1]]);
   assert.doesNotMatch(again.plain, /^--- before/m);
 });
 

@@ -4,10 +4,11 @@ import { canonicalName, getModule, moduleNames, ENGINE_ACTIONS } from '../../src
 
 test('every module is registered under its short name', () => {
   for (const name of ['command', 'shell', 'raw', 'debug', 'set_fact', 'fail', 'assert', 'ping', 'pause', 'include_vars', 'setup', 'async_status', 'gather_facts',
-    'lineinfile', 'blockinfile', 'replace', 'stat', 'file', 'copy', 'template', 'group_by', 'add_host', 'set_stats']) {
+    'lineinfile', 'blockinfile', 'replace', 'stat', 'file', 'copy', 'template', 'group_by', 'add_host', 'set_stats',
+    'script', 'slurp', 'fetch', 'tempfile', 'find', 'assemble', 'unarchive']) {
     assert.equal(getModule(name)?.name, name);
   }
-  assert.equal(moduleNames().length, 23);
+  assert.equal(moduleNames().length, 30);
 });
 
 test('collection prefixes resolve to the short name', () => {
@@ -18,6 +19,7 @@ test('collection prefixes resolve to the short name', () => {
 
 test('free-form modules say so and engine actions are not modules', () => {
   assert.equal(getModule('command')?.freeForm, true);
+  assert.equal(getModule('script')?.freeForm, true);
   assert.equal(getModule('debug')?.freeForm, undefined);
   for (const a of ENGINE_ACTIONS) assert.equal(getModule(a), undefined);
 });

@@ -1,7 +1,8 @@
 /**
  * Round trips are what cost on real networks: an unchanged stat, file or
- * copy is one command on the target, a changed copy or template two,
- * counted on the module context's exec.
+ * copy is one command on the target, a changed copy or template two; a
+ * command with its creates/removes check, slurp, fetch, find and tempfile
+ * one, assemble one or two. Counted on the module context's exec.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +13,13 @@ import { statModule } from '../../src/modules/stat.js';
 import { fileModule } from '../../src/modules/file.js';
 import { copyModule } from '../../src/modules/copy.js';
 import { templateModule } from '../../src/modules/template.js';
+import { commandModule } from '../../src/modules/command.js';
+import { shellModule } from '../../src/modules/shell.js';
+import { slurpModule } from '../../src/modules/slurp.js';
+import { fetchModule } from '../../src/modules/fetch.js';
+import { findModule } from '../../src/modules/find.js';
+import { tempfileModule } from '../../src/modules/tempfile.js';
+import { assembleModule } from '../../src/modules/assemble.js';
 import { fakeContext, fakeTask, tempDir } from './context.js';
 
 const ROWS: Array<{ name: string; module: Module; args: Record<string, unknown>; changed: boolean; trips: number }> = [
@@ -26,6 +34,15 @@ const ROWS: Array<{ name: string; module: Module; args: Record<string, unknown>;
   { name: 'copy of a directory changed', module: copyModule, args: { src: 'conf/', dest: 'cdir2/' }, changed: true, trips: 2 },
   { name: 'template unchanged', module: templateModule, args: { src: 't.j2', dest: 'f' }, changed: false, trips: 1 },
   { name: 'template changed', module: templateModule, args: { src: 't.j2', dest: 'g' }, changed: true, trips: 2 },
+  { name: 'command skipped by creates', module: commandModule, args: { _raw_params: 'touch g', creates: 'f' }, changed: false, trips: 1 },
+  { name: 'command run after its creates check', module: commandModule, args: { _raw_params: 'touch g', creates: 'g', chdir: '.' }, changed: true, trips: 1 },
+  { name: 'shell run after its removes check', module: shellModule, args: { _raw_params: 'cat f', removes: 'f' }, changed: true, trips: 1 },
+  { name: 'slurp', module: slurpModule, args: { src: 'f' }, changed: false, trips: 1 },
+  { name: 'fetch new', module: fetchModule, args: { src: 'f', dest: 'fetched' }, changed: true, trips: 1 },
+  { name: 'find recursive with contains and checksums', module: findModule, args: { paths: '.', recurse: true, contains: 'x', get_checksum: true }, changed: false, trips: 1 },
+  { name: 'tempfile', module: tempfileModule, args: { path: '.' }, changed: true, trips: 1 },
+  { name: 'assemble unchanged', module: assembleModule, args: { src: 'cdir/sub', dest: 'f2' }, changed: false, trips: 1 },
+  { name: 'assemble changed', module: assembleModule, args: { src: 'cdir/sub', dest: 'f' }, changed: true, trips: 2 },
 ];
 
 for (const row of ROWS) {
@@ -42,6 +59,7 @@ for (const row of ROWS) {
       fs.chmodSync(path.join(base, 'sub', 'y'), 0o644);
     }
     fs.writeFileSync(path.join(project, 'templates', 't.j2'), '{{ "x" }}\n');
+    fs.writeFileSync(path.join(root, 'f2'), 'y\n');
     const task = fakeTask(row.module.name, path.join(project, 'site.yml'));
     const ctx = fakeContext(row.module.name, row.args, { root, task, vars: { playbook_dir: project } });
     const result = await row.module.run(ctx);
