@@ -1,9 +1,11 @@
 /**
  * A role using every file module (stat, file, copy, template, lineinfile,
- * blockinfile, replace, unarchive, assemble, script, command with creates,
- * find, slurp; fixtures/files-role) on two local hosts, each with its own
+ * blockinfile, replace, unarchive, assemble, script, command and shell with
+ * creates, find, slurp, fetch) and setup with a subset and a filter,
+ * group_by, meta and set_stats (fixtures/files-role) on two local hosts, each with its own
  * root holding only the files an operating system ships: --check on these
- * fresh hosts predicts exactly the changes the real run then makes, a
+ * fresh hosts predicts exactly the changes the real run then makes (but
+ * fetch's: it skips in check mode, as ansible-core's does), a
  * second run changes nothing, and --diff shows the changes but nothing of
  * the no_log tasks.
  * Module arguments are checked when the playbook loads.
@@ -58,21 +60,28 @@ test('the files role: --check predicts the real run, a second run changes nothin
     }
   }
   const fresh = tree(path.join(hostsDir, 'app1'));
-  const check = await runIn(FIXTURE, { hostsDir, check: true, diff: true });
+  // fetch's controller directory: a temporary one, not the fixture's.
+  const fetched = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-fetched-'));
+  const extraVars = { fetched_dir: fetched };
+  const check = await runIn(FIXTURE, { hostsDir, check: true, diff: true, extraVars });
   for (const h of ['app1', 'app2']) assert.deepEqual(tree(path.join(hostsDir, h)), fresh, `${h} untouched by --check`);
+  assert.deepEqual(fs.readdirSync(fetched), [], 'nothing fetched by --check');
 
-  const real = await runIn(FIXTURE, { hostsDir, diff: true });
+  const real = await runIn(FIXTURE, { hostsDir, diff: true, extraVars });
   assert.equal(real.exitCode, 0, JSON.stringify(real.of('host.failed').map((e) => e.result.msg)));
   const expected = [
     'Release directory', 'Shared config directory', 'Environment file', 'Logrotate snippet', 'Secret token', 'Current release link',
-    'Unpack the release', 'Worker config from fragments', 'Migrations, once', 'Mark the release deployed',
-    'Fewer swaps', 'A longer listen queue', 'Peers in /etc/hosts', 'API key for the app',
+    'Unpack the release', 'Worker config from fragments', 'Worker config to the controller', 'Migrations, once', 'Mark the release deployed',
+    'Build info, once', 'Fewer swaps', 'A longer listen queue', 'Peers in /etc/hosts', 'API key for the app',
   ];
   assert.deepEqual(changes(real), { app1: expected, app2: expected });
-  // ansible-playbook's recap for this run, and for the second run below: ok=20 changed=14, then ok=19 changed=0 skipped=1 (the script's creates).
-  assert.deepEqual(Object.values(real.stats).map((st) => [st.ok, st.changed]), [[20, 14], [20, 14]]);
+  // ansible-playbook's recap for this run, and for the second run below: ok=25 changed=16, then ok=24 changed=0 skipped=1 (the
+  // script's creates). meta counts in neither; group_by's changed_when: false keeps ansible-core's every-run "changed" out.
+  assert.deepEqual(Object.values(real.stats).map((st) => [st.ok, st.changed]), [[25, 16], [25, 16]]);
   assert.equal(check.exitCode, 0, JSON.stringify(check.of('host.failed').map((e) => e.result.msg)));
-  assert.deepEqual(changes(check), changes(real));
+  const predicted = expected.filter((t) => t !== 'Worker config to the controller');
+  assert.deepEqual(changes(check), { app1: predicted, app2: predicted });
+  assert.deepEqual(check.results('Worker config to the controller'), { app1: 'skipped', app2: 'skipped' }, 'when: not ansible_check_mode (ansible-core skips fetch in check mode)');
   assert.deepEqual(check.results('The link points at a directory'), { app1: 'skipped', app2: 'skipped' }, 'when: not ansible_check_mode');
 
   const root = path.join(hostsDir, 'app2', 'srv/app');
@@ -86,6 +95,9 @@ test('the files role: --check predicts the real run, a second run changes nothin
   assert.equal(fs.readFileSync(path.join(root, 'shared/worker.conf'), 'utf8'), '[worker]\nconcurrency = 4\nqueue = default');
   assert.equal(fs.readFileSync(path.join(root, 'shared/.migrated'), 'utf8'), 'migrated to 2026.12.03\n');
   assert.ok(fs.existsSync(path.join(root, 'releases/2026.12.03/.deployed')));
+  assert.equal(fs.readFileSync(path.join(root, 'releases/2026.12.03/BUILD_INFO'), 'utf8'), '2026.12.03_built_for_app2\n');
+  assert.equal(fs.readFileSync(path.join(fetched, 'app2/worker.conf'), 'utf8'), '[worker]\nconcurrency = 4\nqueue = default');
+  assert.deepEqual(real.results('Group the hosts by OS family'), { app1: 'ok', app2: 'ok' });
   const found = real.of('host.ok').find((e) => e.host === 'app2' && e.task.name === 'Releases on the host')?.result;
   assert.deepEqual((found?.files as Array<{ path: string }>).map((f) => f.path), ['srv/app/releases/2026.12.03']);
   assert.doesNotMatch(JSON.stringify(real.events), /dG9rZW4t/, 'the slurped token (base64) stays out of the events');
@@ -127,9 +139,9 @@ test('the files role: --check predicts the real run, a second run changes nothin
   assert.doesNotMatch(real.plain + JSON.stringify(real.events), /hunter2-long-secret/);
   assert.doesNotMatch(JSON.stringify(real.events), /s3cr3t/);
 
-  const again = await runIn(FIXTURE, { hostsDir, diff: true });
+  const again = await runIn(FIXTURE, { hostsDir, diff: true, extraVars });
   assert.deepEqual(changes(again), {});
-  assert.deepEqual(Object.values(again.stats).map((st) => [st.ok, st.changed, st.skipped]), [[19, 0, 1], [19, 0, 1]]);
+  assert.deepEqual(Object.values(again.stats).map((st) => [st.ok, st.changed, st.skipped]), [[24, 0, 1], [24, 0, 1]]);
   assert.doesNotMatch(again.plain, /^--- before/m);
 });
 
