@@ -75,14 +75,17 @@ test('the files role: --check predicts the real run, a second run changes nothin
     'Build info, once', 'Fewer swaps', 'A longer listen queue', 'Peers in /etc/hosts', 'API key for the app',
   ];
   assert.deepEqual(changes(real), { app1: expected, app2: expected });
-  // ansible-playbook's recap for this run, and for the second run below: ok=25 changed=16, then ok=24 changed=0 skipped=1 (the
-  // script's creates). meta counts in neither; group_by's changed_when: false keeps ansible-core's every-run "changed" out.
-  assert.deepEqual(Object.values(real.stats).map((st) => [st.ok, st.changed]), [[25, 16], [25, 16]]);
+  // ansible-playbook's recap for this run, and for the second run below: ok=28/27 changed=16, then ok=27/26 changed=0 skipped=1
+  // (the script's creates). add_host runs once, on app1; meta counts in neither; changed_when: false keeps the every-run
+  // "changed" of group_by, add_host and tempfile out.
+  assert.deepEqual(Object.values(real.stats).map((st) => [st.ok, st.changed]), [[28, 16], [27, 16]]);
   assert.equal(check.exitCode, 0, JSON.stringify(check.of('host.failed').map((e) => e.result.msg)));
   const predicted = expected.filter((t) => t !== 'Worker config to the controller');
   assert.deepEqual(changes(check), { app1: predicted, app2: predicted });
   assert.deepEqual(check.results('Worker config to the controller'), { app1: 'skipped', app2: 'skipped' }, 'when: not ansible_check_mode (ansible-core skips fetch in check mode)');
   assert.deepEqual(check.results('The link points at a directory'), { app1: 'skipped', app2: 'skipped' }, 'when: not ansible_check_mode');
+  assert.deepEqual(check.results('A scratch file for this run'), { app1: 'skipped', app2: 'skipped' }, 'tempfile is skipped in check mode, as in ansible-core');
+  assert.deepEqual(real.results('Record the deployed hosts'), { app1: 'ok' }, 'add_host runs once per play');
 
   const root = path.join(hostsDir, 'app2', 'srv/app');
   assert.equal(fs.readFileSync(path.join(root, 'shared/app.env'), 'utf8'), '# Ansible managed (app.env.j2)\nPORT=8002\nHOST=app2\nRELEASE=2026.12.03\nDB_PASSWORD=hunter2-long-secret\n');
@@ -141,7 +144,7 @@ test('the files role: --check predicts the real run, a second run changes nothin
 
   const again = await runIn(FIXTURE, { hostsDir, diff: true, extraVars });
   assert.deepEqual(changes(again), {});
-  assert.deepEqual(Object.values(again.stats).map((st) => [st.ok, st.changed, st.skipped]), [[24, 0, 1], [24, 0, 1]]);
+  assert.deepEqual(Object.values(again.stats).map((st) => [st.ok, st.changed, st.skipped]), [[27, 0, 1], [26, 0, 1]]);
   assert.doesNotMatch(again.plain, /^--- before/m);
 });
 
