@@ -84,6 +84,11 @@ export function killHost(name: string, dir = fleetDir): void {
 /** Starts a host's sshd again after killHost. */
 export function startHost(name: string, dir = fleetDir): void {
   const hd = path.join(dir, name);
-  const r = spawnSync(process.env.SSHD ?? '/usr/sbin/sshd', ['-f', path.join(hd, 'sshd_config'), '-E', path.join(hd, 'sshd.log')]);
-  if (r.status !== 0) throw new Error(`sshd for ${name} did not start: ${r.stderr}`);
+  // A killed sshd may hold its port a moment longer on a loaded machine: try again for up to 5 s.
+  for (let i = 0; ; i++) {
+    const r = spawnSync(process.env.SSHD ?? '/usr/sbin/sshd', ['-f', path.join(hd, 'sshd_config'), '-E', path.join(hd, 'sshd.log')]);
+    if (r.status === 0) return;
+    if (i === 50) throw new Error(`sshd for ${name} did not start: ${r.stderr}`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+  }
 }
