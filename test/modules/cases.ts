@@ -99,33 +99,40 @@ export function runCases(cases: Case[], transport: Transport, project: Files = {
   };
 
   for (const c of cases) {
-    test(`${c.name} (${transport}): --check predicts it, the run does it, a second run is ${c.again ?? 'ok'}`, async () => {
-      const hostsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-mods-'));
-      const root = path.join(hostsDir, 'h1');
-      setUp(root, withRoot(c.setup ?? {}, root) as Record<string, Entry>);
-      const task = withRoot(c.task, root) as string;
-      const dir = makeProject({ ...(withRoot(project, root) as Files), 'inventory.ini': inventory(), 'site.yml': playbook(task) });
-      const before = snapshot(root);
-
-      const check = await runIn(dir, { hostsDir, check: true, diff: true });
-      assert.deepEqual(snapshot(root), before, 'check mode changed nothing');
-      const real = await runIn(dir, { hostsDir });
-      const got = outcome(real);
-      assert.equal(got.status, c.status, JSON.stringify(got.result));
-      assert.equal(outcome(check).status, c.checked ?? c.status, `check predicted ${JSON.stringify(outcome(check).result)}`);
-      if (c.result) assertHas(got.result, withRoot(c.result, root), 'result');
-      c.check?.(got.result, root);
-      for (const k of c.absent ?? []) assert.equal(k in got.result, false, `result has no '${k}'`);
-      for (const [rel, want] of Object.entries(c.after ?? {})) assert.deepEqual(describe(root, rel), withRoot(want, root), rel);
-      for (const [rel, want] of Object.entries(c.controller ?? {})) {
-        const p = path.join(dir, withRoot(rel, root) as string);
-        assert.deepEqual(fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : 'absent', withRoot(want, root), `controller ${rel}`);
-      }
-      if (c.execs !== undefined) {
-        assert.equal(real.of('host.command').filter((e) => e.task.name === 'case').length, c.execs, 'commands sent');
-      }
-      const again = await runIn(dir, { hostsDir });
-      assert.equal(outcome(again).status, c.again ?? 'ok', JSON.stringify(outcome(again).result));
-    });
+    test(`${c.name} (${transport}): --check predicts it, the run does it, a second run is ${c.again ?? 'ok'}`, () => runCase(c, project, inventory()));
   }
+}
+
+/**
+ * One case on the host `h1` of `inventory` (its root is a fresh directory):
+ * check, run, run again, with every assertion of the table. The fleet test
+ * runs it on several hosts at once, each with an inventory of its own.
+ */
+export async function runCase(c: Case, project: Files, inventory: string): Promise<void> {
+  const hostsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-mods-'));
+  const root = path.join(hostsDir, 'h1');
+  setUp(root, withRoot(c.setup ?? {}, root) as Record<string, Entry>);
+  const task = withRoot(c.task, root) as string;
+  const dir = makeProject({ ...(withRoot(project, root) as Files), 'inventory.ini': inventory, 'site.yml': playbook(task) });
+  const before = snapshot(root);
+
+  const check = await runIn(dir, { hostsDir, check: true, diff: true });
+  assert.deepEqual(snapshot(root), before, 'check mode changed nothing');
+  const real = await runIn(dir, { hostsDir });
+  const got = outcome(real);
+  assert.equal(got.status, c.status, JSON.stringify(got.result));
+  assert.equal(outcome(check).status, c.checked ?? c.status, `check predicted ${JSON.stringify(outcome(check).result)}`);
+  if (c.result) assertHas(got.result, withRoot(c.result, root), 'result');
+  c.check?.(got.result, root);
+  for (const k of c.absent ?? []) assert.equal(k in got.result, false, `result has no '${k}'`);
+  for (const [rel, want] of Object.entries(c.after ?? {})) assert.deepEqual(describe(root, rel), withRoot(want, root), rel);
+  for (const [rel, want] of Object.entries(c.controller ?? {})) {
+    const p = path.join(dir, withRoot(rel, root) as string);
+    assert.deepEqual(fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : 'absent', withRoot(want, root), `controller ${rel}`);
+  }
+  if (c.execs !== undefined) {
+    assert.equal(real.of('host.command').filter((e) => e.task.name === 'case').length, c.execs, 'commands sent');
+  }
+  const again = await runIn(dir, { hostsDir });
+  assert.equal(outcome(again).status, c.again ?? 'ok', JSON.stringify(outcome(again).result));
 }

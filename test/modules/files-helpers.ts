@@ -1,6 +1,8 @@
 /** Shared parts of the file module tests: host roots set up from a table, and snapshots of them. */
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { TestRun } from '../helpers/run.js';
 
 /** What a path in a host's root is: text content, a directory, a symlink, with an optional mode. */
 export type Entry = string | { content?: string; dir?: true; link?: string; mode?: number; ageSeconds?: number };
@@ -67,4 +69,20 @@ export function umask(): number {
   const m = process.umask(0);
   process.umask(m);
   return m;
+}
+
+/** The status and registered result of the task named `case` on `host`. */
+export function outcome(run: TestRun, host: string): { status: string; result: Record<string, unknown> } {
+  const e = [...run.of('host.ok'), ...run.of('host.failed')].find((x) => x.task.name === 'case' && x.host === host);
+  return { status: run.results('case')[host], result: (e?.result ?? {}) as Record<string, unknown> };
+}
+
+/** `actual` holds every key of `want` (nested mappings compared the same way; RegExps match strings). */
+export function assertHas(actual: unknown, want: unknown, where: string): void {
+  if (want instanceof RegExp) return assert.match(String(actual), want, where);
+  if (want && typeof want === 'object' && !Array.isArray(want)) {
+    for (const [k, v] of Object.entries(want)) assertHas((actual as Record<string, unknown> | undefined)?.[k], v, `${where}.${k}`);
+    return;
+  }
+  assert.deepEqual(actual, want, where);
 }

@@ -15,18 +15,22 @@ export interface Fleet {
   down(): void;
 }
 
-/** The fleet in PLAYWATCH_FLEET_DIR when it has `hosts` hosts, else a new one (root and sshd needed). */
-export function prepareFleet(hosts: number): Fleet | undefined {
+/**
+ * The fleet in PLAYWATCH_FLEET_DIR when it has `hosts` hosts, else a new one (root and sshd needed),
+ * on `port` when given (else fleet.sh's PLAYWATCH_FLEET_PORT or 2222).
+ */
+export function prepareFleet(hosts: number, o: { port?: string } = {}): Fleet | undefined {
   const given = process.env.PLAYWATCH_FLEET_DIR;
   if (given && fs.existsSync(path.join(given, 'inventory.ini')) && fleetHosts(given).length >= hosts) return { dir: given, down: () => {} };
   if (!fs.existsSync('/usr/sbin/sshd') || process.getuid?.() !== 0) return undefined;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'playwatch-bench-fleet-'));
-  const r = spawnSync('bash', [fleetScript, 'up', String(hosts), dir], { encoding: 'utf8' });
+  const env = o.port ? { ...process.env, PLAYWATCH_FLEET_PORT: o.port } : process.env;
+  const r = spawnSync('bash', [fleetScript, 'up', String(hosts), dir], { encoding: 'utf8', env });
   if (r.status !== 0) throw new Error(`fleet.sh up failed: ${r.stderr}`);
   return {
     dir,
     down: () => {
-      spawnSync('bash', [fleetScript, 'down', dir], { stdio: 'ignore' });
+      spawnSync('bash', [fleetScript, 'down', dir], { stdio: 'ignore', env });
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -10,11 +10,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ModuleResult } from '../../../src/model/index.js';
 import { getModule } from '../../../src/modules/index.js';
 import { formatDiff } from '../../../src/model/diff.js';
 import { fakeContext, tempDir } from '../context.js';
-import { ORACLE_FILE, type OracleRow, type Outcome } from './oracle-table.js';
+import { ORACLE_FILE, type OracleRow } from './oracle-table.js';
+import { loadError, seen, setUpRow } from './outcome.js';
 
 const rows: OracleRow[] = JSON.parse(fs.readFileSync(ORACLE_FILE, 'utf8'));
 
@@ -24,38 +24,8 @@ async function call(module: string, args: Record<string, unknown>, o: { check?: 
   return { result, commands: ctx.commands.length };
 }
 
-/** The load-time check's complaint about these args, if any. */
-function loadError(module: string, args: Record<string, unknown>): string | undefined {
-  try {
-    getModule(module)!.validate!(args, { file: 'play.yml', line: 1, col: 1 });
-    return undefined;
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
-
-function seen(r: ModuleResult, file: string): Outcome {
-  const exists = fs.existsSync(file);
-  return {
-    changed: Boolean(r.changed),
-    failed: Boolean(r.failed),
-    msg: String(r.msg ?? '').split(file).join('{path}'),
-    ...(r.rc === undefined ? {} : { rc: r.rc }),
-    ...(r.found === undefined ? {} : { found: r.found as number }),
-    backup: Boolean(r.backup || r.backup_file),
-    warned: Array.isArray(r.warnings) && r.warnings.length > 0,
-    after: exists ? fs.readFileSync(file, 'utf8') : null,
-    mode: exists ? (fs.statSync(file).mode & 0o7777).toString(8).padStart(4, '0') : null,
-  };
-}
-
-function setUp(row: OracleRow): string {
-  const file = path.join(tempDir(), 'target');
-  if (row.before !== null) {
-    fs.writeFileSync(file, row.before);
-    fs.chmodSync(file, 0o644);
-  }
-  return file;
+function setUp(row: Pick<OracleRow, 'before'>): string {
+  return setUpRow(row, tempDir());
 }
 
 for (const row of rows) {
