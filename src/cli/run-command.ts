@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Inventory, Playbook, Vars, Vault } from '../model/index.js';
 import { UserError } from '../model/index.js';
 import { loadConfig } from '../config/index.js';
-import { hostSource, loadInventory, selectHosts } from '../inventory/index.js';
+import { hostSource, loadInventory, selectHosts, takeInventoryWarnings } from '../inventory/index.js';
 import { loadPlaybook, takeYamlWarnings, taskLoader } from '../playbook/index.js';
 import { moduleInfo } from '../modules/index.js';
 import { EventBus, type NewEvent, type RunEvent } from '../events/index.js';
@@ -133,7 +133,7 @@ async function load(playbookArg: string, flags: RunFlags): Promise<Loaded> {
   const loaded = { cwd, settings, inventory, playbook, extraVars, tags: { only: splitTags(flags.tags), skip: splitTags(flags.skipTags) }, vault, warnings: [] as string[] };
   // A wrong vault password is one error before anything runs, not a failure halfway through.
   openEveryVault({ playbook, limit: flags.limit }, hostSources(loaded), taskLoaders(loaded));
-  loaded.warnings = takeYamlWarnings();
+  loaded.warnings = [...takeInventoryWarnings(), ...takeYamlWarnings()];
   return loaded;
 }
 

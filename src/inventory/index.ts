@@ -3,6 +3,7 @@
  * inventory layers of variable precedence, and host patterns.
  */
 export { loadInventory } from './load.js';
+export { takeInventoryWarnings } from './yaml-file.js';
 export { hostSource } from './source.js';
 export { ensureImplicitLocalhost, isImplicit, LOCALHOST_NAMES } from './data.js';
 export { inventoryVarsFor, groupNamesOf, groupsMap, groupHosts, sortedGroupsOf } from './vars.js';

@@ -61,3 +61,20 @@ test('a command that only loads (--syntax-check, --list-tasks) prints each dupli
     assert.deepEqual(lines.sort(), expected(dir).map((w) => `[WARNING]: ${w}`).sort(), flag);
   }
 });
+
+test('duplicated keys in a YAML inventory and in group_vars: the last value is kept, with the same warning (they were refused before: "invalid YAML: Map keys must be unique")', async () => {
+  const dir = fs.realpathSync(project({
+    'inventory.yml': 'all:\n  hosts:\n    a:\n      ansible_connection: local\n      playwatch_local_root: hosts/a\n      playwatch_lock_path: ~/.playwatch/lock\n      x: 1\n      x: 2\n',
+    'group_vars/all.yml': 'y: one\ny: two\n',
+    'site.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: {msg: "{{ x }} {{ y }}"}\n',
+  }));
+  const r = await cli(dir, ['run', 'site.yml', '-i', 'inventory.yml', '--ui', 'plain']);
+  assert.equal(r.code, 0, r.out + r.err);
+  assert.match(r.out, /"msg": "2 two"/);
+  const lines = r.out.split('\n').filter((l) => l.startsWith('[WARNING]: '));
+  // ansible-playbook 2.14 on the same files gives these two, with the same positions.
+  assert.deepEqual(lines.sort(), [
+    `[WARNING]: While constructing a mapping from ${dir}/group_vars/all.yml, line 1, column 1, found a duplicate dict key (y). Using last defined value only.`,
+    `[WARNING]: While constructing a mapping from ${dir}/inventory.yml, line 4, column 7, found a duplicate dict key (x). Using last defined value only.`,
+  ]);
+});
