@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type { LockSettings } from '../engine/lock.js';
 import path from 'node:path';
-import type { Inventory, Playbook, Vars, Vault } from '../model/index.js';
+import type { Inventory, Playbook, TaskLoader, Vars, Vault } from '../model/index.js';
 import { UserError } from '../model/index.js';
 import { loadConfig } from '../config/index.js';
 import { hostSource, loadInventory, selectHosts, takeInventoryWarnings } from '../inventory/index.js';
@@ -146,6 +146,30 @@ function taskLoaders(l: Pick<Loaded, 'settings' | 'playbook' | 'vault'>) {
   return taskLoader({ playbookDir: l.playbook.dir, rolesPath: l.settings.rolesPath, modules: moduleInfo, vault: l.vault });
 }
 
+/**
+ * The task loader, saying what reading a file at run time found (an
+ * include's duplicated keys) as a warning; each warning once per run, as
+ * ansible-core's display shows it once.
+ */
+function warnOnLoad(loader: TaskLoader, shown: string[], warn: (message: string) => void): TaskLoader {
+  const seen = new Set(shown);
+  const flush = () => {
+    for (const w of takeYamlWarnings()) if (!seen.has(w)) (seen.add(w), warn(w));
+  };
+  const after = <T>(read: () => T): T => {
+    try {
+      return read();
+    } finally {
+      flush();
+    }
+  };
+  return {
+    varsFile: (file) => after(() => loader.varsFile(file)),
+    includeTasks: (inc, file, handlers) => after(() => loader.includeTasks(inc, file, handlers)),
+    includeRole: (inc, name, handlers) => after(() => loader.includeRole(inc, name, handlers)),
+  };
+}
+
 /** The run itself: its directory, the bus and its reporters, signals, then the post-run steps. */
 async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: string[]): Promise<number> {
   const { cwd, settings: s } = l;
@@ -207,7 +231,7 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
     const outcome = await runPlaybook({
       playbook: l.playbook,
       hosts: hostSources(l),
-      loader: taskLoaders(l),
+      loader: warnOnLoad(taskLoaders(l), l.warnings, (message) => note({ type: 'warning', message })),
       vault: l.vault,
       limit: flags.limit,
       tags: l.tags,

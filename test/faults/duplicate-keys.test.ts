@@ -78,3 +78,21 @@ test('duplicated keys in a YAML inventory and in group_vars: the last value is k
     `[WARNING]: While constructing a mapping from ${dir}/inventory.yml, line 4, column 7, found a duplicate dict key (x). Using last defined value only.`,
   ]);
 });
+
+test('a file read at run time (include_tasks, twice, on two hosts): its duplicated key is one warning event, after run.start, as ansible-core shows it once', async () => {
+  const dir = fs.realpathSync(project({
+    'inventory.ini': '[all]\na ansible_connection=local playwatch_local_root=hosts/a\nb ansible_connection=local playwatch_local_root=hosts/b\n[all:vars]\nplaywatch_lock_path=~/.playwatch/lock\n',
+    'site.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - include_tasks: inc.yml\n    - include_tasks: inc.yml\n',
+    'inc.yml': '- debug:\n    msg: one\n    msg: two\n',
+  }));
+  const r = await cli(dir, ['run', 'site.yml', '-i', 'inventory.ini', '--ui', 'plain']);
+  assert.equal(r.code, 0, r.out + r.err);
+  assert.doesNotMatch(r.out, /"msg": "one"/);
+  // ansible-playbook 2.14 (-i localhost, -c local) gives this line once, at the first include.
+  const expected = `While constructing a mapping from ${dir}/inc.yml, line 2, column 5, found a duplicate dict key (msg). Using last defined value only.`;
+  assert.deepEqual(r.out.split('\n').filter((l) => l.startsWith('[WARNING]: ')), [`[WARNING]: ${expected}`]);
+  const runs = path.join(dir, '.playwatch', 'runs');
+  const runDir = path.join(runs, fs.readdirSync(runs).find((n) => !n.endsWith('.tar.gz'))!);
+  const events = fs.readFileSync(path.join(runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; message?: string });
+  assert.deepEqual(events.filter((e) => e.type === 'warning').map((e) => e.message), [expected]);
+});
