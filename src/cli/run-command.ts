@@ -15,6 +15,7 @@ import { createRecorder } from '../reporters/recorder.js';
 import { createRunRecord, type RunRecord } from '../reporters/run-record.js';
 import type { Settings } from '../config/index.js';
 import { parseExtraVars } from './extra-vars.js';
+import { inventoryOptions } from './inventory-options.js';
 import { listPlaybook } from './list.js';
 import { newRunId } from './run-id.js';
 import { installHangup, installSignals } from './signals.js';
@@ -128,7 +129,7 @@ async function load(playbookArg: string, flags: RunFlags): Promise<Loaded> {
   const vault = await vaultKeyring(flags, config, cwd);
   const extraVars: Vars = {};
   for (const e of flags.extraVars ?? []) Object.assign(extraVars, parseExtraVars(e, cwd, vault));
-  const inventory = loadInventory(settings.inventory, { cwd, vault });
+  const inventory = loadInventory(settings.inventory, inventoryOptions(settings, cwd, vault));
   const playbook = loadPlaybook(playbookPath, { rolesPath: settings.rolesPath, gatherDefault: settings.gathering !== 'explicit', modules: moduleInfo, vault });
   const loaded = { cwd, settings, inventory, playbook, extraVars, tags: { only: splitTags(flags.tags), skip: splitTags(flags.skipTags) }, vault, warnings: [] as string[] };
   // A wrong vault password is one error before anything runs, not a failure halfway through.
@@ -138,7 +139,7 @@ async function load(playbookArg: string, flags: RunFlags): Promise<Loaded> {
 }
 
 function hostSources(l: Pick<Loaded, 'cwd' | 'inventory' | 'playbook' | 'vault' | 'settings'>) {
-  const reload = () => loadInventory(l.settings.inventory, { cwd: l.cwd, vault: l.vault });
+  const reload = () => loadInventory(l.settings.inventory, inventoryOptions(l.settings, l.cwd, l.vault));
   return hostSource(l.inventory, { cwd: l.cwd, playbookDir: l.playbook.dir, vault: l.vault, reload });
 }
 

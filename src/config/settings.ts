@@ -7,6 +7,10 @@ import type { MailConfig } from '../model/index.js';
 export interface Settings {
   /** Inventory sources (`-i`): paths, or `a,b,` host lists. */
   inventory: string[];
+  /** Seconds an inventory script may run (each `--list`/`--host` call) before it is killed. */
+  inventoryScriptTimeout: number;
+  /** Extensions skipped in inventory directories (ansible-core's INVENTORY_IGNORE_EXTS). */
+  inventoryIgnoreExtensions: string[];
   forks: number;
   rolesPath: string[];
   retryFilesEnabled: boolean;
@@ -64,6 +68,13 @@ export interface SettingSpec {
 
 export const SPECS: { readonly [K in keyof Settings]-?: SettingSpec } = {
   inventory: { type: 'pathlist', yml: 'inventory', env: 'ANSIBLE_INVENTORY', cfg: ['defaults', 'inventory'] },
+  inventoryScriptTimeout: { type: 'int', yml: 'inventory_script_timeout', env: 'PLAYWATCH_INVENTORY_SCRIPT_TIMEOUT' },
+  inventoryIgnoreExtensions: {
+    type: 'list',
+    yml: 'inventory_ignore_extensions',
+    env: 'ANSIBLE_INVENTORY_IGNORE',
+    cfg: ['defaults', 'inventory_ignore_extensions'],
+  },
   forks: { type: 'int', yml: 'forks', env: 'ANSIBLE_FORKS', cfg: ['defaults', 'forks'] },
   rolesPath: { type: 'pathspec', yml: 'roles_path', env: 'ANSIBLE_ROLES_PATH', cfg: ['defaults', 'roles_path'] },
   retryFilesEnabled: {
@@ -137,6 +148,9 @@ export const SETTING_KEYS = Object.keys(SPECS) as Array<keyof Settings>;
 export function defaultSettings(cwd: string, home: string = os.homedir()): Settings {
   return {
     inventory: [],
+    inventoryScriptTimeout: 30,
+    // ansible-core's INVENTORY_IGNORE_EXTS: REJECT_EXTS + .orig, .ini, .cfg, .retry
+    inventoryIgnoreExtensions: ['.pyc', '.pyo', '.swp', '.bak', '~', '.rpm', '.md', '.txt', '.rst', '.orig', '.ini', '.cfg', '.retry'],
     forks: 5,
     // ansible-core's DEFAULT_ROLES_PATH
     rolesPath: [path.join(home, '.ansible/roles'), '/usr/share/ansible/roles', '/etc/ansible/roles'],

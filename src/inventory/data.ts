@@ -12,6 +12,8 @@ export function emptyInventory(): Inventory {
   const inv: Inventory = { hosts: new Map(), groups: new Map(), sourceDirs: [], implicit: false };
   addGroup(inv, 'all');
   addGroup(inv, 'ungrouped');
+  // ansible-core's InventoryData starts with `ungrouped` as the first child of `all`.
+  inv.groups.get('all')!.children.push('ungrouped');
   return inv;
 }
 

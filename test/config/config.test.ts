@@ -301,3 +301,21 @@ test('an empty playwatch.yml is fine', () => {
   const { opts } = workspace({ 'cwd/playwatch.yml': '# nothing yet\n' });
   assert.equal(loadConfig(opts()).settings.forks, 5);
 });
+
+test('inventory settings: the script timeout from playwatch.yml, ignored extensions as ansible-core reads them', () => {
+  const { opts } = workspace();
+  const d = loadConfig(opts()).settings;
+  assert.equal(d.inventoryScriptTimeout, 30);
+  assert.deepEqual(d.inventoryIgnoreExtensions, ['.pyc', '.pyo', '.swp', '.bak', '~', '.rpm', '.md', '.txt', '.rst', '.orig', '.ini', '.cfg', '.retry']);
+  const rows: Array<[Record<string, string>, Record<string, string>, number, string[]]> = [
+    [{ 'cwd/ansible.cfg': '[defaults]\ninventory_ignore_extensions = .md, .bak\n' }, {}, 30, ['.md', '.bak']],
+    [{ 'cwd/playwatch.yml': 'inventory_script_timeout: 5\ninventory_ignore_extensions: [.txt]\n' }, {}, 5, ['.txt']],
+    [{}, { ANSIBLE_INVENTORY_IGNORE: '.orig,.old', PLAYWATCH_INVENTORY_SCRIPT_TIMEOUT: '90' }, 90, ['.orig', '.old']],
+  ];
+  for (const [files, env, timeout, exts] of rows) {
+    const s = workspace(files).opts({ env }) as Parameters<typeof loadConfig>[0];
+    const c = loadConfig(s).settings;
+    assert.equal(c.inventoryScriptTimeout, timeout, JSON.stringify(files));
+    assert.deepEqual(c.inventoryIgnoreExtensions, exts, JSON.stringify(files));
+  }
+});

@@ -15,6 +15,7 @@ need sudo sudo
 need tmux tmux
 need ansible-playbook ansible-core
 need ansible-vault ansible-core
+need ansible-inventory ansible-core
 need redis-server redis-server
 # sshd lives in /usr/sbin, which a user's PATH often lacks; fleet.sh runs $SSHD.
 SSHD=${SSHD:-$(command -v sshd || echo /usr/sbin/sshd)}
