@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type { LockSettings } from '../engine/lock.js';
 import path from 'node:path';
-import type { Inventory, Playbook, Vars, Vault } from '../model/index.js';
+import type { Inventory, Playbook, TaskLoader, Vars, Vault } from '../model/index.js';
 import { UserError } from '../model/index.js';
 import { loadConfig } from '../config/index.js';
-import { hostSource, loadInventory, selectHosts } from '../inventory/index.js';
-import { loadPlaybook, taskLoader } from '../playbook/index.js';
+import { hostSource, loadInventory, selectHosts, takeInventoryWarnings } from '../inventory/index.js';
+import { loadPlaybook, takeYamlWarnings, taskLoader } from '../playbook/index.js';
 import { moduleInfo } from '../modules/index.js';
 import { EventBus, type NewEvent, type RunEvent } from '../events/index.js';
 import { RunControl, runPlaybook, splitTags, EXIT, type TagFilter } from '../engine/index.js';
@@ -74,12 +74,17 @@ interface Loaded {
   extraVars: Vars;
   tags: TagFilter;
   vault: Vault;
+  /** Warnings from reading the files (duplicated YAML keys), shown as ansible-core shows them. */
+  warnings: string[];
 }
 
 /** Loads everything, runs the playbook (or lists it), and returns the exit code. */
 export async function runCommand(playbookArg: string, flags: RunFlags, argv: string[]): Promise<number> {
   const loaded = await load(playbookArg, flags);
   const { cwd, inventory, playbook, tags } = loaded;
+  const loadOnly = flags.syntaxCheck || flags.listHosts || flags.listTasks || flags.listTags;
+  // A run records them as warning events right after run.start; a command that only loads prints them.
+  if (loadOnly) for (const w of loaded.warnings) errorLine(`[WARNING]: ${w}`);
   if (flags.syntaxCheck) {
     process.stdout.write(`\nplaybook: ${playbookArg}\n`);
     return EXIT.ok;
@@ -126,9 +131,10 @@ async function load(playbookArg: string, flags: RunFlags): Promise<Loaded> {
   for (const e of flags.extraVars ?? []) Object.assign(extraVars, parseExtraVars(e, cwd, vault));
   const inventory = loadInventory(settings.inventory, inventoryOptions(settings, cwd, vault));
   const playbook = loadPlaybook(playbookPath, { rolesPath: settings.rolesPath, gatherDefault: settings.gathering !== 'explicit', modules: moduleInfo, vault });
-  const loaded = { cwd, settings, inventory, playbook, extraVars, tags: { only: splitTags(flags.tags), skip: splitTags(flags.skipTags) }, vault };
+  const loaded = { cwd, settings, inventory, playbook, extraVars, tags: { only: splitTags(flags.tags), skip: splitTags(flags.skipTags) }, vault, warnings: [] as string[] };
   // A wrong vault password is one error before anything runs, not a failure halfway through.
   openEveryVault({ playbook, limit: flags.limit }, hostSources(loaded), taskLoaders(loaded));
+  loaded.warnings = [...takeInventoryWarnings(), ...takeYamlWarnings()];
   return loaded;
 }
 
@@ -139,6 +145,30 @@ function hostSources(l: Pick<Loaded, 'cwd' | 'inventory' | 'playbook' | 'vault' 
 
 function taskLoaders(l: Pick<Loaded, 'settings' | 'playbook' | 'vault'>) {
   return taskLoader({ playbookDir: l.playbook.dir, rolesPath: l.settings.rolesPath, modules: moduleInfo, vault: l.vault });
+}
+
+/**
+ * The task loader, saying what reading a file at run time found (an
+ * include's duplicated keys) as a warning; each warning once per run, as
+ * ansible-core's display shows it once.
+ */
+function warnOnLoad(loader: TaskLoader, shown: string[], warn: (message: string) => void): TaskLoader {
+  const seen = new Set(shown);
+  const flush = () => {
+    for (const w of takeYamlWarnings()) if (!seen.has(w)) (seen.add(w), warn(w));
+  };
+  const after = <T>(read: () => T): T => {
+    try {
+      return read();
+    } finally {
+      flush();
+    }
+  };
+  return {
+    varsFile: (file) => after(() => loader.varsFile(file)),
+    includeTasks: (inc, file, handlers) => after(() => loader.includeTasks(inc, file, handlers)),
+    includeRole: (inc, name, handlers) => after(() => loader.includeRole(inc, name, handlers)),
+  };
 }
 
 /** The run itself: its directory, the bus and its reporters, signals, then the post-run steps. */
@@ -171,6 +201,7 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
   const { emit, note } = startGate(bus);
   // Earlier runs killed outright: what they may have left and the command that cleans it, right after run.start.
   for (const run of unfinished) note({ type: 'warning', message: incompleteWarning(run, shown(cwd, run.runDir)) });
+  for (const w of l.warnings) note({ type: 'warning', message: w });
   const letGo = (why: string) => {
     if (hungUp) return;
     hungUp = true;
@@ -201,7 +232,7 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
     const outcome = await runPlaybook({
       playbook: l.playbook,
       hosts: hostSources(l),
-      loader: taskLoaders(l),
+      loader: warnOnLoad(taskLoaders(l), l.warnings, (message) => note({ type: 'warning', message })),
       vault: l.vault,
       limit: flags.limit,
       tags: l.tags,

@@ -6,6 +6,7 @@ export { loadInventory, IGNORED_EXTS, type LoadOptions } from './load.js';
 export { SCRIPT_TIMEOUT_MS } from './script.js';
 export { inventoryListing, type InventoryListing } from './listing.js';
 export type { InventoryTemplater } from './constructed.js';
+export { takeInventoryWarnings } from './yaml-file.js';
 export { hostSource } from './source.js';
 export { ensureImplicitLocalhost, isImplicit, LOCALHOST_NAMES } from './data.js';
 export { inventoryVarsFor, groupNamesOf, groupsMap, groupHosts, sortedGroupsOf } from './vars.js';

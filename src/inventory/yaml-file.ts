@@ -1,6 +1,7 @@
 /** YAML reading with positions, for inventories and vars files. */
 import fs from 'node:fs';
-import { Document, LineCounter, parseDocument, visit, type Node, type Tags } from 'yaml';
+import path from 'node:path';
+import { Document, isScalar, LineCounter, parseDocument, visit, type Node, type Tags } from 'yaml';
 import type { Pos, Vars, Vault } from '../model/index.js';
 import { openVault, UserError, vaultedText } from '../model/index.js';
 
@@ -38,13 +39,15 @@ function pyyamlTags(tags: Tags): Tags {
  */
 export function parseYaml(text: string, file: string, vault?: Vault | 'keep'): YamlSource {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', customTags: pyyamlTags, prettyErrors: true });
+  // Duplicated keys are not an error: ansible-core keeps the last value, with a warning.
+  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', customTags: pyyamlTags, prettyErrors: true, uniqueKeys: false });
   const err = doc.errors[0];
   if (err) {
     const at = err.linePos?.[0] ?? { line: 1, col: 1 };
     const firstLine = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     throw new UserError(`invalid YAML: ${firstLine}`, { file, line: at.line, col: at.col });
   }
+  if (file !== '') noteDuplicateKeys(doc, path.resolve(file), lc);
   if (vault !== 'keep' && text.includes('!vault')) {
     visit(doc, {
       Scalar(_, node) {
@@ -72,6 +75,34 @@ export function parseYaml(text: string, file: string, vault?: Vault | 'keep'): Y
       }
     },
   };
+}
+
+// Warnings found while reading inventory YAML, each once; the CLI takes them (`takeInventoryWarnings`).
+const warnings = new Set<string>();
+
+/** The inventory's YAML warnings (duplicated keys, in ansible-core 2.14's words) found since the last call. */
+export function takeInventoryWarnings(): string[] {
+  const out = [...warnings];
+  warnings.clear();
+  return out;
+}
+
+function noteDuplicateKeys(doc: Document, abs: string, lc: LineCounter): void {
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = String(pair.key.value);
+        if (key === '<<') continue;
+        if (seen.has(key)) {
+          const at = lc.linePos(map.range?.[0] ?? 0);
+          warnings.add(`While constructing a mapping from ${abs}, line ${at.line}, column ${at.col}, found a duplicate dict key (${key}). Using last defined value only.`);
+        }
+        seen.add(key);
+      }
+    },
+  });
 }
 
 /**

@@ -16,6 +16,7 @@ import { loadVarsFile } from './vars-file.js';
 
 export type { ModuleInfo } from '../model/index.js';
 export { loadVarsFile };
+export { takeYamlWarnings } from './source.js';
 export { parseKv, splitArgs } from './kv.js';
 export type { Inherited } from './scope.js';
 

@@ -14,6 +14,7 @@ import { LineIndex } from './yaml/lines.js';
 import { resolveAlias, type YMap, type YNode, type YScalar, type YSeq } from './yaml/nodes.js';
 import { parseSlow } from './yaml/slow.js';
 import { aliasBomb, MAX_ALIAS_VALUES } from './yaml/aliases.js';
+import { duplicateKeys } from './yaml/duplicates.js';
 
 export type { YMap, YNode, YSeq } from './yaml/nodes.js';
 
@@ -77,13 +78,28 @@ export function parseYaml(text: string, abs: string, vault?: Vault): Source {
   return checkAliases(src);
 }
 
-/** Refuses a document whose aliases stand for too many values (an alias bomb), at the alias that tips it. */
+/** Refuses a document whose aliases stand for too many values (an alias bomb), at the alias that tips it; notes duplicated keys. */
 function checkAliases(src: Source): Source {
   const bomb = aliasBomb(src.root);
   if (bomb) {
     throw new UserError(`excessive aliasing: the aliases up to here stand for more than ${MAX_ALIAS_VALUES} values (a resource exhaustion attack?)`, posOf(src, bomb));
   }
+  for (const d of duplicateKeys(src.root)) {
+    const at = src.linePos(d.mapStart);
+    yamlWarnings.add(`While constructing a mapping from ${src.abs}, line ${at.line}, column ${at.col}, found a duplicate dict key (${d.key}). Using last defined value only.`);
+  }
   return src;
+}
+
+// Warnings found while reading YAML, each once however often its file is
+// read; the caller that shows warnings takes them (`takeYamlWarnings`).
+const yamlWarnings = new Set<string>();
+
+/** The YAML warnings (duplicated keys, in ansible-core 2.14's words) found since the last call. */
+export function takeYamlWarnings(): string[] {
+  const out = [...yamlWarnings];
+  yamlWarnings.clear();
+  return out;
 }
 
 /**

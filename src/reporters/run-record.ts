@@ -92,9 +92,13 @@ export function createRunRecord(opts: RunRecordOptions): RunRecord {
         result.warnings.push(`${what}: ${oneLine((err as Error).message)}`);
       }
     };
-    await attempt('summary.json was not written', () => {
-      result.summaryPath = collector.done ? path.join(runDir, SUMMARY_FILE) : collector.write(runDir, outcome);
-    });
+    if (collector.done) result.summaryPath = path.join(runDir, SUMMARY_FILE);
+    // Written at run.end; a write that failed there was already its one warning (the bus's, in the record).
+    else if (!collector.ended) {
+      await attempt('summary.json was not written', () => {
+        result.summaryPath = collector.write(runDir, outcome);
+      });
+    }
     await attempt('the run was not archived', async () => {
       // tar and nodemailer load only at the end of a run: start-up stays quick.
       const { archiveRun } = await import('./archive.js');

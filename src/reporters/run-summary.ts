@@ -192,6 +192,11 @@ export class SummaryCollector implements Reporter {
     return this.written;
   }
 
+  /** True once `run.end` has arrived (and with it the one attempt to write at run.end). */
+  get ended(): boolean {
+    return this.end !== undefined;
+  }
+
   private onFailed(e: EventOf<'host.failed'>): void {
     if (e.item !== undefined) {
       // An item's message says more than the loop's "One or more items failed";
