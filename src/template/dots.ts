@@ -1,4 +1,4 @@
-import { scanTags } from './lexer.js';
+import { rewriteTags } from './lexer.js';
 
 /**
  * Jinja reads `item.0` as `item[0]`; minijinja's parser does not, so
@@ -15,13 +15,7 @@ export function rewriteExprDots(src: string): string {
 /** The same, applied only inside `{{ }}` and `{% %}` tags of a template. */
 export function rewriteTemplateDots(src: string): string {
   if (!DOT_DIGIT.test(src)) return src;
-  let out = '';
-  let last = 0;
-  for (const tag of scanTags(src)) {
-    out += src.slice(last, tag.start) + rewriteRange(src, tag.start, tag.end);
-    last = tag.end;
-  }
-  return out + src.slice(last);
+  return rewriteTags(src, rewriteRange);
 }
 
 function rewriteRange(src: string, start: number, end: number): string {

@@ -6,7 +6,7 @@
  * `lookup`/`query`/`q` that have keyword arguments get one more, KWARGS_MARK,
  * before the engine sees them.
  */
-import { scanTags } from './lexer.js';
+import { rewriteTags } from './lexer.js';
 
 export const KWARGS_MARK = '__pw_kwargs';
 
@@ -20,13 +20,7 @@ export function markExprKwargs(src: string): string {
 /** The same, inside the `{{ }}` and `{% %}` tags of a template only. */
 export function markTemplateKwargs(src: string): string {
   if (!CALLS.test(src)) return src;
-  let out = '';
-  let last = 0;
-  for (const tag of scanTags(src)) {
-    out += src.slice(last, tag.start) + markRange(src, tag.start, tag.end);
-    last = tag.end;
-  }
-  return out + src.slice(last);
+  return rewriteTags(src, markRange);
 }
 
 interface Call {

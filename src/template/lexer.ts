@@ -148,3 +148,14 @@ function isNameStart(c: string): boolean {
 function isNamePart(c: string): boolean {
   return isNameStart(c) || isDigit(c);
 }
+
+/** `src` with the inside of each `{{ }}`/`{% %}` tag replaced by `rewrite(src, start, end)`; text between tags kept. */
+export function rewriteTags(src: string, rewrite: (src: string, start: number, end: number) => string): string {
+  let out = '';
+  let last = 0;
+  for (const tag of scanTags(src)) {
+    out += src.slice(last, tag.start) + rewrite(src, tag.start, tag.end);
+    last = tag.end;
+  }
+  return out + src.slice(last);
+}
