@@ -117,6 +117,7 @@ function moduleContext(pc: PlayContext, task: Task, host: string, target: Target
     check,
     diff,
     vault: pc.opts.vault,
+    warn: (message) => pc.opts.emit({ type: 'warning', message }),
     signal: control.signalFor(host),
     render: (v) => render(v, scope, task.pos),
     evalExpr: (e) => evalExpr(e, scope, task.pos),

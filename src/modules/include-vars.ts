@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isMap, LineCounter, parseDocument, visit, YAMLParseError, type Document, type Node } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, visit, YAMLParseError, type Document, type Node } from 'yaml';
 import { openVault, UserError, vaultedText, type ModuleResult, type Pos, type Vars, type Vault } from '../model/index.js';
 import { checkArgs, optString } from './args.js';
 import type { Module, ModuleContext } from './types.js';
@@ -33,7 +33,7 @@ export const includeVarsModule: Module = {
     if (!found) {
       return { failed: true, changed: false, msg: `Could not find or access '${name}'; searched: ${candidates.join(', ')}` };
     }
-    const loaded = readVars(found, ctx.vault);
+    const loaded = readVars(found, ctx.vault, ctx.warn);
     if (typeof loaded === 'string') return { failed: true, changed: false, msg: loaded };
     const into = optString(ctx.args.name);
     return {
@@ -68,15 +68,17 @@ const VAULT_TAG = { tag: '!vault', resolve: (s: string) => s };
  * The file's mapping, or an error message. A vault-encrypted file is
  * opened with the run's vault and its values are secret; so are `!vault` values.
  */
-function readVars(file: string, vault: Vault | undefined): Vars | string {
+function readVars(file: string, vault: Vault | undefined, warn?: (message: string) => void): Vars | string {
   let data: unknown;
   const lines = new LineCounter();
   let vaulted = false;
   try {
     const opened = vaultedText(fs.readFileSync(file, 'utf8'), vault, { file, line: 1, col: 1 });
     vaulted = opened.vaulted;
-    const doc = parseDocument(opened.text, { lineCounter: lines, customTags: [VAULT_TAG] });
+    // Duplicated keys keep the last value with ansible-core's warning (each host's read warns, as there).
+    const doc = parseDocument(opened.text, { lineCounter: lines, customTags: [VAULT_TAG], uniqueKeys: false });
     if (doc.errors[0]) throw doc.errors[0];
+    for (const w of duplicateKeyWarnings(doc, path.resolve(file), lines)) warn?.(w);
     visit(doc, {
       Scalar(_, node) {
         if (node.tag === '!vault' && typeof node.value === 'string') node.value = openVault(vault, node.value, { file, ...lines.linePos(node.range?.[0] ?? 0) }).toString('utf8');
@@ -97,6 +99,25 @@ function readVars(file: string, vault: Vault | undefined): Vars | string {
   }
   if (vaulted) vault?.reveal(data);
   return data as Vars;
+}
+
+function duplicateKeyWarnings(doc: Document, abs: string, lines: LineCounter): string[] {
+  const out: string[] = [];
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key) || pair.key.value === '<<') continue;
+        const key = String(pair.key.value);
+        if (seen.has(key)) {
+          const at = lines.linePos(map.range?.[0] ?? 0);
+          out.push(`While constructing a mapping from ${abs}, line ${at.line}, column ${at.col}, found a duplicate dict key (${key}). Using last defined value only.`);
+        }
+        seen.add(key);
+      }
+    },
+  });
+  return out;
 }
 
 /**

@@ -33,6 +33,8 @@ export interface ModuleContext {
   jobSeen?(jid: string, seen: JobSeen): void;
   /** Opens vault-encrypted files on the controller (copy and template sources, include_vars). */
   vault?: Vault;
+  /** A warning for the operator (`[WARNING]: …`). */
+  warn?(message: string): void;
 }
 
 export interface Module {

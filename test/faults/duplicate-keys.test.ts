@@ -96,3 +96,18 @@ test('a file read at run time (include_tasks, twice, on two hosts): its duplicat
   const events = fs.readFileSync(path.join(runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; message?: string });
   assert.deepEqual(events.filter((e) => e.type === 'warning').map((e) => e.message), [expected]);
 });
+
+test('include_vars of a file with a duplicated key keeps the last value and warns as ansible-core 2.14 does, once per host that reads it (it refused the file before)', async () => {
+  const dir = fs.realpathSync(
+    project({
+      'inventory.ini': '[all]\na ansible_connection=local playwatch_local_root=hosts/a\nb ansible_connection=local playwatch_local_root=hosts/b\n[all:vars]\nplaywatch_lock_path=~/.playwatch/lock-{{ inventory_hostname }}\n',
+      'site.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - include_vars: v.yml\n    - debug: {msg: "a={{ a }}"}\n',
+      'v.yml': 'a: 1\nb: 2\na: 3\n',
+    }),
+  );
+  const r = await cli(dir, ['run', 'site.yml', '-i', 'inventory.ini', '--ui', 'plain']);
+  assert.equal(r.code, 0, r.out + r.err);
+  assert.equal(r.out.split('\n').filter((l) => l === '    "msg": "a=3"').length, 2, r.out);
+  const warning = `[WARNING]: While constructing a mapping from ${dir}/v.yml, line 1, column 1, found a duplicate dict key (a). Using last defined value only.`;
+  assert.equal(r.out.split('\n').filter((l) => l === warning).length, 2, r.out);
+});
