@@ -29,6 +29,8 @@ import { setStatsModule } from './set-stats.js';
 import { shellModule } from './shell.js';
 import { statModule } from './stat.js';
 import { templateModule } from './template.js';
+import { userModule } from './user.js';
+import { groupModule } from './group.js';
 
 /**
  * The module registry. Each module lives in its own file and is listed here.
@@ -51,6 +53,8 @@ for (const m of [
   registerModule(m);
 }
 registerModule(gatherFactsModule);
+registerModule(userModule);
+registerModule(groupModule);
 
 export function getModule(name: string): Module | undefined {
   return registry.get(canonicalName(name));
