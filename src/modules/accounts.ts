@@ -112,3 +112,19 @@ export function readCaught(s: Map<string, string>): Caught | undefined {
   if (!s.has('rc')) return undefined;
   return { rc: Number(s.get('rc')), out: s.get('out') ?? '', err: s.get('err') ?? '' };
 }
+
+/**
+ * Prints what `command` writes to stdout exactly (the last newline too)
+ * between `@@@ begin` and `@@@ end <status>`: `readExact` takes it back.
+ */
+export function exactScript(command: string): string {
+  return `echo '@@@ begin'\n${command}\nprintf '\\n@@@ end %s\\n' "$?"`;
+}
+
+/** What `exactScript` printed: the text and the command's status, or undefined when it did not run. */
+export function readExact(stdout: string): { text: string; rc: number } | undefined {
+  const start = stdout.indexOf('@@@ begin\n');
+  const end = /\n@@@ end (\d+)\n?$/.exec(stdout);
+  if (start < 0 || !end) return undefined;
+  return { text: stdout.slice(start + '@@@ begin\n'.length, end.index), rc: Number(end[1]) };
+}

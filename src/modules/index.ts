@@ -31,6 +31,7 @@ import { statModule } from './stat.js';
 import { templateModule } from './template.js';
 import { userModule } from './user.js';
 import { groupModule } from './group.js';
+import { authorizedKeyModule } from './authorized-key.js';
 
 /**
  * The module registry. Each module lives in its own file and is listed here.
@@ -55,6 +56,7 @@ for (const m of [
 registerModule(gatherFactsModule);
 registerModule(userModule);
 registerModule(groupModule);
+registerModule(authorizedKeyModule);
 
 export function getModule(name: string): Module | undefined {
   return registry.get(canonicalName(name));
