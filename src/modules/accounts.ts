@@ -81,11 +81,11 @@ export function missingFailure(module: string, missing: string | undefined, need
   const lacking = (missing ?? '').split('\n').filter((p) => p && needed.includes(p));
   if (!lacking.length) return undefined;
   const from = [...new Set(lacking.map((p) => PACKAGES[p]).filter(Boolean))];
+  const accounts = lacking.some((p) => /^(user|group)/.test(p));
   return {
     failed: true,
     changed: false,
-    msg: `${module}: the target has no ${lacking.join(', ')} on its PATH` +
-      (from.length ? ` (install ${from.join(', ')}; playwatch does not fall back to busybox adduser/addgroup)` : ''),
+    msg: `${module}: the target has no ${lacking.join(', ')} on its PATH` + (from.length ? ` (install ${from.join(', ')}${accounts ? '; playwatch does not fall back to busybox adduser/addgroup' : ''})` : ''),
   };
 }
 

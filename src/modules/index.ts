@@ -32,6 +32,7 @@ import { templateModule } from './template.js';
 import { userModule } from './user.js';
 import { groupModule } from './group.js';
 import { authorizedKeyModule } from './authorized-key.js';
+import { cronModule } from './cron.js';
 
 /**
  * The module registry. Each module lives in its own file and is listed here.
@@ -57,6 +58,7 @@ registerModule(gatherFactsModule);
 registerModule(userModule);
 registerModule(groupModule);
 registerModule(authorizedKeyModule);
+registerModule(cronModule);
 
 export function getModule(name: string): Module | undefined {
   return registry.get(canonicalName(name));
