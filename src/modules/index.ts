@@ -33,6 +33,7 @@ import { userModule } from './user.js';
 import { groupModule } from './group.js';
 import { authorizedKeyModule } from './authorized-key.js';
 import { cronModule } from './cron.js';
+import { knownHostsModule } from './known-hosts.js';
 
 /**
  * The module registry. Each module lives in its own file and is listed here.
@@ -59,6 +60,7 @@ registerModule(userModule);
 registerModule(groupModule);
 registerModule(authorizedKeyModule);
 registerModule(cronModule);
+registerModule(knownHostsModule);
 
 export function getModule(name: string): Module | undefined {
   return registry.get(canonicalName(name));
