@@ -93,9 +93,10 @@ export function missingFailure(module: string, missing: string | undefined, need
 export function caught(command: string): string {
   return [
     `echo '@@@ out'`,
-    `{ err=$( { ${command}; } 2>&1 >&3); rc=$?; } 3>&1`,
+    // The `.` keeps the error's last newlines, which $( ) would drop.
+    `{ err=$( { ${command}; } 2>&1 >&3; r=$?; echo .; exit $r); rc=$?; } 3>&1`,
     `echo '@@@ err'`,
-    `[ -n "$err" ] && printf '%s\\n' "$err"`,
+    `printf '%s\\n' "\${err%.}"`,
     `echo '@@@ rc'`,
     `echo "$rc"`,
   ].join('\n');

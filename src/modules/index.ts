@@ -34,6 +34,7 @@ import { groupModule } from './group.js';
 import { authorizedKeyModule } from './authorized-key.js';
 import { cronModule } from './cron.js';
 import { knownHostsModule } from './known-hosts.js';
+import { hostnameModule } from './hostname.js';
 
 /**
  * The module registry. Each module lives in its own file and is listed here.
@@ -61,6 +62,7 @@ registerModule(groupModule);
 registerModule(authorizedKeyModule);
 registerModule(cronModule);
 registerModule(knownHostsModule);
+registerModule(hostnameModule);
 
 export function getModule(name: string): Module | undefined {
   return registry.get(canonicalName(name));

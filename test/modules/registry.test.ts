@@ -8,7 +8,7 @@ test('every module is registered under its short name', () => {
     'script', 'slurp', 'fetch', 'tempfile', 'find', 'assemble', 'unarchive']) {
     assert.equal(getModule(name)?.name, name);
   }
-  assert.equal(moduleNames().length, 35);
+  assert.equal(moduleNames().length, 36);
 });
 
 test('collection prefixes resolve to the short name', () => {
