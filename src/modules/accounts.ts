@@ -129,3 +129,17 @@ export function readExact(stdout: string): { text: string; rc: number } | undefi
   if (start < 0 || !end) return undefined;
   return { text: stdout.slice(start + '@@@ begin\n'.length, end.index), rc: Number(end[1]) };
 }
+
+/**
+ * Replaces the file in `$p` with stdin through a temp file beside it and
+ * `mv` (as ansible's atomic_move): an existing file keeps its mode and
+ * owner, a new one gets 0666 less the umask.
+ */
+export function replaceScript(): string {
+  return [
+    `t=$(mktemp "$(dirname -- "$p")/.pw.XXXXXXXX") || exit 94`,
+    `cat >"$t" || { rm -f -- "$t"; exit 94; }`,
+    `if [ -e "$p" ]; then chmod "$(stat -c %a -- "$p")" "$t"; chown "$(stat -c %u:%g -- "$p")" "$t" 2>/dev/null; else chmod "$(printf '%o' $(( 0666 & ~0$(umask) )))" "$t"; fi`,
+    `mv -f -- "$t" "$p" || { rm -f -- "$t"; exit 94; }`,
+  ].join('\n');
+}

@@ -35,6 +35,7 @@ import { authorizedKeyModule } from './authorized-key.js';
 import { cronModule } from './cron.js';
 import { knownHostsModule } from './known-hosts.js';
 import { hostnameModule } from './hostname.js';
+import { sysctlModule } from './sysctl.js';
 
 /**
  * The module registry. Each module lives in its own file and is listed here.
@@ -63,6 +64,7 @@ registerModule(authorizedKeyModule);
 registerModule(cronModule);
 registerModule(knownHostsModule);
 registerModule(hostnameModule);
+registerModule(sysctlModule);
 
 export function getModule(name: string): Module | undefined {
   return registry.get(canonicalName(name));

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { ModuleResult } from '../model/index.js';
-import { exactScript, missingFailure, missingScript, readExact, sections } from './accounts.js';
+import { exactScript, missingFailure, missingScript, readExact, replaceScript, sections } from './accounts.js';
 import { fileKeys, parseState, remoteFailure, stateScript } from './remote-file.js';
 import { q, shPath } from './sh.js';
 import { readArgs, specValidator, type ArgSpec } from './spec.js';
@@ -89,10 +89,7 @@ export function knownHostsWriteScript(path: string, host: string, removeHost: bo
   if (removeHost) return `p=${q(path)}\nssh-keygen -R ${q(host)} -f "$p" >/dev/null || exit 94\n${pathInfoScript()}`;
   return [
     `p=${q(path)}`,
-    `t=$(mktemp "$(dirname -- "$p")/.known_hosts.XXXXXXXX") || exit 94`,
-    `cat >"$t" || { rm -f -- "$t"; exit 94; }`,
-    `if [ -e "$p" ]; then chmod "$(stat -c %a -- "$p")" "$t"; chown "$(stat -c %u:%g -- "$p")" "$t" 2>/dev/null; else chmod "$(printf '%o' $(( 0666 & ~0$(umask) )))" "$t"; fi`,
-    `mv -f -- "$t" "$p" || { rm -f -- "$t"; exit 94; }`,
+    replaceScript(),
     pathInfoScript(),
   ].join('\n');
 }
