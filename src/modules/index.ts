@@ -36,6 +36,7 @@ import { cronModule } from './cron.js';
 import { knownHostsModule } from './known-hosts.js';
 import { hostnameModule } from './hostname.js';
 import { sysctlModule } from './sysctl.js';
+import { mountModule } from './mount.js';
 
 /**
  * The module registry. Each module lives in its own file and is listed here.
@@ -65,6 +66,7 @@ registerModule(cronModule);
 registerModule(knownHostsModule);
 registerModule(hostnameModule);
 registerModule(sysctlModule);
+registerModule(mountModule);
 
 export function getModule(name: string): Module | undefined {
   return registry.get(canonicalName(name));

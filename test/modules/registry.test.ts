@@ -8,7 +8,7 @@ test('every module is registered under its short name', () => {
     'script', 'slurp', 'fetch', 'tempfile', 'find', 'assemble', 'unarchive']) {
     assert.equal(getModule(name)?.name, name);
   }
-  assert.equal(moduleNames().length, 37);
+  assert.equal(moduleNames().length, 38);
 });
 
 test('collection prefixes resolve to the short name', () => {
