@@ -95,7 +95,7 @@ interface Seen {
   fstabExists: boolean;
 }
 
-/** One step of the change, as a piece of script; failures exit with the message on stderr. */
+/** Writes stdin to the fstab in `$f` (atomically, its mode and owner kept), leaving `$p` as it was. */
 function writeFstab(): string {
   return `p_save=$p; p=$f\n${replaceScript()}\np=$p_save`;
 }
