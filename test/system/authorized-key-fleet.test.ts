@@ -115,6 +115,8 @@ test('authorized_key: check mode predicts with its diff, the run writes the line
 
   const again = await runPlaywatch(p);
   assert.deepEqual(Object.values(again.recap).map((r) => [r.ok, r.changed]), [[5, 0]], again.log);
+  // Nothing to change costs one round trip a task.
+  assert.equal(again.execs?.length, again.results.size, again.execs?.join('\n---\n'));
   assert.equal(fs.readFileSync(`${HOME}/.ssh/authorized_keys`, 'utf8'), AFTER);
   fs.rmSync(p.dir, { recursive: true, force: true });
 });

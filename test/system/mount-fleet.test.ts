@@ -88,6 +88,8 @@ test('mount: fstab entries and a real tmpfs; check mode predicts, a second run c
   });
   const again = await runPlaywatch(setup);
   assert.deepEqual(Object.values(again.recap).map((r) => [r.ok, r.changed]), [[5, 0]], again.log);
+  // Nothing to change costs one round trip a task.
+  assert.equal(again.execs?.length, again.results.size, again.execs?.join('\n---\n'));
 
   const teardown = fleetProject(TEARDOWN);
   const down = await runPlaywatch(teardown);

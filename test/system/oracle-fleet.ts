@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fleetDir, fleetHosts } from '../fleet/helpers.js';
 import { runIn } from '../helpers/run.js';
+import type { Transport } from '../../src/transport/types.js';
 
 const CALLBACK = `
 import json
@@ -54,6 +55,8 @@ export interface EngineRun {
   recap: Record<string, Record<string, number>>;
   /** ansible-playbook's output, or playwatch's plain output. */
   log: string;
+  /** playwatch's commands on the host, in order (one per round trip). */
+  execs?: string[];
 }
 
 export interface Project {
@@ -111,7 +114,8 @@ export function runAnsible(p: Project, o: RunOptions = {}): EngineRun {
 }
 
 export async function runPlaywatch(p: Project, o: RunOptions = {}): Promise<EngineRun> {
-  const run = await runIn(p.dir, { check: o.check, diff: o.diff });
+  const execs: string[] = [];
+  const run = await runIn(p.dir, { check: o.check, diff: o.diff, wrapTransport: (t) => counted(t, execs) });
   const results = new Map<string, Result>();
   for (const e of run.events) {
     if (e.type === 'host.ok') results.set(e.task.name ?? '', { ...e.result, status: e.changed ? 'changed' : 'ok' });
@@ -125,7 +129,23 @@ export async function runPlaywatch(p: Project, o: RunOptions = {}): Promise<Engi
       recap[h] = { ok: s.ok, changed: s.changed, failed: s.failed, skipped: s.skipped, unreachable: s.unreachable, ignored: s.ignored, rescued: s.rescued };
     }
   }
-  return { results, recap, log: run.plain };
+  return { results, recap, log: run.plain, execs };
+}
+
+/** The transport with each command it runs written down. */
+function counted(t: Transport, execs: string[]): Transport {
+  return {
+    host: t.host,
+    connect: () => t.connect(),
+    exec: (command, opts) => {
+      execs.push(command);
+      return t.exec(command, opts);
+    },
+    put: (content, remotePath, mode) => t.put(content, remotePath, mode),
+    get: (remotePath) => t.get(remotePath),
+    close: () => t.close(),
+    ...(t.describe ? { describe: () => t.describe!() } : {}),
+  };
 }
 
 /** Runs a command on this machine (the fleet's hosts are this machine): stdout, or the failure. */
