@@ -74,6 +74,7 @@ function prepare(): void {
   cleanUp();
   fs.mkdirSync(BIN, { recursive: true });
   fs.mkdirSync(SPOOL, { recursive: true });
+  fs.mkdirSync('/etc/cron.d', { recursive: true });
   fs.writeFileSync(`${BIN}/crontab`, STAND_IN, { mode: 0o755 });
   fs.writeFileSync(`${SPOOL}/pw_test_cron`, USER_CRONTAB);
   fs.writeFileSync('/etc/cron.d/pw_test_gone', '#Ansible: gone\n* * * * * root /bin/true\n');

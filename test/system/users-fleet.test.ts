@@ -121,3 +121,26 @@ test('user and group do on a fleet host what ansible-core does: check mode, run,
   assert.match(p.state['group pw_test_extra']!, /:pw_test_user$/m);
   assert.match(p.state.home!, /\.\/\.ssh\/id_ed25519 -rw------- pw_test_user pw_test_grp/);
 });
+
+test('user and group on a host without useradd or groupadd fail naming what is missing', async () => {
+  fs.mkdirSync(`${BASE}-empty`, { recursive: true });
+  const p = fleetProject(`- hosts: all
+  gather_facts: false
+  environment:
+    PATH: ${BASE}-empty
+  tasks:
+    - name: a user
+      user: name=pw_test_nobody
+      ignore_errors: true
+    - name: a group
+      group: name=pw_test_nobody
+`);
+  const run = await runPlaywatch(p);
+  assert.deepEqual(statuses(run), { 'a user': 'failed', 'a group': 'failed' });
+  assert.equal(run.results.get('a user')?.msg,
+    'user: the target has no getent, useradd, usermod on its PATH (install libc-bin (glibc), passwd (shadow-utils); playwatch does not fall back to busybox adduser/addgroup)');
+  assert.equal(run.results.get('a group')?.msg,
+    'group: the target has no getent, groupadd, groupmod on its PATH (install libc-bin (glibc), passwd (shadow-utils); playwatch does not fall back to busybox adduser/addgroup)');
+  fs.rmSync(`${BASE}-empty`, { recursive: true, force: true });
+  fs.rmSync(p.dir, { recursive: true, force: true });
+});
