@@ -40,6 +40,13 @@ export function shadowHash(line: string | undefined): string {
   return (line ?? '').split('\n')[0]!.split(':')[1] ?? '';
 }
 
+/** The aging fields of a `getent shadow` line: min and max days, and the expiry day (-1 when unset). */
+export function shadowAging(line: string | undefined): { min?: number; max?: number; expire: number } {
+  const f = (line ?? '').split('\n')[0]!.split(':');
+  const num = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
+  return { min: num(f[3]), max: num(f[4]), expire: num(f[7]) ?? -1 };
+}
+
 /**
  * A script's output cut at its `@@@ name` lines: name → the text up to the
  * next one (without its last newline). A section printed twice keeps the
@@ -73,7 +80,7 @@ export function missingScript(programs: readonly string[]): string {
 const PACKAGES: Record<string, string> = {
   useradd: 'passwd (shadow-utils)', usermod: 'passwd (shadow-utils)', userdel: 'passwd (shadow-utils)',
   groupadd: 'passwd (shadow-utils)', groupmod: 'passwd (shadow-utils)', groupdel: 'passwd (shadow-utils)',
-  getent: 'libc-bin (glibc)', 'ssh-keygen': 'openssh-client', crontab: 'cron',
+  chage: 'passwd (shadow-utils)', getent: 'libc-bin (glibc)', 'ssh-keygen': 'openssh-client', crontab: 'cron',
 };
 
 /** The failed result for programs the target lacks, or undefined when none is missing. */

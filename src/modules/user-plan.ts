@@ -5,7 +5,7 @@
  * ansible-core's Linux `User` class would run for it (modify_user_usermod,
  * create_user_useradd, remove_user_userdel), with every value quoted.
  */
-import { missingScript, parseGroup, parsePasswd, sections, shadowHash, type GroupEntry, type PasswdEntry } from './accounts.js';
+import { missingScript, parseGroup, parsePasswd, sections, shadowAging, shadowHash, type GroupEntry, type PasswdEntry } from './accounts.js';
 import { q } from './sh.js';
 
 export interface UserArgs {
@@ -22,6 +22,10 @@ export interface UserArgs {
   password?: string;
   update_password: 'always' | 'on_create';
   password_lock?: boolean;
+  /** Account expiry, seconds since the epoch (negative: never). */
+  expires?: number;
+  password_expire_min?: number;
+  password_expire_max?: number;
   create_home: boolean;
   move_home: boolean;
   skeleton?: string;
@@ -51,6 +55,8 @@ export interface UserSeen {
   passwd?: PasswdEntry;
   /** The shadow hash ('' when unreadable). */
   hash: string;
+  /** The shadow aging fields (min and max days, expiry day or -1). */
+  aging: { min?: number; max?: number; expire: number };
   /** Each group named by `group`/`groups`, as given → its entry (undefined: no such group). */
   named: Map<string, GroupEntry | undefined>;
   /** Groups whose member list holds the user (primary included when listed). */
@@ -65,7 +71,8 @@ export interface UserSeen {
 /** The programs each state acts with. */
 export function neededTools(a: UserArgs): string[] {
   if (a.state === 'absent') return ['getent', 'userdel'];
-  return ['getent', 'useradd', 'usermod', ...(a.generate_ssh_key ? ['ssh-keygen'] : [])];
+  const aging = a.password_expire_min !== undefined || a.password_expire_max !== undefined;
+  return ['getent', 'useradd', 'usermod', ...(a.generate_ssh_key ? ['ssh-keygen'] : []), ...(aging ? ['chage'] : [])];
 }
 
 /** ansible's default key file: `.ssh/id_<type>` under the home. */
@@ -134,6 +141,7 @@ export function parseSeen(a: UserArgs, stdout: string): UserSeen {
     missing: s.get('missing') ?? '',
     passwd: parsePasswd(s.get('passwd')),
     hash: shadowHash(s.get('shadow')),
+    aging: shadowAging(s.get('shadow')),
     named,
     member: (s.get('member') ?? '').split('\n').filter(Boolean),
     ownGroup: parseGroup(s.get('owngroup')) !== undefined,
@@ -167,6 +175,7 @@ export function useraddWords(a: UserArgs, seen: UserSeen): string[] {
   if (a.comment !== undefined) w.push('-c', a.comment);
   if (a.home !== undefined) w.push('-d', a.home);
   if (a.shell !== undefined) w.push('-s', a.shell);
+  if (a.expires !== undefined) w.push('-e', a.expires < 0 ? '' : expiryDate(a.expires));
   if (a.password !== undefined) w.push('-p', a.password_lock ? `!${a.password}` : a.password);
   if (a.create_home) {
     w.push('-m');
@@ -190,6 +199,7 @@ export function usermodWords(a: UserArgs, seen: UserSeen): string[] {
   if (a.comment !== undefined && info.comment !== a.comment) w.push('-c', a.comment);
   if (a.home !== undefined && info.home !== a.home) w.push('-d', a.home, ...(a.move_home ? ['-m'] : []));
   if (a.shell !== undefined && info.shell !== a.shell) w.push('-s', a.shell);
+  if (a.expires !== undefined) w.push(...expiresWords(a.expires, seen.aging.expire));
   if (a.password_lock === true && !seen.hash.startsWith('!')) w.push('-L');
   else if (a.password_lock === false && seen.hash.startsWith('!')) w.push('-U');
   if (a.update_password === 'always' && a.password !== undefined && stripBang(seen.hash) !== stripBang(a.password)) {
@@ -200,6 +210,38 @@ export function usermodWords(a: UserArgs, seen: UserSeen): string[] {
 }
 
 const stripBang = (s: string) => s.replace(/^!+/, '');
+
+/** The day `expires` (seconds since the epoch, UTC) falls on, as useradd -e takes it. */
+export function expiryDate(expires: number): string {
+  return new Date(Math.floor(expires) * 1000).toISOString().slice(0, 10);
+}
+
+/** `-e` when the expiry day differs (ansible compares the UTC date), `-e ''` to clear one. */
+function expiresWords(expires: number, currentDay: number): string[] {
+  if (expires < 0) return currentDay >= 0 ? ['-e', ''] : [];
+  const current = currentDay < 0 ? undefined : new Date(currentDay * 86_400_000).toISOString().slice(0, 10);
+  return current !== expiryDate(expires) ? ['-e', expiryDate(expires)] : [];
+}
+
+/**
+ * `chage -m/-M` for the aging asked (set_password_expire). For an account
+ * made in the same script the fields are compared there, after useradd.
+ */
+export function chageScript(a: UserArgs, seen: UserSeen, creating: boolean): string | undefined {
+  const parts: Array<[string, number, number | undefined, number]> = [];
+  if (a.password_expire_min !== undefined) parts.push(['-m', a.password_expire_min, seen.aging.min, 4]);
+  if (a.password_expire_max !== undefined) parts.push(['-M', a.password_expire_max, seen.aging.max, 5]);
+  if (!creating) {
+    const words = parts.filter(([, want, have]) => want !== have).flatMap(([flag, want]) => [flag, String(want)]);
+    return words.length ? commandLine(['chage', ...words, a.name]) : undefined;
+  }
+  if (!parts.length) return undefined;
+  return [
+    `set --`,
+    ...parts.map(([flag, want, , field]) => `[ "$(getent shadow "$n" | cut -d: -f${field})" = ${q(String(want))} ] || set -- "$@" ${flag} ${q(String(want))}`),
+    `if [ $# -gt 0 ]; then chage "$@" "$n"; fi`,
+  ].join('\n');
+}
 
 /** `-G` (with `-a` when appending) when the supplementary groups differ. */
 function groupsWords(a: UserArgs, seen: UserSeen): string[] {

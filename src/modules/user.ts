@@ -5,7 +5,7 @@ import { parentOf, q } from './sh.js';
 import { readArgs, specValidator, type ArgSpec } from './spec.js';
 import type { Module, ModuleContext } from './types.js';
 import {
-  commandLine, homeScript, keygenScript, missingGroup, neededTools, parseKey, parseSeen, readScript,
+  chageScript, commandLine, homeScript, keygenScript, missingGroup, neededTools, parseKey, parseSeen, readScript,
   useraddWords, userdelWords, usermodWords, type KeySeen, type UserArgs, type UserSeen,
 } from './user-plan.js';
 
@@ -39,9 +39,9 @@ const SPEC: ArgSpec = {
     ssh_key_file: { type: 'path' },
     ssh_key_comment: { type: 'str' },
     ssh_key_passphrase: { type: 'str', unsupported: 'playwatch generates keys without a passphrase only; remove it' },
-    expires: { type: 'float', unsupported: 'playwatch does not set account expiry yet; remove it' },
-    password_expire_max: { type: 'int', unsupported: 'playwatch does not run chage yet; remove it' },
-    password_expire_min: { type: 'int', unsupported: 'playwatch does not run chage yet; remove it' },
+    expires: { type: 'float' },
+    password_expire_max: { type: 'int' },
+    password_expire_min: { type: 'int' },
     umask: { type: 'str', unsupported: NOT_HERE },
     local: { type: 'bool', unsupported: NOT_HERE },
     seuser: { type: 'str', unsupported: NOT_HERE },
@@ -118,13 +118,15 @@ async function present(ctx: ModuleContext, a: UserArgs, seen: UserSeen): Promise
   const words = creating ? useraddWords(a, seen) : usermodWords(a, seen);
   const homeMissing = a.create_home && !seen.homeExists;
   const keyWanted = a.generate_ssh_key && seen.key !== undefined && keyChange(a, seen.key);
+  const chage = chageScript(a, seen, creating);
+  const agingWanted = !creating && chage !== undefined;
   const comment = a.ssh_key_comment ?? `ansible-generated on ${seen.hostname}`;
   const base: ModuleResult = { name: a.name, state: a.state, ...(creating ? { system: a.system, create_home: a.create_home } : { append: a.append, move_home: a.move_home }) };
   if (!creating && ctx.check) {
-    const changed = words.length > 0 || homeMissing || keyWanted;
+    const changed = words.length > 0 || homeMissing || keyWanted || agingWanted;
     return finish(ctx, a, { ...base, changed }, seen.passwd!, seen.key, seen.key && keyWanted ? 'made' : seen.key ? keyState(seen.key) : undefined);
   }
-  if (!words.length && !homeMissing && !keyWanted) return finish(ctx, a, { ...base, changed: false }, seen.passwd!, seen.key, seen.key ? keyState(seen.key) : undefined);
+  if (!words.length && !homeMissing && !keyWanted && !agingWanted) return finish(ctx, a, { ...base, changed: false }, seen.passwd!, seen.key, seen.key ? keyState(seen.key) : undefined);
   const script = [`n=${q(a.name)}`];
   if (words.length) {
     if (creating && a.home !== undefined && a.create_home) script.push(`mkdir -p -- ${q(parentOf(a.home))} || exit 91`);
@@ -133,6 +135,7 @@ async function present(ctx: ModuleContext, a: UserArgs, seen: UserSeen): Promise
   script.push(a.home !== undefined ? `h=${q(a.home)}` : `h=$(getent passwd "$n" | cut -d: -f6)`);
   if (a.create_home) script.push(homeScript(a));
   if (a.generate_ssh_key) script.push(`h=$(getent passwd "$n" | cut -d: -f6)`, keygenScript(a, comment));
+  if (chage) script.push(`o=$( { ${chage}\n} 2>&1) || { echo '@@@ chage'; printf '%s\\n' "$o"; exit 0; }`);
   script.push(`echo '@@@ passwd'; getent passwd "$n"`);
   const res = await ctx.exec(script.join('\n'));
   const s = sections(res.stdout);
@@ -141,6 +144,7 @@ async function present(ctx: ModuleContext, a: UserArgs, seen: UserSeen): Promise
   if (c && c.rc !== 0) return { failed: true, changed: false, name: a.name, msg: c.err, rc: c.rc };
   const after = parsePasswd(s.get('passwd'));
   if (!after) return { failed: true, changed: false, name: a.name, msg: `failed to look up user name: ${a.name}` };
+  if (s.has('chage')) return { failed: true, changed: false, name: a.name, rc: 1, msg: s.get('chage') };
   const keygen = s.get('keygen');
   if (keygen?.startsWith('failed') || keygen === 'nohome') {
     return { failed: true, changed: false, name: a.name, rc: 1, msg: keygen === 'nohome' ? `User ${a.name} home directory does not exist` : keygen.slice(7) };

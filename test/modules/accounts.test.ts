@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { userModule, userArgs, looksUnhashed } from '../../src/modules/user.js';
 import { groupModule, groupCommand, type GroupArgs } from '../../src/modules/group.js';
-import { commandLine, parseSeen, useraddWords, usermodWords, userdelWords, type UserSeen } from '../../src/modules/user-plan.js';
+import { chageScript, commandLine, parseSeen, useraddWords, usermodWords, userdelWords, type UserSeen } from '../../src/modules/user-plan.js';
 import { missingFailure, sections } from '../../src/modules/accounts.js';
 import { getModule } from '../../src/modules/index.js';
 
@@ -30,7 +30,7 @@ test('user and group refuse what ansible-core refuses, and what playwatch does n
 });
 
 const noone: UserSeen = {
-  missing: '', hash: '', named: new Map(), member: [], ownGroup: false, hostname: 'h', homeExists: false,
+  missing: '', hash: '', aging: { expire: -1 }, named: new Map(), member: [], ownGroup: false, hostname: 'h', homeExists: false,
 };
 const seenWith = (o: Partial<UserSeen>): UserSeen => ({ ...noone, ...o });
 const grp = (name: string, gid: number, members: string[] = []) => ({ name, gid, members });
@@ -70,8 +70,20 @@ test('usermod changes only what differs, groups as ansible-core compares them', 
     [{ name: 'alice', password_lock: true }, { hash: '$6$a$b' }, ['usermod', '-L', 'alice']],
     [{ name: 'alice', password_lock: true, password: '$6$a$c' }, { hash: '$6$a$b' }, ['usermod', '-p', '!$6$a$c', 'alice']],
     [{ name: 'alice', password_lock: false }, { hash: '!$6$a$b' }, ['usermod', '-U', 'alice']],
+    [{ name: 'alice', expires: 1893456000 }, {}, ['usermod', '-e', '2030-01-01', 'alice']],
+    [{ name: 'alice', expires: 1893456000.5 }, { aging: { expire: 21915 } }, []],
+    [{ name: 'alice', expires: -1 }, { aging: { expire: 21915 } }, ['usermod', '-e', '', 'alice']],
+    [{ name: 'alice', expires: -1 }, {}, []],
   ];
   for (const [raw, seen, want] of rows) assert.deepEqual(usermodWords(userArgs(raw), seenWith({ passwd: alice, ...seen })), want, JSON.stringify(raw));
+});
+
+test('chage runs for the aging that differs; for a new account the fields are compared after useradd', () => {
+  const seen = seenWith({ passwd: alice, aging: { min: 0, max: 99999, expire: -1 } });
+  assert.equal(chageScript(userArgs({ name: 'alice', password_expire_max: 90, password_expire_min: 0 }), seen, false), "chage '-M' '90' 'alice'");
+  assert.equal(chageScript(userArgs({ name: 'alice', password_expire_max: 99999 }), seen, false), undefined);
+  assert.match(chageScript(userArgs({ name: 'alice', password_expire_min: 1 }), noone, true)!, /cut -d: -f4\)" = '1' \] \|\| set -- "\$@" -m '1'/);
+  assert.equal(commandLine(useraddWords(userArgs({ name: 'a', expires: 1893456000, create_home: false }), noone)), "useradd '-e' '2030-01-01' '-M' 'a'");
 });
 
 test('userdel takes -f and -r as asked', () => {

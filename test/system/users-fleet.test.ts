@@ -38,10 +38,14 @@ const PLAYBOOK = `- hosts: all
         generate_ssh_key: true
         ssh_key_type: ed25519
         ssh_key_comment: pw test key
+        expires: 1893456000
+        password_expire_max: 90
     - name: append a group
       user: name=pw_test_user groups=pw_test_extra append=true
     - name: change the shell
-      user: name=pw_test_user shell=/bin/bash
+      user: name=pw_test_user shell=/bin/bash password_expire_min=2
+    - name: no expiry any more
+      user: name=pw_test_svc expires=-1
     - name: system user without home
       user: name=pw_test_svc system=true create_home=false shell=/usr/sbin/nologin
     - name: remove a user that is not there
@@ -56,7 +60,7 @@ const KEYS: Record<string, readonly string[]> = {
   'group with a gid': GROUP_KEYS, 'system group': ['name', 'state', 'system'], 'another group': ['name', 'state', 'system'],
   'remove the group': GROUP_KEYS,
   'user with everything': USER_KEYS, 'append a group': USER_KEYS, 'change the shell': USER_KEYS,
-  'system user without home': ['name', 'state', 'comment', 'home', 'shell', 'system', 'create_home'], 'remove a user that is not there': ['name', 'state'],
+  'system user without home': ['name', 'state', 'comment', 'home', 'shell', 'system', 'create_home'], 'no expiry any more': USER_KEYS, 'remove a user that is not there': ['name', 'state'],
 };
 
 function cleanUp(): void {
@@ -71,7 +75,8 @@ function state(): Record<string, string> {
   const out: Record<string, string> = {};
   const mask = (line: string, keep: boolean) => (keep ? line : line.replace(/^([^:]*:[^:]*:)\d+:(?:\d+:)?/, (m, head: string) => `${head}<id>:${m.split(':').length > 4 ? '<gid>:' : ''}`));
   for (const u of USERS) out[`passwd ${u}`] = mask(sh(`getent passwd ${u} || true`), u === 'pw_test_user');
-  out['shadow pw_test_user'] = sh('getent shadow pw_test_user | cut -d: -f1,2');
+  out['shadow pw_test_user'] = sh('getent shadow pw_test_user | cut -d: -f1,2,4,5,8');
+  out['shadow pw_test_svc'] = sh('getent shadow pw_test_svc | cut -d: -f1,4,5,8');
   for (const g of GROUPS) out[`group ${g}`] = mask(sh(`getent group ${g} || true`), g === 'pw_test_grp');
   out.home = sh(`cd ${BASE}/home/pw_test_user 2>/dev/null && find . -exec stat -c '%n %A %U %G' {} + | sort || true`);
   return out;
@@ -117,7 +122,7 @@ test('user and group do on a fleet host what ansible-core does: check mode, run,
   assert.deepEqual(p.state, a.state);
   // Things that can fail: the account is really there, with its hash, groups and key.
   assert.match(p.state['passwd pw_test_user']!, /^pw_test_user:x:23901:23901:Test user; it's \$\(quoted\):\/tmp\/pw-test-users\/home\/pw_test_user:\/bin\/bash$/m);
-  assert.equal(p.state['shadow pw_test_user'], `pw_test_user:${HASH}\n`);
+  assert.equal(p.state['shadow pw_test_user'], `pw_test_user:${HASH}:2:90:21915\n`);
   assert.match(p.state['group pw_test_extra']!, /:pw_test_user$/m);
   assert.match(p.state.home!, /\.\/\.ssh\/id_ed25519 -rw------- pw_test_user pw_test_grp/);
 });
