@@ -29,6 +29,9 @@ import { setStatsModule } from './set-stats.js';
 import { shellModule } from './shell.js';
 import { statModule } from './stat.js';
 import { templateModule } from './template.js';
+import { serviceModule } from './service.js';
+import { systemdModule } from './systemd.js';
+import { systemdServiceModule } from './systemd-service.js';
 
 /**
  * The module registry. Each module lives in its own file and is listed here.
@@ -51,6 +54,9 @@ for (const m of [
   registerModule(m);
 }
 registerModule(gatherFactsModule);
+registerModule(serviceModule);
+registerModule(systemdModule);
+registerModule(systemdServiceModule);
 
 export function getModule(name: string): Module | undefined {
   return registry.get(canonicalName(name));
