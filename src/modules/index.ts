@@ -30,6 +30,8 @@ import { shellModule } from './shell.js';
 import { statModule } from './stat.js';
 import { templateModule } from './template.js';
 import { serviceModule } from './service.js';
+import { aptModule } from './apt.js';
+import { packageModule } from './package.js';
 import { systemdModule } from './systemd.js';
 import { systemdServiceModule } from './systemd-service.js';
 
@@ -57,6 +59,8 @@ registerModule(gatherFactsModule);
 registerModule(serviceModule);
 registerModule(systemdModule);
 registerModule(systemdServiceModule);
+registerModule(aptModule);
+registerModule(packageModule);
 
 export function getModule(name: string): Module | undefined {
   return registry.get(canonicalName(name));
