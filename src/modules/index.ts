@@ -32,6 +32,7 @@ import { templateModule } from './template.js';
 import { serviceModule } from './service.js';
 import { aptModule } from './apt.js';
 import { packageModule } from './package.js';
+import { aptRepositoryModule } from './apt-repository.js';
 import { systemdModule } from './systemd.js';
 import { systemdServiceModule } from './systemd-service.js';
 
@@ -61,6 +62,7 @@ registerModule(systemdModule);
 registerModule(systemdServiceModule);
 registerModule(aptModule);
 registerModule(packageModule);
+registerModule(aptRepositoryModule);
 
 export function getModule(name: string): Module | undefined {
   return registry.get(canonicalName(name));

@@ -6,10 +6,10 @@ test('every module is registered under its short name', () => {
   for (const name of ['command', 'shell', 'raw', 'debug', 'set_fact', 'fail', 'assert', 'ping', 'pause', 'include_vars', 'setup', 'async_status', 'gather_facts',
     'lineinfile', 'blockinfile', 'replace', 'stat', 'file', 'copy', 'template', 'group_by', 'add_host', 'set_stats',
     'script', 'slurp', 'fetch', 'tempfile', 'find', 'assemble', 'unarchive',
-    'service', 'systemd', 'systemd_service', 'apt', 'package']) {
+    'service', 'systemd', 'systemd_service', 'apt', 'package', 'apt_repository']) {
     assert.equal(getModule(name)?.name, name);
   }
-  assert.equal(moduleNames().length, 35);
+  assert.equal(moduleNames().length, 36);
 });
 
 test('collection prefixes resolve to the short name', () => {

@@ -10,6 +10,8 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fleetHosts } from '../fleet/helpers.js';
@@ -146,4 +148,54 @@ test('apt: an older .deb, then latest upgrades it from the repository; a .deb by
   } finally {
     server.close();
   }
+});
+
+/** An apt configuration with no sources yet (the repository's lists and cache): what apt_repository edits. */
+function emptySources(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-aptsrc-'));
+  fs.mkdirSync(path.join(d, 'parts'));
+  const conf = path.join(d, 'apt.conf');
+  fs.writeFileSync(conf, fs.readFileSync(repo.aptConfig, 'utf8').replace(/Dir::Etc::sourcelist "[^"]*";/, `Dir::Etc::sourcelist "${d}/sources.list";`).replace(/Dir::Etc::sourceparts "[^"]*";/, `Dir::Etc::sourceparts "${d}/parts";`));
+  return conf;
+}
+
+const REPOS = (state: string) => play(`
+    - name: the test repository
+      apt_repository: {repo: "deb [trusted=yes] file:{{ repo }} ./", filename: playwatch-test, state: ${state}}
+    - name: the same line spaced otherwise, under its suggested name
+      apt_repository: {repo: "deb  [trusted=yes]   file:{{ repo }} ./", state: ${state}, update_cache: false}
+`);
+
+test('apt_repository adds a file: repository line to sources.list.d (and updates the cache), finds it again, removes it; ansible-core agrees', async () => {
+  const outcome = async (engine: 'ansible' | 'playwatch') => {
+    const conf = emptySources();
+    const parts = path.join(path.dirname(conf), 'parts');
+    const vars = { apt_config: conf, repo: repo.repo };
+    const go = (site: string, check = false) => (engine === 'ansible' ? ansibleRun({ 'site.yml': site }, HOST, vars, check) : playwatchRun({ 'site.yml': site }, HOST, vars, check));
+    const check = await go(REPOS('present'), true);
+    const run = await go(REPOS('present'));
+    const files = Object.fromEntries(fs.readdirSync(parts).map((f) => [f, fs.readFileSync(path.join(parts, f), 'utf8')]));
+    const again = await go(REPOS('present'));
+    const remove = await go(REPOS('absent'));
+    const removeAgain = await go(REPOS('absent'));
+    return { check, run, again, remove, removeAgain, files, left: fs.readdirSync(parts) };
+  };
+  const p = await outcome('playwatch');
+  const both = (s: string, t: string) => ({ 'the test repository': s, 'the same line spaced otherwise, under its suggested name': t });
+  assert.deepEqual(statuses(p.check), both('changed', 'changed'), p.check.log);
+  assert.deepEqual(statuses(p.run), both('changed', 'ok'), p.run.log);
+  assert.deepEqual(statuses(p.again), both('ok', 'ok'));
+  assert.deepEqual(statuses(p.remove), both('changed', 'ok'));
+  assert.deepEqual(statuses(p.removeAgain), both('ok', 'ok'));
+  assert.deepEqual(p.files, { 'playwatch-test.list': `deb [trusted=yes] file:${repo.repo} ./\n` });
+  assert.deepEqual(p.left, []);
+  const r = p.run.tasks.get('the test repository')!.result;
+  assert.deepEqual([r.repo, r.state, r.changed], [`deb [trusted=yes] file:${repo.repo} ./`, 'present', true]);
+
+  const a = await outcome('ansible');
+  for (const pass of ['check', 'run', 'again', 'remove', 'removeAgain'] as const) {
+    assert.deepEqual(statuses(p[pass]), statuses(a[pass]), `${pass}: ${a[pass].log}`);
+    assert.deepEqual(p[pass].recap, a[pass].recap, pass);
+  }
+  assert.deepEqual([p.files, p.left], [a.files, a.left]);
 });
