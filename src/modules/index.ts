@@ -33,6 +33,9 @@ import { serviceModule } from './service.js';
 import { aptModule } from './apt.js';
 import { packageModule } from './package.js';
 import { aptRepositoryModule } from './apt-repository.js';
+import { dnfModule } from './dnf.js';
+import { yumModule } from './yum.js';
+import { pipModule } from './pip.js';
 import { systemdModule } from './systemd.js';
 import { systemdServiceModule } from './systemd-service.js';
 
@@ -63,6 +66,9 @@ registerModule(systemdServiceModule);
 registerModule(aptModule);
 registerModule(packageModule);
 registerModule(aptRepositoryModule);
+registerModule(dnfModule);
+registerModule(yumModule);
+registerModule(pipModule);
 
 export function getModule(name: string): Module | undefined {
   return registry.get(canonicalName(name));

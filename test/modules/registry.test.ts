@@ -6,10 +6,10 @@ test('every module is registered under its short name', () => {
   for (const name of ['command', 'shell', 'raw', 'debug', 'set_fact', 'fail', 'assert', 'ping', 'pause', 'include_vars', 'setup', 'async_status', 'gather_facts',
     'lineinfile', 'blockinfile', 'replace', 'stat', 'file', 'copy', 'template', 'group_by', 'add_host', 'set_stats',
     'script', 'slurp', 'fetch', 'tempfile', 'find', 'assemble', 'unarchive',
-    'service', 'systemd', 'systemd_service', 'apt', 'package', 'apt_repository']) {
+    'service', 'systemd', 'systemd_service', 'apt', 'package', 'apt_repository', 'dnf', 'yum', 'pip']) {
     assert.equal(getModule(name)?.name, name);
   }
-  assert.equal(moduleNames().length, 36);
+  assert.equal(moduleNames().length, 39);
 });
 
 test('collection prefixes resolve to the short name', () => {
