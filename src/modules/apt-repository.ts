@@ -6,7 +6,7 @@ import { checkSpec, readArgs, type ArgSpec } from './spec.js';
 import type { Module, ModuleContext } from './types.js';
 
 /** ansible-core 2.14's `apt_repository` options (`ansible-doc -j apt_repository`). */
-const SPEC: ArgSpec = {
+export const REPO_SPEC: ArgSpec = {
   options: {
     repo: { type: 'str', required: true },
     state: { type: 'str', default: 'present', choices: ['absent', 'present'] },
@@ -171,12 +171,12 @@ export const aptRepositoryModule: Module = {
   name: 'apt_repository',
   supportsCheck: true,
   validate(args: Vars, pos: Pos) {
-    checkSpec('apt_repository', SPEC, args, pos);
+    checkSpec('apt_repository', REPO_SPEC, args, pos);
     const problem = repoProblem(args);
     if (problem) throw new UserError(`module 'apt_repository': ${problem.replace(/^module 'apt_repository': /, '')}`, pos);
   },
   async run(ctx: ModuleContext): Promise<ModuleResult> {
-    const a = readArgs('apt_repository', SPEC, ctx.args);
+    const a = readArgs('apt_repository', REPO_SPEC, ctx.args);
     const problem = repoProblem(a);
     if (problem) return { failed: true, changed: false, msg: problem };
     const source = normalSource(a.repo as string)!;

@@ -8,7 +8,7 @@ import { checkSpec, readArgs, type ArgSpec } from './spec.js';
 import type { Module, ModuleContext } from './types.js';
 
 /** ansible-core 2.14's `pip` options (`ansible-doc -j pip`). */
-const SPEC: ArgSpec = {
+export const PIP_SPEC: ArgSpec = {
   options: {
     state: { type: 'str', default: 'present', choices: ['present', 'absent', 'latest', 'forcereinstall'] },
     name: { type: 'list', elements: 'str' },
@@ -142,12 +142,12 @@ export const pipModule: Module = {
   name: 'pip',
   supportsCheck: true,
   validate(args: Vars, pos: Pos) {
-    checkSpec('pip', SPEC, args, pos);
+    checkSpec('pip', PIP_SPEC, args, pos);
     const problem = pipProblem(args);
     if (problem) throw new UserError(`module 'pip': ${problem}`, pos);
   },
   async run(ctx: ModuleContext): Promise<ModuleResult> {
-    const a = readArgs('pip', SPEC, ctx.args);
+    const a = readArgs('pip', PIP_SPEC, ctx.args);
     const problem = pipProblem(a);
     if (problem) return { failed: true, changed: false, msg: problem };
     const names = recoverNames((a.name as string[] | undefined) ?? []);

@@ -7,12 +7,12 @@ import { sysvBody, sysvResult, type InitRequest } from './sysv.js';
 import type { Module, ModuleContext } from './types.js';
 
 /** ansible-core 2.14's `service` options (`ansible-doc -j service`). */
-const SPEC: ArgSpec = {
+export const SERVICE_SPEC: ArgSpec = {
   options: {
     name: { type: 'str', required: true },
     state: { type: 'str', choices: ['reloaded', 'restarted', 'started', 'stopped'] },
     enabled: { type: 'bool' },
-    arguments: { type: 'str', default: '', aliases: ['args'] },
+    arguments: { type: 'str', aliases: ['args'] },
     sleep: { type: 'int' },
     pattern: { type: 'str', unsupported: 'finding a service in the process table is not implemented; give the service an init script or a systemd unit' },
     // Only OpenRC reads it.
@@ -56,7 +56,7 @@ export const serviceModule: Module = {
   name: 'service',
   supportsCheck: true,
   validate(args: Vars, pos: Pos) {
-    checkSpec('service', SPEC, args, pos);
+    checkSpec('service', SERVICE_SPEC, args, pos);
     const problem = useProblem(args.use);
     if (problem) throw new UserError(problem, pos);
     const name = args.name;
@@ -65,7 +65,7 @@ export const serviceModule: Module = {
     }
   },
   async run(ctx: ModuleContext): Promise<ModuleResult> {
-    const a = readArgs('service', SPEC, ctx.args);
+    const a = readArgs('service', SERVICE_SPEC, ctx.args);
     const problem = useProblem(a.use);
     if (problem) return { failed: true, changed: false, msg: problem };
     const name = a.name as string;
@@ -73,7 +73,7 @@ export const serviceModule: Module = {
     const init: InitRequest = {
       ...unit,
       name,
-      args: String(a.arguments).split(/\s+/).filter(Boolean),
+      args: String(a.arguments ?? '').split(/\s+/).filter(Boolean),
       sleep: a.sleep as number | undefined,
     };
     const res = await ctx.exec(serviceScript(managerOf(a.use)!, unit, init), { main: true });
