@@ -75,6 +75,7 @@ export const serviceModule: Module = {
       name,
       args: String(a.arguments ?? '').split(/\s+/).filter(Boolean),
       sleep: a.sleep as number | undefined,
+      forced: managerOf(a.use) === 'sysv',
     };
     const res = await ctx.exec(serviceScript(managerOf(a.use)!, unit, init), { main: true });
     if (res.rc !== 0) return { failed: true, changed: false, rc: res.rc, msg: `service script failed (rc ${res.rc}): ${res.stderr.trim()}` };

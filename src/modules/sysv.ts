@@ -19,6 +19,8 @@ export interface InitRequest {
   args: string[];
   /** Seconds between stop and start of a restart (`sleep`). */
   sleep?: number;
+  /** Init scripts were asked for (`use: sysvinit`), not found for lack of systemd. */
+  forced?: boolean;
   check: boolean;
 }
 
@@ -32,10 +34,9 @@ export function sysvBody(r: InitRequest): string {
   const lines = [
     `N=${q(r.name)}`,
     'init=/etc/init.d/"$N"',
-    '[ -f "$init" ] || {',
-    `  ${NO_SYSTEMD_SH}`,
-    '  fail "service $N: this host has no systemd ($why) and no init script $init" ""',
-    '}',
+    ...(r.forced
+      ? ['[ -f "$init" ] || fail "service $N: no init script $init (use: sysvinit)" ""']
+      : ['[ -f "$init" ] || {', `  ${NO_SYSTEMD_SH}`, '  fail "service $N: this host has no systemd ($why) and no init script $init" ""', '}']),
     'svc=$(command -v service) || svc=',
     `ctl() { if [ -n "$svc" ]; then "$svc" "$N" "$@"${extra}; else "$init" "$@"${extra}; fi; }`,
     `act() { mark changed "$1"; ${r.check ? 'return 0;' : ''} out=$(ctl "$1" 2>&1) || fail "Unable to $1 service $N" "$out"; }`,
