@@ -178,7 +178,9 @@ test('apt_repository adds a file: repository line to sources.list.d (and updates
     const again = await go(REPOS('present'));
     const remove = await go(REPOS('absent'));
     const removeAgain = await go(REPOS('absent'));
-    return { check, run, again, remove, removeAgain, files, left: fs.readdirSync(parts) };
+    const left = fs.readdirSync(parts);
+    fs.rmSync(path.dirname(conf), { recursive: true, force: true });
+    return { check, run, again, remove, removeAgain, files, left };
   };
   const p = await outcome('playwatch');
   const both = (s: string, t: string) => ({ 'the test repository': s, 'the same line spaced otherwise, under its suggested name': t });

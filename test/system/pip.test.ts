@@ -6,7 +6,7 @@
  * playbook with a virtualenv of its own; then removal.
  * Needs root, the fleet (PLAYWATCH_FLEET_DIR), python3 with venv, and ansible-core.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +17,7 @@ import { ansibleRun, playwatchRun, statuses } from './engines.js';
 
 const HOST = fleetHosts()[0]!.name;
 const wheels = makeWheels(['1.0', '1.1']);
+after(() => fs.rmSync(wheels, { recursive: true, force: true }));
 
 const play = (tasks: string) => `
 - hosts: all

@@ -73,7 +73,9 @@ async function passes(engine: 'ansible' | 'playwatch'): Promise<Pass> {
   s.clearCalls();
   const again = await go(false);
   calls.push(s.calls());
-  return { check, run, again, units: s.units(), calls };
+  const units = s.units();
+  fs.rmSync(s.dir, { recursive: true, force: true });
+  return { check, run, again, units, calls };
 }
 
 test('systemd, systemd_service and service (use: systemd) against the stand-in: the exact calls, and ansible-core\'s recap, results and final state', async () => {
