@@ -29,6 +29,7 @@ import { setStatsModule } from './set-stats.js';
 import { shellModule } from './shell.js';
 import { statModule } from './stat.js';
 import { templateModule } from './template.js';
+import { waitForModule } from './wait-for.js';
 
 /**
  * The module registry. Each module lives in its own file and is listed here.
@@ -51,6 +52,7 @@ for (const m of [
   registerModule(m);
 }
 registerModule(gatherFactsModule);
+registerModule(waitForModule);
 
 export function getModule(name: string): Module | undefined {
   return registry.get(canonicalName(name));
