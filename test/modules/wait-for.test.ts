@@ -19,15 +19,21 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+const sockets = new WeakMap<net.Server, Set<net.Socket>>();
+
 function listen(port: number, banner?: string): Promise<net.Server> {
+  const open = new Set<net.Socket>();
   const s = net.createServer((c) => {
+    open.add(c);
     if (banner) c.write(banner);
     c.on('error', () => {});
+    c.on('close', () => open.delete(c));
   });
+  sockets.set(s, open);
   return new Promise((r) => s.listen(port, '127.0.0.1', () => r(s)));
 }
 
-const close = (s: net.Server) => new Promise((r) => { s.closeAllConnections?.(); s.close(r); });
+const close = (s: net.Server) => new Promise((r) => { for (const c of sockets.get(s) ?? []) c.destroy(); s.close(r); });
 const run = (args: Record<string, unknown>, signal?: AbortSignal) => waitForModule.run(fakeContext('wait_for', args, { signal }));
 
 test('wait_for started waits for a port the test opens after a delay, and says how long it took', async () => {
