@@ -30,6 +30,7 @@ import { shellModule } from './shell.js';
 import { statModule } from './stat.js';
 import { templateModule } from './template.js';
 import { waitForModule } from './wait-for.js';
+import { uriModule } from './uri.js';
 
 /**
  * The module registry. Each module lives in its own file and is listed here.
@@ -53,6 +54,7 @@ for (const m of [
 }
 registerModule(gatherFactsModule);
 registerModule(waitForModule);
+registerModule(uriModule);
 
 export function getModule(name: string): Module | undefined {
   return registry.get(canonicalName(name));
