@@ -31,6 +31,7 @@ import { statModule } from './stat.js';
 import { templateModule } from './template.js';
 import { waitForModule } from './wait-for.js';
 import { uriModule } from './uri.js';
+import { getUrlModule } from './get-url.js';
 
 /**
  * The module registry. Each module lives in its own file and is listed here.
@@ -55,6 +56,7 @@ for (const m of [
 registerModule(gatherFactsModule);
 registerModule(waitForModule);
 registerModule(uriModule);
+registerModule(getUrlModule);
 
 export function getModule(name: string): Module | undefined {
   return registry.get(canonicalName(name));
