@@ -32,6 +32,7 @@ import { templateModule } from './template.js';
 import { waitForModule } from './wait-for.js';
 import { uriModule } from './uri.js';
 import { getUrlModule } from './get-url.js';
+import { gitModule } from './git.js';
 
 /**
  * The module registry. Each module lives in its own file and is listed here.
@@ -57,6 +58,7 @@ registerModule(gatherFactsModule);
 registerModule(waitForModule);
 registerModule(uriModule);
 registerModule(getUrlModule);
+registerModule(gitModule);
 
 export function getModule(name: string): Module | undefined {
   return registry.get(canonicalName(name));
