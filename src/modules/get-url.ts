@@ -139,7 +139,7 @@ function downloadScript(a: Args, want: { algo: string; hex: string } | undefined
     '  n=$(sed -n \'s/^[Cc]ontent-[Dd]isposition:.*filename="\\{0,1\\}\\([^";]*\\)"\\{0,1\\}.*$/\\1/p\' "$tmp/h" | tr -d \'\\r\' | tail -n 1)',
     '  if [ -z "$n" ]; then u=${out#* * }; u=${u%%\\?*}; u=${u%%#*}; n=${u##*/}; fi',
     '  [ -n "$n" ] || n=index.html',
-    '  d="$d/$n"',
+    '  d="${d%/}/$n"',
     'fi',
     'printf \'dest %s\\n\' "$d"',
     'printf \'src %s\\n\' "$(sha1sum < "$bo" | cut -d\' \' -f1)"',
