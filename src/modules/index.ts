@@ -33,6 +33,7 @@ import { waitForModule } from './wait-for.js';
 import { uriModule } from './uri.js';
 import { getUrlModule } from './get-url.js';
 import { gitModule } from './git.js';
+import { waitForConnectionModule } from './wait-for-connection.js';
 
 /**
  * The module registry. Each module lives in its own file and is listed here.
@@ -59,6 +60,7 @@ registerModule(waitForModule);
 registerModule(uriModule);
 registerModule(getUrlModule);
 registerModule(gitModule);
+registerModule(waitForConnectionModule);
 
 export function getModule(name: string): Module | undefined {
   return registry.get(canonicalName(name));
