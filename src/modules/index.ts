@@ -34,6 +34,7 @@ import { uriModule } from './uri.js';
 import { getUrlModule } from './get-url.js';
 import { gitModule } from './git.js';
 import { waitForConnectionModule } from './wait-for-connection.js';
+import { synchronizeModule } from './synchronize.js';
 
 /**
  * The module registry. Each module lives in its own file and is listed here.
@@ -61,6 +62,7 @@ registerModule(uriModule);
 registerModule(getUrlModule);
 registerModule(gitModule);
 registerModule(waitForConnectionModule);
+registerModule(synchronizeModule);
 
 export function getModule(name: string): Module | undefined {
   return registry.get(canonicalName(name));
