@@ -35,6 +35,7 @@ import { getUrlModule } from './get-url.js';
 import { gitModule } from './git.js';
 import { waitForConnectionModule } from './wait-for-connection.js';
 import { synchronizeModule } from './synchronize.js';
+import { rebootModule } from './reboot.js';
 
 /**
  * The module registry. Each module lives in its own file and is listed here.
@@ -63,6 +64,7 @@ registerModule(getUrlModule);
 registerModule(gitModule);
 registerModule(waitForConnectionModule);
 registerModule(synchronizeModule);
+registerModule(rebootModule);
 
 export function getModule(name: string): Module | undefined {
   return registry.get(canonicalName(name));

@@ -14,3 +14,10 @@ test('synchronize is refused at load, naming what is missing and the engine that
   assert.match(synchronizeRefusal(false), /^synchronize needs rsync on the controller .*--engine ansible/);
   assert.match(synchronizeRefusal(true), /ansible-core engine \(--engine ansible\)$/);
 });
+
+test('reboot refuses a local connection: it would reboot the controller', async () => {
+  const { rebootModule } = await import('../../src/modules/reboot.js');
+  const { fakeContext } = await import('./context.js');
+  const r = await rebootModule.run(fakeContext('reboot', { reboot_command: '/bin/false' }));
+  assert.deepEqual(r, { changed: false, elapsed: 0, rebooted: false, failed: true, msg: 'Running reboot with local connection would reboot the control node.' });
+});
