@@ -7,7 +7,7 @@ import { readArgs, specValidator, type ArgSpec } from './spec.js';
 import type { Module, ModuleContext } from './types.js';
 import { redirectsOf } from './uri.js';
 
-const NOT_HERE = 'playwatch downloads with curl on the target; run it with the ansible-core engine';
+const NOT_HERE = 'playwatch downloads with curl or wget on the target; run it with the ansible-core engine';
 
 /** ansible-core 2.14's `get_url` options (TLS client, proxy and SELinux knobs refused at load). */
 const SPEC: ArgSpec = {
@@ -101,7 +101,7 @@ async function wantedSum(ctx: ModuleContext, a: Args, base: ModuleResult): Promi
     const req = requestScript(requestFor(a, sumUrl, 'GET'));
     const res = await ctx.exec(`${req.script}\nprintf 'body %s\\n' "$(head -c 1048576 "$bo" | base64 | tr -d '\\n')"`, { stdin: req.stdin, quiet: true });
     const parsed = parseResponse(res.stdout, sumUrl);
-    if (parsed === 'no-curl') return { ...base, failed: true, msg: 'get_url needs curl on the target (not found on its PATH)' };
+    if (parsed === 'no-curl') return { ...base, failed: true, msg: 'get_url needs curl or GNU wget on the target (neither is on its PATH)' };
     if (!parsed || parsed.status !== 200) return { ...base, failed: true, msg: 'Request failed', status_code: parsed?.status ?? -1, response: parsed?.msg ?? res.stderr.trim(), url: sumUrl };
     const text = Buffer.from(/^body (.*)$/m.exec(res.stdout)?.[1] ?? '', 'base64').toString('utf8');
     sum = sumFromFile(text, urlFilename(a.url as string));
@@ -202,7 +202,7 @@ export const getUrlModule: Module = {
     if (tmp) return { failed: true, changed: false, elapsed, msg: tmp === 'file' ? `${a.tmp_dest} is a file but should be a directory.` : `${a.tmp_dest} directory does not exist.` };
     if (/^exists$/m.test(out)) return withAttrs(ctx, a, { ...base, msg: 'file already exists' }, parseState(a.dest as string, out), true);
     const parsed = parseResponse(out, url);
-    if (parsed === 'no-curl') return { ...base, failed: true, msg: 'get_url needs curl on the target (not found on its PATH)' };
+    if (parsed === 'no-curl') return { ...base, failed: true, msg: 'get_url needs curl or GNU wget on the target (neither is on its PATH)' };
     if (!parsed) return { ...base, failed: true, msg: `get_url: the download did not run: ${res.stderr.trim() || `rc=${res.rc}`}`, elapsed };
     if (parsed.status === 304) return { url, dest: a.dest, changed: false, msg: parsed.msg, status_code: 304, elapsed };
     if (parsed.status === -1) return { failed: true, msg: parsed.msg, url, dest: a.dest, elapsed };

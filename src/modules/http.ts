@@ -1,8 +1,9 @@
 /**
- * HTTP requests made on the target with `curl`, for `uri` and `get_url`.
+ * HTTP requests made on the target with `curl` (or GNU `wget` where there
+ * is no curl), for `uri` and `get_url`.
  *
- * The request travels as a curl config on stdin (`curl -K`), never in
- * argv: headers and credentials stay out of `ps`. The script reads the
+ * The request travels as a curl config (`curl -K`) and a wgetrc on stdin,
+ * never in argv: headers and credentials stay out of `ps`. The script reads the
  * config's bytes with `dd`, then the body (if any) from the rest of stdin
  * into a file curl sends (`--data-binary @file`),
  * runs curl with the response headers to a temp file and the body to
@@ -11,9 +12,10 @@
  * The caller's own lines run after it (`$bo`, `$code`, `$tmp` are set)
  * and the script's trap removes `$tmp`.
  *
- * Targets without curl: the script says `how none` and the module fails
- * naming it (wget's options differ too much between GNU and busybox to
- * give the same results; left for later).
+ * wget reports its response headers with `-S` (no effective URL, no
+ * `If-Modified-Since` from a file: the caller's sha1 compare decides);
+ * busybox wget lacks `--method` and `--content-on-error`, so a target with
+ * neither curl nor GNU wget says `how none` and the module fails naming them.
  */
 import { STATUS_CODES } from 'node:http';
 
@@ -65,6 +67,23 @@ function curlConfig(r: HttpRequest): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The same request as a wgetrc (GNU wget reads the rest of a line as the value). */
+function wgetConfig(r: HttpRequest): string {
+  const follow = r.follow === 'all' || (r.follow === 'safe' && (r.method === 'GET' || r.method === 'HEAD'));
+  const line = (k: string, v: string) => {
+    if (/[\r\n]/.test(v)) throw new Error(`a value in an HTTP request may not hold a line break: ${JSON.stringify(v)}`);
+    return `${k} = ${v}`;
+  };
+  const lines = [
+    line('timeout', String(r.timeout)), line('tries', '1'), line('max_redirect', follow ? '10' : '0'),
+    line('header', 'Connection: close'), line('user_agent', r.agent ?? 'ansible-httpget'), line('method', r.method),
+  ];
+  if (!r.validateCerts) lines.push(line('check_certificate', 'off'));
+  if (r.user !== undefined) lines.push(line('http_user', r.user), line('http_password', r.password ?? ''), line('auth_no_challenge', 'on'));
+  for (const [k, v] of Object.entries(r.headers)) lines.push(line('header', `${k}: ${v}`));
+  return `${lines.join('\n')}\n`;
+}
+
 export interface RequestScript {
   script: string;
   stdin: string;
@@ -73,29 +92,46 @@ export interface RequestScript {
 /**
  * The request as script lines and stdin. `bodyTo` is the shell word the
  * response body goes to (default a file in `$tmp`). `tmpDir` is where the
- * temp directory is made (default `$TMPDIR` or /tmp).
+ * temp directory is made (default `$TMPDIR` or /tmp). curl where the
+ * target has it, else GNU wget (busybox wget lacks `--method` and
+ * `--content-on-error`: it is refused as missing).
  */
 export function requestScript(r: HttpRequest, opts: { bodyTo?: string; tmpDir?: string } = {}): RequestScript {
-  const config = curlConfig(r);
-  const cfgBytes = Buffer.byteLength(config);
+  const curlCfg = curlConfig(r);
+  const wgetCfg = wgetConfig(r);
   const tmpParent = opts.tmpDir ?? '"${TMPDIR:-/tmp}"';
   const lines = [
-    'command -v curl >/dev/null 2>&1 || { echo "how none"; exit 0; }',
+    'if command -v curl >/dev/null 2>&1; then how=curl; elif wget --version 2>/dev/null | grep -q "GNU Wget"; then how=wget; else echo "how none"; exit 0; fi',
     `tmp=$(mktemp -d ${tmpParent}/.playwatch-http.XXXXXXXX) || exit 1`,
     'trap \'rm -rf "$tmp"\' EXIT',
-    `dd bs=1 count=${cfgBytes} of="$tmp/cfg" 2>/dev/null`,
+    `dd bs=1 count=${Buffer.byteLength(curlCfg)} of="$tmp/cfg" 2>/dev/null`,
+    `dd bs=1 count=${Buffer.byteLength(wgetCfg)} of="$tmp/wgetrc" 2>/dev/null`,
     r.body !== undefined ? 'cat > "$tmp/body"' : ':',
     `bo=${opts.bodyTo ?? '"$tmp/out"'}`,
     `z=; ${r.ifModifiedSince ? `[ -f ${r.ifModifiedSince} ] && z=${r.ifModifiedSince}` : ':'}`,
-    `out=$(curl -K "$tmp/cfg"${r.body !== undefined ? ' --data-binary @"$tmp/body"' : ''}\${z:+ -z "\$z"} -D "$tmp/h" -o "$bo" -w '%{http_code} %{num_redirects} %{url_effective}' 2>"$tmp/err")`,
-    'rc=$?',
+    'if [ $how = curl ]; then',
+    `  out=$(curl -K "$tmp/cfg"${r.body !== undefined ? ' --data-binary @"$tmp/body"' : ''}\${z:+ -z "\$z"} -D "$tmp/h" -o "$bo" -w '%{http_code} %{num_redirects} %{url_effective}' 2>"$tmp/err")`,
+    '  rc=$?',
+    'else',
+    // wget: response headers (-S) on stderr, one block per response; no If-Modified-Since (the sha1 compare decides instead).
+    `  wget -q -S --content-on-error --config="$tmp/wgetrc"${r.body !== undefined ? ' --body-file="$tmp/body"' : ''} -O "$bo" ${quoteWord(r.url)} 2>"$tmp/h"`,
+    '  rc=$?',
+    '  c=$(grep -E \'^ *HTTP/\' "$tmp/h" | tail -n 1 | awk \'{print $2}\')',
+    `  out="\${c:-000} - ${r.url.replace(/["$`\\]/g, '\\$&')}"`,
+    '  [ $rc = 0 ] || [ $rc = 8 ] || echo "wget exit $rc" > "$tmp/err"',
+    'fi',
     'code=${out%% *}',
     'printf \'http %s\\n\' "$out"',
     'printf \'curlrc %s\\n\' "$rc"',
     '[ -s "$tmp/err" ] && printf \'err %s\\n\' "$(head -c 2000 "$tmp/err" | base64 | tr -d \'\\n\')"',
     '[ -f "$tmp/h" ] && printf \'headers %s\\n\' "$(base64 < "$tmp/h" | tr -d \'\\n\')"',
   ];
-  return { script: lines.join('\n'), stdin: config + (r.body ?? '') };
+  return { script: lines.join('\n'), stdin: curlCfg + wgetCfg + (r.body ?? '') };
+}
+
+/** A URL as one shell word. */
+function quoteWord(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 export interface HttpResponse {
@@ -120,7 +156,9 @@ export function parseResponse(stdout: string, requested: string): HttpResponse |
   if (http === undefined) return undefined;
   const [code, redirects, ...rest] = http.split(' ');
   const status = Number(code) || -1;
-  const blocks = Buffer.from(field(stdout, 'headers') ?? '', 'base64').toString('utf8').split(/\r?\n\r?\n/).filter((b) => /^HTTP\//.test(b));
+  // One block per response (curl separates them with a blank line, wget indents its lines and does not).
+  const text = Buffer.from(field(stdout, 'headers') ?? '', 'base64').toString('utf8').replace(/^ {2}/gm, '');
+  const blocks = text.split(/^(?=HTTP\/)/m).map((b) => b.trim()).filter((b) => /^HTTP\//.test(b));
   const last = blocks[blocks.length - 1] ?? '';
   const headers: Record<string, string> = {};
   for (const line of last.split(/\r?\n/).slice(1)) {
@@ -143,6 +181,15 @@ export function parseResponse(stdout: string, requested: string): HttpResponse |
     msg = `HTTP Error ${status}: ${reason}`;
   } else {
     msg = `OK (${headers['content-length'] ?? 'unknown'} bytes)`;
+  }
+  if (redirects === '-') {
+    // wget: the effective URL follows the Location of each response before the last.
+    let url = requested;
+    for (const b of blocks.slice(0, -1)) {
+      const loc = /^location:\s*(.*)$/im.exec(b)?.[1]?.trim();
+      if (loc) url = new URL(loc, url).toString();
+    }
+    return { status, url, redirects: Math.max(0, blocks.length - 1), headers, msg, cookies };
   }
   const url = status === -1 ? requested : rest.join(' ') || requested;
   return { status, url, redirects: Number(redirects) || 0, headers, msg, cookies };

@@ -5,7 +5,7 @@ import { READ_MAX } from './slurp.js';
 import { readArgs, specValidator, type ArgSpec } from './spec.js';
 import type { Module, ModuleContext } from './types.js';
 
-const NOT_HERE = 'playwatch sends requests with curl on the target; run it with the ansible-core engine';
+const NOT_HERE = 'playwatch sends requests with curl or wget on the target; run it with the ansible-core engine';
 
 /** ansible-core 2.14's `uri` options (the TLS client and proxy knobs refused at load). */
 const SPEC: ArgSpec = {
@@ -147,7 +147,7 @@ export const uriModule: Module = {
     const elapsed = Math.floor((Date.now() - t0) / 1000);
     if (/^skip$/m.test(res.stdout)) return { changed: false, stdout: skipText(a) };
     const parsed = parseResponse(res.stdout, url);
-    if (parsed === 'no-curl') return { failed: true, changed: false, msg: 'uri needs curl on the target (not found on its PATH)', elapsed: 0 };
+    if (parsed === 'no-curl') return { failed: true, changed: false, msg: 'uri needs curl or GNU wget on the target (neither is on its PATH)', elapsed: 0 };
     if (!parsed) return { failed: true, changed: false, msg: `uri: the request did not run: ${res.stderr.trim() || `rc=${res.rc}`}`, elapsed };
     if (dest !== undefined && /^destfail /m.test(res.stdout)) {
       return { failed: true, changed: false, msg: `failed to write ${/^destfail (.*)$/m.exec(res.stdout)![1]}`, status: parsed.status, url: parsed.url, elapsed };

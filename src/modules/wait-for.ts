@@ -85,7 +85,7 @@ export const waitForModule: Module = {
     if (problem) return { failed: true, changed: false, msg: problem, elapsed: 0 };
     const plan = planOf(a);
     if (typeof plan === 'string') return { failed: true, changed: false, msg: plan, elapsed: 0 };
-    const res = await ctx.exec(waitScript(plan));
+    const res = await ctx.exec(waitScript(plan), { quiet: true });
     const end = /^(ok|timeout|how) (\S+)$/m.exec(res.stdout);
     if (!end) {
       const why = res.timedOut ? 'the task timed out' : res.aborted ? 'aborted' : (res.stderr.trim() || `rc=${res.rc}`);

@@ -111,3 +111,35 @@ test('uri refuses unknown arguments and what it cannot do at load', () => {
   assert.throws(() => uriModule.validate!({}, pos), /missing required arguments: url/);
   assert.equal(uriModule.supportsCheck, false);
 });
+
+test('without curl the same requests go through GNU wget and read back alike', async () => {
+  const { requestScript, parseResponse } = await import('../../src/modules/http.js');
+  const { LocalTransport } = await import('../../src/transport/local.js');
+  // A PATH of everything in /usr/bin and /bin but curl.
+  const bin = tempDir();
+  for (const d of ['/usr/bin', '/bin']) {
+    for (const f of fs.readdirSync(d)) if (f !== 'curl' && !fs.existsSync(path.join(bin, f))) fs.symlinkSync(path.join(d, f), path.join(bin, f));
+  }
+  const local = new LocalTransport({ host: 'localhost', connection: 'local' }, { killGraceMs: 200, drainMs: 200 });
+  const rows = [
+    { url: '/json', method: 'GET' },
+    { url: '/redirect', method: 'GET' },
+    { url: '/missing', method: 'GET' },
+    { url: '/private', method: 'GET', user: 'deploy', password: 's3cret-pw' },
+    { url: '/echo', method: 'POST', body: 'a=1', headers: { 'X-Token': 't 1' } },
+  ];
+  for (const row of rows) {
+    const req = { headers: {}, timeout: 5, validateCerts: true, follow: 'safe' as const, ...row, url: `${srv.url}${row.url}` };
+    const read = async (env?: Record<string, string>) => {
+      const s = requestScript(req);
+      const res = await local.exec(`${s.script}\nprintf 'body %s\\n' "$(base64 < "$bo" | tr -d '\\n')"`, { stdin: s.stdin, env });
+      const parsed = parseResponse(res.stdout, req.url);
+      assert.ok(parsed && parsed !== 'no-curl', `${row.url}: ${res.stdout} ${res.stderr}`);
+      const { date: _date, ...headers } = parsed.headers;
+      return { ...parsed, headers, body: /^body (.*)$/m.exec(res.stdout)?.[1] };
+    };
+    const viaCurl = await read();
+    const viaWget = await read({ PATH: bin });
+    assert.deepEqual(viaWget, viaCurl, row.url);
+  }
+});
