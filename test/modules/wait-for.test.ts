@@ -108,14 +108,16 @@ test('wait_for fails at its timeout with ansible-core\'s message for each kind o
   const closedPort = await freePort();
   const closed = await run({ port: closedPort, timeout: 1 });
   await close(server);
-  rows.forEach(([, msg], i) => assert.deepEqual(results[i], { failed: true, changed: false, msg, elapsed: 1 }));
-  assert.deepEqual(closed, { failed: true, changed: false, msg: `Timeout when waiting for 127.0.0.1:${closedPort}`, elapsed: 1 });
+  // Whole seconds by the target's clock: 1, or 2 when a slow machine crosses one more second boundary.
+  const second = (r: Record<string, unknown>) => ({ ...r, elapsed: [1, 2].includes(r.elapsed as number) ? 1 : r.elapsed });
+  rows.forEach(([, msg], i) => assert.deepEqual(second(results[i]), { failed: true, changed: false, msg, elapsed: 1 }));
+  assert.deepEqual(second(closed), { failed: true, changed: false, msg: `Timeout when waiting for 127.0.0.1:${closedPort}`, elapsed: 1 });
 });
 
 test('wait_for delay counts in the elapsed time, and neither port nor path sleeps the timeout', async () => {
   const r = await run({ delay: 1, timeout: 1 });
   assert.equal(r.failed, undefined);
-  assert.equal(r.elapsed, 2);
+  assert.ok(r.elapsed === 2 || r.elapsed === 3, `elapsed ${r.elapsed}`);
 });
 
 test('wait_for drained waits until the port\'s connections have gone, except from excluded hosts', async () => {
@@ -126,7 +128,8 @@ test('wait_for drained waits until the port\'s connections have gone, except fro
   const excluded = await run({ port, state: 'drained', exclude_hosts: ['127.0.0.1'], timeout: 5, active_connection_states: ['ESTABLISHED'] });
   assert.equal(excluded.failed, undefined, String(excluded.msg));
   const busy = await run({ port, state: 'drained', timeout: 1, active_connection_states: ['ESTABLISHED'] });
-  assert.deepEqual(busy, { failed: true, changed: false, msg: `Timeout when waiting for 127.0.0.1:${port} to drain`, elapsed: 1 });
+  assert.deepEqual({ ...busy, elapsed: undefined }, { failed: true, changed: false, msg: `Timeout when waiting for 127.0.0.1:${port} to drain`, elapsed: undefined });
+  assert.ok(busy.elapsed === 1 || busy.elapsed === 2);
   setTimeout(() => client.destroy(), 1000);
   const drained = await run({ port, state: 'drained', timeout: 10, active_connection_states: ['ESTABLISHED'] });
   await close(server);
