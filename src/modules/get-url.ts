@@ -10,7 +10,7 @@ import { redirectsOf } from './uri.js';
 const NOT_HERE = 'playwatch downloads with curl or wget on the target; run it with the ansible-core engine';
 
 /** ansible-core 2.14's `get_url` options (TLS client, proxy and SELinux knobs refused at load). */
-const SPEC: ArgSpec = {
+export const SPEC: ArgSpec = {
   options: {
     url: { type: 'str', required: true },
     dest: { type: 'path', required: true },
@@ -36,7 +36,7 @@ const SPEC: ArgSpec = {
     client_cert: { type: 'path', unsupported: NOT_HERE },
     client_key: { type: 'path', unsupported: NOT_HERE },
     ciphers: { type: 'list', unsupported: NOT_HERE },
-    use_gssapi: { type: 'bool', unsupported: NOT_HERE },
+    use_gssapi: { type: 'bool', default: false, unsupported: NOT_HERE },
     attributes: { type: 'str', aliases: ['attr'], unsupported: NOT_HERE },
     selevel: { type: 'str', unsupported: NOT_HERE },
     serole: { type: 'str', unsupported: NOT_HERE },

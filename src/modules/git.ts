@@ -6,7 +6,7 @@ import type { Module, ModuleContext } from './types.js';
 const NOT_HERE = 'playwatch runs git on the target without it; run this task with the ansible-core engine';
 
 /** ansible-core 2.14's `git` options; those playwatch does not do are refused at load. */
-const SPEC: ArgSpec = {
+export const SPEC: ArgSpec = {
   options: {
     repo: { type: 'str', required: true, aliases: ['name'] },
     dest: { type: 'path', required: true },
@@ -19,17 +19,17 @@ const SPEC: ArgSpec = {
     bare: { type: 'bool', default: false },
     single_branch: { type: 'bool', default: false },
     accept_hostkey: { type: 'bool', default: false },
-    accept_newhostkey: { type: 'bool', unsupported: NOT_HERE },
+    accept_newhostkey: { type: 'bool', default: false, unsupported: NOT_HERE },
     recursive: { type: 'bool', default: true, ignored: true },
-    track_submodules: { type: 'bool', unsupported: NOT_HERE },
+    track_submodules: { type: 'bool', default: false, unsupported: NOT_HERE },
     key_file: { type: 'path', unsupported: NOT_HERE },
     ssh_opts: { type: 'str', unsupported: NOT_HERE },
     executable: { type: 'path', unsupported: NOT_HERE },
     reference: { type: 'str', unsupported: NOT_HERE },
     refspec: { type: 'str', unsupported: NOT_HERE },
     separate_git_dir: { type: 'path', unsupported: NOT_HERE },
-    verify_commit: { type: 'bool', unsupported: NOT_HERE },
-    gpg_whitelist: { type: 'list', unsupported: NOT_HERE },
+    verify_commit: { type: 'bool', default: false, unsupported: NOT_HERE },
+    gpg_whitelist: { type: 'list', elements: 'str', default: [], unsupported: NOT_HERE },
     archive: { type: 'path', unsupported: NOT_HERE },
     archive_prefix: { type: 'str', unsupported: NOT_HERE },
     umask: { type: 'raw', unsupported: NOT_HERE },

@@ -5,7 +5,7 @@ import type { Module, ModuleContext } from './types.js';
 import { untilAnswers } from './wait-for-connection.js';
 
 /** ansible-core 2.14's `reboot` options. */
-const SPEC: ArgSpec = {
+export const SPEC: ArgSpec = {
   options: {
     reboot_timeout: { type: 'int', default: 600 },
     connect_timeout: { type: 'int' },

@@ -8,13 +8,13 @@ import type { Module, ModuleContext } from './types.js';
 const NOT_HERE = 'playwatch sends requests with curl or wget on the target; run it with the ansible-core engine';
 
 /** ansible-core 2.14's `uri` options (the TLS client and proxy knobs refused at load). */
-const SPEC: ArgSpec = {
+export const SPEC: ArgSpec = {
   options: {
     url: { type: 'str', required: true },
     method: { type: 'str', default: 'GET' },
     body: { type: 'raw' },
     body_format: { type: 'str', default: 'raw', choices: ['form-urlencoded', 'json', 'raw', 'form-multipart'] },
-    headers: { type: 'dict', default: {} },
+    headers: { type: 'dict' },
     status_code: { type: 'list', elements: 'int', default: [200] },
     return_content: { type: 'bool', default: false },
     validate_certs: { type: 'bool', default: true },
@@ -36,13 +36,18 @@ const SPEC: ArgSpec = {
     force: { type: 'bool', default: false, ignored: true },
     unredirected_headers: { type: 'list', elements: 'str', default: [], ignored: true },
     src: { type: 'path', unsupported: NOT_HERE },
-    remote_src: { type: 'bool', unsupported: NOT_HERE },
+    remote_src: { type: 'bool', default: false, unsupported: NOT_HERE },
+    unsafe_writes: { type: 'bool', default: false, ignored: true },
+    selevel: { type: 'str', unsupported: NOT_HERE },
+    serole: { type: 'str', unsupported: NOT_HERE },
+    setype: { type: 'str', unsupported: NOT_HERE },
+    seuser: { type: 'str', unsupported: NOT_HERE },
     unix_socket: { type: 'path', unsupported: NOT_HERE },
     client_cert: { type: 'path', unsupported: NOT_HERE },
     client_key: { type: 'path', unsupported: NOT_HERE },
     ca_path: { type: 'path', unsupported: NOT_HERE },
     ciphers: { type: 'list', unsupported: NOT_HERE },
-    use_gssapi: { type: 'bool', unsupported: NOT_HERE },
+    use_gssapi: { type: 'bool', default: false, unsupported: NOT_HERE },
     attributes: { type: 'str', aliases: ['attr'], unsupported: NOT_HERE },
   },
   mutuallyExclusive: [['body', 'src']],
@@ -118,7 +123,7 @@ export const uriModule: Module = {
     const method = String(a.method).toUpperCase();
     if (!/^[A-Z]+$/.test(method)) return { failed: true, changed: false, msg: "Parameter 'method' needs to be a single word in uppercase, like GET or POST." };
     if (a.body_format === 'form-multipart') return { failed: true, changed: false, msg: `body_format form-multipart is not supported: ${NOT_HERE}` };
-    const headers = Object.fromEntries(Object.entries(a.headers as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+    const headers = Object.fromEntries(Object.entries((a.headers as Record<string, unknown> | undefined) ?? {}).map(([k, v]) => [k, String(v)]));
     const url = a.url as string;
     const codes = a.status_code as number[];
     const request: HttpRequest = {

@@ -3,7 +3,7 @@ import { readArgs, specValidator, type ArgSpec } from './spec.js';
 import type { Module, ModuleContext } from './types.js';
 
 /** ansible-core 2.14's `wait_for_connection` options. */
-const SPEC: ArgSpec = {
+export const SPEC: ArgSpec = {
   options: {
     connect_timeout: { type: 'int', default: 5 },
     delay: { type: 'int', default: 0 },

@@ -6,7 +6,7 @@ import type { Module, ModuleContext } from './types.js';
 import { TCP_STATES, isLocalHost, procAddresses, waitScript, type WaitPlan, type WaitState } from './wait-for-script.js';
 
 /** ansible-core 2.14's `wait_for` options. */
-const SPEC: ArgSpec = {
+export const SPEC: ArgSpec = {
   options: {
     host: { type: 'str', default: '127.0.0.1' },
     port: { type: 'int' },
