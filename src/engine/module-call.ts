@@ -48,7 +48,7 @@ export async function callModule(pc: PlayContext, task: Task, host: string, scop
   const call: AsyncCall = {};
   const ctx = moduleContext(pc, task, host, target, scope, ref, args, check, diff, async ? { settings: async, call } : undefined);
   try {
-    if (!mod.controllerOnly) {
+    if (!mod.controllerOnly && !mod.connectsItself) {
       const prepared = await prepareHost(pc, target);
       if (!prepared.ready) return prepared.result;
     }
@@ -151,6 +151,9 @@ function moduleContext(pc: PlayContext, task: Task, host: string, target: Target
         },
       }));
     },
+    reconnect: async (timeoutMs: number) => {
+      conn = await reconnect(pc, target, timeoutMs);
+    },
     jobSeen: (jid, seen) => jobSeen(pc.opts.emit, pc.hosts.get(host)!, ref, jid, seen, { nextPollIn: untilDelay(pc, task, scope), noLog }),
   };
 }
@@ -189,6 +192,33 @@ function stringify(env: Vars): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) out[k] = typeof v === 'string' ? v : JSON.stringify(v);
   return out;
+}
+
+/**
+ * A new connection to the target in place of its current one (as
+ * `meta: reset_connection` does), opened now: an UnreachableError when it
+ * fails or takes longer than `timeoutMs` (the transport is then closed).
+ */
+async function reconnect(pc: PlayContext, target: Target, timeoutMs: number): Promise<Conn> {
+  const c = connectionOf(pc, target);
+  const old = c.transport;
+  c.connected = false;
+  c.opening = undefined;
+  c.transport = c.make();
+  // A dead connection may take long to close: do not wait for it.
+  void old.close().catch(() => {});
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new UnreachableError(`timed out connecting after ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([connected(pc, target), late]);
+  } catch (err) {
+    void c.transport.close().catch(() => {});
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The target's shared connection: one per machine and settings, a host's own and delegated tasks alike. */

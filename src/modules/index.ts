@@ -46,6 +46,13 @@ import { knownHostsModule } from './known-hosts.js';
 import { hostnameModule } from './hostname.js';
 import { sysctlModule } from './sysctl.js';
 import { mountModule } from './mount.js';
+import { waitForModule } from './wait-for.js';
+import { uriModule } from './uri.js';
+import { getUrlModule } from './get-url.js';
+import { gitModule } from './git.js';
+import { waitForConnectionModule } from './wait-for-connection.js';
+import { synchronizeModule } from './synchronize.js';
+import { rebootModule } from './reboot.js';
 
 /**
  * The module registry. Each module lives in its own file and is listed here.
@@ -85,6 +92,13 @@ registerModule(knownHostsModule);
 registerModule(hostnameModule);
 registerModule(sysctlModule);
 registerModule(mountModule);
+registerModule(waitForModule);
+registerModule(uriModule);
+registerModule(getUrlModule);
+registerModule(gitModule);
+registerModule(waitForConnectionModule);
+registerModule(synchronizeModule);
+registerModule(rebootModule);
 
 export function getModule(name: string): Module | undefined {
   return registry.get(canonicalName(name));

@@ -35,6 +35,11 @@ export interface ModuleContext {
   vault?: Vault;
   /** A warning for the operator (`[WARNING]: …`). */
   warn?(message: string): void;
+  /**
+   * Drops the target's connection and opens a new one (wait_for_connection,
+   * reboot); rejects when that fails or takes over `timeoutMs`.
+   */
+  reconnect?(timeoutMs: number): Promise<void>;
 }
 
 export interface Module {
@@ -44,6 +49,8 @@ export interface Module {
   rawArgs?: string[];
   /** Runs on the controller alone (debug, set_fact…): the engine neither connects to the host nor locks it for it. */
   controllerOnly?: boolean;
+  /** Connects by itself (ctx.reconnect): the engine does not connect or lock the host before it runs, so a host still down is not unreachable yet. */
+  connectsItself?: boolean;
   /** Whether the module can run in check mode; if not, it is skipped there. */
   supportsCheck: boolean;
   /** Whether a free-form string (`command: ls -l`) is accepted. */

@@ -6,10 +6,12 @@ test('every module is registered under its short name', () => {
   for (const name of ['command', 'shell', 'raw', 'debug', 'set_fact', 'fail', 'assert', 'ping', 'pause', 'include_vars', 'setup', 'async_status', 'gather_facts',
     'lineinfile', 'blockinfile', 'replace', 'stat', 'file', 'copy', 'template', 'group_by', 'add_host', 'set_stats',
     'script', 'slurp', 'fetch', 'tempfile', 'find', 'assemble', 'unarchive',
-    'service', 'systemd', 'systemd_service', 'apt', 'package', 'apt_repository', 'dnf', 'yum', 'pip']) {
+    'service', 'systemd', 'systemd_service', 'apt', 'package', 'apt_repository', 'dnf', 'yum', 'pip',
+    'wait_for', 'uri', 'get_url', 'git', 'wait_for_connection', 'synchronize', 'reboot',
+    'user', 'group', 'authorized_key', 'cron', 'known_hosts', 'hostname', 'sysctl', 'mount']) {
     assert.equal(getModule(name)?.name, name);
   }
-  assert.equal(moduleNames().length, 47);
+  assert.equal(moduleNames().length, 54);
 });
 
 test('collection prefixes resolve to the short name', () => {
