@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { NodeBase, Vars } from '../model/index.js';
+import type { NodeBase, Role, TaskNode, Vars } from '../model/index.js';
 import { ON_RESOLVED, ON_WARNING, type OnResolved } from '../template/index.js';
 import type { Frame, PlayContext } from './context.js';
 
@@ -16,12 +16,15 @@ export const OMIT = '__omit_place_holder__playwatch';
 export function scopeFor(pc: PlayContext, host: string, node: NodeBase | undefined, frame: Frame): Vars {
   const st = pc.hosts.get(host)!;
   const role = node?.role;
+  const playRoles = playRoleVars(pc);
   const layers: Array<Vars | undefined> = [
+    playRoles.defaults,
     role?.defaults,
     pc.inventoryVars(host),
     st.facts,
     pc.play.vars,
     pc.varsFilesVars,
+    playRoles.vars,
     role?.vars,
     node?.vars,
     st.includedVars,
@@ -47,6 +50,34 @@ export function scopeFor(pc: PlayContext, host: string, node: NodeBase | undefin
   if (node) scope.ansible_search_path = searchPath(node);
   return scope;
 }
+
+/**
+ * ansible-core (private_role_vars off, its default) shows every task of a
+ * play the defaults and vars of the play's `roles:`, so a play task can use
+ * `log_name` from a role's defaults; a role's own task still sees its own
+ * above the others'. Merged once per play.
+ */
+function playRoleVars(pc: PlayContext): { defaults: Vars; vars: Vars } {
+  let m = playRoleLayers.get(pc.play);
+  if (m) return m;
+  const roles = new Map<number, Role>();
+  const walk = (nodes: TaskNode[]) => {
+    for (const n of nodes) {
+      if (n.role && !roles.has(n.role.uid)) roles.set(n.role.uid, n.role);
+      if (n.kind === 'block') for (const part of [n.block, n.rescue, n.always]) walk(part);
+    }
+  };
+  for (const section of pc.play.sections) if (section.name === 'roles') walk(section.tasks);
+  m = { defaults: {}, vars: {} };
+  for (const r of roles.values()) {
+    Object.assign(m.defaults, r.defaults);
+    Object.assign(m.vars, r.vars);
+  }
+  playRoleLayers.set(pc.play, m);
+  return m;
+}
+
+const playRoleLayers = new WeakMap<object, { defaults: Vars; vars: Vars }>();
 
 /** ansible-core's Task.get_search_path: the role's directory, then the task file's. */
 function searchPath(node: NodeBase): string[] {
