@@ -178,7 +178,7 @@ export function becomeOf(pc: PlayContext, task: Task, target: Target, scope: Var
   const become = r(pickOne(v.ansible_become, task.become, pc.play.become, defaults.become));
   const out: WrapBecome = { become: become === undefined ? undefined : truthy(become) };
   if (!out.become) return out;
-  const method = r(pickOne(v.ansible_become_method, task.becomeMethod));
+  const method = r(pickOne(v.ansible_become_method, task.becomeMethod, defaults.becomeMethod));
   if (method !== undefined && String(method) !== 'sudo') {
     throw new UserError(`become_method '${String(method)}' is not supported: playwatch becomes another user with sudo only`, task.pos);
   }

@@ -109,4 +109,6 @@ export interface ConnectionSpec {
   password?: string;
   /** SSH only: the known_hosts file to check (`playwatch_known_hosts`); default `~/.ssh/known_hosts`. */
   knownHostsFile?: string;
+  /** SSH only: jump hosts (`ansible.cfg` ssh_args `-o ProxyJump=`), before `~/.ssh/config`'s. */
+  proxyJump?: string;
 }
