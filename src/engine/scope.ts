@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { NodeBase, Role, TaskNode, Vars } from '../model/index.js';
-import { ON_RESOLVED, ON_WARNING, type OnResolved } from '../template/index.js';
+import { ON_RESOLVED, ON_VAULT, ON_WARNING, type OnResolved } from '../template/index.js';
 import type { Frame, PlayContext } from './context.js';
 
 /** ansible-core's placeholder that drops an argument when a value is omitted. */
@@ -42,6 +42,8 @@ export function scopeFor(pc: PlayContext, host: string, node: NodeBase | undefin
   Object.defineProperty(scope, ON_RESOLVED, { value: learnRendered(pc), enumerable: true });
   // Lookups' warnings (`errors='warn'`) reach the operator as warning events.
   Object.defineProperty(scope, ON_WARNING, { value: warnings(pc), enumerable: true });
+  // The file lookup opens vault-encrypted files with the run's passwords.
+  if (pc.opts.vault) Object.defineProperty(scope, ON_VAULT, { value: pc.opts.vault, enumerable: true });
   Object.assign(scope, magicVars(pc, host));
   if (role) {
     scope.role_name = role.name;
