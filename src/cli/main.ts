@@ -6,6 +6,7 @@ import { cleanupCommand } from './cleanup.js';
 import { attachCommand, type AttachFlags } from './attach.js';
 import { controlCommand, type TargetFlags } from './control-commands.js';
 import { vaultCommand, type VaultAction, type VaultCommandFlags } from './vault-command.js';
+import { inventoryCommand, type InventoryFlags } from './inventory-command.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -79,6 +80,18 @@ export function buildProgram(): Command {
     .action(async (runDir: string, flags: { inventory?: string[] }) => {
       process.exitCode = await cleanupCommand(runDir, flags);
     });
+  addVaultOptions(
+    program
+      .command('inventory')
+      .description('show the inventory as playwatch reads it, in ansible-inventory\'s JSON (--list, or --host NAME)')
+      .option('-i, --inventory <path>', 'inventory file, directory, script or host list (repeatable; default: ansible.cfg\'s)', collect)
+      .option('--inventory-file <path>', 'same as --inventory', collect)
+      .option('--list', 'every group with its hosts and children, and every host\'s variables under _meta.hostvars')
+      .option('--host <name>', 'one host\'s inventory variables')
+      .option('--playbook-dir <dir>', 'read the group_vars/ and host_vars/ beside a playbook in this directory too'),
+  ).action(async (flags: InventoryFlags) => {
+    process.exitCode = await inventoryCommand(flags);
+  });
   for (const action of ['view', 'encrypt', 'decrypt', 'encrypt-string', 'create', 'edit', 'rekey'] as const) addVaultCommand(program, action);
   addControlCommands(program);
   return program;
