@@ -81,6 +81,15 @@ function playRoleVars(pc: PlayContext): { defaults: Vars; vars: Vars } {
 
 const playRoleLayers = new WeakMap<object, { defaults: Vars; vars: Vars }>();
 
+/**
+ * `playbook_dir`: the directory of the file the play is written in. Under
+ * `import_playbook` that is the imported file's (ansible-core sets its
+ * loader's basedir to the play's `_included_path`).
+ */
+export function playbookDirOf(pc: PlayContext): string {
+  return pc.play.pos.file ? path.dirname(path.resolve(pc.play.pos.file)) : pc.opts.playbook.dir;
+}
+
 /** ansible-core's Task.get_search_path: the role's directory, then the task file's. */
 function searchPath(node: NodeBase): string[] {
   const out = node.role ? [node.role.dir] : [];
@@ -168,7 +177,7 @@ function magicVars(pc: PlayContext, host: string): Vars {
     ansible_verbosity: pc.opts.verbosity ?? 0,
     ansible_run_tags: pc.opts.tags.only.length ? pc.opts.tags.only : ['all'],
     ansible_skip_tags: pc.opts.tags.skip,
-    playbook_dir: pc.opts.playbook.dir,
+    playbook_dir: playbookDirOf(pc),
     inventory_dir: pc.opts.hosts.dir ?? null,
     ansible_version: { full: '2.14.0', major: 2, minor: 14, revision: 0, string: '2.14.0' },
     omit: OMIT,

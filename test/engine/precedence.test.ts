@@ -109,3 +109,16 @@ test("the play's roles show their defaults and vars to the play's tasks and to e
   assert.equal(run.exitCode, 0, run.plain);
   assert.deepEqual(run.of('host.ok').map((e) => e.result.msg), ['a a-default', 'b b-default a-default', 'play b-default a-default a-var']);
 });
+
+test('playbook_dir in a play brought in by import_playbook is the imported file\'s directory, as in ansible-core; relative vars_files resolve there', async () => {
+  const run = await runProject({
+    files: {
+      'site.yml': '- import_playbook: deploy/app.yml\n- hosts: web1\n  gather_facts: false\n  tasks: [{debug: {msg: "{{ playbook_dir | basename }}"}}]\n',
+      'deploy/app.yml': '- hosts: web1\n  gather_facts: false\n  vars_files: [vars/app.yml]\n  tasks: [{debug: {msg: "{{ playbook_dir | basename }} {{ app_port }}"}}]\n',
+      'deploy/vars/app.yml': 'app_port: 8080\n',
+    },
+  });
+  assert.equal(run.exitCode, 0, run.plain);
+  const dir = run.dir.split('/').pop();
+  assert.deepEqual(run.of('host.ok').map((e) => e.result.msg), ['deploy 8080', dir]);
+});
