@@ -6,6 +6,7 @@ import { cleanupCommand } from './cleanup.js';
 import { attachCommand, type AttachFlags } from './attach.js';
 import { controlCommand, type TargetFlags } from './control-commands.js';
 import { vaultCommand, type VaultAction, type VaultCommandFlags } from './vault-command.js';
+import { inventoryCommand, type InventoryFlags } from './inventory-command.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -60,6 +61,7 @@ export function buildProgram(): Command {
     .option('--mail-to <addr>', 'mail the run record here when hosts fail (repeatable; adds to playwatch.yml mail.to)', collect)
     .option('--start-at-task <name>', "start at the first task with this name ('role : task' or a glob)")
     .option('--drain-timeout <seconds>', 'a drain taking longer than this kills running work (default 60)', parseFloat)
+    .option('--flush-cache', "clear the fact cache, as ansible-playbook's flag does: playwatch keeps facts for one run only, so there is none to clear")
     .option('--syntax-check', 'check the playbook and exit')
     .option('--list-hosts', 'list the hosts each play would run on and exit')
     .option('--list-tasks', 'list the tasks each play would run and exit')
@@ -78,7 +80,19 @@ export function buildProgram(): Command {
     .action(async (runDir: string, flags: { inventory?: string[] }) => {
       process.exitCode = await cleanupCommand(runDir, flags);
     });
-  for (const action of ['view', 'encrypt', 'decrypt', 'encrypt-string'] as const) addVaultCommand(program, action);
+  addVaultOptions(
+    program
+      .command('inventory')
+      .description('show the inventory as playwatch reads it, in ansible-inventory\'s JSON (--list, or --host NAME)')
+      .option('-i, --inventory <path>', 'inventory file, directory, script or host list (repeatable; default: ansible.cfg\'s)', collect)
+      .option('--inventory-file <path>', 'same as --inventory', collect)
+      .option('--list', 'every group with its hosts and children, and every host\'s variables under _meta.hostvars')
+      .option('--host <name>', 'one host\'s inventory variables')
+      .option('--playbook-dir <dir>', 'read the group_vars/ and host_vars/ beside a playbook in this directory too'),
+  ).action(async (flags: InventoryFlags) => {
+    process.exitCode = await inventoryCommand(flags);
+  });
+  for (const action of ['view', 'encrypt', 'decrypt', 'encrypt-string', 'create', 'edit', 'rekey'] as const) addVaultCommand(program, action);
   addControlCommands(program);
   return program;
 }
@@ -126,6 +140,9 @@ const VAULT_HELP: Record<VaultAction, string> = {
   encrypt: 'encrypt files in place (or to --output) as ansible-vault does',
   decrypt: 'decrypt files in place (or to --output, - for stdout)',
   'encrypt-string': 'print a value encrypted as a `!vault |` YAML value (--name for the variable)',
+  create: 'write a new encrypted file from what $EDITOR (default vi) leaves',
+  edit: 'open an encrypted file in $EDITOR and encrypt it again with the same password and vault id',
+  rekey: 'encrypt files again under a new password (--new-vault-password-file, --new-vault-id, or asked)',
 };
 
 /** The vault password options of ansible-playbook and ansible-vault, with their other spellings hidden. */
@@ -140,15 +157,19 @@ function addVaultOptions(cmd: Command): Command {
 
 /** `playwatch vault <action>`: the vault flags of `run`, plus --output and --encrypt-vault-id. */
 function addVaultCommand(program: Command, action: VaultAction): void {
-  const vault = program.commands.find((c) => c.name() === 'vault') ?? program.command('vault').description('view, encrypt and decrypt ansible-vault files');
+  const vault = program.commands.find((c) => c.name() === 'vault') ?? program.command('vault').description('view, encrypt, decrypt, create, edit and rekey ansible-vault files');
   const cmd = vault
     .command(action)
     .description(VAULT_HELP[action])
-    .argument(action === 'encrypt-string' ? '<value>' : '<files...>');
+    .argument(action === 'encrypt-string' ? '<value>' : action === 'create' || action === 'edit' ? '<file>' : '<files...>');
   addVaultOptions(cmd);
-  if (action === 'encrypt' || action === 'encrypt-string') cmd.option('--encrypt-vault-id <label>', 'the vault id to encrypt with, when several are given');
+  if (action === 'encrypt' || action === 'encrypt-string' || action === 'create') cmd.option('--encrypt-vault-id <label>', 'the vault id to encrypt with, when several are given');
+  if (action === 'rekey') {
+    cmd.option('--new-vault-password-file <file>', 'the new vault password: a file or an executable script');
+    cmd.option('--new-vault-id <id>', 'the new vault password as label@source');
+  }
   if (action === 'encrypt-string') cmd.option('-n, --name <name>', 'the variable name to write the value under');
-  if (action !== 'view' && action !== 'encrypt-string') cmd.option('--output <file>', 'write here instead of in place (- for stdout)');
+  if (action === 'encrypt' || action === 'decrypt') cmd.option('--output <file>', 'write here instead of in place (- for stdout)');
   cmd.action(async (args: string | string[], flags: VaultCommandFlags) => {
     process.exitCode = await vaultCommand(action, Array.isArray(args) ? args : [args], flags);
   });

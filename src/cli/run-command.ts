@@ -13,7 +13,7 @@ import { RunControl, runPlaybook, splitTags, EXIT, type TagFilter } from '../eng
 import { createTransport, connectionSpecFromVars } from '../transport/index.js';
 import { createRecorder } from '../reporters/recorder.js';
 import { createRunRecord, type RunRecord } from '../reporters/run-record.js';
-import type { Settings } from '../config/index.js';
+import { parseSshArgs, type Settings, type SshArgs } from '../config/index.js';
 import { parseExtraVars } from './extra-vars.js';
 import { inventoryOptions } from './inventory-options.js';
 import { listPlaybook } from './list.js';
@@ -28,6 +28,7 @@ import { findIncomplete, incompleteWarning, recordController } from './incomplet
 import { startControlServer } from './control-server.js';
 import { vaultKeyring, type VaultFlags } from './vault-options.js';
 import { openEveryVault } from './vault-preflight.js';
+import { writeRetryFile } from './retry-file.js';
 
 /** Flags of `playwatch run`, as commander hands them over. */
 export interface RunFlags extends VaultFlags {
@@ -175,7 +176,7 @@ function warnOnLoad(loader: TaskLoader, shown: string[], warn: (message: string)
 async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: string[]): Promise<number> {
   const { cwd, settings: s } = l;
   // Asked before anything is drawn or run, so the prompt has the terminal to itself.
-  const becomePassword = flags.askBecomePass ? await askSecret('BECOME password: ') : undefined;
+  const becomePassword = flags.askBecomePass || s.becomeAskPass ? await askSecret('BECOME password: ') : undefined;
   const sshPassword = flags.askPass ? await askSecret('SSH password: ') : undefined;
   const runId = newRunId();
   const runsDir = path.resolve(cwd, s.runsDir);
@@ -224,7 +225,7 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
     bus.add(served.server);
     attachHint = `; \`playwatch attach ${runId}\` shows it again`;
   } else say(`[WARNING]: this run has no control socket (attach, abort, pause and resume cannot reach it): ${served.message}`);
-  if (!s.hostKeyChecking) say('[WARNING]: host key checking is OFF: any machine answering at these addresses will be trusted');
+  if (!s.hostKeyChecking || sshArgsOf(s).hostKeyChecking === false) say('[WARNING]: host key checking is OFF: any machine answering at these addresses will be trusted');
   let exitCode: number = EXIT.internal;
   const drainMs = flags.drainTimeout !== undefined ? flags.drainTimeout * 1000 : undefined;
   const uninstall = installSignals(control, { termBudgetMs: drainMs, sigint: mode !== 'tui' });
@@ -249,7 +250,7 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
       secretsIgnore: s.secretsIgnore,
       secretValues: [...mailSecrets(s), ...(sshPassword ? [sshPassword] : [])],
       connectionDefaults: { connection: connectionFlag(flags.connection), user: s.remoteUser },
-      becomeDefaults: { become: s.become || undefined, becomeUser: s.becomeUser, password: becomePassword },
+      becomeDefaults: { become: s.become || undefined, becomeUser: s.becomeUser, becomeMethod: s.becomeMethod, password: becomePassword },
       startAtTask: flags.startAtTask,
       drainTimeoutMs: drainMs,
       outputRecordMax: s.outputRecordMax,
@@ -259,6 +260,8 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
       runMeta: { runId, runDir, argv },
     });
     exitCode = outcome.exitCode;
+    const retry = s.retryFilesEnabled ? writeRetryFile(l.playbook.path, outcome.stats, s.retryFilesSavePath) : undefined;
+    if (retry) late.push(retry);
     return exitCode;
   } finally {
     uninstall();
@@ -299,13 +302,34 @@ function hostGroups(inventory: Inventory): Record<string, readonly string[]> {
 /** Each host's transport, from its vars and the connection flags. */
 function transports(l: Loaded, flags: RunFlags, sshPassword: string | undefined) {
   const s = l.settings;
-  const sshOptions = { hostKeyChecking: s.hostKeyChecking, acceptNewHostKeys: Boolean(flags.acceptNewHostKeys), connectTimeoutMs: s.timeout * 1000 };
+  const args = sshArgsOf(s);
+  const sshOptions = {
+    hostKeyChecking: args.hostKeyChecking ?? s.hostKeyChecking,
+    acceptNewHostKeys: Boolean(flags.acceptNewHostKeys),
+    connectTimeoutMs: (args.connectTimeout ?? s.timeout) * 1000,
+    ...(args.knownHostsFile !== undefined ? { knownHostsFile: resolvePath(args.knownHostsFile, os.homedir()) } : {}),
+  };
   return (host: string, vars: Vars) => {
     const spec = connectionSpecFromVars(host, vars, l.inventory.sourceDirs[0] ?? l.cwd);
-    if (flags.privateKey && !spec.privateKeyFile) spec.privateKeyFile = path.resolve(l.cwd, flags.privateKey);
+    // ssh_args come first on ansible-core's ssh command line, and OpenSSH keeps an option's first value.
+    if (args.user !== undefined) spec.user = args.user;
+    if (args.port !== undefined) spec.port = args.port;
+    if (args.proxyJump !== undefined) spec.proxyJump = args.proxyJump;
+    const key = args.identityFile ?? (flags.privateKey ? path.resolve(l.cwd, flags.privateKey) : s.privateKeyFile);
+    if (key !== undefined && (!spec.privateKeyFile || args.identityFile !== undefined)) spec.privateKeyFile = key;
     if (sshPassword !== undefined && spec.password === undefined) spec.password = sshPassword;
     return createTransport(spec, sshOptions);
   };
+}
+
+/** `~/x` and relative paths of ssh_args, as ssh reads them (relative to the working directory). */
+function resolvePath(p: string, home: string): string {
+  return path.resolve(p === '~' || p.startsWith('~/') ? path.join(home, p.slice(1)) : p);
+}
+
+/** What `[ssh_connection] ssh_args` sets that playwatch honours. */
+function sshArgsOf(s: Settings): SshArgs {
+  return s.sshArgs !== undefined ? parseSshArgs(s.sshArgs) : { ignored: [] };
 }
 
 /** `-c`: a default below play keywords and `ansible_connection`, as in ansible-playbook. */

@@ -1,6 +1,6 @@
 /**
- * `playwatch vault view|encrypt|decrypt|encrypt-string`: the everyday
- * ansible-vault commands, byte-compatible with it (what one writes the
+ * `playwatch vault view|encrypt|decrypt|encrypt-string|create|edit|rekey`:
+ * the ansible-vault commands, byte-compatible with it (what one writes the
  * other reads). Passwords come as for `run`, and ansible-vault's prompt
  * is asked when none is given.
  */
@@ -8,10 +8,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isVaulted, UserError } from '../model/index.js';
 import { loadConfig } from '../config/index.js';
-import type { VaultKeyring } from '../vault/index.js';
+import { loadPasswords, passwordSources, type VaultKeyring } from '../vault/index.js';
+import { askSecret } from './prompt.js';
+import { vaultCreate, vaultEdit, vaultRekey } from './vault-edit.js';
 import { vaultKeyring, type VaultFlags } from './vault-options.js';
 
-export type VaultAction = 'view' | 'encrypt' | 'decrypt' | 'encrypt-string';
+export type VaultAction = 'view' | 'encrypt' | 'decrypt' | 'encrypt-string' | 'create' | 'edit' | 'rekey';
 
 export interface VaultCommandFlags extends VaultFlags {
   /** Where the result goes instead of the file itself (`-` is stdout). */
@@ -20,6 +22,10 @@ export interface VaultCommandFlags extends VaultFlags {
   encryptVaultId?: string;
   /** encrypt-string: the variable name to write the value under. */
   name?: string;
+  /** rekey: the new password's file (or script). */
+  newVaultPasswordFile?: string;
+  /** rekey: the new password as label@source. */
+  newVaultId?: string;
 }
 
 export async function vaultCommand(action: VaultAction, args: string[], flags: VaultCommandFlags): Promise<number> {
@@ -27,10 +33,28 @@ export async function vaultCommand(action: VaultAction, args: string[], flags: V
   if (args.length === 0) throw new UserError(`vault ${action}: name ${action === 'encrypt-string' ? 'the value' : 'the file(s)'}`);
   if (flags.output && args.length > 1) throw new UserError('--output can be used with one file only');
   const config = loadConfig({ cwd, env: process.env });
-  const creating = action === 'encrypt' || action === 'encrypt-string';
+  const creating = action === 'encrypt' || action === 'encrypt-string' || action === 'create';
   const keyring = await vaultKeyring(flags, config, cwd, { prompt: true, create: creating });
   if (action === 'encrypt-string') {
     process.stdout.write(encryptString(keyring, args[0], flags));
+    return 0;
+  }
+  if (action === 'create' || action === 'edit') {
+    if (args.length > 1) throw new UserError(`vault ${action} takes one file`);
+    if (action === 'create') vaultCreate(args[0], keyring, write, flags.encryptVaultId);
+    else vaultEdit(args[0], keyring, write);
+    return 0;
+  }
+  if (action === 'rekey') {
+    // The new password: --new-vault-id, --new-vault-password-file, or asked twice (ansible-vault's order).
+    const sources = passwordSources({
+      vaultIds: flags.newVaultId ? [flags.newVaultId] : [],
+      passwordFiles: flags.newVaultPasswordFile ? [flags.newVaultPasswordFile] : [],
+      ask: !flags.newVaultId && !flags.newVaultPasswordFile,
+    });
+    const [next] = await loadPasswords(sources, { cwd, ask: (q) => askSecret(q), create: true });
+    for (const file of args) vaultRekey(file, keyring, next, write);
+    process.stderr.write('Rekey successful\n');
     return 0;
   }
   for (const file of args) {

@@ -13,11 +13,13 @@ import { findAnsibleCfg, isWorldWritable, readAnsibleCfg, worldWritableWarning }
 import { readPlaywatchYml } from './playwatch-yml.js';
 import { defaultSettings, SETTING_KEYS, SPECS, type Settings, type SettingSource } from './settings.js';
 import { convert, resolveInventoryEntry, resolvePath, type Bases } from './values.js';
+import { settingNotes } from './notes.js';
 
 export { SETTING_KEYS, SPECS, defaultSettings, type Settings, type SettingSource } from './settings.js';
 export { defaultMailSettings, parseMail, MAIL_TRIGGERS, type MailSettings, type MailTrigger } from './mail.js';
 export { parseBool } from './bool.js';
 export { findAnsibleCfg, parseAnsibleCfg } from './ansible-cfg.js';
+export { parseSshArgs, type SshArgs } from './ssh-args.js';
 
 /** The settings, where each came from, and which files were read. */
 export interface Config {
@@ -94,6 +96,7 @@ export function loadConfig(opts: ConfigOptions): Config {
     if (value === undefined) continue;
     set(key, fromCli(key, value, { dir: cwd, home }), 'cli');
   }
+  warnings.push(...settingNotes(settings as unknown as Settings));
 
   return { settings: settings as unknown as Settings, sources, files, warnings };
 }
@@ -111,6 +114,6 @@ function check(key: keyof Settings, result: { value: unknown } | { error: string
 function fromCli(key: keyof Settings, value: unknown, bases: Bases): unknown {
   if (key === 'inventory') return (value as string[]).map((e) => resolveInventoryEntry(e, bases));
   if (key === 'rolesPath') return (value as string[]).map((p) => resolvePath(p, bases));
-  if (key === 'runsDir') return resolvePath(value as string, bases);
+  if (key === 'runsDir' || key === 'privateKeyFile') return resolvePath(value as string, bases);
   return value;
 }

@@ -47,6 +47,18 @@ export interface Settings {
   vaultIdentityList: string[];
   /** Print `set_stats` data as CUSTOM STATS after PLAY RECAP (ansible's default callback `show_custom_stats`). */
   showCustomStats: boolean;
+  /** The SSH key tried first when a host names none (`--private-key` wins). */
+  privateKeyFile?: string;
+  /** Callback plugins ansible-core would add; playwatch profiles always, and notes the others it does not run. */
+  callbacksEnabled: string[];
+  /** ansible-core's console callback; playwatch's own views stand in for it (a note when set). */
+  stdoutCallback?: string;
+  /** `[ssh_connection] ssh_args`: the `-o` options playwatch honours are ProxyJump, User, Port and IdentityFile. */
+  sshArgs?: string;
+  /** Ask for the become password before the run (`-K`). */
+  becomeAskPass: boolean;
+  /** Where retry files go (default: beside the playbook). */
+  retryFilesSavePath?: string;
 }
 
 /** Where a setting's value came from. */
@@ -140,6 +152,17 @@ export const SPECS: { readonly [K in keyof Settings]-?: SettingSpec } = {
     env: 'ANSIBLE_SHOW_CUSTOM_STATS',
     cfg: ['defaults', 'show_custom_stats'],
   },
+  privateKeyFile: { type: 'path', yml: 'private_key_file', env: 'ANSIBLE_PRIVATE_KEY_FILE', cfg: ['defaults', 'private_key_file'] },
+  callbacksEnabled: { type: 'list', yml: 'callbacks_enabled', env: 'ANSIBLE_CALLBACKS_ENABLED', cfg: ['defaults', 'callbacks_enabled'] },
+  stdoutCallback: { type: 'string', yml: 'stdout_callback', env: 'ANSIBLE_STDOUT_CALLBACK', cfg: ['defaults', 'stdout_callback'] },
+  sshArgs: { type: 'string', yml: 'ssh_args', env: 'ANSIBLE_SSH_ARGS', cfg: ['ssh_connection', 'ssh_args'] },
+  becomeAskPass: {
+    type: 'bool',
+    yml: 'become_ask_pass',
+    env: 'ANSIBLE_BECOME_ASK_PASS',
+    cfg: ['privilege_escalation', 'become_ask_pass'],
+  },
+  retryFilesSavePath: { type: 'path', yml: 'retry_files_save_path', env: 'ANSIBLE_RETRY_FILES_SAVE_PATH', cfg: ['defaults', 'retry_files_save_path'] },
 };
 
 export const SETTING_KEYS = Object.keys(SPECS) as Array<keyof Settings>;
@@ -173,5 +196,7 @@ export function defaultSettings(cwd: string, home: string = os.homedir()): Setti
     outputRecordMax: 8 * 1024 * 1024,
     vaultIdentityList: [],
     showCustomStats: false,
+    callbacksEnabled: [],
+    becomeAskPass: false,
   };
 }

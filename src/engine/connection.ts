@@ -11,6 +11,7 @@ import type { Transport } from '../transport/types.js';
 import type { WrapOptions } from '../transport/command.js';
 import type { PlayContext } from './context.js';
 import { HostState } from './state.js';
+import { playbookDirOf } from './scope.js';
 
 /** Where one run of a task's module goes. */
 export interface Target {
@@ -100,6 +101,7 @@ export function targetOf(pc: PlayContext, task: Task, host: string, scope: Vars)
     if (!set(conn.ansible_user) && user) conn.ansible_user = user;
     const port = keyword(task, 'port', scope);
     if (!set(conn.ansible_port) && port) conn.ansible_port = port;
+    inPlayDir(pc, host, conn);
     return { name: host, vars: scope, conn };
   }
   const { name, vars } = delegatedVars(pc, task, delegate);
@@ -109,6 +111,7 @@ export function targetOf(pc: PlayContext, task: Task, host: string, scope: Vars)
   if (!set(conn.ansible_user) && user) conn.ansible_user = user;
   // The port keyword is the play hosts' port: a delegated host keeps its own (ansible-core resets it).
   const address = set(vars.ansible_host) && String(vars.ansible_host) !== delegate ? String(vars.ansible_host) : undefined;
+  inPlayDir(pc, name, conn);
   return { name, delegate, ...(address ? { address } : {}), vars, conn };
 }
 
@@ -142,6 +145,17 @@ function delegatedVars(pc: PlayContext, task: Task, delegate: string): { name: s
     ...pc.opts.extraVars,
   };
   return { name: name ?? delegate, vars };
+}
+
+/**
+ * ansible-core runs a local connection's commands in the play's playbook
+ * directory (the imported file's under import_playbook): the transport is
+ * told where, and a play from another directory gets its own.
+ */
+function inPlayDir(pc: PlayContext, name: string, conn: Vars): void {
+  const c = conn.ansible_connection;
+  const local = set(c) ? String(c) === 'local' : LOCAL_NAMES.has(name);
+  if (local) conn.playwatch_play_dir = playbookDirOf(pc);
 }
 
 function pick(vars: Vars): Vars {
@@ -178,7 +192,7 @@ export function becomeOf(pc: PlayContext, task: Task, target: Target, scope: Var
   const become = r(pickOne(v.ansible_become, task.become, pc.play.become, defaults.become));
   const out: WrapBecome = { become: become === undefined ? undefined : truthy(become) };
   if (!out.become) return out;
-  const method = r(pickOne(v.ansible_become_method, task.becomeMethod));
+  const method = r(pickOne(v.ansible_become_method, task.becomeMethod, defaults.becomeMethod));
   if (method !== undefined && String(method) !== 'sudo') {
     throw new UserError(`become_method '${String(method)}' is not supported: playwatch becomes another user with sudo only`, task.pos);
   }

@@ -4,6 +4,7 @@ import type { Play, Task, TaskNode, Vars } from '../model/index.js';
 import { UserError } from '../model/index.js';
 import { render } from '../template/index.js';
 import type { PlayContext } from './context.js';
+import { playbookDirOf } from './scope.js';
 import type { HostState, RunOptions } from './state.js';
 import { checkNotifies } from './handlers.js';
 import { runHosts } from './sections.js';
@@ -114,7 +115,7 @@ export function* allTasks(nodes: TaskNode[]): Generator<Task> {
  * list takes the first file that exists (ansible-core's fallback form).
  */
 function loadVarsFiles(pc: PlayContext): Vars {
-  const scope = { ...pc.play.vars, ...pc.opts.extraVars, playbook_dir: pc.opts.playbook.dir };
+  const scope = { ...pc.play.vars, ...pc.opts.extraVars, playbook_dir: playbookDirOf(pc) };
   const out: Vars = {};
   for (const entry of pc.play.varsFiles) {
     const options = (Array.isArray(entry) ? entry : [entry]).map((f) => resolve(pc, String(render(f, scope, pc.play.pos))));

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import type { NodeBase, Vars } from '../model/index.js';
-import { ON_RESOLVED, ON_WARNING, type OnResolved } from '../template/index.js';
+import type { NodeBase, Role, TaskNode, Vars } from '../model/index.js';
+import { ON_RESOLVED, ON_VAULT, ON_WARNING, type OnResolved } from '../template/index.js';
 import type { Frame, PlayContext } from './context.js';
 
 /** ansible-core's placeholder that drops an argument when a value is omitted. */
@@ -16,12 +16,15 @@ export const OMIT = '__omit_place_holder__playwatch';
 export function scopeFor(pc: PlayContext, host: string, node: NodeBase | undefined, frame: Frame): Vars {
   const st = pc.hosts.get(host)!;
   const role = node?.role;
+  const playRoles = playRoleVars(pc);
   const layers: Array<Vars | undefined> = [
+    playRoles.defaults,
     role?.defaults,
     pc.inventoryVars(host),
     st.facts,
     pc.play.vars,
     pc.varsFilesVars,
+    playRoles.vars,
     role?.vars,
     node?.vars,
     st.includedVars,
@@ -39,6 +42,8 @@ export function scopeFor(pc: PlayContext, host: string, node: NodeBase | undefin
   Object.defineProperty(scope, ON_RESOLVED, { value: learnRendered(pc), enumerable: true });
   // Lookups' warnings (`errors='warn'`) reach the operator as warning events.
   Object.defineProperty(scope, ON_WARNING, { value: warnings(pc), enumerable: true });
+  // The file lookup opens vault-encrypted files with the run's passwords.
+  if (pc.opts.vault) Object.defineProperty(scope, ON_VAULT, { value: pc.opts.vault, enumerable: true });
   Object.assign(scope, magicVars(pc, host));
   if (role) {
     scope.role_name = role.name;
@@ -46,6 +51,43 @@ export function scopeFor(pc: PlayContext, host: string, node: NodeBase | undefin
   }
   if (node) scope.ansible_search_path = searchPath(node);
   return scope;
+}
+
+/**
+ * ansible-core (private_role_vars off, its default) shows every task of a
+ * play the defaults and vars of the play's `roles:`, so a play task can use
+ * `log_name` from a role's defaults; a role's own task still sees its own
+ * above the others'. Merged once per play.
+ */
+function playRoleVars(pc: PlayContext): { defaults: Vars; vars: Vars } {
+  let m = playRoleLayers.get(pc.play);
+  if (m) return m;
+  const roles = new Map<number, Role>();
+  const walk = (nodes: TaskNode[]) => {
+    for (const n of nodes) {
+      if (n.role && !roles.has(n.role.uid)) roles.set(n.role.uid, n.role);
+      if (n.kind === 'block') for (const part of [n.block, n.rescue, n.always]) walk(part);
+    }
+  };
+  for (const section of pc.play.sections) if (section.name === 'roles') walk(section.tasks);
+  m = { defaults: {}, vars: {} };
+  for (const r of roles.values()) {
+    Object.assign(m.defaults, r.defaults);
+    Object.assign(m.vars, r.vars);
+  }
+  playRoleLayers.set(pc.play, m);
+  return m;
+}
+
+const playRoleLayers = new WeakMap<object, { defaults: Vars; vars: Vars }>();
+
+/**
+ * `playbook_dir`: the directory of the file the play is written in. Under
+ * `import_playbook` that is the imported file's (ansible-core sets its
+ * loader's basedir to the play's `_included_path`).
+ */
+export function playbookDirOf(pc: PlayContext): string {
+  return pc.play.pos.file ? path.dirname(path.resolve(pc.play.pos.file)) : pc.opts.playbook.dir;
 }
 
 /** ansible-core's Task.get_search_path: the role's directory, then the task file's. */
@@ -135,7 +177,7 @@ function magicVars(pc: PlayContext, host: string): Vars {
     ansible_verbosity: pc.opts.verbosity ?? 0,
     ansible_run_tags: pc.opts.tags.only.length ? pc.opts.tags.only : ['all'],
     ansible_skip_tags: pc.opts.tags.skip,
-    playbook_dir: pc.opts.playbook.dir,
+    playbook_dir: playbookDirOf(pc),
     inventory_dir: pc.opts.hosts.dir ?? null,
     ansible_version: { full: '2.14.0', major: 2, minor: 14, revision: 0, string: '2.14.0' },
     omit: OMIT,

@@ -41,7 +41,7 @@ export interface RunOptions {
   /** Connection settings from the command line and config (`-c`, `-u`), below keywords and connection vars. */
   connectionDefaults?: { connection?: 'local' | 'ssh'; user?: string };
   /** become settings from the command line and config, below play and task keywords. */
-  becomeDefaults?: { become?: boolean; becomeUser?: string; password?: string };
+  becomeDefaults?: { become?: boolean; becomeUser?: string; becomeMethod?: string; password?: string };
   /** `--start-at-task`: tasks before the first one matching this are skipped. */
   startAtTask?: string;
   /** A drain that takes longer than this turns into a kill (default 60 s). */

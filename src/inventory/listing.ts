@@ -12,12 +12,15 @@ export interface InventoryListing {
   [group: string]: { hosts?: string[]; children?: string[] } | { hostvars: Record<string, Vars> };
 }
 
-/** Groups with neither hosts nor children are left out, as ansible-inventory leaves them out (`all` and `ungrouped` stay). */
-export function inventoryListing(inv: Inventory, vault?: Vault): InventoryListing {
+/**
+ * Groups with neither hosts nor children are left out, as ansible-inventory leaves them out (`all` and `ungrouped` stay).
+ * `playbookDir` adds the `group_vars/`/`host_vars/` beside a playbook (ansible-inventory's `--playbook-dir`).
+ */
+export function inventoryListing(inv: Inventory, vault?: Vault, playbookDir?: string): InventoryListing {
   const out: InventoryListing = { _meta: { hostvars: {} } };
   for (const host of inv.hosts.keys()) {
     if (isImplicit(inv, host)) continue;
-    const vars = inventoryVarsFor(inv, host, undefined, vault);
+    const vars = inventoryVarsFor(inv, host, playbookDir, vault);
     if (Object.keys(vars).length) out._meta.hostvars[host] = vars;
   }
   for (const g of inv.groups.values()) {

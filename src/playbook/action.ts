@@ -3,7 +3,7 @@
  * (mapping, free-form string or `k=v` string) into module args.
  */
 import { UserError, didYouMean, withHint, type Pos, type Vars } from '../model/index.js';
-import { ENGINE_ACTIONS, canonicalName } from '../model/index.js';
+import { ENGINE_ACTIONS, canonicalName, collectionModuleMessage, isCollectionName } from '../model/index.js';
 import { field, toMap, toStr } from './coerce.js';
 import { FREE_FORM_OPTIONS, RAW_PARAM_ACTIONS, TASK_KEYWORDS } from './keywords.js';
 import { isLoopKey, refuseWith } from './loop.js';
@@ -55,9 +55,8 @@ export function classify(src: Source, rest: Entry[], modules: ModuleInfo, taskPo
     } else {
       const name = canonicalName(e.key);
       if (ENGINE.has(name) || modules.has(name)) actions.push({ name, entry: e, pos: posOf(src, e.keyNode) });
-      else if (/^[\w-]+\.[\w-]+\.[\w-]+$/.test(e.key) && name === e.key) {
-        throw new UserError(`module '${e.key}' is not available in playwatch`, posOf(src, e.keyNode));
-      } else unknown.push(e);
+      else if (isCollectionName(e.key)) throw new UserError(collectionModuleMessage(e.key), posOf(src, e.keyNode));
+      else unknown.push(e);
     }
   }
   const haveAction = actions.length > 0 || out.block.length > 0;
@@ -110,6 +109,7 @@ function fromActionKeyword(src: Source, e: Entry, modules: ModuleInfo, collectio
     throw new UserError("'action' must name a module: 'action: shell echo hi' or 'action: {module: shell, ...}'", pos);
   }
   const name = canonicalName(mod);
+  if (!ENGINE.has(name) && !modules.has(name) && isCollectionName(mod)) throw new UserError(collectionModuleMessage(mod), pos);
   if (!ENGINE.has(name) && !modules.has(name)) {
     throw notInCollections(src, e, collections, mod) ?? new UserError(withHint(`unknown module '${mod}'`, name, actionNames(modules)), pos);
   }

@@ -15,7 +15,7 @@ import { holdsTemplate, isUnsafe, truthy } from './values.js';
 
 export { isTemplated, ON_RESOLVED, type OnResolved };
 export { markUnsafe, pyStr } from './values.js';
-export { isLoopLookup, loopLookup, ON_WARNING, type OnWarning } from './lookup-call.js';
+export { isLoopLookup, loopLookup, ON_VAULT, ON_WARNING, type OnWarning } from './lookup-call.js';
 export { lookupName, lookupNames, UNSUPPORTED_LOOKUPS } from './lookups/index.js';
 
 for (const [name, fn] of Object.entries(FILTERS)) defineFilter(name, fn);

@@ -6,7 +6,7 @@
  * `errors=` strict (default), warn or ignore.
  */
 import path from 'node:path';
-import { UserError, type Pos, type Vars } from '../model/index.js';
+import { UserError, type Pos, type Vars, type Vault } from '../model/index.js';
 import { active, type ActiveCall } from './current.js';
 import { FilterError } from './engine.js';
 import { lookupNamed, UNSUPPORTED_LOOKUPS, LookupFailure, LookupUndefined, type LookupCtx } from './lookups/index.js';
@@ -16,6 +16,8 @@ import { isMapping, markUnsafe, toPlain } from './values.js';
 
 /** A scope may carry a function under this key: the warnings lookups give (`errors='warn'`). */
 export const ON_WARNING = Symbol('playwatch.onWarning');
+/** The run's vault, on a scope (the engine puts it there): what the file lookup opens encrypted files with. */
+export const ON_VAULT = Symbol('playwatch.vault');
 
 export type OnWarning = (message: string) => void;
 
@@ -94,6 +96,7 @@ function contextOf(call: ActiveCall, subdir?: string): LookupCtx {
     searchPath: Array.isArray(sp) && sp.length ? sp.map((p) => path.resolve(String(p))) : [basedir],
     subdir,
     warn: (m) => warn(call, m),
+    vault: (scope as { [ON_VAULT]?: Vault })[ON_VAULT],
   };
 }
 

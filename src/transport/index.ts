@@ -34,6 +34,7 @@ export const CONNECTION_VARS = [
   'ansible_private_key_file',
   'playwatch_local_root',
   'playwatch_known_hosts',
+  'playwatch_play_dir',
 ] as const;
 
 /** Host names that mean this machine: local unless their vars say otherwise. */
@@ -72,6 +73,9 @@ export function connectionSpecFromVars(host: string, vars: Vars, baseDir: string
   if (spec.connection === 'local' && typeof root === 'string' && root !== '') {
     spec.root = path.resolve(baseDir, root);
   }
+  // Set by the engine for local connections: the play's playbook directory, where ansible-core runs local commands.
+  const playDir = vars.playwatch_play_dir;
+  if (spec.connection === 'local' && !spec.root && typeof playDir === 'string' && playDir !== '') spec.cwd = playDir;
   if (spec.connection === 'ssh') {
     const key = firstSet(vars.ansible_ssh_private_key_file, vars.ansible_private_key_file);
     if (key !== undefined) spec.privateKeyFile = localPath(key, baseDir);

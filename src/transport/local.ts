@@ -36,6 +36,7 @@ export interface LocalTimings {
 export class LocalTransport implements Transport {
   readonly host: string;
   private readonly root?: string;
+  private readonly startDir?: string;
   private readonly killGraceMs: number;
   private readonly drainMs: number;
   private readonly running = new Set<RunningCommand>();
@@ -43,6 +44,7 @@ export class LocalTransport implements Transport {
   constructor(spec: ConnectionSpec, timings: LocalTimings = {}) {
     this.host = spec.host;
     this.root = spec.root ? path.resolve(spec.root) : undefined;
+    this.startDir = spec.cwd ? path.resolve(spec.cwd) : undefined;
     this.killGraceMs = timings.killGraceMs ?? 2000;
     this.drainMs = timings.drainMs ?? 2000;
   }
@@ -55,12 +57,12 @@ export class LocalTransport implements Transport {
     return { connection: 'local', user: userInfo().username, ...(this.root ? { root: this.root } : {}) };
   }
 
-  /** Expands `~` to the host's home (its root when set) and resolves relative paths against the root. */
+  /** Expands `~` to the host's home (its root when set) and resolves relative paths against the root (or the start directory). */
   resolvePath(p: string): string {
     const home = this.root ?? homedir();
     if (p === '~') return home;
     if (p.startsWith('~/')) return path.join(home, p.slice(2));
-    return path.resolve(this.root ?? process.cwd(), p);
+    return path.resolve(this.root ?? this.startDir ?? process.cwd(), p);
   }
 
   exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
@@ -69,7 +71,7 @@ export class LocalTransport implements Transport {
     }
     const env: NodeJS.ProcessEnv = { ...process.env, ...(opts.env ?? {}) };
     if (this.root) env.HOME = this.root;
-    const cwd = opts.cwd !== undefined ? this.resolvePath(opts.cwd) : this.root;
+    const cwd = opts.cwd !== undefined ? this.resolvePath(opts.cwd) : (this.root ?? this.startDir);
     // spawn reports a missing cwd as "spawn /bin/sh ENOENT", which points at the wrong thing.
     if (cwd !== undefined && !existsSync(cwd)) {
       const stderr = `playwatch: cannot change to directory '${cwd}': No such file or directory`;

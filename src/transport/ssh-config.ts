@@ -70,7 +70,7 @@ export function resolveSsh(spec: ConnectionSpec, env: SshEnvironment = {}): Reso
     user: spec.user,
     keys: explicit,
   });
-  const jumps = parseJumps(c.proxyjump).map((j) => {
+  const jumps = parseJumps(spec.proxyJump ?? c.proxyjump).map((j) => {
     const jc = compute(config, j.host);
     return endpoint(ctx, j.host, j.host, jc, { port: j.port, user: j.user, keys: [] });
   });

@@ -103,10 +103,18 @@ export interface ConnectionSpec {
   user?: string;
   /** Local connection only: the directory that plays this host's machine (cwd and HOME). */
   root?: string;
+  /**
+   * Local connection only, without `root`: where commands start and
+   * relative paths resolve. ansible-core runs local commands in the play's
+   * playbook directory; default the controller's working directory.
+   */
+  cwd?: string;
   /** SSH only: `ansible_ssh_private_key_file`, tried before any other key. */
   privateKeyFile?: string;
   /** SSH only: `ansible_password` (or `ansible_ssh_pass`); never printed. */
   password?: string;
   /** SSH only: the known_hosts file to check (`playwatch_known_hosts`); default `~/.ssh/known_hosts`. */
   knownHostsFile?: string;
+  /** SSH only: jump hosts (`ansible.cfg` ssh_args `-o ProxyJump=`), before `~/.ssh/config`'s. */
+  proxyJump?: string;
 }

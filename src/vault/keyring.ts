@@ -39,14 +39,30 @@ export class VaultKeyring implements Vault {
     return plain;
   }
 
+  /**
+   * The plaintext and the password that opened it, and the text's own
+   * label (undefined for 1.1): `vault edit` re-encrypts with both, as
+   * ansible-vault's edit does.
+   */
+  openWithSecret(text: string, where: Pos): { plain: Buffer; secret: VaultSecret; label?: string } {
+    const out = this.decryptWith(text, where);
+    this.opened.set(text, out.plain);
+    this.remember(out.plain);
+    return out;
+  }
+
   private decrypt(text: string, where: Pos): Buffer {
+    return this.decryptWith(text, where).plain;
+  }
+
+  private decryptWith(text: string, where: Pos): { plain: Buffer; secret: VaultSecret; label?: string } {
     const env = parseEnvelope(text);
     if ('error' in env) throw new UserError(`cannot read the vault data: ${env.error}`, where);
     if (this.secrets.length === 0) throw new UserError(NO_VAULT_PASSWORD, where);
     const ordered = [...this.secrets.filter((s) => s.label === env.label), ...this.secrets.filter((s) => s.label !== env.label)];
     for (const s of ordered) {
       const out = decryptPayload(env.body, s.password);
-      if (Buffer.isBuffer(out)) return out;
+      if (Buffer.isBuffer(out)) return { plain: out, secret: s, label: env.label };
       if (out.why === 'damaged') throw new UserError(`the vault data is damaged: ${out.detail}`, where);
     }
     const tried = ordered.map((s) => `'${s.label}' from ${s.source}`).join(', ');
@@ -61,6 +77,11 @@ export class VaultKeyring implements Vault {
   encrypt(plaintext: Buffer, label?: string): string {
     const s = this.encryptSecret(label);
     return formatEnvelope(encryptPayload(plaintext, s.password), s.label);
+  }
+
+  /** `plaintext` encrypted with this password, under `label` (1.2) or none (1.1), as ansible-vault's edit and rekey write. */
+  static encryptWith(plaintext: Buffer, secret: VaultSecret, label?: string): string {
+    return formatEnvelope(encryptPayload(plaintext, secret.password), label);
   }
 
   private encryptSecret(label?: string): VaultSecret {

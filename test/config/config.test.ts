@@ -319,3 +319,43 @@ test('inventory settings: the script timeout from playwatch.yml, ignored extensi
     assert.deepEqual(c.inventoryIgnoreExtensions, exts, JSON.stringify(files));
   }
 });
+
+test('ansible.cfg keys of real projects: private_key_file, callbacks_enabled, stdout_callback, ssh_args, become_ask_pass, retry_files_save_path', () => {
+  const { root, opts } = workspace({
+    'cwd/ansible.cfg': [
+      '[defaults]',
+      'private_key_file = keys/deploy_ed25519',
+      'callbacks_enabled = ansible.posix.profile_tasks, timer',
+      'stdout_callback = default',
+      'retry_files_save_path = ~/.ansible-retry',
+      '[ssh_connection]',
+      'ssh_args = -o ControlMaster=auto -o ControlPersist=60s -o ProxyJump=bastion.example.net',
+      '[privilege_escalation]',
+      'become_ask_pass = True',
+    ].join('\n'),
+  });
+  const c = loadConfig(opts());
+  const s = c.settings;
+  assert.equal(s.privateKeyFile, path.join(root, 'cwd/keys/deploy_ed25519'), 'relative to ansible.cfg');
+  assert.deepEqual(s.callbacksEnabled, ['ansible.posix.profile_tasks', 'timer']);
+  assert.equal(s.stdoutCallback, 'default');
+  assert.equal(s.sshArgs, '-o ControlMaster=auto -o ControlPersist=60s -o ProxyJump=bastion.example.net');
+  assert.equal(s.becomeAskPass, true);
+  assert.equal(s.retryFilesSavePath, path.join(root, 'home/.ansible-retry'));
+  assert.deepEqual(c.warnings, [], 'profile callbacks are built in, ControlPersist is moot: nothing to say');
+});
+
+const NOTES: Array<[cfg: string, note: RegExp]> = [
+  ['[defaults]\nstdout_callback = yaml\n', /^stdout_callback = yaml is ignored: playwatch shows the run in its own views \(--ui tui, plain or json\)$/],
+  ['[defaults]\ncallbacks_enabled = profile_tasks, community.general.mail, junit\n', /^callbacks_enabled: community\.general\.mail, junit are ansible-core callback plugins playwatch does not run/],
+  ['[ssh_connection]\nssh_args = -C -o ControlPersist=60s -o ForwardAgent=yes\n', /^ssh_args: -C -o ForwardAgent=yes are not honoured by playwatch's SSH client/],
+];
+
+for (const [cfg, note] of NOTES) {
+  test(`ansible.cfg ${cfg.split('\n')[1]} gives one note`, () => {
+    const { opts } = workspace({ 'cwd/ansible.cfg': cfg });
+    const c = loadConfig(opts());
+    assert.equal(c.warnings.length, 1, c.warnings.join('\n'));
+    assert.match(c.warnings[0], note);
+  });
+}

@@ -93,3 +93,32 @@ test('variables follow ansible-core precedence at every level', async () => {
   const diffs = want.flatMap((w, i) => (got[i] === w ? [] : [`${LEVELS[i]}: got ${got[i]}, want ${w}`]));
   assert.deepEqual(diffs, []);
 });
+
+test("the play's roles show their defaults and vars to the play's tasks and to each other (ansible-core's private_role_vars off); a role's own defaults win in its tasks", async () => {
+  // Outputs from ansible-playbook 2.14 on the same project.
+  const run = await runProject({
+    files: {
+      'site.yml': '- hosts: web1\n  gather_facts: false\n  roles: [a, b]\n  tasks:\n    - debug: msg="play {{ x }} {{ only_a }} {{ y }}"\n',
+      'roles/a/defaults/main.yml': 'x: a-default\nonly_a: a-default\n',
+      'roles/a/vars/main.yml': 'y: a-var\n',
+      'roles/a/tasks/main.yml': '- debug: msg="a {{ x }}"\n',
+      'roles/b/defaults/main.yml': 'x: b-default\n',
+      'roles/b/tasks/main.yml': '- debug: msg="b {{ x }} {{ only_a }}"\n',
+    },
+  });
+  assert.equal(run.exitCode, 0, run.plain);
+  assert.deepEqual(run.of('host.ok').map((e) => e.result.msg), ['a a-default', 'b b-default a-default', 'play b-default a-default a-var']);
+});
+
+test('playbook_dir in a play brought in by import_playbook is the imported file\'s directory, as in ansible-core; relative vars_files resolve there', async () => {
+  const run = await runProject({
+    files: {
+      'site.yml': '- import_playbook: deploy/app.yml\n- hosts: web1\n  gather_facts: false\n  tasks: [{debug: {msg: "{{ playbook_dir | basename }}"}}]\n',
+      'deploy/app.yml': '- hosts: web1\n  gather_facts: false\n  vars_files: [vars/app.yml]\n  tasks: [{debug: {msg: "{{ playbook_dir | basename }} {{ app_port }}"}}]\n',
+      'deploy/vars/app.yml': 'app_port: 8080\n',
+    },
+  });
+  assert.equal(run.exitCode, 0, run.plain);
+  const dir = run.dir.split('/').pop();
+  assert.deepEqual(run.of('host.ok').map((e) => e.result.msg), ['deploy 8080', dir]);
+});

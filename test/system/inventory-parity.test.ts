@@ -84,3 +84,24 @@ function hostsPerPlay(out: string): string[][] {
   }
   return plays.map((p) => p.sort());
 }
+
+/** `playwatch inventory …` run from source in `cwd`. */
+function playwatchInventory(args: string[], cwd: string, env: NodeJS.ProcessEnv = ENV): string {
+  return run(process.execPath, ['--import', import.meta.resolve('tsx'), MAIN, 'inventory', ...args], cwd, env);
+}
+
+for (const name of Object.keys(SOURCES)) {
+  test(`a ${name}: \`playwatch inventory --list\` prints what \`ansible-inventory --list\` prints, byte for byte`, () => {
+    const { dir, source } = writeSource(name);
+    assert.equal(playwatchInventory(['-i', source, '--list'], dir), run('ansible-inventory', ['-i', source, '--list'], dir));
+  });
+}
+
+test('seed 002 with its ansible.cfg (inventory directory with a script, vaulted group_vars): `playwatch inventory --list` and `--host` print what ansible-inventory prints', () => {
+  const dir = path.join(ROOT, 'fixtures/seed002');
+  const env = { ...ENV, ANSIBLE_CONFIG: undefined };
+  assert.equal(playwatchInventory(['--list'], dir, env), run('ansible-inventory', ['--list'], dir, env));
+  for (const host of ['elh-api1', 'elh-worker2']) {
+    assert.equal(playwatchInventory(['--host', host], dir, env), run('ansible-inventory', ['--host', host], dir, env), host);
+  }
+});

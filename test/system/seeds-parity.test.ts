@@ -189,6 +189,43 @@ test("seed 002's Celery deploy on sshd hosts with --limit api_worker,api_beat --
   assert.equal(fs.readFileSync(path.join(targets, 'elh-worker2/srv/api/log/api_worker/worker.log'), 'utf8'), 'worker api restarted on release 2018.06.14-3\n');
 });
 
+test("seed 002 as its repository is: `ansible-playbook site.yml` and `playwatch run site.yml` with no flags (ansible.cfg's inventory directory with a script, vaulted group_vars, an inline !vault, import_playbook, FQCN names) give the same recap and files", () => {
+  // A copy per engine: each host deploys under the project's targets/ (the inventory makes deploy_root from inventory_dir).
+  const copy = (name: string) => {
+    const dir = path.join(work, name);
+    fs.cpSync(path.join(ROOT, 'fixtures/seed002'), dir, { recursive: true, filter: (src) => path.basename(src) !== 'targets' });
+    return dir;
+  };
+  const files = (dir: string) => {
+    const root = path.join(dir, 'targets');
+    const out: Record<string, string> = {};
+    for (const rel of (fs.readdirSync(root, { recursive: true }) as string[]).sort()) {
+      const st = fs.lstatSync(path.join(root, rel));
+      out[rel] = st.isSymbolicLink() ? `link -> ${fs.readlinkSync(path.join(root, rel))}` : st.isDirectory() ? 'dir' : fs.readFileSync(path.join(root, rel), 'utf8').replaceAll(dir, '<project>');
+    }
+    return out;
+  };
+  const theirsDir = copy('seed002-ansible');
+  const theirs = ansible(theirsDir, ['site.yml']);
+  assert.equal(theirs.status, 0, theirs.out.slice(-4000));
+  const mineDir = copy('seed002-playwatch');
+  const mine = playwatch(mineDir, ['site.yml']);
+  assert.equal(mine.status, 0, mine.out.slice(-4000));
+  assert.deepEqual(recapOf(mine.out), recapOf(theirs.out), 'the same PLAY RECAP');
+  assert.deepEqual(recapOf(mine.out), {
+    'elh-api1': [12, 8, 0, 0, 0, 0, 0],
+    'elh-beat1': [12, 9, 0, 0, 0, 0, 0],
+    'elh-worker1': [16, 12, 0, 0, 0, 0, 0],
+    'elh-worker2': [16, 12, 0, 0, 0, 0, 0],
+  });
+  assert.deepEqual(files(mineDir), files(theirsDir), 'the same files on the hosts');
+
+  // The committed vault texts are ansible-vault's: it opens them with the project's password file.
+  const view = spawnSync('ansible-vault', ['view', 'ansible/inventory/test/group_vars/all/vault.yml'], { cwd: mineDir, encoding: 'utf8' });
+  assert.equal(view.status, 0, view.stderr);
+  assert.match(view.stdout, /^vault_db_password: Kq7-tr0ut-Lamp-92$/m);
+});
+
 test("seed 003's Traefik role on sshd hosts (async setup, templates, health check): ansible-playbook and playwatch give the same recap and files", () => {
   const cwd = path.join(ROOT, 'fixtures/seed003');
   const inv = inventory({ edge: [['edge1', 'h01'], ['edge2', 'h02']] }, { traefik_root: `${targets}/{{ inventory_hostname }}/opt/traefik` });

@@ -84,3 +84,36 @@ test('!vault strings go both ways: ansible-vault encrypt_string is read by playw
     assert.match(shown, new RegExp(`"value": "${ours}"`), format);
   }
 });
+
+test('files playwatch creates, edits and rekeys are opened by ansible-vault (the edited 1.2 file keeps its vault id)', async () => {
+  const { dir } = await fresh();
+  const editor = (name: string, script: string) => {
+    fs.writeFileSync(path.join(dir, name), `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+    return path.join(dir, name);
+  };
+  const token = crypto.randomUUID();
+  const withEditor = (script: string, ...args: string[]) => {
+    const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), MAIN, 'vault', ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, HOME: dir, ANSIBLE_CONFIG: '/nonexistent', EDITOR: script },
+      timeout: 60_000,
+    });
+    assert.equal(r.status, 0, `playwatch vault ${args.join(' ')}: ${r.stderr}`);
+  };
+  withEditor(editor('write.sh', `printf 'token: ${token}\\n' > "$1"`), 'create', '--vault-password-file', 'pass.txt', 'created.yml');
+  assert.equal(ansibleVault(dir, 'view', '--vault-password-file', 'pass.txt', 'created.yml').toString(), `token: ${token}\n`);
+
+  fs.writeFileSync(path.join(dir, 'theirs.yml'), `token: ${token}\n`);
+  ansibleVault(dir, 'encrypt', '--vault-id', 'prod@prod.txt', 'theirs.yml');
+  withEditor(editor('sed.sh', 'sed -i "s/token/edited_token/" "$1"'), 'edit', '--vault-id', 'prod@prod.txt', 'theirs.yml');
+  assert.match(fs.readFileSync(path.join(dir, 'theirs.yml'), 'utf8'), /^\$ANSIBLE_VAULT;1\.2;AES256;prod\n/);
+  assert.equal(ansibleVault(dir, 'view', '--vault-id', 'prod@prod.txt', 'theirs.yml').toString(), `edited_token: ${token}\n`);
+
+  fs.writeFileSync(path.join(dir, 'new.txt'), `${crypto.randomBytes(9).toString('hex')}\n`);
+  playwatch(dir, 'vault', 'rekey', '--vault-password-file', 'pass.txt', '--new-vault-password-file', 'new.txt', 'created.yml');
+  assert.equal(ansibleVault(dir, 'view', '--vault-password-file', 'new.txt', 'created.yml').toString(), `token: ${token}\n`);
+  // ansible-vault rekeys ours back, and playwatch opens the result.
+  ansibleVault(dir, 'rekey', '--vault-password-file', 'new.txt', '--new-vault-password-file', 'pass.txt', 'created.yml');
+  assert.equal(playwatch(dir, 'vault', 'view', '--vault-password-file', 'pass.txt', 'created.yml').toString(), `token: ${token}\n`);
+});

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fnmatchToRegExp, UserError } from '../../model/index.js';
+import { fnmatchToRegExp, isVaulted, UserError } from '../../model/index.js';
 import { isMapping } from '../values.js';
 import { findFile } from './search.js';
 import { bool, LookupFailure, str, termList, type Lookup, type LookupCtx } from './types.js';
@@ -14,7 +14,12 @@ const file: Lookup = {
       const name = str(t);
       const found = findFile(ctx, 'files', name);
       if (!found || !fs.statSync(found).isFile()) throw new LookupFailure(`could not locate file in lookup: ${name}`);
+      // ansible-core's loader opens a vault-encrypted file (get_real_file(decrypt=True)); what it holds is secret from then on.
       let text = fs.readFileSync(found, 'utf8');
+      if (isVaulted(text)) {
+        if (!ctx.vault) throw new LookupFailure('Attempting to decrypt but no vault secrets found', false, 'ansible.parsing.vault.AnsibleVaultError');
+        text = ctx.vault.open(text, { file: found, line: 1, col: 1 }).toString('utf8');
+      }
       if (bool(o.lstrip ?? false)) text = text.replace(/^\s+/, '');
       if (bool(o.rstrip ?? true)) text = text.replace(/\s+$/, '');
       return text;

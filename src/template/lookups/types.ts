@@ -3,7 +3,7 @@
  * variables, **kwargs)` does: its terms, its options, and the controller
  * side of the task that called it (variables, where files are looked for).
  */
-import type { Pos, Vars } from '../../model/index.js';
+import type { Pos, Vars, Vault } from '../../model/index.js';
 
 export interface LookupCtx {
   /** The task's variables, untemplated (as `variables` in ansible-core). */
@@ -21,6 +21,8 @@ export interface LookupCtx {
   subdir?: string;
   /** A warning for the operator (`errors='warn'`, `on_missing='warn'`). */
   warn(message: string): void;
+  /** The run's vault: the file lookup opens vault-encrypted files with it, as ansible-core's loader does. */
+  vault?: Vault;
 }
 
 export interface Lookup {
