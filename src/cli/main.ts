@@ -45,6 +45,7 @@ export function buildProgram(): Command {
     .option('-c, --connection <type>', "connection type for hosts that do not set ansible_connection: 'ssh' or 'local'")
     .option('--private-key <file>', 'SSH private key for hosts that do not name one')
     .option('-T, --timeout <seconds>', 'SSH connection timeout (default 10)', (v) => parseInt(v, 10))
+    .addOption(new Option('--ssh-mode <mode>', "how SSH hosts run commands: 'shell' (one long-lived sh per host, one round trip per command) or 'exec' (an exec channel per command)").choices(['exec', 'shell']))
     .option('--break-lock', 'take over deploy locks whose holder is gone (dead pid on this machine, or older than lock_stale_after)')
     .option('--accept-new-host-keys', 'record host keys never seen before in known_hosts (a changed key is still refused)')
     .option('-b, --become', 'run operations with become (sudo)')

@@ -52,6 +52,7 @@ export interface RunFlags extends VaultFlags {
   mailTo?: string[];
   drainTimeout?: number;
   timeout?: number;
+  sshMode?: 'exec' | 'shell';
   acceptNewHostKeys?: boolean;
   privateKey?: string;
   breakLock?: boolean;
@@ -117,6 +118,7 @@ async function load(playbookArg: string, flags: RunFlags): Promise<Loaded> {
       ...(flags.become ? { become: true } : {}),
       ...(flags.becomeUser ? { becomeUser: flags.becomeUser } : {}),
       ...(flags.timeout !== undefined ? { timeout: flags.timeout } : {}),
+      ...(flags.sshMode ? { sshMode: flags.sshMode } : {}),
       ...(flags.profileLimit !== undefined ? { profileLimit: flags.profileLimit } : {}),
       ...(flags.profileSort ? { profileSort: flags.profileSort } : {}),
     },
@@ -299,7 +301,7 @@ function hostGroups(inventory: Inventory): Record<string, readonly string[]> {
 /** Each host's transport, from its vars and the connection flags. */
 function transports(l: Loaded, flags: RunFlags, sshPassword: string | undefined) {
   const s = l.settings;
-  const sshOptions = { hostKeyChecking: s.hostKeyChecking, acceptNewHostKeys: Boolean(flags.acceptNewHostKeys), connectTimeoutMs: s.timeout * 1000 };
+  const sshOptions = { hostKeyChecking: s.hostKeyChecking, acceptNewHostKeys: Boolean(flags.acceptNewHostKeys), connectTimeoutMs: s.timeout * 1000, mode: s.sshMode };
   return (host: string, vars: Vars) => {
     const spec = connectionSpecFromVars(host, vars, l.inventory.sourceDirs[0] ?? l.cwd);
     if (flags.privateKey && !spec.privateKeyFile) spec.privateKeyFile = path.resolve(l.cwd, flags.privateKey);
