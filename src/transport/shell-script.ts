@@ -10,14 +10,16 @@ import { WRAPPER_SCRIPT } from './ssh-command.js';
  * on stderr, stdin closed unless fed), as a new process, so nothing (`cd`,
  * variables, `umask`) leaks from one command to the next.
  *
- * The command's stdout and stderr go through two FIFOs, each relayed by a
- * `cat`, so the session knows the command's output is complete exactly
- * when exec mode would: when every process holding those streams has
- * closed them. Only then the session prints its end records, which carry
- * a random nonce (sent on stdin, never in an argument list, so no process
- * on the target sees it in `ps`; the command runs in a fresh process image
- * without the session's variables). Output cannot end a command early: it
- * would have to contain the nonce.
+ * The command writes straight to the session's stdout and stderr. When it
+ * exits, its process group is usually empty and its output complete; when
+ * processes of its group live on holding those streams (`sleep 9 &`), the
+ * session waits for them as sshd would wait for the end of a channel's
+ * output (one `nohup … >log 2>&1 &` that let go of them is not waited
+ * for, as in exec mode). Only then the session prints its end records,
+ * which carry a random nonce (sent on stdin, never in an argument list, so
+ * no process on the target sees it in `ps`; the command runs in a fresh
+ * process image without the session's variables). Output cannot end a
+ * command early: it would have to contain the nonce.
  *
  * Records are `\x1ePW<nonce><type><payload>\n`:
  *   r   both streams, once: the session is ready (before any command)
@@ -36,20 +38,43 @@ export function recordPrefix(nonce: string): string {
 export const SESSION_COMMAND = 'exec /bin/sh';
 
 /**
- * The first script: a private directory with the FIFOs, the channel saved
- * on fd 5 (a command's stdin relay reads there; commands get it closed),
+ * Waits while a process of group $1 still holds the session's stdout or
+ * stderr open. Runs only when the group outlived its command, so its cost
+ * (a walk over /proc) is paid by commands that leave processes behind.
+ * Without /proc it waits for the whole group.
+ */
+const LINGER =
+  '__pw_linger() { __pw_o=$(readlink /proc/$$/fd/1 2>/dev/null); __pw_e=$(readlink /proc/$$/fd/2 2>/dev/null)\n' +
+  '  while kill -0 -"$1" 2>/dev/null; do\n' +
+  '    [ -n "$__pw_o" ] || { sleep 0.05; continue; }\n' +
+  '    __pw_h=\n' +
+  '    for __pw_s in /proc/[0-9]*/stat; do\n' +
+  '      read -r __pw_l 2>/dev/null <"$__pw_s" || continue\n' +
+  '      set -- "$1" ${__pw_l##*) }\n' +
+  '      [ "$4" = "$1" ] || continue\n' +
+  '      case $(ls -l "${__pw_s%/stat}/fd" 2>/dev/null) in *"$__pw_o"*|*"$__pw_e"*) __pw_h=1; break;; esac\n' +
+  '    done\n' +
+  '    [ -n "$__pw_h" ] || return 0\n' +
+  '    sleep 0.05\n' +
+  '  done; }';
+
+/**
+ * The first script: a private directory with the stdin relay's FIFO, the
+ * channel saved on fd 5 (the relay reads there; commands get it closed),
  * and the ready records.
  */
 export function initScript(nonce: string): string {
   const rec = `printf '%sr\\n' ${quoteAlways(recordPrefix(nonce))}`;
   return [
-    '__pw_d=$(mktemp -d) && mkfifo "$__pw_d/o" "$__pw_d/e" "$__pw_d/i" || exit 1',
+    '__pw_d=$(mktemp -d) && mkfifo "$__pw_d/i" || exit 1',
     `trap 'rm -rf "$__pw_d"' EXIT`,
     'exec 5<&0',
     // Frames `<bytes>\n<data>` until `0\n`: each frame is read whole before it is written on, so a command
     // that exits early never leaves half a frame on the channel for the session to take as a script.
     "__pw_relay() { trap '' PIPE; while IFS= read -r __pw_n <&5 && [ \"$__pw_n\" != 0 ]; do " +
       '__pw_v=$(head -c "$__pw_n" <&5; echo x); printf %s "${__pw_v%x}" 2>/dev/null; done; }',
+    LINGER,
+    `__pw_S=${quoteAlways(WRAPPER_SCRIPT)}`,
     `${rec}; ${rec} >&2`,
     '',
   ].join('\n');
@@ -66,19 +91,17 @@ export type StdinMode =
 /** The script that runs one command and reports its end. */
 export function commandScript(nonce: string, command: string, stdin: StdinMode): string {
   const prefix = quoteAlways(recordPrefix(nonce));
-  const script = quoteAlways(WRAPPER_SCRIPT);
-  const run = `setsid /bin/sh -c ${script} sh ${script} ${quoteAlways(command)}`;
-  const io = '>"$__pw_d/o" 2>"$__pw_d/e" 5<&-';
+  const run = `setsid /bin/sh -c "$__pw_S" sh "$__pw_S" ${quoteAlways(command)}`;
+  const io = '5<&-';
   const start =
     stdin.kind === 'closed' ? `${run} </dev/null ${io} &`
     : stdin.kind === 'literal' ? `printf %s ${quoteAlways(stdin.data)} 5<&- | ${run} ${io} &`
     : `__pw_relay >"$__pw_d/i" & ${run} <"$__pw_d/i" ${io} &`;
   return [
-    '{ cat "$__pw_d/o" 5<&- & cat "$__pw_d/e" >&2 5<&- &',
-    `${start} __pw_p=$!`,
+    `{ ${start} __pw_p=$!`,
     'wait $__pw_p; __pw_r=$?',
-    ...(stdin.kind === 'relay' ? [`printf '%sx\\n' ${prefix} >&2`] : []),
-    'wait',
+    ...(stdin.kind === 'relay' ? [`printf '%sx\\n' ${prefix} >&2; wait`] : []),
+    'kill -0 -$__pw_p 2>/dev/null && __pw_linger $__pw_p',
     `printf '%s:%d\\n' ${prefix} "$__pw_r"; printf '%s.\\n' ${prefix} >&2; }`,
     '',
   ].join('\n');

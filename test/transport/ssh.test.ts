@@ -287,3 +287,17 @@ test('shell mode: a host where no session can start runs its commands over exec 
     await odd.cleanup();
   }
 });
+
+test('both modes wait for background processes that hold the output, and not for those that let go of it', async () => {
+  const { r } = await both('(sleep 0.4; echo late; echo late-err >&2) & echo now');
+  assert.deepEqual([r.stdout, r.stderr], ['now\nlate\n', 'late-err\n']);
+  for (const mode of MODES) {
+    const t = fx.transport({ mode });
+    const started = Date.now();
+    const d = await t.exec('sleep 3 >/dev/null 2>&1 </dev/null & echo $!');
+    assert.ok(Date.now() - started < 2000, `${mode}: did not wait for the detached sleep`);
+    process.kill(Number(d.stdout.trim()), 'SIGKILL');
+    assert.equal((await t.exec('echo next')).stdout, 'next\n');
+    await t.close();
+  }
+});
