@@ -1,11 +1,11 @@
 import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
-import { runCommand, type RunFlags } from './run-command.js';
-import { reportFatal } from './fatal.js';
-import { cleanupCommand } from './cleanup.js';
-import { attachCommand, type AttachFlags } from './attach.js';
-import { controlCommand, type TargetFlags } from './control-commands.js';
-import { vaultCommand, type VaultAction, type VaultCommandFlags } from './vault-command.js';
+// Each command's code (engine, TUI, mail, archive …) loads only when that command runs:
+// `--version` and `--help` start in Node's own time.
+import type { RunFlags } from './run-command.js';
+import type { AttachFlags } from './attach.js';
+import type { TargetFlags } from './control-commands.js';
+import type { VaultAction, VaultCommandFlags } from './vault-command.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -69,6 +69,7 @@ export function buildProgram(): Command {
     .addHelpText('after', EXAMPLES);
   addVaultOptions(run)
     .action(async (playbook: string, flags: RunFlags) => {
+      const { runCommand } = await import('./run-command.js');
       process.exitCode = await runCommand(playbook, flags, process.argv.slice(2));
     });
   program
@@ -77,6 +78,7 @@ export function buildProgram(): Command {
     .argument('<run-dir>', 'the run directory (.playwatch/runs/<run-id>); the next run names it')
     .option('-i, --inventory <path>', 'the inventory the run used (repeatable)', collect)
     .action(async (runDir: string, flags: { inventory?: string[] }) => {
+      const { cleanupCommand } = await import('./cleanup.js');
       process.exitCode = await cleanupCommand(runDir, flags);
     });
   for (const action of ['view', 'encrypt', 'decrypt', 'encrypt-string'] as const) addVaultCommand(program, action);
@@ -96,6 +98,7 @@ function addControlCommands(program: Command): void {
     .addOption(new Option('--ui <mode>', 'how to show the run').choices(['tui', 'plain', 'json']))
     .option(...RUNS_DIR)
     .action(async (run: string, flags: AttachFlags) => {
+      const { attachCommand } = await import('./attach.js');
       process.exitCode = await attachCommand(run, flags);
     });
   program
@@ -105,6 +108,7 @@ function addControlCommands(program: Command): void {
     .option('--kill', 'stop running commands and async jobs now')
     .option(...RUNS_DIR)
     .action(async (run: string, flags: TargetFlags & { kill?: boolean }) => {
+      const { controlCommand } = await import('./control-commands.js');
       process.exitCode = await controlCommand(flags.kill ? 'kill' : 'drain', run, flags);
     });
   for (const [name, what] of [
@@ -117,6 +121,7 @@ function addControlCommands(program: Command): void {
       .argument(...RUN_ARG)
       .option(...RUNS_DIR)
       .action(async (run: string, flags: TargetFlags) => {
+        const { controlCommand } = await import('./control-commands.js');
         process.exitCode = await controlCommand(name, run, flags);
       });
   }
@@ -151,12 +156,14 @@ function addVaultCommand(program: Command, action: VaultAction): void {
   if (action === 'encrypt-string') cmd.option('-n, --name <name>', 'the variable name to write the value under');
   if (action !== 'view' && action !== 'encrypt-string') cmd.option('--output <file>', 'write here instead of in place (- for stdout)');
   cmd.action(async (args: string | string[], flags: VaultCommandFlags) => {
+    const { vaultCommand } = await import('./vault-command.js');
     process.exitCode = await vaultCommand(action, Array.isArray(args) ? args : [args], flags);
   });
 }
 
 buildProgram()
   .parseAsync(process.argv)
-  .catch((err) => {
+  .catch(async (err) => {
+    const { reportFatal } = await import('./fatal.js');
     process.exitCode = reportFatal(err);
   });

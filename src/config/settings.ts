@@ -160,7 +160,7 @@ export function defaultSettings(cwd: string, home: string = os.homedir()): Setti
     retryFilesEnabled: false,
     hostKeyChecking: true,
     timeout: 10,
-    sshMode: 'exec',
+    sshMode: 'shell',
     become: false,
     becomeUser: 'root',
     becomeMethod: 'sudo',

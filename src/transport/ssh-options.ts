@@ -46,7 +46,7 @@ export interface SshOptions {
 export type SshMode = 'exec' | 'shell';
 
 /** The default `--ssh-mode`. */
-export const DEFAULT_SSH_MODE: SshMode = 'exec';
+export const DEFAULT_SSH_MODE: SshMode = 'shell';
 
 /** The connection settings for one host: its spec, then the run's options, then the defaults. */
 export function connectSettings(spec: ConnectionSpec, o: SshOptions): ConnectSettings {
