@@ -23,7 +23,7 @@ const connect = (h) => new Promise((resolve, reject) => {
     resolve(c);
   });
   c.on('error', reject);
-  c.connect({ host: h.host, port: h.port, username: h.username, privateKey: fs.readFileSync(h.privateKey) });
+  c.connect({ host: h.host, port: h.port, username: h.username, privateKey: fs.readFileSync(h.privateKey), readyTimeout: 60_000 });
 });
 
 const exec = (c) => new Promise((resolve, reject) => {
