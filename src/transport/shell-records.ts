@@ -12,8 +12,10 @@ export interface Record {
 
 export type Piece = { bytes: Buffer } | { record: Record };
 
+const EMPTY = Buffer.alloc(0);
+
 export class RecordScanner {
-  private held: Buffer = Buffer.alloc(0);
+  private held: Buffer = EMPTY;
   private readonly prefix: Buffer;
 
   constructor(prefix: string) {
@@ -23,7 +25,7 @@ export class RecordScanner {
   /** The pieces of a chunk, in stream order. */
   push(chunk: Buffer): Piece[] {
     let buf = this.held.length ? Buffer.concat([this.held, chunk]) : chunk;
-    this.held = Buffer.alloc(0);
+    this.held = EMPTY;
     const pieces: Piece[] = [];
     for (;;) {
       const at = buf.indexOf(this.prefix);
@@ -49,7 +51,7 @@ export class RecordScanner {
   /** What is held back (the stream ended without completing a record). */
   flush(): Buffer {
     const out = this.held;
-    this.held = Buffer.alloc(0);
+    this.held = EMPTY;
     return out;
   }
 }

@@ -7,9 +7,10 @@
  *   exec    playwatch --ssh-mode exec
  *   ansible ansible-playbook with pipelining (LATENCY_ANSIBLE=1; slow)
  * The round trip comes from a TCP proxy per host holding each direction
- * 25 ms (test/helpers/tcp-proxy.ts). "Per extra step" is (T(10 tasks) −
+ * 25 ms (test/helpers/tcp-proxy.ts, in a process of its own: lib/proxies.ts). "Per extra step" is (T(10 tasks) −
  * T(2 tasks)) / 8: what one more task costs, in ms and in round trips.
- * Median of LATENCY_ROUNDS (default 3) rounds.
+ * Median of LATENCY_ROUNDS (default 3) rounds; LATENCY_HOSTS=5,20 and
+ * LATENCY_RTTS=0,50 pick the scenarios.
  *
  *   npm run build && PLAYWATCH_FLEET_DIR=/tmp/fleet PLAYWATCH_FLEET_PORT=2315 npm run bench latency
  */
@@ -17,13 +18,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fleetHosts } from '../fleet/helpers.js';
-import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
+import { spawn } from 'node:child_process';
+import { once as onceEvent } from 'node:events';
 import { ansibleRun, playwatchRun, prepareFleet, root, timed } from './lib/fleet.js';
 
 const ROUNDS = Number(process.env.LATENCY_ROUNDS ?? 3);
 const WITH_ANSIBLE = process.env.LATENCY_ANSIBLE === '1';
-const SIZES = [5, 20];
-const RTTS = [0, 50];
+const SIZES = (process.env.LATENCY_HOSTS ?? '5,20').split(',').map(Number);
+const RTTS = (process.env.LATENCY_RTTS ?? '0,50').split(',').map(Number);
 const TASKS = [10, 2];
 
 type Tool = 'floor' | 'shell' | 'exec' | 'ansible';
@@ -33,20 +35,17 @@ async function scenario(fleetDir: string, hosts: number, rtt: number) {
   const fleet = fleetHosts(fleetDir).slice(0, hosts);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'playwatch-latency-'));
   const known = fs.readFileSync(path.join(fleetDir, 'known_hosts'), 'utf8').split('\n');
-  const proxies: TcpProxy[] = [];
+  const proxy = rtt > 0 ? await startProxies(rtt / 2, fleet.map((h) => `${h.vars.ansible_host}:${h.vars.ansible_port}`)) : undefined;
   const lines = ['[fleet]'];
   const knownLines: string[] = [];
   const floorHosts: object[] = [];
-  for (const h of fleet) {
+  for (const [i, h] of fleet.entries()) {
     let address = h.vars.ansible_host;
     let port = Number(h.vars.ansible_port);
     const key = known.find((l) => l.startsWith(`[${address}]:${port} `))!.split(' ').slice(1).join(' ');
-    if (rtt > 0) {
-      const p = await startTcpProxy(port, address);
-      p.delay(rtt / 2, rtt / 2);
-      proxies.push(p);
+    if (proxy) {
       address = '127.0.0.1';
-      port = p.port;
+      port = proxy.ports[i];
     }
     knownLines.push(`[${address}]:${port} ${key}`);
     lines.push(`${h.name} ansible_host=${address} ansible_port=${port}`);
@@ -65,10 +64,19 @@ async function scenario(fleetDir: string, hosts: number, rtt: number) {
   return {
     dir,
     async close() {
-      await Promise.all(proxies.map((p) => p.close()));
+      proxy?.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The proxies run in a child: the timed runs below block this process's event loop. */
+async function startProxies(ms: number, targets: string[]): Promise<{ ports: number[]; stop(): void }> {
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(root, 'test/bench/lib/proxies.ts'), String(ms), ...targets], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  while (!out.includes('\n')) await onceEvent(child.stdout, 'data');
+  return { ports: JSON.parse(out) as number[], stop: () => child.stdin.end() };
 }
 
 function once(tool: Tool, dir: string, hosts: number, tasks: number): number {
