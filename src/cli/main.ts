@@ -1,12 +1,12 @@
 import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
-import { runCommand, type RunFlags } from './run-command.js';
-import { reportFatal } from './fatal.js';
-import { cleanupCommand } from './cleanup.js';
-import { attachCommand, type AttachFlags } from './attach.js';
-import { controlCommand, type TargetFlags } from './control-commands.js';
-import { vaultCommand, type VaultAction, type VaultCommandFlags } from './vault-command.js';
-import { inventoryCommand, type InventoryFlags } from './inventory-command.js';
+// Each command's code (engine, TUI, mail, archive …) loads only when that command runs:
+// `--version` and `--help` start in Node's own time.
+import type { RunFlags } from './run-command.js';
+import type { AttachFlags } from './attach.js';
+import type { TargetFlags } from './control-commands.js';
+import type { VaultAction, VaultCommandFlags } from './vault-command.js';
+import type { InventoryFlags } from './inventory-command.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -46,6 +46,7 @@ export function buildProgram(): Command {
     .option('-c, --connection <type>', "connection type for hosts that do not set ansible_connection: 'ssh' or 'local'")
     .option('--private-key <file>', 'SSH private key for hosts that do not name one')
     .option('-T, --timeout <seconds>', 'SSH connection timeout (default 10)', (v) => parseInt(v, 10))
+    .addOption(new Option('--ssh-mode <mode>', "how SSH hosts run commands: 'shell' (one long-lived sh per host, one round trip per command) or 'exec' (an exec channel per command)").choices(['exec', 'shell']))
     .option('--break-lock', 'take over deploy locks whose holder is gone (dead pid on this machine, or older than lock_stale_after)')
     .option('--accept-new-host-keys', 'record host keys never seen before in known_hosts (a changed key is still refused)')
     .option('-b, --become', 'run operations with become (sudo)')
@@ -70,6 +71,7 @@ export function buildProgram(): Command {
     .addHelpText('after', EXAMPLES);
   addVaultOptions(run)
     .action(async (playbook: string, flags: RunFlags) => {
+      const { runCommand } = await import('./run-command.js');
       process.exitCode = await runCommand(playbook, flags, process.argv.slice(2));
     });
   program
@@ -78,6 +80,7 @@ export function buildProgram(): Command {
     .argument('<run-dir>', 'the run directory (.playwatch/runs/<run-id>); the next run names it')
     .option('-i, --inventory <path>', 'the inventory the run used (repeatable)', collect)
     .action(async (runDir: string, flags: { inventory?: string[] }) => {
+      const { cleanupCommand } = await import('./cleanup.js');
       process.exitCode = await cleanupCommand(runDir, flags);
     });
   addVaultOptions(
@@ -90,6 +93,7 @@ export function buildProgram(): Command {
       .option('--host <name>', 'one host\'s inventory variables')
       .option('--playbook-dir <dir>', 'read the group_vars/ and host_vars/ beside a playbook in this directory too'),
   ).action(async (flags: InventoryFlags) => {
+    const { inventoryCommand } = await import('./inventory-command.js');
     process.exitCode = await inventoryCommand(flags);
   });
   for (const action of ['view', 'encrypt', 'decrypt', 'encrypt-string', 'create', 'edit', 'rekey'] as const) addVaultCommand(program, action);
@@ -109,6 +113,7 @@ function addControlCommands(program: Command): void {
     .addOption(new Option('--ui <mode>', 'how to show the run').choices(['tui', 'plain', 'json']))
     .option(...RUNS_DIR)
     .action(async (run: string, flags: AttachFlags) => {
+      const { attachCommand } = await import('./attach.js');
       process.exitCode = await attachCommand(run, flags);
     });
   program
@@ -118,6 +123,7 @@ function addControlCommands(program: Command): void {
     .option('--kill', 'stop running commands and async jobs now')
     .option(...RUNS_DIR)
     .action(async (run: string, flags: TargetFlags & { kill?: boolean }) => {
+      const { controlCommand } = await import('./control-commands.js');
       process.exitCode = await controlCommand(flags.kill ? 'kill' : 'drain', run, flags);
     });
   for (const [name, what] of [
@@ -130,6 +136,7 @@ function addControlCommands(program: Command): void {
       .argument(...RUN_ARG)
       .option(...RUNS_DIR)
       .action(async (run: string, flags: TargetFlags) => {
+        const { controlCommand } = await import('./control-commands.js');
         process.exitCode = await controlCommand(name, run, flags);
       });
   }
@@ -171,12 +178,14 @@ function addVaultCommand(program: Command, action: VaultAction): void {
   if (action === 'encrypt-string') cmd.option('-n, --name <name>', 'the variable name to write the value under');
   if (action === 'encrypt' || action === 'decrypt') cmd.option('--output <file>', 'write here instead of in place (- for stdout)');
   cmd.action(async (args: string | string[], flags: VaultCommandFlags) => {
+    const { vaultCommand } = await import('./vault-command.js');
     process.exitCode = await vaultCommand(action, Array.isArray(args) ? args : [args], flags);
   });
 }
 
 buildProgram()
   .parseAsync(process.argv)
-  .catch((err) => {
+  .catch(async (err) => {
+    const { reportFatal } = await import('./fatal.js');
     process.exitCode = reportFatal(err);
   });

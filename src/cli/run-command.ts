@@ -53,6 +53,7 @@ export interface RunFlags extends VaultFlags {
   mailTo?: string[];
   drainTimeout?: number;
   timeout?: number;
+  sshMode?: 'exec' | 'shell';
   acceptNewHostKeys?: boolean;
   privateKey?: string;
   breakLock?: boolean;
@@ -118,6 +119,7 @@ async function load(playbookArg: string, flags: RunFlags): Promise<Loaded> {
       ...(flags.become ? { become: true } : {}),
       ...(flags.becomeUser ? { becomeUser: flags.becomeUser } : {}),
       ...(flags.timeout !== undefined ? { timeout: flags.timeout } : {}),
+      ...(flags.sshMode ? { sshMode: flags.sshMode } : {}),
       ...(flags.profileLimit !== undefined ? { profileLimit: flags.profileLimit } : {}),
       ...(flags.profileSort ? { profileSort: flags.profileSort } : {}),
     },
@@ -307,6 +309,7 @@ function transports(l: Loaded, flags: RunFlags, sshPassword: string | undefined)
     hostKeyChecking: args.hostKeyChecking ?? s.hostKeyChecking,
     acceptNewHostKeys: Boolean(flags.acceptNewHostKeys),
     connectTimeoutMs: (args.connectTimeout ?? s.timeout) * 1000,
+    mode: s.sshMode,
     ...(args.knownHostsFile !== undefined ? { knownHostsFile: resolvePath(args.knownHostsFile, os.homedir()) } : {}),
   };
   return (host: string, vars: Vars) => {

@@ -17,6 +17,8 @@ export interface Settings {
   hostKeyChecking: boolean;
   /** SSH connection timeout in seconds. */
   timeout: number;
+  /** How SSH hosts run commands: one long-lived shell session (`shell`) or an exec channel per command (`exec`). */
+  sshMode: 'exec' | 'shell';
   remoteUser?: string;
   become: boolean;
   becomeUser: string;
@@ -102,6 +104,7 @@ export const SPECS: { readonly [K in keyof Settings]-?: SettingSpec } = {
     cfg: ['defaults', 'host_key_checking'],
   },
   timeout: { type: 'int', yml: 'timeout', env: 'ANSIBLE_TIMEOUT', cfg: ['defaults', 'timeout'] },
+  sshMode: { type: 'choice', yml: 'ssh_mode', env: 'PLAYWATCH_SSH_MODE', choices: ['exec', 'shell'] },
   remoteUser: { type: 'string', yml: 'remote_user', env: 'ANSIBLE_REMOTE_USER', cfg: ['defaults', 'remote_user'] },
   become: { type: 'bool', yml: 'become', env: 'ANSIBLE_BECOME', cfg: ['privilege_escalation', 'become'] },
   becomeUser: {
@@ -180,6 +183,7 @@ export function defaultSettings(cwd: string, home: string = os.homedir()): Setti
     retryFilesEnabled: false,
     hostKeyChecking: true,
     timeout: 10,
+    sshMode: 'shell',
     become: false,
     becomeUser: 'root',
     becomeMethod: 'sudo',

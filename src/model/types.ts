@@ -219,4 +219,6 @@ export interface ConnectionInfo {
   knownHosts?: string;
   /** local: the directory that plays this host's machine. */
   root?: string;
+  /** ssh: how commands ran: a long-lived shell session, or one exec channel each. */
+  mode?: 'exec' | 'shell';
 }

@@ -184,7 +184,8 @@ class PlainPresenter implements Reporter {
       this.out(...connectionLines(e.host, e.connection));
     }
     // The text `/bin/sh -c` ran, as is (ansible quotes it into one line; a readable command matters more here).
-    this.out(`<${e.host}> EXEC ${e.command} (rc=${e.rc}, ${commandTime(e.ms)})`);
+    const over = e.connection?.mode ? `, ${e.connection.mode} mode` : '';
+    this.out(`<${e.host}> EXEC ${e.command} (rc=${e.rc}, ${commandTime(e.ms)}${over})`);
   }
 
   /** A result after `=>`: one line, or pretty-printed at -vvv as ansible does. */

@@ -25,7 +25,7 @@ export const PGID_MARKER = '__playwatch_pgid=';
  * exec less per command (~1 ms of the target's CPU), with the same `$0`
  * (`sh`) and no positional parameters, as `sh -c` would give it.
  */
-const SCRIPT =
+export const WRAPPER_SCRIPT =
   'read -r _ _ _ _ __pw_g _ </proc/$$/stat 2>/dev/null; ' +
   '[ "${__pw_g:-$$}" = "$$" ] || exec setsid /bin/sh -c "$1" sh "$1" "$2"; ' +
   `echo "${PGID_MARKER}$$" >&2; ` +
@@ -37,7 +37,7 @@ const SCRIPT =
  * unless the caller feeds it.
  */
 export function remoteCommand(command: string, hasStdin: boolean): string {
-  const quoted = quoteAlways(SCRIPT);
+  const quoted = quoteAlways(WRAPPER_SCRIPT);
   return `exec /bin/sh -c ${quoted} sh ${quoted} ${quoteAlways(command)}${hasStdin ? '' : ' </dev/null'}`;
 }
 

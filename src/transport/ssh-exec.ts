@@ -1,6 +1,5 @@
 import { constants as osConstants } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
-import type { ClientChannel } from 'ssh2';
 import { OutputCap } from './output.js';
 import { MarkerFilter } from './ssh-command.js';
 import { EscalationFilter, type EscalationStep } from './escalation.js';
@@ -21,6 +20,24 @@ export interface ExecHooks {
 }
 
 type StopReason = 'timeout' | 'abort';
+
+/**
+ * What ChannelRun needs of a channel: an ssh2 exec channel, or a shell
+ * session's command (shell-session.ts) that behaves as one.
+ */
+export interface RunChannel {
+  on(event: 'data', listener: (b: Buffer) => void): unknown;
+  on(event: 'exit', listener: (code: number | null, signal?: string) => void): unknown;
+  on(event: 'close', listener: (code?: number | null, signal?: string) => void): unknown;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+  stderr: {
+    on(event: 'data', listener: (b: Buffer) => void): unknown;
+    on(event: 'error', listener: (err: Error) => void): unknown;
+  };
+  write(data: string): unknown;
+  end(data?: string): unknown;
+  close(): unknown;
+}
 
 /**
  * One command on one exec channel, from open to result. Resolves with the
@@ -46,7 +63,7 @@ export class ChannelRun {
   private stdinEnded = false;
 
   constructor(
-    private readonly channel: ClientChannel,
+    private readonly channel: RunChannel,
     private readonly opts: ExecOptions,
     private readonly hooks: ExecHooks,
   ) {
@@ -75,6 +92,11 @@ export class ChannelRun {
     }
     if (opts.signal?.aborted) queueMicrotask(() => this.stop('abort'));
     else opts.signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  /** True once a timeout or an abort began to end the command. */
+  get stopped(): boolean {
+    return this.stopping !== undefined;
   }
 
   /** The group id the command reported, once known. */

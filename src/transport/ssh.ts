@@ -1,53 +1,25 @@
-import * as path from 'node:path';
-import * as os from 'node:os';
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import { killCommand, remoteCommand } from './ssh-command.js';
-import { resolveSsh, type SshEndpoint, type SshEnvironment } from './ssh-config.js';
+import { resolveSsh, type SshEndpoint } from './ssh-config.js';
+
+export { DEFAULT_SSH_MODE, type SshMode, type SshOptions } from './ssh-options.js';
 import { ConnectError, openConnection, type ConnectSettings } from './ssh-connect.js';
-import { ChannelRun } from './ssh-exec.js';
+import { connectSettings, DEFAULT_SSH_MODE, type SshMode, type SshOptions } from './ssh-options.js';
+import { ChannelRun, type ExecHooks } from './ssh-exec.js';
+import { SESSION_COMMAND, type StdinMode } from './shell-script.js';
+import { ShellSession } from './shell-session.js';
+import { SessionPool } from './shell-pool.js';
 import { sftpGet, sftpPut } from './ssh-sftp.js';
 import { Slots } from './ssh-slots.js';
 import { UnreachableError, type ConnectionInfo, type ConnectionSpec, type ExecOptions, type ExecResult, type Transport } from './types.js';
 
-/** Everything about SSH that is not in the host's vars; every wait is injectable. */
-export interface SshOptions {
-  /** Home, `.ssh` directory and config file of the controller (tests use temp dirs). */
-  env?: SshEnvironment;
-  /** Overrides the spec's and the default `~/.ssh/known_hosts`. */
-  knownHostsFile?: string;
-  /** false turns host key checking off (`host_key_checking: false`). Default true. */
-  hostKeyChecking?: boolean;
-  /** Record unknown host keys (`--accept-new-host-keys`); changed keys still fail. */
-  acceptNewHostKeys?: boolean;
-  /** Connect + handshake + auth deadline, ms (default 10 000; `--timeout`). */
-  connectTimeoutMs?: number;
-  /** Keepalive interval, ms (default 15 000); 0 turns keepalives off. */
-  keepaliveIntervalMs?: number;
-  /** Unanswered keepalives before the connection counts as dead (default 3). */
-  keepaliveCountMax?: number;
-  /** Connection attempts for network errors (default 3); auth and host key failures are never retried. */
-  connectAttempts?: number;
-  /** Waits before the 2nd, 3rd … attempt, ms (default [500, 1000]; the last repeats). */
-  retryDelaysMs?: number[];
-  /** Exec channels open at once per host (default 8; OpenSSH's MaxSessions is 10 and SFTP and kills need one each). */
-  maxChannels?: number;
-  /** Waits before retrying a refused channel open (sshd's MaxSessions backpressure); [] never retries. */
-  channelRetryDelaysMs?: number[];
-  /** After TERM to a command's group, how long before KILL (default 2000 ms). */
-  killGraceMs?: number;
-  /** After KILL, how long to wait for the channel to close (default 2000 ms). */
-  drainMs?: number;
-  /** Agent socket; default `SSH_AUTH_SOCK`; null for no agent. */
-  agentSocket?: string | null;
-  /** Passphrase for encrypted private keys. */
-  passphrase?: string;
-}
-
 /**
  * Runs commands on one host over one persistent ssh2 connection (through
- * ProxyJump hosts when the ssh config says so). Commands use exec channels,
- * at most `maxChannels` at once in FIFO order; files go over one SFTP
- * session. The command contract is in `ssh-command.ts`: a timeout or an
+ * ProxyJump hosts when the ssh config says so). Commands run at most
+ * `maxChannels` at once in FIFO order: in shell mode each in one of the
+ * host's long-lived `sh` sessions (shell-session.ts; one round trip per
+ * command), in exec mode each on its own exec channel (two). Files go over
+ * one SFTP session. The command contract is in `ssh-command.ts`: a timeout or an
  * abort ends the remote process group with a second command, because
  * OpenSSH ignores channel signals.
  *
@@ -69,6 +41,10 @@ export class SshTransport implements Transport {
   private closed = false;
   private generation = 0;
   private described?: ConnectionInfo;
+  /** Shell mode: the host's sessions. */
+  private readonly pool = new SessionPool((retry) => this.openSession(retry));
+  /** Shell mode could not start a session here: why (commands use exec channels then). */
+  private shellRefused?: string;
 
   constructor(private readonly spec: ConnectionSpec, private readonly opts: SshOptions = {}) {
     this.host = spec.host;
@@ -77,10 +53,14 @@ export class SshTransport implements Transport {
 
   /** Where the connection goes once ~/.ssh/config is applied; no password, no passphrase. */
   describe(): ConnectionInfo {
-    if (this.described) return this.described;
+    this.described ??= this.where();
+    return { ...this.described, mode: this.mode };
+  }
+
+  private where(): ConnectionInfo {
     const { target, jumps } = resolveSsh(this.spec, this.opts.env);
     const hop = (e: SshEndpoint) => `${e.user}@${e.address}:${e.port}`;
-    return (this.described = {
+    return {
       connection: 'ssh',
       user: target.user,
       address: target.address,
@@ -88,7 +68,12 @@ export class SshTransport implements Transport {
       ...(jumps.length ? { jumps: jumps.map(hop) } : {}),
       keys: target.identityFiles,
       knownHosts: this.settings().knownHostsFile,
-    });
+    };
+  }
+
+  /** The mode commands use now: shell falls back to exec where a session cannot start. */
+  get mode(): SshMode {
+    return (this.opts.mode ?? DEFAULT_SSH_MODE) === 'shell' && this.shellRefused === undefined ? 'shell' : 'exec';
   }
 
   /** The most exec channels this transport ever had open at once. */
@@ -129,23 +114,73 @@ export class SshTransport implements Transport {
     const release = await this.slots.acquire(opts.signal);
     if (!release) return notRun();
     try {
-      const hooks = {
-        host: this.host,
-        killGroup: (pgid: number, sig: 'TERM' | 'KILL') => this.killGroup(pgid, sig),
-        killGraceMs: this.opts.killGraceMs ?? 2000,
-        drainMs: this.opts.drainMs ?? 2000,
-      };
+      const session = this.mode === 'shell' ? await this.takeSession() : undefined;
+      if (session) return await this.runInSession(session, command, opts);
       // Built inside ssh2's callback: exit-status may be parsed from the same packet batch.
-      const run = await this.openExec(remoteCommand(command, opts.stdin !== undefined || opts.escalation !== undefined), (ch) => new ChannelRun(ch, opts, hooks));
-      this.running.add(run);
-      if (this.lostReason) run.lost(this.lostReason);
-      try {
-        return await run.result;
-      } finally {
-        this.running.delete(run);
-      }
+      const run = await this.openExec(remoteCommand(command, opts.stdin !== undefined || opts.escalation !== undefined), (ch) => new ChannelRun(ch, opts, this.hooks()));
+      return await this.follow(run);
     } finally {
       release();
+    }
+  }
+
+  private hooks(): ExecHooks {
+    return {
+      host: this.host,
+      killGroup: (pgid: number, sig: 'TERM' | 'KILL') => this.killGroup(pgid, sig),
+      killGraceMs: this.opts.killGraceMs ?? 2000,
+      drainMs: this.opts.drainMs ?? 2000,
+    };
+  }
+
+  private async follow(run: ChannelRun): Promise<ExecResult> {
+    this.running.add(run);
+    if (this.lostReason) run.lost(this.lostReason);
+    try {
+      return await run.result;
+    } finally {
+      this.running.delete(run);
+    }
+  }
+
+  /** A session for a command; undefined when this host cannot keep one (exec channels then, as `-vvv` shows). */
+  private async takeSession(): Promise<ShellSession | undefined> {
+    try {
+      return await this.pool.take();
+    } catch (err) {
+      if ((err as { shellRefused?: boolean }).shellRefused) return undefined;
+      throw err;
+    }
+  }
+
+  private async openSession(retry: boolean): Promise<ShellSession> {
+    const refused = (why: string) => Object.assign(new Error(why), { shellRefused: true });
+    if (this.shellRefused) throw refused(this.shellRefused);
+    const hooks = { host: this.host, isLost: () => this.lostReason !== undefined };
+    const session = await this.openExec(SESSION_COMMAND, (ch) => new ShellSession(ch, hooks), retry);
+    try {
+      await session.ready;
+      return session;
+    } catch (err) {
+      session.destroy();
+      if (this.lostReason) throw new UnreachableError(this.lostReason);
+      // Nothing of the command ran (it is sent only to a ready session): exec mode runs it.
+      this.shellRefused = (err as Error).message;
+      throw refused(this.shellRefused);
+    }
+  }
+
+  /** One command in a session; the session is kept only when the command ended on its own. */
+  private async runInSession(session: ShellSession, command: string, opts: ExecOptions): Promise<ExecResult> {
+    const stdin: StdinMode = opts.escalation ? { kind: 'relay' } : opts.stdin !== undefined ? { kind: 'literal', data: opts.stdin } : { kind: 'closed' };
+    const cmd = session.run(command, stdin);
+    const run = new ChannelRun(cmd, opts, this.hooks());
+    try {
+      return await this.follow(run);
+    } finally {
+      this.pool.give(session, cmd.completed && !run.stopped && !this.closed);
+      // The session died under the command: its group may live on, unobserved.
+      if (!cmd.completed && !run.stopped && run.pgid !== undefined && !this.lostReason) void this.killGroup(run.pgid, 'KILL');
     }
   }
 
@@ -201,6 +236,7 @@ export class SshTransport implements Transport {
     const pending = [...this.running];
     for (const run of pending) run.stop('abort');
     await Promise.allSettled(pending.map((r) => r.result));
+    this.pool.clear();
     await this.connecting?.catch(() => undefined);
     this.lostReason ??= `connection to ${this.host} was closed`;
     for (const c of [...this.clients].reverse()) c.end();
@@ -243,27 +279,14 @@ export class SshTransport implements Transport {
   }
 
   private settings(): ConnectSettings {
-    const o = this.opts;
-    const home = o.env?.home ?? os.homedir();
-    const sshDir = o.env?.sshDir ?? path.join(home, '.ssh');
-    const agent = o.agentSocket === null ? undefined : o.agentSocket ?? process.env.SSH_AUTH_SOCK;
-    return {
-      knownHostsFile: o.knownHostsFile ?? this.spec.knownHostsFile ?? path.join(sshDir, 'known_hosts'),
-      hostKeyChecking: o.hostKeyChecking ?? true,
-      acceptNewHostKeys: o.acceptNewHostKeys ?? false,
-      connectTimeoutMs: o.connectTimeoutMs ?? 10_000,
-      keepaliveIntervalMs: o.keepaliveIntervalMs ?? 15_000,
-      keepaliveCountMax: o.keepaliveCountMax ?? 3,
-      ...(agent ? { agentSocket: agent } : {}),
-      ...(this.spec.password !== undefined ? { password: this.spec.password } : {}),
-      ...(o.passphrase !== undefined ? { passphrase: o.passphrase } : {}),
-    };
+    return connectSettings(this.spec, this.opts);
   }
 
   private onLost(reason: string): void {
     if (this.lostReason) return;
     this.lostReason = reason;
     this.sftp = undefined;
+    this.pool.clear();
     for (const run of this.running) run.lost(reason);
   }
 
@@ -272,11 +295,11 @@ export class SshTransport implements Transport {
    * later packet is parsed. A refusal on a live connection is a plain Error
    * (the task fails), on a dead one UnreachableError.
    */
-  private async openExec<T>(command: string, use: (channel: ClientChannel) => T): Promise<T> {
+  private async openExec<T>(command: string, use: (channel: ClientChannel) => T, retry = true): Promise<T> {
     // sshd frees a session slot only once it has reaped the session's child,
     // which can trail the channel's close: a refusal right after others
     // closed is backpressure, so it is retried for a short while.
-    const delays = this.opts.channelRetryDelaysMs ?? [25, 50, 100, 200, 400, 800];
+    const delays = retry ? this.opts.channelRetryDelaysMs ?? [25, 50, 100, 200, 400, 800] : [];
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.openExecOnce(command, use);

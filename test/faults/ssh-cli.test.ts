@@ -57,3 +57,27 @@ test("escape sequences in the server's greeting and banner reach no view: the ba
   const runDir = runDirs(dir)[0]!;
   assert.doesNotMatch(fs.readFileSync(path.join(runDir, 'run.log'), 'utf8'), /[\x1b\x07\x80-\x9f]|Welcome/);
 });
+
+test('-vvv says which SSH mode each command used: --ssh-mode, else ssh_mode in playwatch.yml', async () => {
+  const fx = await makeFixture();
+  fixtures.push(fx);
+  const cases: [string, string[], Record<string, string>, string][] = [
+    ['the flag', ['--ssh-mode', 'exec'], {}, 'exec'],
+    ['the flag', ['--ssh-mode', 'shell'], {}, 'shell'],
+    ['playwatch.yml', [], { 'playwatch.yml': 'ssh_mode: exec\n' }, 'exec'],
+    ['the flag over playwatch.yml', ['--ssh-mode', 'shell'], { 'playwatch.yml': 'ssh_mode: exec\n' }, 'shell'],
+  ];
+  for (const [name, flags, files, mode] of cases) {
+    const dir = project({ 'site.yml': SITE, 'inventory.ini': inventory(fx, fx.knownHosts), ...files });
+    const execsBefore = fx.server.execs.length;
+    const r = await cli(dir, ['run', 'site.yml', '-i', 'inventory.ini', '--ui', 'plain', '-vvv', ...flags]);
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.out, new RegExp(`^<web1> EXEC .*echo.*hello.* \\(rc=0, \\d+ ms, ${mode} mode\\)$`, 'm'), `${name}: ${mode}`);
+    const sessions = fx.server.execs.slice(execsBefore).filter((c) => c === 'exec /bin/sh').length;
+    assert.equal(sessions > 0, mode === 'shell', `${name}: sessions opened`);
+  }
+  const bad = project({ 'site.yml': SITE, 'inventory.ini': inventory(fx, fx.knownHosts) });
+  const r = await cli(bad, ['run', 'site.yml', '-i', 'inventory.ini', '--ssh-mode', 'pipe']);
+  assert.notEqual(r.code, 0);
+  assert.match(r.err, /--ssh-mode.*pipe.*(exec|shell)/s);
+});

@@ -29,6 +29,8 @@ function transport(name: string, opts: SshOptions = {}, spec: Partial<Connection
     retryDelaysMs: [100, 200],
     killGraceMs: 500,
     drainMs: 500,
+    // Both modes against real OpenSSH: PLAYWATCH_TEST_SSH_MODE=exec|shell.
+    ...(process.env.PLAYWATCH_TEST_SSH_MODE ? { mode: process.env.PLAYWATCH_TEST_SSH_MODE as SshOptions['mode'] } : {}),
     ...opts,
   });
   opened.push(t);
@@ -81,14 +83,17 @@ test('fifteen parallel commands on one host stay within the cap of 8 and all suc
   assert.equal(t.peakChannels, 8);
 });
 
-test("a cap above OpenSSH's MaxSessions would fail commands (why the default is 8)", async () => {
-  const t = transport('h02', { maxChannels: 15, channelRetryDelaysMs: [] });
+test("a cap above OpenSSH's MaxSessions would fail commands in exec mode (why the default is 8); shell mode waits for its sessions", async () => {
+  const t = transport('h02', { mode: 'exec', maxChannels: 15, channelRetryDelaysMs: [] });
   await t.connect();
   const results = await Promise.allSettled(Array.from({ length: 15 }, () => t.exec('sleep 0.3')));
   const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   assert.ok(failed.length >= 5, `${failed.length} failed`);
   assert.match(String(failed[0].reason.message), /cannot open a channel on h02/);
   assert.equal((await t.exec('echo still-usable')).stdout, 'still-usable\n');
+  const s = transport('h02', { mode: 'shell', maxChannels: 15, channelRetryDelaysMs: [] });
+  const all = await Promise.all(Array.from({ length: 15 }, (_, i) => s.exec(`sleep 0.3; echo ${i}`)));
+  assert.deepEqual(all.map((r) => r.stdout), Array.from({ length: 15 }, (_, i) => `${i}\n`));
 });
 
 test('a timeout kills the whole remote process group', async () => {

@@ -48,19 +48,21 @@ export interface TestServerOptions {
   password?: string;
   /** Host key (default: generated). */
   hostKey?: KeyPair;
-  /** Sessions beyond this are refused, like OpenSSH's MaxSessions (default 10). */
+  /** Sessions on one connection beyond this are refused, like OpenSSH's MaxSessions (default 10). */
   maxSessions?: number;
   /** Working directory for commands and relative SFTP paths (default: os.tmpdir()). */
   home?: string;
   /** Text sent before the SSH version line (`greeting`) and as the pre-auth banner (`banner`), as a server's MOTD-like banners are. */
   greeting?: string;
   banner?: string;
+  /** Extra environment for the commands (as a login would set). */
+  env?: Record<string, string>;
 }
 
 export interface TestSshServer {
   readonly port: number;
   readonly hostKey: KeyPair;
-  /** Sessions (exec and sftp channels) open now, and the most at once. */
+  /** Sessions (exec and sftp channels) open now on all connections, and the most at once. */
   readonly sessions: { current: number; peak: number; refused: number };
   /** Exec requests received, in order. */
   readonly execs: string[];
@@ -105,6 +107,7 @@ export async function startSshServer(opts: TestServerOptions): Promise<TestSshSe
       if (ctx.method !== 'none') state.authFailures++;
       ctx.reject(['publickey', ...(opts.password !== undefined ? ['password' as const] : [])]);
     });
+    let mine = 0; // this connection's sessions: MaxSessions is per connection
     client.on('ready', () => {
       // direct-tcpip, so the server can act as a ProxyJump host (loopback only).
       client.on('tcpip', (accept, reject, info) => {
@@ -120,23 +123,27 @@ export async function startSshServer(opts: TestServerOptions): Promise<TestSshSe
         });
       });
       client.on('session', (accept, reject) => {
-        if (state.sessions.current >= maxSessions) {
+        if (mine >= maxSessions) {
           state.sessions.refused++;
           reject();
           return;
         }
         state.sessions.current++;
+        mine++;
         state.sessions.peak = Math.max(state.sessions.peak, state.sessions.current);
         const session = accept();
         let open = true;
         const closed = () => {
-          if (open) state.sessions.current--;
+          if (open) {
+            state.sessions.current--;
+            mine--;
+          }
           open = false;
         };
         session.on('close', closed);
         session.on('exec', (acceptExec, _reject, info) => {
           state.execs.push(info.command);
-          runExec(acceptExec(), info.command, home, children, closed);
+          runExec(acceptExec(), info.command, home, children, closed, opts.env);
         });
         session.on('sftp', (acceptSftp) => serveSftp(acceptSftp(), home));
       });
@@ -178,9 +185,9 @@ function sameBytes(a: Buffer, b: Buffer): boolean {
 }
 
 /** Runs one exec request as sshd would: `/bin/sh -c` as a session leader, stdin from the channel. */
-function runExec(stream: ServerChannel, command: string, home: string, children: Set<ChildProcess>, onDone: () => void): void {
+function runExec(stream: ServerChannel, command: string, home: string, children: Set<ChildProcess>, onDone: () => void, env: Record<string, string> = {}): void {
   // sshd sets HOME to the user's home: async jobs and the deploy lock live there.
-  const child = spawn('/bin/sh', ['-c', command], { cwd: home, env: { ...process.env, HOME: home }, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('/bin/sh', ['-c', command], { cwd: home, env: { ...process.env, HOME: home, ...env }, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
   children.add(child);
   child.stdin.on('error', () => {});
   stream.on('error', () => {});
@@ -188,11 +195,24 @@ function runExec(stream: ServerChannel, command: string, home: string, children:
   stream.on('end', () => child.stdin.end());
   child.stdout.on('data', (d: Buffer) => stream.write(d));
   child.stderr.on('data', (d: Buffer) => stream.stderr.write(d));
-  child.on('close', (code, signal) => {
-    children.delete(child);
+  // As sshd does, the exit status goes out when the shell ends; the channel closes once its output is drained
+  // (a background process holding stdout keeps it open).
+  let exited = false;
+  const exit = (code: number | null, signal: NodeJS.Signals | null) => {
+    if (exited) return;
+    exited = true;
     try {
       if (signal) stream.exit(signal.replace(/^SIG/, ''), false, '');
       else stream.exit(code ?? 0);
+    } catch {
+      // the client is gone
+    }
+  };
+  child.on('exit', exit);
+  child.on('close', (code, signal) => {
+    children.delete(child);
+    exit(code, signal);
+    try {
       stream.end();
     } catch {
       // the client is gone

@@ -117,7 +117,8 @@ test('setup gathers every fact deploy playbooks use, typed as ansible-core types
 test('setup over SSH is one exec on the server, with the same facts', async (t) => {
   const fx = await makeFixture();
   t.after(() => fx.cleanup());
-  const transport = fx.transport();
+  // Exec mode: the server sees each command as an exec request, so they can be counted.
+  const transport = fx.transport({ mode: 'exec' });
   const base = fakeContext('setup', { gather_subset: ['!all'] });
   const ctx: ModuleContext = { ...base, transport, exec: (cmd, opts) => transport.exec(cmd, opts) };
   await transport.exec('true');

@@ -37,7 +37,9 @@ async function transports(): Promise<Array<[string, Transport, () => Promise<voi
   const fx = await makeFixture();
   return [
     ['local', new LocalTransport({ host: 'l', connection: 'local' }), async () => {}],
-    ['ssh', fx.transport(), () => fx.cleanup()],
+    ['ssh exec', fx.transport({ mode: 'exec' }), async () => {}],
+    // The same session runs every case in turn: the stdin relay must leave it clean each time.
+    ['ssh shell', fx.transport({ mode: 'shell' }), () => fx.cleanup()],
   ];
 }
 

@@ -6,6 +6,11 @@ import { SshTransport, type SshOptions } from '../../src/transport/ssh.js';
 import type { ConnectionSpec } from '../../src/transport/types.js';
 import { generateKey, startSshServer, type KeyPair, type TestServerOptions, type TestSshServer } from '../helpers/ssh-server.js';
 
+/** Both SSH modes: the transport tests run in each. */
+export const MODES = ['exec', 'shell'] as const;
+
+const TEST_MODE = process.env.PLAYWATCH_TEST_SSH_MODE as (typeof MODES)[number] | undefined;
+
 export interface Fixture {
   dir: string;
   key: KeyPair;
@@ -48,6 +53,8 @@ export async function makeFixture(serverOpts: Partial<TestServerOptions> = {}): 
           retryDelaysMs: [20],
           killGraceMs: 300,
           drainMs: 300,
+          // The engine suites run in either mode: PLAYWATCH_TEST_SSH_MODE=exec|shell.
+          ...(TEST_MODE ? { mode: TEST_MODE } : {}),
           ...opts,
         },
       );

@@ -59,11 +59,11 @@ export function ansibleRun(dir: string, playbook: string, forks: number, vars: R
 }
 
 /** The built CLI on the fleet; a string says why it did not run. */
-export function playwatchRun(dir: string, playbook: string, forks: number): number | string {
+export function playwatchRun(dir: string, playbook: string, forks: number, args: string[] = []): number | string {
   if (!fs.existsSync(path.join(root, 'dist/cli'))) return 'dist/ not built (npm run build)';
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'playwatch-bench-runs-'));
   try {
-    const r = timed(process.execPath, [path.join(root, 'bin/playwatch.js'), 'run', playbook, '-i', path.join(dir, 'inventory.ini'), '-f', String(forks), '--ui', 'plain', '--runs-dir', runsDir]);
+    const r = timed(process.execPath, [path.join(root, 'bin/playwatch.js'), 'run', playbook, '-i', path.join(dir, 'inventory.ini'), '-f', String(forks), '--ui', 'plain', '--runs-dir', runsDir, ...args]);
     return r.ok ? r.ms : `playwatch run failed:\n${r.tail}`;
   } finally {
     fs.rmSync(runsDir, { recursive: true, force: true });
