@@ -6,6 +6,8 @@ import { cleanupCommand } from './cleanup.js';
 import { attachCommand, type AttachFlags } from './attach.js';
 import { controlCommand, type TargetFlags } from './control-commands.js';
 import { vaultCommand, type VaultAction, type VaultCommandFlags } from './vault-command.js';
+import { historyCommand, showCommand, type HistoryFlags, type ShowFlags } from './history-command.js';
+import { compareCommand, type CompareFlags } from './compare-command.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -80,6 +82,7 @@ export function buildProgram(): Command {
     });
   for (const action of ['view', 'encrypt', 'decrypt', 'encrypt-string'] as const) addVaultCommand(program, action);
   addControlCommands(program);
+  addHistoryCommands(program);
   return program;
 }
 
@@ -119,6 +122,44 @@ function addControlCommands(program: Command): void {
         process.exitCode = await controlCommand(name, run, flags);
       });
   }
+}
+
+const NAMED_RUN = 'a run id, @last, @prev, a run directory, its events.jsonl or summary.json, or its .tar.gz archive';
+
+/** history, show, compare, replay: the runs directory (DESIGN §1 history/). */
+function addHistoryCommands(program: Command): void {
+  program
+    .command('history')
+    .description('list the runs in the runs directory, oldest first; --prune removes old ones')
+    .option(...RUNS_DIR)
+    .option('--json', 'one JSON array of runs')
+    .option('-n, --number <n>', 'only the newest N runs', (v) => parseInt(v, 10))
+    .option('--prune', 'remove runs beyond runs_keep and runs_max_mb (runs still going are kept)')
+    .option('--keep <n>', 'with --prune (implied): keep only the newest N runs', (v) => parseInt(v, 10))
+    .action(async (flags: HistoryFlags) => {
+      process.exitCode = await historyCommand(flags);
+    });
+  program
+    .command('show')
+    .description('a recorded run: recap, slowest tasks, failures with their output, and its files')
+    .argument('<run>', NAMED_RUN)
+    .option(...RUNS_DIR)
+    .option('--json', 'the run as JSON')
+    .option('--profile-limit <n>', 'slowest tasks shown (default 10)', (v) => parseInt(v, 10))
+    .action(async (run: string, flags: ShowFlags) => {
+      process.exitCode = await showCommand(run, flags);
+    });
+  program
+    .command('compare')
+    .description('task times of two runs side by side; exit 3 when a task of B is slower than in A beyond --threshold')
+    .argument('<runA>', `the baseline: ${NAMED_RUN}`)
+    .argument('<runB>', 'the run to judge, named the same ways')
+    .option(...RUNS_DIR)
+    .option('--threshold <pct>', 'a task slower by more than this is a regression (default 20%)')
+    .option('--json', 'the comparison as JSON')
+    .action(async (a: string, b: string, flags: CompareFlags) => {
+      process.exitCode = await compareCommand(a, b, flags);
+    });
 }
 
 const VAULT_HELP: Record<VaultAction, string> = {
