@@ -8,6 +8,7 @@ import { controlCommand, type TargetFlags } from './control-commands.js';
 import { vaultCommand, type VaultAction, type VaultCommandFlags } from './vault-command.js';
 import { historyCommand, showCommand, type HistoryFlags, type ShowFlags } from './history-command.js';
 import { compareCommand, type CompareFlags } from './compare-command.js';
+import { replayCommand, type ReplayFlags } from './replay-command.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -59,6 +60,7 @@ export function buildProgram(): Command {
     .option('--profile-limit <n>', 'slowest tasks shown at the end (default 10; the run log keeps 100)', (v) => parseInt(v, 10))
     .addOption(new Option('--profile-sort <order>', 'order of the slow-task recap').choices(['descending', 'ascending', 'none']))
     .option('--summary-only', 'print only the recaps, not every task')
+    .option('--junit <file>', 'write the run as JUnit XML for CI (one test case per task and host, failures with their output)')
     .option('--mail-to <addr>', 'mail the run record here when hosts fail (repeatable; adds to playwatch.yml mail.to)', collect)
     .option('--start-at-task <name>', "start at the first task with this name ('role : task' or a glob)")
     .option('--drain-timeout <seconds>', 'a drain taking longer than this kills running work (default 60)', parseFloat)
@@ -159,6 +161,18 @@ function addHistoryCommands(program: Command): void {
     .option('--json', 'the comparison as JSON')
     .action(async (a: string, b: string, flags: CompareFlags) => {
       process.exitCode = await compareCommand(a, b, flags);
+    });
+  program
+    .command('replay')
+    .description('show a recorded run through the live view (TUI or plain); --follow watches a run directory as its run writes it')
+    .argument('<run>', `${NAMED_RUN}; with --follow, the run directory of a live run`)
+    .option(...RUNS_DIR)
+    .option('--speed <n>', 'times faster than recorded (default 1; 0: no waiting)', parseFloat)
+    .addOption(new Option('--ui <mode>', 'how to show the run').choices(['tui', 'plain', 'json']))
+    .option('--follow', "read the run's events.jsonl as it grows, read-only: q and Ctrl-C stop watching, never the run")
+    .option('--junit <file>', 'also write the run as JUnit XML (one test case per task and host)')
+    .action(async (run: string, flags: ReplayFlags) => {
+      process.exitCode = await replayCommand(run, flags);
     });
 }
 

@@ -50,6 +50,8 @@ export interface RunFlags extends VaultFlags {
   profileSort?: 'descending' | 'ascending' | 'none';
   summaryOnly?: boolean;
   mailTo?: string[];
+  /** `--junit FILE`: the run as JUnit XML. */
+  junit?: string;
   drainTimeout?: number;
   timeout?: number;
   acceptNewHostKeys?: boolean;
@@ -215,6 +217,10 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
   const recorder = createRecorder({ runDir });
   bus.add(recorder);
   for (const r of record.reporters) bus.add(r);
+  if (flags.junit) {
+    const { createJunitReporter } = await import('../reporters/junit.js');
+    bus.add(createJunitReporter({ file: path.resolve(cwd, flags.junit) }));
+  }
   // While ink draws, stray stderr writes would tear its frame: keep warnings for the end.
   const late: string[] = [];
   const say = (line: string) => (mode === 'tui' ? late.push(line) : errorLine(line));
