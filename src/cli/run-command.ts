@@ -26,6 +26,7 @@ import { createPresenter, uiMode } from './presenter.js';
 import { errorLine } from './stderr.js';
 import { findIncomplete, incompleteWarning, recordController } from './incomplete.js';
 import { startControlServer } from './control-server.js';
+import { createHangWatch } from './hang-watch.js';
 import { vaultKeyring, type VaultFlags } from './vault-options.js';
 import { openEveryVault } from './vault-preflight.js';
 
@@ -217,6 +218,8 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
   const recorder = createRecorder({ runDir });
   bus.add(recorder);
   for (const r of record.reporters) bus.add(r);
+  // The hang detector reads earlier runs of this playbook and says when a host is slower than usual.
+  bus.add(createHangWatch({ runsDir, runDir, floorS: s.slowFloor, emit: note, elapsed: () => bus.elapsed() }));
   if (flags.junit) {
     const { createJunitReporter } = await import('../reporters/junit.js');
     bus.add(createJunitReporter({ file: path.resolve(cwd, flags.junit) }));
