@@ -85,7 +85,7 @@ function prune(flags: HistoryFlags, cwd: string): number {
     .map((r) => r.id);
   const keep = flags.keep ?? settings.runsKeep;
   const removed = pruneRuns(runsDir, { keep: Math.max(keep, 0), maxMb: flags.keep !== undefined ? undefined : settings.runsMaxMb, protect: live });
-  for (const id of removed) write(`removed ${id}\n`);
+  for (const id of [...removed].sort()) write(`removed ${id}\n`);
   write(`${removed.length} run${removed.length === 1 ? '' : 's'} removed, keeping at most ${keep}${live.length ? ` (${live.length} running, kept)` : ''}\n`);
   return EXIT.ok;
 }

@@ -49,6 +49,7 @@ export function buildProgram(): Command {
     .option('--private-key <file>', 'SSH private key for hosts that do not name one')
     .option('-T, --timeout <seconds>', 'SSH connection timeout (default 10)', (v) => parseInt(v, 10))
     .option('--break-lock', 'take over deploy locks whose holder is gone (dead pid on this machine, or older than lock_stale_after)')
+    .option('--lock-wait <duration>', "wait this long (30s, 5m, 1h) for a deploy lock another run holds, saying who holds it every 15 s; without it a held lock is refused at once")
     .option('--accept-new-host-keys', 'record host keys never seen before in known_hosts (a changed key is still refused)')
     .option('-b, --become', 'run operations with become (sudo)')
     .option('-K, --ask-become-pass', 'ask for the become (sudo) password; it goes to sudo on stdin')

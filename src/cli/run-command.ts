@@ -58,6 +58,8 @@ export interface RunFlags extends VaultFlags {
   acceptNewHostKeys?: boolean;
   privateKey?: string;
   breakLock?: boolean;
+  /** `--lock-wait DURATION`: wait for a deploy lock held by another run. */
+  lockWait?: string;
   askBecomePass?: boolean;
   askPass?: boolean;
   diff?: boolean;
@@ -83,6 +85,7 @@ interface Loaded {
 
 /** Loads everything, runs the playbook (or lists it), and returns the exit code. */
 export async function runCommand(playbookArg: string, flags: RunFlags, argv: string[]): Promise<number> {
+  lockWaitMs(flags.lockWait);
   const loaded = await load(playbookArg, flags);
   const { cwd, inventory, playbook, tags } = loaded;
   const loadOnly = flags.syntaxCheck || flags.listHosts || flags.listTasks || flags.listTags;
@@ -264,7 +267,7 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
       outputRecordMax: s.outputRecordMax,
       verbosity,
       // A check run changes nothing, so it does not keep others from deploying.
-      lock: flags.check ? undefined : lockSettings(runId, playbookArg, s, Boolean(flags.breakLock)),
+      lock: flags.check ? undefined : lockSettings(runId, playbookArg, s, Boolean(flags.breakLock), lockWaitMs(flags.lockWait)),
       runMeta: { runId, runDir, argv },
     });
     exitCode = outcome.exitCode;
@@ -341,12 +344,22 @@ function shown(cwd: string, p: string): string {
   return rel.startsWith('..') ? p : rel;
 }
 
-function lockSettings(run: string, playbook: string, s: Settings, breakStale: boolean): LockSettings {
+function lockSettings(run: string, playbook: string, s: Settings, breakStale: boolean, waitMs: number): LockSettings {
   return {
     holder: { user: os.userInfo().username, controller: os.hostname(), pid: process.pid, run, playbook, started: Math.floor(Date.now() / 1000) },
     breakStale,
     staleAfterSec: s.lockStaleAfter * 3600,
+    ...(waitMs > 0 ? { waitMs } : {}),
   };
+}
+
+/** `--lock-wait`: `30s`, `5m`, `1h`, or seconds. */
+export function lockWaitMs(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
+  if (!m) throw new UserError(`--lock-wait '${text}': give a duration such as 30s, 5m or 1h`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  return Math.round(Number(m[1]) * unit);
 }
 
 /** The SMTP password is masked in events too, in case a target prints it. */

@@ -40,7 +40,9 @@ export function loadRun(dir: string): LoadedRun {
   } catch (err) {
     throw new UserError(`${dir}: no run record here (${(err as NodeJS.ErrnoException).code === 'ENOENT' ? `no ${EVENTS_FILE}` : (err as Error).message})`);
   }
-  return fromText(text, dir, file);
+  const run = fromText(text, dir, file);
+  // In a runs directory a run is its directory's name (a copied record keeps its first id inside).
+  return { ...run, id: path.basename(path.resolve(dir)) };
 }
 
 /** A run from the text of its record (`dir` is where it was read from). */

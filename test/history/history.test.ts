@@ -179,3 +179,31 @@ test('compare: totals per role and for the run', () => {
   assert.deepEqual(r.roles, [{ name: 'web', a: 3, b: 6, delta: 3, ratio: 2 }]);
   assert.deepEqual(r.run, { name: 'run', a: 4, b: 7, delta: 3, ratio: 1.75 });
 });
+
+// ----------------------------------------------------------------------- pruning
+
+test('history --prune --keep N removes the oldest runs with their archives, never a run still going; --prune alone follows runs_keep', () => {
+  const project = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-prune-'));
+  const runsDir = path.join(project, '.playwatch/runs');
+  const ids = ['20260101-000000-0001', '20260101-000000-0002', '20260101-000000-0003', '20260101-000000-0004'];
+  for (const id of ids) {
+    fs.cpSync(runs.base.dir, path.join(runsDir, id), { recursive: true });
+    fs.copyFileSync(`${runs.base.dir}.tar.gz`, path.join(runsDir, `${id}.tar.gz`));
+  }
+  // The oldest is still going: its controller (this test's process) is alive and its record has no end.
+  const going = path.join(runsDir, '20250101-000000-0000');
+  fs.mkdirSync(going);
+  fs.writeFileSync(path.join(going, 'events.jsonl'), read(path.join(runs.base.dir, 'events.jsonl')).split('\n').slice(0, 3).join('\n') + '\n');
+  fs.writeFileSync(path.join(going, 'controller'), `${process.pid} ${os.hostname()} tester\n`);
+  const left = () => fs.readdirSync(runsDir).sort();
+
+  const r = playwatch(project, ['history', '--prune', '--keep', '2']);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^removed 20260101-000000-0001\nremoved 20260101-000000-0002\n2 runs removed, keeping at most 2 \(1 running, kept\)\n$/);
+  assert.deepEqual(left(), ['20250101-000000-0000', '20260101-000000-0003', '20260101-000000-0003.tar.gz', '20260101-000000-0004', '20260101-000000-0004.tar.gz']);
+  assert.match(playwatch(project, ['history']).out, /20250101-000000-0000 .* running /);
+
+  fs.writeFileSync(path.join(project, 'playwatch.yml'), 'runs_keep: 1\n');
+  assert.equal(playwatch(project, ['history', '--prune']).code, 0);
+  assert.deepEqual(left(), ['20250101-000000-0000', '20260101-000000-0004', '20260101-000000-0004.tar.gz']);
+});
