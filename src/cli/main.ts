@@ -23,6 +23,9 @@ Examples:
   $ playwatch run deploy.yml -i prod.ini --ui json > events.ndjson
   $ playwatch attach @last          # the live view of a run started elsewhere
   $ playwatch abort @last --kill
+  $ playwatch history -n 10         # the last runs: result, duration, who ran them
+  $ playwatch compare baseline.tar.gz @last --threshold 25%   # exit 3 when a task got slower
+  $ playwatch replay --follow /shared/ci/.playwatch/runs/20261203-092620-ab12
 `;
 
 export function buildProgram(): Command {

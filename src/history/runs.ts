@@ -74,7 +74,8 @@ export function rowOf(run: LoadedRun, alive: (pid: number) => boolean = pidAlive
   };
   if (end) row.exitCode = end.exitCode;
   if (run.controller?.user) row.user = run.controller.user;
-  if (run.truncated) row.truncated = true;
+  // A live run's last line may be half written: torn only matters once nobody writes any more.
+  if (run.truncated && row.result !== 'running') row.truncated = true;
   return row;
 }
 
