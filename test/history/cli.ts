@@ -37,7 +37,12 @@ export function startPlaywatch(cwd: string, args: string[], env: Record<string, 
   return { child, ended, seen, text: () => ({ out, err }) };
 }
 
-/** Two local hosts and a role whose `nap` task sleeps `nap` seconds (`-e nap=3` makes that one task slow). */
+/**
+ * Two local hosts and a role whose `nap` task sleeps `nap` seconds (`-e
+ * nap=3` makes that one task slow), and then waits while the file `hold`
+ * exists beside the playbook: a test holds a run in that task for as long
+ * as it needs, however slow the machine.
+ */
 export const FIXTURE = {
   'inventory.ini': `[web]
 web1
@@ -56,7 +61,7 @@ playwatch_lock_path=~/.playwatch/lock
     - {name: quick, command: "true"}
 `,
   'roles/app/tasks/main.yml': `
-- {name: nap, command: "sleep {{ nap | default(0.05) }}"}
+- {name: nap, shell: "sleep {{ nap | default(0.05) }}; while [ -e '{{ playbook_dir }}/hold' ]; do sleep 0.1; done"}
 - {name: settle, command: "true"}
 `,
 };
@@ -70,6 +75,13 @@ export function runDirOf(cwd: string, r: Ran): string {
   const m = /Run record: (.*)events\.jsonl/.exec(r.err);
   if (!m) throw new Error(`no run record named:\n${r.err}`);
   return path.resolve(cwd, m[1]!);
+}
+
+/** Holds runs in the `nap` task until `release()`. */
+export function hold(project: string) {
+  const file = path.join(project, 'hold');
+  fs.writeFileSync(file, '');
+  return { release: () => fs.rmSync(file, { force: true }) };
 }
 
 export const runsIn = (cwd: string) => path.join(cwd, '.playwatch/runs');

@@ -11,7 +11,8 @@ import { makeProject, runIn } from '../helpers/run.js';
 import { fakeTerminal } from '../helpers/terminal.js';
 import { junitViolations, parseXml, type XmlElement } from '../helpers/junit-schema.js';
 import { mountApp } from '../ui/helpers.js';
-import { FIXTURE, fixtureProject, playwatch, read, runDirOf, runsIn, startPlaywatch, type Ran } from './cli.js';
+import { FIXTURE, fixtureProject, hold, playwatch, read, runDirOf, runsIn, startPlaywatch, type Ran } from './cli.js';
+import type { RunEvent } from '../../src/events/index.js';
 
 let dir = '';
 let failed: { ran: Ran; dir: string };
@@ -30,14 +31,21 @@ test('replay --ui plain prints what the live run printed, line for line', () => 
   assert.match(r.out, /fatal: \[web1\]: FAILED!/);
 });
 
-test('replay keeps the recorded pace, divided by --speed', () => {
-  const slow = playwatch(dir, ['run', 'site.yml', '-i', 'inventory.ini', '-e', 'nap=1']);
-  const t0 = Date.now();
-  playwatch(dir, ['replay', '@last', '--ui', 'plain', '--speed', '0']);
-  const fast = Date.now() - t0;
-  const t1 = Date.now();
-  playwatch(dir, ['replay', runDirOf(dir, slow), '--ui', 'plain']);
-  assert.ok(Date.now() - t1 > fast + 800, `real-time replay took ${Date.now() - t1} ms, speed 0 ${fast} ms`);
+test('replay keeps the recorded pace, divided by --speed, with long pauses cut short', async () => {
+  const at = [0, 400, 800, 60_800];
+  const events = at.map((t) => ({ type: 'warning', message: `at ${t}`, at: t, wall: t }) as RunEvent);
+  const rows: Array<[string, Parameters<typeof replayEvents>[2], number, number]> = [
+    ['speed 2: 0.4 s + 0.2 s of a minute-long pause cut to 0.4 s', { speed: 2, maxGapMs: 400 }, 750, 2000],
+    ['speed 0: no waiting', { speed: 0 }, 0, 150],
+  ];
+  for (const [what, opts, least, most] of rows) {
+    const seen: number[] = [];
+    const t0 = Date.now();
+    assert.equal(await replayEvents(events, (e) => seen.push(e.at), opts), 4, what);
+    const took = Date.now() - t0;
+    assert.deepEqual(seen, at, what);
+    assert.ok(took >= least && took < most, `${what}: took ${took} ms`);
+  }
 });
 
 test('a record cut mid-line replays as far as it got, and says so', () => {
@@ -114,12 +122,14 @@ test('replay --follow reads a live run as it writes its record, prints what the 
 
 test('replay --follow: Ctrl-C only stops watching; the run goes on to its end', async () => {
   const project = fixtureProject();
-  const run = startPlaywatch(project, ['run', 'site.yml', '-i', 'inventory.ini', '-e', 'nap=2']);
+  const held = hold(project);
+  const run = startPlaywatch(project, ['run', 'site.yml', '-i', 'inventory.ini']);
   const runDir = await newRunDir(project, existing(project));
   const watcher = startPlaywatch(project, ['replay', '--follow', runDir, '--ui', 'plain']);
   await watcher.seen(/TASK \[app : nap\]/);
   watcher.child.kill('SIGINT');
   const watched = await watcher.ended;
+  held.release();
   assert.equal(watched.code, 0, watched.err);
   assert.match(watched.err, /Stopped watching .*: the run goes on/);
   assert.doesNotMatch(watched.out, /PLAY RECAP/);
