@@ -115,6 +115,7 @@ function viewFor(mode: UiMode, tui: TuiModule | undefined, playbook: string, run
       runDir: shown(cwd, runDir),
       resume,
       watching: { onDetach: onStop },
+      readOnly: true,
     });
     return { reporter: t.reporter, done: () => t.done(), detach: () => t.detach() };
   }

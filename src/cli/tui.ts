@@ -47,6 +47,8 @@ export interface TuiOptions {
    * the screen is cleared, nothing more is printed and `onDetach` is called.
    */
   watching?: { onDetach: () => void };
+  /** A view of a record (`replay`): nothing to steer, so no `a` or `p`. */
+  readOnly?: boolean;
 }
 
 /** The presenter: a reporter for the bus, and `done()` for the final view. */
@@ -115,6 +117,7 @@ export function createTuiPresenter(opts: TuiOptions): TuiPresenter {
       groups: opts.hostGroups,
       onQuit: () => void (opts.watching && !store.state.end ? detach() : finish()),
       watching: opts.watching !== undefined,
+      readOnly: opts.readOnly === true,
     }),
     {
       stdout,

@@ -182,3 +182,20 @@ test('the JUnit check itself catches what CI readers refuse', () => {
   const missing = junitViolations(parseXml('<testsuites><testsuite name="h" tests="1"><testcase name="t"/></testsuite></testsuites>'));
   assert.ok(missing.includes('<testsuite> lacks timestamp') && missing.includes('<testcase> lacks classname'), missing.join('\n'));
 });
+
+test('a replayed run cannot be steered: the key bar offers no abort or pause, and a and p do nothing', async () => {
+  const events = loadRun(failed.dir).events;
+  const midRun = events.slice(0, events.findIndex((e) => e.type === 'host.start') + 1);
+  const rows: Array<[string, boolean, RegExp, string[]]> = [
+    ['attach', false, /q detach +a abort +p pause/, ['pause:attach', 'drain:attach']],
+    ['replay', true, /q detach +↑↓ select/, []],
+  ];
+  for (const [what, readOnly, bar, calls] of rows) {
+    const app = mountApp(midRun, { watching: true, readOnly });
+    await app.quiet();
+    assert.match(app.frame(), bar, what);
+    await app.press('p', 'a', 'y');
+    assert.deepEqual(app.control.calls, calls, what);
+    app.ui.unmount();
+  }
+});
