@@ -76,7 +76,7 @@ async function follow(dir: string, mode: UiMode, tui: TuiModule | undefined, fla
     path.join(dir, EVENTS_FILE),
     (e) => {
       if (!view) {
-        view = viewFor(mode, tui, e.type === 'run.start' ? e.playbook : '', dir, cwd, () => stop.abort());
+        view = viewFor(mode, tui, e.type === 'run.start' ? e.playbook : '', dir, cwd, () => stop.abort(), true);
         reporters.unshift(view.reporter);
       }
       if (e.type === 'run.end') exitCode = e.exitCode;
@@ -101,7 +101,7 @@ async function follow(dir: string, mode: UiMode, tui: TuiModule | undefined, fla
 }
 
 /** The presenter a live run would use, fed from a record; in the TUI, q and Ctrl-C stop watching. */
-function viewFor(mode: UiMode, tui: TuiModule | undefined, playbook: string, runDir: string, cwd: string, onStop: () => void): View & { detach?: () => void } {
+function viewFor(mode: UiMode, tui: TuiModule | undefined, playbook: string, runDir: string, cwd: string, onStop: () => void, live = false): View & { detach?: () => void } {
   const settings = loadConfig({ cwd, env: process.env, cli: {} }).settings;
   const resume = { dir: shown(cwd, runDir) };
   if (mode === 'tui' && tui) {
@@ -116,6 +116,7 @@ function viewFor(mode: UiMode, tui: TuiModule | undefined, playbook: string, run
       resume,
       watching: { onDetach: onStop },
       readOnly: true,
+      wallClock: live,
     });
     return { reporter: t.reporter, done: () => t.done(), detach: () => t.detach() };
   }

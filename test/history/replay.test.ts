@@ -199,3 +199,17 @@ test('a replayed run cannot be steered: the key bar offers no abort or pause, an
     app.ui.unmount();
   }
 });
+
+test('following a run, the clock runs from when each event happened, not from when it was read', async () => {
+  const { RunStore } = await import('../../src/ui/store.js');
+  const happened = { type: 'warning', message: 'x', at: 1000, wall: Date.now() - 5000 } as RunEvent;
+  const rows: Array<[string, boolean, number]> = [
+    ['replay --follow (wall clock)', true, 6000],
+    ['live and attach (arrival)', false, 1000],
+  ];
+  for (const [what, wallClock, expected] of rows) {
+    const store = new RunStore({ frameMs: 0, now: () => 0, wallClock });
+    store.dispatch(happened);
+    assert.ok(Math.abs(store.now() - expected) < 200, `${what}: ${store.now()}`);
+  }
+});
