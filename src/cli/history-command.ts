@@ -133,11 +133,11 @@ export function showLines(run: LoadedRun, row: RunRow, cwd: string, limit: numbe
     `hosts (${row.hosts.length}): ${row.hosts.join(', ')}`,
   ];
   const failures = summary.failures.flatMap((f) => [`${f.kind}: [${f.host}] ${f.task} (${f.path}): ${f.line}`, ...f.tail.map((l) => `    ${l}`)]);
-  const files = ['events.jsonl', 'run.log', 'summary.json', 'hosts']
-    .map((f) => path.join(run.dir, f))
-    .filter((f) => fs.existsSync(f));
+  // A run read from its archive is that one file.
+  const fromArchive = fs.existsSync(run.dir) && fs.statSync(run.dir).isFile();
+  const files = fromArchive ? [run.dir] : ['events.jsonl', 'run.log', 'summary.json', 'hosts'].map((f) => path.join(run.dir, f)).filter((f) => fs.existsSync(f));
   const archive = path.join(path.dirname(run.dir), archiveName(path.basename(run.dir)));
-  if (fs.existsSync(archive)) files.push(archive);
+  if (!fromArchive && fs.existsSync(archive)) files.push(archive);
   const lines = [
     ...head,
     ...recapLines(stats),

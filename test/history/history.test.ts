@@ -56,6 +56,9 @@ test('show @prev: the recap, the slowest tasks, the failure with its output, and
   assert.match(r.out, /FAILURES\nfailed: \[web1\] fails when asked \(.*site\.yml:\d+:\d+\): non-zero return code \(rc=1\)\n/);
   assert.match(r.out, /FILES\n(  .*\n)*  \.playwatch\/runs\/[^/]+\/run\.log\n/);
   assert.equal(playwatch(dir, ['show', '@last']).out.includes('FAILURES'), false);
+  const archived = playwatch(dir, ['show', `${runs.failed.dir}.tar.gz`]);
+  assert.equal(archived.code, 0, archived.err);
+  assert.match(archived.out, /FAILURES\nfailed: \[web1\] fails when asked[^]*FILES\n  .*\.tar\.gz\n$/);
 });
 
 /** The slow run against the baseline named each way CI may keep it. */
