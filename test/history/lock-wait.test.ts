@@ -57,3 +57,27 @@ test('--lock-wait durations', () => {
   for (const [text, ms] of rows) assert.equal(lockWaitMs(text), ms, text);
   assert.throws(() => lockWaitMs('soon'), /--lock-wait 'soon'/);
 });
+
+test('while waiting, who holds the lock is said at once and again every waitReportMs; the lock is taken once its holder releases it', async () => {
+  const { LocalTransport } = await import('../../src/transport/local.js');
+  const { releaseCommand, takeLock, takeLockWaiting } = await import('../../src/engine/lock.js');
+  const os = await import('node:os');
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-lockwait-'));
+  const t = new LocalTransport({ host: 'h', connection: 'local', root });
+  const holder = (run: string) => ({ user: 'tester', controller: os.hostname(), pid: process.pid, run, playbook: 'site.yml', started: Math.floor(Date.now() / 1000) });
+  const settings = (run: string) => ({ holder: holder(run), breakStale: false, staleAfterSec: 3600 });
+  const place = '~/.playwatch/lock';
+  assert.equal((await takeLock(t, settings('first'), place)).taken, true);
+  const said: number[] = [];
+  const t0 = Date.now();
+  setTimeout(() => void t.exec(releaseCommand(holder('first'), place)), 1200);
+  const got = await takeLockWaiting(t, { ...settings('second'), waitMs: 10_000, waitReportMs: 300, waitPollMs: 50 }, place, {
+    say: (m) => void (said.push(Date.now() - t0), assert.match(m, /held by tester@\S+ \(pid \d+, run first, site\.yml, since /)),
+    signal: new AbortController().signal,
+    stopping: () => false,
+  });
+  assert.equal(got.taken, true);
+  assert.ok(Date.now() - t0 >= 1200, 'taken only after the release');
+  assert.ok(said.length >= 3 && said.length <= 6, `said at ${said.join(', ')} ms`);
+  for (let i = 1; i < said.length; i++) assert.ok(said[i]! - said[i - 1]! >= 300, `said at ${said.join(', ')} ms`);
+});
