@@ -15,9 +15,9 @@ const CONTROLLER_FILE = 'controller';
 /** Written by `playwatch cleanup`: the run's leftovers were dealt with. */
 export const CLEANED_FILE = 'cleaned';
 
-/** Records this process as the run's controller (`<pid> <host>`). */
+/** Records this process as the run's controller (`<pid> <host> <user>`; `playwatch history` shows the user). */
 export function recordController(runDir: string): void {
-  fs.writeFileSync(path.join(runDir, CONTROLLER_FILE), `${process.pid} ${os.hostname()}\n`, { mode: 0o600 });
+  fs.writeFileSync(path.join(runDir, CONTROLLER_FILE), `${process.pid} ${os.hostname()} ${userName()}\n`, { mode: 0o600 });
 }
 
 /** What an unfinished run may have left on its hosts. */
@@ -89,6 +89,14 @@ export function cleanupCommand(run: Incomplete, shownDir: string): string {
     if (value !== undefined) inv.push('-i', value);
   }
   return ['playwatch', 'cleanup', shownDir, ...inv].map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : pasteWord(w))).join(' ');
+}
+
+function userName(): string {
+  try {
+    return os.userInfo().username.replace(/\s/g, '_') || String(process.getuid?.() ?? '?');
+  } catch {
+    return String(process.getuid?.() ?? '?');
+  }
 }
 
 function readController(runDir: string): { pid: number; host: string } | undefined {

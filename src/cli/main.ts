@@ -7,6 +7,9 @@ import type { AttachFlags } from './attach.js';
 import type { TargetFlags } from './control-commands.js';
 import type { VaultAction, VaultCommandFlags } from './vault-command.js';
 import type { InventoryFlags } from './inventory-command.js';
+import type { HistoryFlags, ShowFlags } from './history-command.js';
+import type { CompareFlags } from './compare-command.js';
+import type { ReplayFlags } from './replay-command.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -21,6 +24,9 @@ Examples:
   $ playwatch run deploy.yml -i prod.ini --ui json > events.ndjson
   $ playwatch attach @last          # the live view of a run started elsewhere
   $ playwatch abort @last --kill
+  $ playwatch history -n 10         # the last runs: result, duration, who ran them
+  $ playwatch compare baseline.tar.gz @last --threshold 25%   # exit 3 when a task got slower
+  $ playwatch replay --follow /shared/ci/.playwatch/runs/20261203-092620-ab12
 `;
 
 export function buildProgram(): Command {
@@ -48,6 +54,7 @@ export function buildProgram(): Command {
     .option('-T, --timeout <seconds>', 'SSH connection timeout (default 10)', (v) => parseInt(v, 10))
     .addOption(new Option('--ssh-mode <mode>', "how SSH hosts run commands: 'shell' (one long-lived sh per host, one round trip per command) or 'exec' (an exec channel per command)").choices(['exec', 'shell']))
     .option('--break-lock', 'take over deploy locks whose holder is gone (dead pid on this machine, or older than lock_stale_after)')
+    .option('--lock-wait <duration>', "wait this long (30s, 5m, 1h) for a deploy lock another run holds, saying who holds it every 15 s; without it a held lock is refused at once")
     .option('--accept-new-host-keys', 'record host keys never seen before in known_hosts (a changed key is still refused)')
     .option('-b, --become', 'run operations with become (sudo)')
     .option('-K, --ask-become-pass', 'ask for the become (sudo) password; it goes to sudo on stdin')
@@ -59,6 +66,7 @@ export function buildProgram(): Command {
     .option('--profile-limit <n>', 'slowest tasks shown at the end (default 10; the run log keeps 100)', (v) => parseInt(v, 10))
     .addOption(new Option('--profile-sort <order>', 'order of the slow-task recap').choices(['descending', 'ascending', 'none']))
     .option('--summary-only', 'print only the recaps, not every task')
+    .option('--junit <file>', 'write the run as JUnit XML for CI (one test case per task and host, failures with their output)')
     .option('--mail-to <addr>', 'mail the run record here when hosts fail (repeatable; adds to playwatch.yml mail.to)', collect)
     .option('--start-at-task <name>', "start at the first task with this name ('role : task' or a glob)")
     .option('--drain-timeout <seconds>', 'a drain taking longer than this kills running work (default 60)', parseFloat)
@@ -98,6 +106,7 @@ export function buildProgram(): Command {
   });
   for (const action of ['view', 'encrypt', 'decrypt', 'encrypt-string', 'create', 'edit', 'rekey'] as const) addVaultCommand(program, action);
   addControlCommands(program);
+  addHistoryCommands(program);
   return program;
 }
 
@@ -140,6 +149,60 @@ function addControlCommands(program: Command): void {
         process.exitCode = await controlCommand(name, run, flags);
       });
   }
+}
+
+const NAMED_RUN = 'a run id, @last, @prev, a run directory, its events.jsonl or summary.json, or its .tar.gz archive';
+
+/** history, show, compare, replay: the runs directory (DESIGN §1 history/). */
+function addHistoryCommands(program: Command): void {
+  program
+    .command('history')
+    .description('list the runs in the runs directory, oldest first; --prune removes old ones')
+    .option(...RUNS_DIR)
+    .option('--json', 'one JSON array of runs')
+    .option('-n, --number <n>', 'only the newest N runs', (v) => parseInt(v, 10))
+    .option('--prune', 'remove runs beyond runs_keep and runs_max_mb (runs still going are kept)')
+    .option('--keep <n>', 'with --prune (implied): keep only the newest N runs', (v) => parseInt(v, 10))
+    .action(async (flags: HistoryFlags) => {
+      const { historyCommand } = await import('./history-command.js');
+      process.exitCode = await historyCommand(flags);
+    });
+  program
+    .command('show')
+    .description('a recorded run: recap, slowest tasks, failures with their output, and its files')
+    .argument('<run>', NAMED_RUN)
+    .option(...RUNS_DIR)
+    .option('--json', 'the run as JSON')
+    .option('--profile-limit <n>', 'slowest tasks shown (default 10)', (v) => parseInt(v, 10))
+    .action(async (run: string, flags: ShowFlags) => {
+      const { showCommand } = await import('./history-command.js');
+      process.exitCode = await showCommand(run, flags);
+    });
+  program
+    .command('compare')
+    .description('task times of two runs side by side; exit 3 when a task of B is slower than in A beyond --threshold')
+    .argument('<runA>', `the baseline: ${NAMED_RUN}`)
+    .argument('<runB>', 'the run to judge, named the same ways')
+    .option(...RUNS_DIR)
+    .option('--threshold <pct>', 'a task slower by more than this is a regression (default 20%)')
+    .option('--json', 'the comparison as JSON')
+    .action(async (a: string, b: string, flags: CompareFlags) => {
+      const { compareCommand } = await import('./compare-command.js');
+      process.exitCode = await compareCommand(a, b, flags);
+    });
+  program
+    .command('replay')
+    .description('show a recorded run through the live view (TUI or plain); --follow watches a run directory as its run writes it')
+    .argument('<run>', `${NAMED_RUN}; with --follow, the run directory of a live run`)
+    .option(...RUNS_DIR)
+    .option('--speed <n>', 'times faster than recorded (default 1; 0: no waiting)', parseFloat)
+    .addOption(new Option('--ui <mode>', 'how to show the run').choices(['tui', 'plain', 'json']))
+    .option('--follow', "read the run's events.jsonl as it grows, read-only: q and Ctrl-C stop watching, never the run")
+    .option('--junit <file>', 'also write the run as JUnit XML (one test case per task and host)')
+    .action(async (run: string, flags: ReplayFlags) => {
+      const { replayCommand } = await import('./replay-command.js');
+      process.exitCode = await replayCommand(run, flags);
+    });
 }
 
 const VAULT_HELP: Record<VaultAction, string> = {

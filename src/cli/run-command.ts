@@ -26,6 +26,7 @@ import { createPresenter, uiMode } from './presenter.js';
 import { errorLine } from './stderr.js';
 import { findIncomplete, incompleteWarning, recordController } from './incomplete.js';
 import { startControlServer } from './control-server.js';
+import { createHangWatch } from './hang-watch.js';
 import { vaultKeyring, type VaultFlags } from './vault-options.js';
 import { openEveryVault } from './vault-preflight.js';
 import { writeRetryFile } from './retry-file.js';
@@ -51,12 +52,16 @@ export interface RunFlags extends VaultFlags {
   profileSort?: 'descending' | 'ascending' | 'none';
   summaryOnly?: boolean;
   mailTo?: string[];
+  /** `--junit FILE`: the run as JUnit XML. */
+  junit?: string;
   drainTimeout?: number;
   timeout?: number;
   sshMode?: 'exec' | 'shell';
   acceptNewHostKeys?: boolean;
   privateKey?: string;
   breakLock?: boolean;
+  /** `--lock-wait DURATION`: wait for a deploy lock held by another run. */
+  lockWait?: string;
   askBecomePass?: boolean;
   askPass?: boolean;
   diff?: boolean;
@@ -82,6 +87,7 @@ interface Loaded {
 
 /** Loads everything, runs the playbook (or lists it), and returns the exit code. */
 export async function runCommand(playbookArg: string, flags: RunFlags, argv: string[]): Promise<number> {
+  lockWaitMs(flags.lockWait);
   const loaded = await load(playbookArg, flags);
   const { cwd, inventory, playbook, tags } = loaded;
   const loadOnly = flags.syntaxCheck || flags.listHosts || flags.listTasks || flags.listTags;
@@ -218,6 +224,12 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
   const recorder = createRecorder({ runDir });
   bus.add(recorder);
   for (const r of record.reporters) bus.add(r);
+  // The hang detector reads earlier runs of this playbook and says when a host is slower than usual.
+  bus.add(createHangWatch({ runsDir, runDir, floorS: s.slowFloor, emit: note, elapsed: () => bus.elapsed() }));
+  if (flags.junit) {
+    const { createJunitReporter } = await import('../reporters/junit.js');
+    bus.add(createJunitReporter({ file: path.resolve(cwd, flags.junit) }));
+  }
   // While ink draws, stray stderr writes would tear its frame: keep warnings for the end.
   const late: string[] = [];
   const say = (line: string) => (mode === 'tui' ? late.push(line) : errorLine(line));
@@ -258,7 +270,7 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
       outputRecordMax: s.outputRecordMax,
       verbosity,
       // A check run changes nothing, so it does not keep others from deploying.
-      lock: flags.check ? undefined : lockSettings(runId, playbookArg, s, Boolean(flags.breakLock)),
+      lock: flags.check ? undefined : lockSettings(runId, playbookArg, s, Boolean(flags.breakLock), lockWaitMs(flags.lockWait)),
       runMeta: { runId, runDir, argv },
     });
     exitCode = outcome.exitCode;
@@ -359,12 +371,22 @@ function shown(cwd: string, p: string): string {
   return rel.startsWith('..') ? p : rel;
 }
 
-function lockSettings(run: string, playbook: string, s: Settings, breakStale: boolean): LockSettings {
+function lockSettings(run: string, playbook: string, s: Settings, breakStale: boolean, waitMs: number): LockSettings {
   return {
     holder: { user: os.userInfo().username, controller: os.hostname(), pid: process.pid, run, playbook, started: Math.floor(Date.now() / 1000) },
     breakStale,
     staleAfterSec: s.lockStaleAfter * 3600,
+    ...(waitMs > 0 ? { waitMs } : {}),
   };
+}
+
+/** `--lock-wait`: `30s`, `5m`, `1h`, or seconds. */
+export function lockWaitMs(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
+  if (!m) throw new UserError(`--lock-wait '${text}': give a duration such as 30s, 5m or 1h`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  return Math.round(Number(m[1]) * unit);
 }
 
 /** The SMTP password is masked in events too, in case a target prints it. */

@@ -47,6 +47,10 @@ export interface TuiOptions {
    * the screen is cleared, nothing more is printed and `onDetach` is called.
    */
   watching?: { onDetach: () => void };
+  /** A view of a record (`replay`): nothing to steer, so no `a` or `p`. */
+  readOnly?: boolean;
+  /** The run's clock follows the events' wall times (`replay --follow` reads events after they happened). */
+  wallClock?: boolean;
 }
 
 /** The presenter: a reporter for the bus, and `done()` for the final view. */
@@ -66,7 +70,7 @@ const SHOW_CURSOR = '\x1b[?25h';
 export function createTuiPresenter(opts: TuiOptions): TuiPresenter {
   const stdout = opts.stdout ?? process.stdout;
   const stdin = opts.stdin ?? process.stdin;
-  const store = new RunStore({ frameMs: opts.frameMs });
+  const store = new RunStore({ frameMs: opts.frameMs, wallClock: opts.wallClock });
   // Warnings are events too; while ink draws they would tear its frame, so they follow the final view.
   const warnings: string[] = [];
   let plan: ResumePlan | undefined;
@@ -115,6 +119,7 @@ export function createTuiPresenter(opts: TuiOptions): TuiPresenter {
       groups: opts.hostGroups,
       onQuit: () => void (opts.watching && !store.state.end ? detach() : finish()),
       watching: opts.watching !== undefined,
+      readOnly: opts.readOnly === true,
     }),
     {
       stdout,

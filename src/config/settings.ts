@@ -43,6 +43,8 @@ export interface Settings {
   runsMaxMb: number;
   /** Bytes of streamed output the run record keeps per task and host (DESIGN §12). */
   outputRecordMax: number;
+  /** The hang detector's floor, seconds: a host is slower than usual past max(3 x p95, p95 + this). */
+  slowFloor: number;
   /** A vault password file (or script) used besides any given on the command line. */
   vaultPasswordFile?: string;
   /** Vault ids (`label@source`) tried before those of the command line. */
@@ -147,6 +149,7 @@ export const SPECS: { readonly [K in keyof Settings]-?: SettingSpec } = {
   lockStaleAfter: { type: 'int', yml: 'lock_stale_after', env: 'PLAYWATCH_LOCK_STALE_AFTER' },
   runsMaxMb: { type: 'int', yml: 'runs_max_mb', env: 'PLAYWATCH_RUNS_MAX_MB' },
   outputRecordMax: { type: 'int', yml: 'output_record_max', env: 'PLAYWATCH_OUTPUT_RECORD_MAX' },
+  slowFloor: { type: 'int', yml: 'slow_floor', env: 'PLAYWATCH_SLOW_FLOOR' },
   vaultPasswordFile: { type: 'path', yml: 'vault_password_file', env: 'ANSIBLE_VAULT_PASSWORD_FILE', cfg: ['defaults', 'vault_password_file'] },
   vaultIdentityList: { type: 'list', yml: 'vault_identity_list', env: 'ANSIBLE_VAULT_IDENTITY_LIST', cfg: ['defaults', 'vault_identity_list'] },
   showCustomStats: {
@@ -198,6 +201,7 @@ export function defaultSettings(cwd: string, home: string = os.homedir()): Setti
     lockStaleAfter: 6,
     runsMaxMb: 1024,
     outputRecordMax: 8 * 1024 * 1024,
+    slowFloor: 30,
     vaultIdentityList: [],
     showCustomStats: false,
     callbacksEnabled: [],

@@ -35,6 +35,12 @@ export interface LockSettings {
   staleAfterSec: number;
   /** Whether a pid on this controller is still alive. */
   alive?: (pid: number) => boolean;
+  /** `--lock-wait`: how long to wait for a lock held by a live run before giving up, ms (0: refuse at once). */
+  waitMs?: number;
+  /** While waiting, who holds the lock is said this often, ms (default 15 s). */
+  waitReportMs?: number;
+  /** While waiting, the lock is tried again this often, ms (default 1 s). */
+  waitPollMs?: number;
 }
 
 /** What taking the lock came to: taken (over a stale one, with a warning), or refused. */
@@ -176,6 +182,41 @@ export async function takeLock(t: Transport, s: LockSettings, place?: string): P
     : again.holder ? `it is now held by ${describe(again.holder)}`
     : 'it changed hands meanwhile';
   return { taken: false, stale, holder: again.holder ?? holder, message: `locked by ${who}, which looks stale, but the lock could not be taken over: ${why}` };
+}
+
+/**
+ * `takeLock`, waiting up to `waitMs` (`--lock-wait`) while a live run
+ * holds the lock (a stale one is not waited for: it is never released),
+ * saying who holds it and since when at once and every `waitReportMs`.
+ * Stops waiting when the run is stopped (`signal`).
+ */
+export async function takeLockWaiting(
+  t: Transport,
+  s: LockSettings,
+  place: string | undefined,
+  w: { say: (message: string) => void; signal: AbortSignal; stopping: () => boolean },
+): Promise<LockOutcome> {
+  const until = Date.now() + (s.waitMs ?? 0);
+  const every = s.waitReportMs ?? 15_000;
+  let said = -Infinity;
+  let waited = false;
+  for (;;) {
+    const got = await takeLock(t, s, place);
+    if (got.taken || got.stale || !got.holder || Date.now() >= until || w.stopping()) {
+      if (got.taken || !waited) return got;
+      return { ...got, message: `${got.message}; waited ${Math.round((s.waitMs ?? 0) / 1000)}s (--lock-wait)` };
+    }
+    waited = true;
+    if (Date.now() - said >= every) {
+      said = Date.now();
+      w.say(`waiting for the deploy lock (--lock-wait, ${Math.ceil((until - Date.now()) / 1000)}s left): held by ${describe(got.holder)}`);
+    }
+    await new Promise<void>((resolve) => {
+      const done = () => (clearTimeout(timer), w.signal.removeEventListener('abort', done), resolve());
+      const timer = setTimeout(done, Math.min(s.waitPollMs ?? 1000, Math.max(0, until - Date.now())));
+      w.signal.addEventListener('abort', done, { once: true });
+    });
+  }
 }
 
 function withWarning(o: { taken: true }, warning?: string): LockOutcome {

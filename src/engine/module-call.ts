@@ -11,7 +11,7 @@ import type { PlayContext } from './context.js';
 import { dropOmitted } from './scope.js';
 import { sleep } from './sleep.js';
 import { reportedCommand } from './command-event.js';
-import { takeLock } from './lock.js';
+import { takeLockWaiting } from './lock.js';
 import { asyncSettings, runAsyncJob, type AsyncOutcome, type AsyncSettings } from './async.js';
 import { becomeOf, targetOf, type Conn, type HostPrepared, type Target } from './connection.js';
 import { jobSeen } from './async-jobs.js';
@@ -245,7 +245,8 @@ async function lockConn(pc: PlayContext, conn: Conn, target: Target): Promise<Ho
   // The machine's own `playwatch_lock_path`, if set (the release goes there too).
   const place = target.vars.playwatch_lock_path;
   if (typeof place === 'string' && place !== '') conn.lockPlace = String(render(place, target.vars));
-  const lock = await takeLock(conn.transport, pc.opts.lock!, conn.lockPlace);
+  const say = (message: string) => pc.opts.emit({ type: 'warning', message: `${conn.target}: ${message}` });
+  const lock = await takeLockWaiting(conn.transport, pc.opts.lock!, conn.lockPlace, { say, signal: pc.opts.control.signal, stopping: () => pc.opts.control.stopping });
   if (!lock.taken) return { ready: false, result: { failed: true, changed: false, locked: true, msg: lock.message } };
   conn.lockTaken = true;
   if (lock.warning) pc.opts.emit({ type: 'warning', message: `${conn.target}: ${lock.warning}` });

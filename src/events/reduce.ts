@@ -65,6 +65,8 @@ export interface HostView {
   status: HostStatus;
   /** The task running on the host now. */
   current?: { taskId: number; title: string; startAt: number };
+  /** The current task runs longer than usual (`host.slow`): its p95 in earlier runs, ms. Cleared when the task ends. */
+  slow?: { taskId: number; p95Ms: number };
   /** The last finished task's outcome. */
   last?: { status: ResultStatus; title: string; summary?: string; at: number };
   stats: HostStats;
@@ -224,6 +226,8 @@ function apply(state: RunState, event: RunEvent): RunState {
       return groupUpdate(s, event);
     case 'host.cancelled':
       return updateHost(s, event.host, (h) => ({ ...h, status: 'cancelled', current: undefined, firstError: h.firstError ?? event.reason }));
+    case 'host.slow':
+      return updateHost(s, event.host, (h) => (h.current?.taskId === event.task.id ? { ...h, slow: { taskId: event.task.id, p95Ms: event.p95Ms } } : h));
     case 'warning':
       return { ...s, warnings: [...s.warnings, event.message].slice(-WARNINGS_KEPT) };
     case 'run.paused':
@@ -306,6 +310,7 @@ function hostEnd(s: RunState, e: EndEvent, status: ResultStatus): RunState {
       ...h,
       touched: true,
       current: h.current?.taskId === e.task.id ? undefined : h.current,
+      slow: h.slow?.taskId === e.task.id ? undefined : h.slow,
       last: { status, title, at: e.at, ...(summary !== undefined ? { summary } : {}) },
       failedFlag: h.failedFlag || status === 'failed',
       unreachableFlag: h.unreachableFlag || status === 'unreachable',

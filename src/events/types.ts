@@ -148,6 +148,13 @@ export type RunEvent =
     })
   | (EventBase & { type: 'host.cancelled'; host: string; group: string; reason: string })
   | (EventBase & { type: 'warning'; message: string })
+  /**
+   * From the run's controller, which reads the history: the host's current
+   * task has run longer than it usually takes (`thresholdMs`: the larger of
+   * 3 x p95 and p95 + 30 s of its durations in earlier runs of the playbook).
+   * Once per host and task instance; the task is still running.
+   */
+  | (EventBase & { type: 'host.slow'; task: TaskRef; host: string; elapsedMs: number; p95Ms: number; thresholdMs: number; runs: number })
   | (EventBase & { type: 'abort.requested'; mode: 'drain' | 'kill'; source: string })
   /** The operator paused the run: no new task or batch starts until `run.resumed`. */
   | (EventBase & { type: 'run.paused'; source: string })
@@ -204,6 +211,7 @@ const KINDS = {
   'group.update': true,
   'host.cancelled': true,
   warning: true,
+  'host.slow': true,
   'abort.requested': true,
   'run.paused': true,
   'run.resumed': true,

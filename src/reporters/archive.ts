@@ -53,6 +53,8 @@ export interface PruneOptions {
   maxMb?: number;
   /** The run id (or run directory) that is never removed. */
   current?: string;
+  /** Run ids never removed either (runs still going), though they count. */
+  protect?: readonly string[];
 }
 
 /**
@@ -76,7 +78,7 @@ export function pruneRuns(runsDir: string, opts: PruneOptions): string[] {
   const ordered = [...runs.filter((r) => r.id === current), ...runs.filter((r) => r.id !== current)];
   for (const run of ordered) {
     full ||= !(kept < keep && bytes + run.bytes <= limitBytes);
-    if (run.id === current || !full) {
+    if (run.id === current || !full || opts.protect?.includes(run.id)) {
       kept++;
       bytes += run.bytes;
       continue;

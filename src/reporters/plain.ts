@@ -139,6 +139,8 @@ class PlainPresenter implements Reporter {
       ),
     'host.cancelled': (e) => this.out(`cancelled: [${e.host}] (${e.reason})`),
     warning: (e) => this.out(`[WARNING]: ${e.message}`),
+    'host.slow': (e) =>
+      this.out(`SLOW: [${e.host}] ${taskTitle(e.task)} has run ${durationClock(e.elapsedMs).slice(0, -4)}: slower than usual (p95 ${durationClock(e.p95Ms).slice(0, -4)} over ${e.runs} earlier runs)`),
     'abort.requested': (e) =>
       this.print([
         '',

@@ -45,10 +45,12 @@ export interface AppProps {
   onQuit?: () => void;
   /** A view of a run started elsewhere (`attach`): Ctrl-C and `q` detach instead of asking to abort. */
   watching?: boolean;
+  /** A view of a record (`replay`): nothing to steer, no `a` or `p`. */
+  readOnly?: boolean;
 }
 
 /** The live view: header, host table, async jobs, timeline, key bar; drill-down, help and the abort question on top. */
-export function App({ store, control, playbook, groups, columns, rows, onQuit, watching }: AppProps) {
+export function App({ store, control, playbook, groups, columns, rows, onQuit, watching, readOnly }: AppProps) {
   const state = useRunState(store);
   const ended = state.end !== undefined;
   const elapsed = useCallback(() => store.now() - (store.state.startAt ?? 0), [store]);
@@ -69,7 +71,7 @@ export function App({ store, control, playbook, groups, columns, rows, onQuit, w
   };
 
   // What keys need to know; filled in below once the layout is known (useKeys reads it when a key arrives).
-  const ctx = { hostCount: 0, pageSize: 1, drillTasks: 0, drillLines: 0, drillPage: 1, ended, paused, draining: state.abort !== undefined, killed: state.abort?.mode === 'kill', watching } as Parameters<typeof useKeys>[1];
+  const ctx = { hostCount: 0, pageSize: 1, drillTasks: 0, drillLines: 0, drillPage: 1, ended, paused, draining: state.abort !== undefined, killed: state.abort?.mode === 'kill', watching, readOnly } as Parameters<typeof useKeys>[1];
   const rawView = useKeys(store, ctx, run);
   const hosts = useMemo(
     () => visibleHosts(state, { problemsFirst: rawView.problemsFirst, failedOnly: rawView.failedOnly, filter: rawView.filter, groups }),
@@ -107,7 +109,7 @@ export function App({ store, control, playbook, groups, columns, rows, onQuit, w
       ) : (
         <MainPanels state={state} hosts={hosts} view={view} lay={lay} now={now} width={size.columns} note={note} jobs={jobs} timeline={timeline} />
       )}
-      <KeyBar mode={view.mode} ended={ended} paused={paused} filter={view.filter} failedOnly={view.failedOnly} width={size.columns} watching={watching} />
+      <KeyBar mode={view.mode} ended={ended} paused={paused} filter={view.filter} failedOnly={view.failedOnly} width={size.columns} watching={watching} readOnly={readOnly} />
     </Box>
   );
 }

@@ -42,7 +42,9 @@ function detail(h: HostView, groups: Readonly<Record<string, GroupView>>): strin
     const entry = vecGet(h.tasks, h.tasks.length - 1);
     const retry = entry && entry.retries ? `retry ${entry.retries}  ` : '';
     const out = entry ? lastLine(entry.stdout || entry.stderr) : '';
-    return retry + out;
+    // host.slow: the controller found it slower than this task's history.
+    const slow = h.slow && h.slow.taskId === h.current?.taskId ? `slower than usual (p95 ${clock(h.slow.p95Ms)})  ` : '';
+    return slow + retry + out;
   }
   if (h.status === 'failed' || h.status === 'unreachable') {
     const lastFailed = h.last && (h.last.status === 'failed' || h.last.status === 'unreachable');

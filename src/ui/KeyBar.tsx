@@ -14,19 +14,23 @@ export interface KeyBarProps {
   width: number;
   /** An attached view: `q` detaches. */
   watching?: boolean;
+  /** A view of a record: no `a` or `p`. */
+  readOnly?: boolean;
 }
 
 /** The bottom line: the keys that work now. */
-export function KeyBar({ mode, ended, paused, filter, failedOnly, width, watching }: KeyBarProps) {
+export function KeyBar({ mode, ended, paused, filter, failedOnly, width, watching, readOnly }: KeyBarProps) {
   let text: string;
+  const steer = readOnly ? '' : '  a abort  p pause';
+  const steerMain = readOnly ? '' : ` a abort  p ${paused ? 'resume' : 'pause'}`;
   if (mode === 'filter') text = ` filter: ${filter}▏  enter keep · esc clear`;
-  else if (mode === 'drill') text = ` esc back  ↑↓ task  PgUp/PgDn output${ended ? '  q quit' : `  a abort  p pause${watching ? '  q detach' : ''}`}  ? help`;
+  else if (mode === 'drill') text = ` esc back  ↑↓ task  PgUp/PgDn output${ended ? '  q quit' : `${steer}${watching ? '  q detach' : ''}`}  ? help`;
   else if (mode === 'confirm') text = ' y confirm  n cancel';
   else if (mode === 'help') text = ' any key: back';
   else if (ended) text = ` q quit  ↑↓ select  ⏎ output  / filter  f ${failedOnly ? 'all hosts' : 'failed only'}  s sort  ? help`;
   else
     text =
-      `${watching ? ' q detach ' : ''} a abort  p ${paused ? 'resume' : 'pause'}  ↑↓ select  ⏎ output  / filter  f ${failedOnly ? 'all hosts' : 'failed only'}  s sort  ? help`;
+      `${watching ? ' q detach ' : ''}${steerMain}  ↑↓ select  ⏎ output  / filter  f ${failedOnly ? 'all hosts' : 'failed only'}  s sort  ? help`;
   return (
     <Text wrap="truncate" dimColor={mode !== 'filter'}>
       {cut(text, width - 1)}

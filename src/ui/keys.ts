@@ -56,6 +56,8 @@ export interface KeyContext {
    * going; only `a` + confirm stops it (DESIGN §12).
    */
   watching?: boolean;
+  /** A view of a record (`replay`, `replay --follow`): nothing to steer, so `a` and `p` do nothing. */
+  readOnly?: boolean;
 }
 
 /** The view a fresh screen starts with. */
@@ -67,6 +69,7 @@ export function initialView(): ViewState {
 export function handleKey(v: ViewState, input: string, key: Partial<Key>, ctx: KeyContext): { view: ViewState; command?: Command } {
   const ctrlC = key.ctrl === true && input === 'c';
   if (ctrlC && ctx.watching) return { view: v, command: 'quit' };
+  if (ctx.readOnly && v.mode !== 'filter' && (input === 'a' || input === 'p')) return { view: v };
   if (v.mode === 'confirm') return confirmKey(v, input, key, ctx, ctrlC);
   if (ctrlC) return abortKey(v, ctx);
   switch (v.mode) {

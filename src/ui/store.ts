@@ -16,6 +16,12 @@ export interface StoreOptions {
   now?: () => number;
   /** A state to start from (replay, tests). */
   state?: RunState;
+  /**
+   * The run's clock follows the events' wall times (`replay --follow`):
+   * events read long after they happened still run the clock from when they
+   * happened, not from when they were read.
+   */
+  wallClock?: boolean;
 }
 
 /** The run state, published to the screen at a bounded rate. */
@@ -33,6 +39,7 @@ export class RunStore {
   private gapMs: number;
   private costMs = 0;
   private readonly clockFn: () => number;
+  private readonly wallClock: boolean;
   /** Set when the presenter closes: the app renders nothing more. */
   closed = false;
 
@@ -40,6 +47,7 @@ export class RunStore {
     this.frameMs = opts.frameMs ?? 100;
     this.gapMs = this.frameMs;
     this.clockFn = opts.now ?? (() => performance.now());
+    this.wallClock = opts.wallClock === true;
     this.current = opts.state ?? initialState();
     this.published = this.current;
     this.receivedAt = this.clockFn();
@@ -53,7 +61,8 @@ export class RunStore {
   /** Folds one event in and schedules a frame. */
   dispatch(event: RunEvent): void {
     this.current = reduce(this.current, event);
-    this.receivedAt = this.clockFn();
+    // With wall times: as if it had arrived when it happened (never later than now).
+    this.receivedAt = this.clockFn() - (this.wallClock ? Math.max(0, Date.now() - event.wall) : 0);
     // What the operator just asked for shows at once, not a frame later.
     if (NOW.has(event.type)) this.publish();
     else this.schedule();

@@ -171,7 +171,9 @@ test('every event kind of the union is emitted by some real run over the fixture
   // A --start-at-task that matches nothing is the engine's warning.
   runs.push((await runIn(FIXTURES, { playbook: 'free.yml', startAtTask: 'no such task' })).events);
   const seen = new Set(runs.flat().map((e) => e.type));
-  assert.deepEqual(EVENT_KINDS.filter((k) => !seen.has(k)), [], 'kinds no fixture run emitted: add a fixture that makes the engine emit them');
+  // Emitted by the run's controller, not the engine: test/history/hang.test.ts runs the real CLI and sees it.
+  const controllerKinds = ['host.slow'];
+  assert.deepEqual(EVENT_KINDS.filter((k) => !seen.has(k) && !controllerKinds.includes(k)), [], 'kinds no fixture run emitted: add a fixture that makes the engine emit them');
 });
 
 test('recap.yml: a rescued host is running again in the live view, and a host rescued then failed shows its real failure', async () => {
