@@ -41,6 +41,8 @@ export interface Settings {
   runsMaxMb: number;
   /** Bytes of streamed output the run record keeps per task and host (DESIGN §12). */
   outputRecordMax: number;
+  /** Which engine runs playbooks: playwatch's own (`native`), ansible-core (`ansible`), or `auto` (native when it supports everything the playbook uses). */
+  engine: 'native' | 'ansible' | 'auto';
   /** A vault password file (or script) used besides any given on the command line. */
   vaultPasswordFile?: string;
   /** Vault ids (`label@source`) tried before those of the command line. */
@@ -132,6 +134,7 @@ export const SPECS: { readonly [K in keyof Settings]-?: SettingSpec } = {
   lockStaleAfter: { type: 'int', yml: 'lock_stale_after', env: 'PLAYWATCH_LOCK_STALE_AFTER' },
   runsMaxMb: { type: 'int', yml: 'runs_max_mb', env: 'PLAYWATCH_RUNS_MAX_MB' },
   outputRecordMax: { type: 'int', yml: 'output_record_max', env: 'PLAYWATCH_OUTPUT_RECORD_MAX' },
+  engine: { type: 'choice', yml: 'engine', env: 'PLAYWATCH_ENGINE', choices: ['native', 'ansible', 'auto'] },
   vaultPasswordFile: { type: 'path', yml: 'vault_password_file', env: 'ANSIBLE_VAULT_PASSWORD_FILE', cfg: ['defaults', 'vault_password_file'] },
   vaultIdentityList: { type: 'list', yml: 'vault_identity_list', env: 'ANSIBLE_VAULT_IDENTITY_LIST', cfg: ['defaults', 'vault_identity_list'] },
   showCustomStats: {
@@ -173,5 +176,6 @@ export function defaultSettings(cwd: string, home: string = os.homedir()): Setti
     outputRecordMax: 8 * 1024 * 1024,
     vaultIdentityList: [],
     showCustomStats: false,
+    engine: 'native',
   };
 }
