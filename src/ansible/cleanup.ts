@@ -8,13 +8,13 @@ import { spawn } from 'node:child_process';
  * finding this shell itself.
  */
 export function killJobsScript(jids: readonly string[]): string {
-  const nums = jids.map((j) => j.split('.')[0]!).filter((n) => /^\d+$/.test(n));
+  const nums = jids.map((j) => j.split('.')[0]!).filter((n) => /^j?\d+$/.test(n));
   return [
     `for n in ${nums.join(' ')}; do`,
     `  for p in $(pgrep -f "async_wrappe[r].py $n "); do`,
     `    g=$(ps -o pgid= -p "$p" | tr -d ' ')`,
-    `    kill -KILL "$p" 2>/dev/null`,
-    `    [ -n "$g" ] && kill -KILL -- "-$g" 2>/dev/null`,
+    `    kill -s KILL "$p" 2>/dev/null`,
+    `    [ -n "$g" ] && kill -s KILL -- "-$g" 2>/dev/null`,
     `  done`,
     `done`,
     'true',

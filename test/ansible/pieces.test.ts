@@ -77,7 +77,7 @@ test("ansible-playbook's ERROR! is the run's fatal line; no record from the plug
 });
 
 test('the kill script finds a job by the number before the dot, never itself', () => {
-  const s = killJobsScript(['123.45', '678.9', 'bad;rm']);
-  assert.match(s, /^for n in 123 678; do/);
+  const s = killJobsScript(['j123.45', '678.9', 'bad;rm']);
+  assert.match(s, /^for n in j123 678; do/);
   assert.match(s, /pgrep -f "async_wrappe\[r\]\.py \$n "/);
 });
