@@ -17,7 +17,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RunEvent } from '../../src/events/index.js';
+import { initialState, reduce, vecToArray, type RunEvent, type RunState } from '../../src/events/index.js';
+import type { HostStats } from '../../src/model/index.js';
+import { finalLines } from '../../src/ui/final.js';
+import { recapOf, rowOf } from '../contract/views.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MAIN = path.join(ROOT, 'src/cli/main.ts');
@@ -160,6 +163,31 @@ test('tasks of far-apart lengths: the 10-slowest view names the same ten tasks u
   const { native, ansible } = bothEngines(FIX, ['slow.yml', '-i', inv], () => {});
   assert.deepEqual(slowest(ansible), slowest(native));
   assert.ok(!slowest(ansible).includes('Note'), 'the instant tasks are not among them');
+});
+
+test("the engine contract over ansible-core: live counts, run.end, the plain recap, run.log, summary.json and the TUI's final view agree", () => {
+  const contract = path.join(ROOT, 'fixtures/contract');
+  for (const playbook of ['recap.yml', 'serial.yml', 'free.yml']) {
+    const run = cli(contract, [playbook, '-i', 'inventory.ini', '--engine', 'ansible'], path.join(work, 'runs-contract'));
+    assert.ok(run.status === 0 || run.status === 2 || run.status === 4, `${playbook}: exit ${run.status}\n${run.out.slice(-3000)}`);
+    let state: RunState = initialState();
+    let beforeEnd = state;
+    for (const e of run.events) {
+      if (e.type === 'run.end') beforeEnd = state;
+      state = reduce(state, e);
+    }
+    const end = endOf(run);
+    const rows = (stats: Record<string, HostStats>) => Object.fromEntries(Object.entries(stats).map(([h, st]) => [h, rowOf(st, false)]));
+    const want = rows(end.stats);
+    assert.deepEqual(Object.fromEntries(vecToArray(beforeEnd.hosts).filter((h) => h.name in want).map((h) => [h.name, rowOf(h.stats, false)])), want, `${playbook}: live counts`);
+    assert.deepEqual(recapOf(run.out), want, `${playbook}: plain recap`);
+    assert.deepEqual(recapOf(fs.readFileSync(path.join(run.runDir, 'run.log'), 'utf8')), want, `${playbook}: run.log`);
+    assert.deepEqual(recapOf(finalLines(state).join('\n')), want, `${playbook}: the TUI's final view`);
+    const summary = JSON.parse(fs.readFileSync(path.join(run.runDir, 'summary.json'), 'utf8')) as { stats: Record<string, HostStats>; exitCode: number };
+    assert.deepEqual(rows(summary.stats), want, `${playbook}: summary.json`);
+    assert.equal(summary.exitCode, run.status, `${playbook}: exit code`);
+    assert.ok(!run.out.includes('disagree'), `${playbook}: the events tally to ansible-core's own recap`);
+  }
 });
 
 test('async jobs under ansible-core: a polled job and a poll: 0 job read by async_status give async.start, polls and done', () => {
