@@ -1,5 +1,5 @@
 import type { ModuleResult } from '../model/index.js';
-import type { NewEvent, TaskRef } from '../events/index.js';
+import type { NewEvent, ResumePlan, TaskRef } from '../events/index.js';
 import type { AnsibleStats, CallbackRecord, CallbackTask, HostRecord } from './records.js';
 import { AnsibleTaskRefs } from './task-refs.js';
 import { AsyncJobs } from './async-jobs.js';
@@ -37,6 +37,9 @@ export class CallbackAdapter {
   private finalStats?: Record<string, AnsibleStats>;
   private customStats?: Record<string, unknown>;
   private drainedFlag = false;
+  /** Per host: the last task it started (`role : name`), and whether a failure stopped it. */
+  private readonly lastTask = new Map<string, string>();
+  private readonly stopped = new Set<string>();
 
   constructor(private readonly opts: AdapterOptions) {
     this.jobs = new AsyncJobs(opts.emit);
@@ -87,6 +90,7 @@ export class CallbackAdapter {
       case 'runner.start': {
         const ref = this.refs.ref(r.task, this.isHandler(r.task));
         this.current.set(r.host, ref);
+        this.lastTask.set(r.host, ref.role ? `${ref.role} : ${ref.name}` : ref.name);
         if (r.task.async) this.asyncOf.set(ref.id, r.task);
         if (r.task.noLog) this.opts.hide?.(ref, r.host);
         return this.opts.emit({ type: 'host.start', task: ref, host: r.host });
@@ -120,6 +124,25 @@ export class CallbackAdapter {
         if (r.custom && Object.keys(r.custom).length) this.customStats = r.custom;
         return;
     }
+  }
+
+  /**
+   * Where each host stands, as the native engine's plan says it: done (the
+   * run went to its end and the host did not fail), never started, or at
+   * the last task it started (a drained or killed run, a failure): resuming
+   * runs that task again, as re-running one task is safer than skipping one.
+   */
+  resumePlan(hosts: readonly string[], endedEarly: boolean): ResumePlan {
+    const plan: ResumePlan = { done: [], notStarted: [], at: [] };
+    const at = new Map<string, string[]>();
+    for (const h of hosts) {
+      const last = this.lastTask.get(h);
+      if (last === undefined) plan.notStarted.push(h);
+      else if (!endedEarly && !this.stopped.has(h)) plan.done.push(h);
+      else at.set(last, [...(at.get(last) ?? []), h]);
+    }
+    plan.at = [...at].map(([task, list]) => ({ task, hosts: list }));
+    return plan;
   }
 
   /** Ends the last play (call once, before run.end). */
@@ -189,10 +212,12 @@ export class CallbackAdapter {
       if (ref.module === 'async_status') this.jobs.read(ref, r.host, result, wall, false);
       this.opts.emit({ type: 'host.failed', task: ref, host: r.host, result, ignored: r.ignored, ...loop, ...delegated(r) });
       if (r.rescued) this.opts.emit({ type: 'host.rescued', task: ref, host: r.host });
+      else if (!r.ignored) this.stopped.add(r.host);
     } else if (r.type === 'host.skipped') {
       this.opts.emit({ type: 'host.skipped', task: ref, host: r.host, result, ...loop, ...delegated(r) });
     } else {
       this.opts.emit({ type: 'host.unreachable', task: ref, host: r.host, result, ...(r.ignored ? { ignored: true } : {}), ...delegated(r) });
+      if (!r.ignored) this.stopped.add(r.host);
     }
     this.current.delete(r.host);
   }

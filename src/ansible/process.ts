@@ -14,6 +14,8 @@ export interface SpawnSpec {
   /** ansible-playbook's own stdout and stderr go here (the run record), never to the terminal. */
   logPath: string;
   onRecord: (r: CallbackRecord) => void;
+  /** Each whole line ansible-playbook writes to stderr. */
+  onStderrLine?: (line: string) => void;
 }
 
 /** A running ansible-playbook in its own session and process group. */
@@ -51,6 +53,10 @@ export function startAnsible(spec: SpawnSpec): AnsibleProcess {
   });
   let alive = true;
   const streamsDone: Promise<void>[] = [];
+  if (child.stderr && spec.onStderrLine) {
+    const lines = readline.createInterface({ input: child.stderr, crlfDelay: Infinity });
+    lines.on('line', spec.onStderrLine);
+  }
   for (const s of [child.stdout, child.stderr]) {
     s?.on('data', keep);
     streamsDone.push(new Promise((resolve) => (s ? s.once('close', () => resolve()) : resolve())));

@@ -93,6 +93,14 @@ export async function runAnsible(o: AnsibleRunOptions): Promise<AnsibleRunOutcom
   };
   const adapter = new CallbackAdapter({ emit, hide: o.hide, onPlaybookStart: startRun });
 
+  // ansible-core's warnings, once each, as the native engine's warnings show (the rest stays in ansible-playbook.log).
+  const warned = new Set<string>();
+  const onStderrLine = (line: string) => {
+    const m = /^\[(?:DEPRECATION )?WARNING\]: (.*\S)/.exec(line);
+    if (!m || warned.has(m[1]!) || !runStarted) return;
+    warned.add(m[1]!);
+    emit({ type: 'warning', message: `ansible-core: ${m[1]}` });
+  };
   let hello = false;
   let helloFailed = false;
   const proc: AnsibleProcess = startAnsible({
@@ -101,6 +109,7 @@ export async function runAnsible(o: AnsibleRunOptions): Promise<AnsibleRunOutcom
     cwd: o.cwd,
     env: ansibleEnv(o.env ?? process.env, o.pluginDir, controlFile),
     logPath: path.join(o.runMeta.runDir, 'ansible-playbook.log'),
+    onStderrLine,
     onRecord: (r: CallbackRecord) => {
       if (r.type === 'hello') {
         hello = true;
@@ -142,8 +151,9 @@ export async function runAnsible(o: AnsibleRunOptions): Promise<AnsibleRunOutcom
   }
   const exitCode = exitCodeFor({ aborted, fatal, ansibleCode: code, stats: all });
   if (aborted) emit({ type: 'abort.done', mode: o.control.killed ? 'kill' : 'drain' });
+  const resume = exitCode === 0 ? {} : { resume: adapter.resumePlan(Object.keys(all), aborted || fatal !== undefined) };
   const custom = adapter.custom ? { custom: adapter.custom as Record<string, never> } : {};
-  emit({ type: 'run.end', stats: all, exitCode, aborted, durationMs: performance.now() - started, ...(fatal ? { fatal: fatal.message } : {}), ...custom });
+  emit({ type: 'run.end', stats: all, exitCode, aborted, durationMs: performance.now() - started, ...resume, ...(fatal ? { fatal: fatal.message } : {}), ...custom });
   return { exitCode, stats: all, aborted };
 }
 

@@ -163,3 +163,19 @@ test('a no_log loop shows its items as ansible-core censors them', () => {
   ] as CallbackRecord[]);
   assert.equal((events[1] as { item?: string }).item, NO_LOG_ITEM);
 });
+
+test("a run that ended early: each host resumes at the last task it started, or from the top; a run that ended, its failed hosts only", () => {
+  const U = { ...T, name: 'u', role: 'app', uuid: 'u9', path: `${DIR}/basic.yml:6` };
+  const { adapter } = adapt([
+    { type: 'task.start', task: T, wall: 1 },
+    { type: 'runner.start', host: 'a', task: T, wall: 1 },
+    { type: 'runner.start', host: 'b', task: T, wall: 1 },
+    { type: 'host.ok', host: 'a', task: T, changed: false, result: {}, wall: 2 },
+    { type: 'host.failed', host: 'b', task: T, ignored: false, result: {}, wall: 2 },
+    { type: 'task.start', task: U, wall: 3 },
+    { type: 'runner.start', host: 'a', task: U, wall: 3 },
+    { type: 'host.ok', host: 'a', task: U, changed: false, result: {}, wall: 4 },
+  ] as CallbackRecord[]);
+  assert.deepEqual(adapter.resumePlan(['a', 'b', 'c'], true), { done: [], notStarted: ['c'], at: [{ task: 'app : u', hosts: ['a'] }, { task: 't', hosts: ['b'] }] });
+  assert.deepEqual(adapter.resumePlan(['a', 'b', 'c'], false), { done: ['a'], notStarted: ['c'], at: [{ task: 't', hosts: ['b'] }] });
+});
