@@ -25,6 +25,10 @@ export function fatalLine(r: {
 }): Fatal | undefined {
   if (r.gotStats && r.code !== 250) return undefined;
   const error = errorOf(r.tail);
+  const skipped = /Skipping plugin \((\S*playwatch\.py)\), cannot load:\s*([\s\S]*?)\n(?=\[|ERROR!|$)/.exec(r.tail);
+  if (!r.hello && skipped) {
+    return { message: `ansible-core could not load playwatch's callback plugin (${skipped[1]}): ${skipped[2]!.replace(/\s+/g, ' ').trim()}`, user: false };
+  }
   if (r.helloFailed) {
     return { message: `ansible-playbook did not load playwatch's callback plugin (${r.pluginDir}) within ${Math.round(r.helloTimeoutMs / 1000)} s${error ? `: ${error}` : ''}`, user: false };
   }

@@ -9,6 +9,13 @@ import type { CallbackRecord } from './records.js';
 import { killAsyncJobs, type CleanupSpec } from './cleanup.js';
 import { exitCodeFor, fatalLine, statsDisagree } from './outcome.js';
 
+/**
+ * No line from the plugin this long after ansible-playbook started: it did
+ * not load. The plugin says hello once ansible-core has read the playbook
+ * (inventory scripts and a large playbook come first).
+ */
+export const HELLO_TIMEOUT_MS = 30_000;
+
 /** The run control as this runner uses it (the engine's `RunControl` fits). */
 export interface Steering {
   onAbort?: (mode: 'drain' | 'kill', source: string) => void;
@@ -38,7 +45,7 @@ export interface AnsibleRunOptions {
   control: Steering;
   runMeta: { runId: string; runDir: string; argv: string[] };
   check: boolean;
-  /** No record from the plugin within this time: it did not load (default 20 s). */
+  /** No record from the plugin within this time: it did not load (default 30 s). */
   helloTimeoutMs?: number;
   /** A drain that takes longer becomes a kill (default 60 s). */
   drainTimeoutMs?: number;
@@ -123,7 +130,7 @@ export async function runAnsible(o: AnsibleRunOptions): Promise<AnsibleRunOutcom
     helloFailed = true;
     proc.signal('SIGTERM');
     setTimeout(() => proc.signal('SIGKILL'), 2000).unref();
-  }, o.helloTimeoutMs ?? 20_000);
+  }, o.helloTimeoutMs ?? HELLO_TIMEOUT_MS);
 
   const aborts = steer(o, proc, say, emit);
   const code = await proc.exited;
@@ -142,7 +149,7 @@ export async function runAnsible(o: AnsibleRunOptions): Promise<AnsibleRunOutcom
   adapter.close();
 
   const aborted = o.control.stopping;
-  const fatal = aborted ? undefined : fatalLine({ code, hello, helloFailed, gotStats: adapter.stats !== undefined, tail: proc.tail(), pluginDir: o.pluginDir, helloTimeoutMs: o.helloTimeoutMs ?? 20_000 });
+  const fatal = aborted ? undefined : fatalLine({ code, hello, helloFailed, gotStats: adapter.stats !== undefined, tail: proc.tail(), pluginDir: o.pluginDir, helloTimeoutMs: o.helloTimeoutMs ?? HELLO_TIMEOUT_MS });
   const all: Record<string, HostStats> = {};
   for (const h of [...runHosts, ...Object.keys(stats)]) all[h] = stats[h] ?? zeroStats();
   if (adapter.stats && !aborted) {

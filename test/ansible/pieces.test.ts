@@ -74,6 +74,8 @@ test("ansible-playbook's ERROR! is the run's fatal line; no record from the plug
   assert.match(fatalLine({ ...base, tail: 'boom', helloFailed: true, hello: false })!.message, /did not load playwatch's callback plugin \(\/pkg\/ansible\/callback\) within 5 s/);
   assert.match(fatalLine({ ...base, tail: '[WARNING]: Skipping plugin', hello: false, code: 0 })!.message, /exited with 0 without loading playwatch's callback plugin/);
   assert.equal(fatalLine({ ...base, gotStats: true, code: 2 }), undefined);
+  const broken = "[WARNING]: Skipping plugin (/pkg/ansible/callback/playwatch.py), cannot load: No\nmodule named 'x'\nERROR! Unexpected Exception, this is probably a bug: No module named 'x'\n";
+  assert.deepEqual(fatalLine({ ...base, tail: broken, hello: false, code: 250 }), { message: "ansible-core could not load playwatch's callback plugin (/pkg/ansible/callback/playwatch.py): No module named 'x'", user: false });
 });
 
 test('the kill script finds a job by the number before the dot, never itself', () => {
