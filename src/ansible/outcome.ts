@@ -41,13 +41,19 @@ export function fatalLine(r: {
   return undefined;
 }
 
-/** ansible-core's `ERROR! …` message (its first line, and the position line after it when there is one). */
+/** ansible-core's `ERROR! …` message: its first line (with the detail under it when that line ends in a colon) and the position. */
 export function errorOf(text: string): string | undefined {
   const lines = text.split('\n');
   const i = lines.findIndex((l) => l.startsWith('ERROR!'));
   if (i < 0) return undefined;
-  const first = lines[i]!.replace(/^ERROR!\s*/, '');
-  const where = lines.slice(i + 1, i + 4).find((l) => /^The (error|offending line) appears to be in/.test(l));
+  let first = lines[i]!.replace(/^ERROR!\s*/, '');
+  const rest = lines.slice(i + 1, i + 12);
+  const whereAt = rest.findIndex((l) => /^The (error|offending line) appears to be in/.test(l));
+  if (first.endsWith(':')) {
+    const detail = rest.slice(0, whereAt < 0 ? 6 : whereAt).map((l) => l.trim()).filter(Boolean);
+    first = `${first} ${detail.join(' ')}`.slice(0, 400).trim();
+  }
+  const where = whereAt < 0 ? undefined : rest[whereAt];
   return where ? `${first} (${where.replace(/^The (error|offending line) appears to be in /, '').replace(/, but may[\s\S]*$/, '')})` : first;
 }
 

@@ -158,7 +158,7 @@ export async function runAnsible(o: AnsibleRunOptions): Promise<AnsibleRunOutcom
   }
   const exitCode = exitCodeFor({ aborted, fatal, ansibleCode: code, stats: all });
   if (aborted) emit({ type: 'abort.done', mode: o.control.killed ? 'kill' : 'drain' });
-  const resume = exitCode === 0 ? {} : { resume: adapter.resumePlan(Object.keys(all), aborted || fatal !== undefined) };
+  const resume = exitCode === 0 || Object.keys(all).length === 0 ? {} : { resume: adapter.resumePlan(Object.keys(all), aborted || fatal !== undefined) };
   const custom = adapter.custom ? { custom: adapter.custom as Record<string, never> } : {};
   emit({ type: 'run.end', stats: all, exitCode, aborted, durationMs: performance.now() - started, ...resume, ...(fatal ? { fatal: fatal.message } : {}), ...custom });
   return { exitCode, stats: all, aborted };

@@ -69,6 +69,11 @@ test('the exit code comes from the stats, an abort, or the error that stopped an
 test("ansible-playbook's ERROR! is the run's fatal line; no record from the plugin is said plainly", () => {
   const tail = "ERROR! couldn't resolve module/action 'nope.nope.x'. This often indicates a misspelling.\n\nThe error appears to be in '/p/site.yml': line 3, column 7, but may\nbe elsewhere\n";
   assert.equal(errorOf(tail), "couldn't resolve module/action 'nope.nope.x'. This often indicates a misspelling. ('/p/site.yml': line 3, column 7)");
+  const yamlError = "ERROR! We were unable to read either as JSON nor YAML, these are the errors we got from each:\nJSON: Expecting value: line 1 column 1 (char 0)\n\nSyntax Error while loading YAML.\n  did not find expected key\n\nThe error appears to be in '/p/bad.yml': line 5, column 6, but may\nbe elsewhere\n";
+  assert.equal(
+    errorOf(yamlError),
+    "We were unable to read either as JSON nor YAML, these are the errors we got from each: JSON: Expecting value: line 1 column 1 (char 0) Syntax Error while loading YAML. did not find expected key ('/p/bad.yml': line 5, column 6)",
+  );
   const base = { code: 4, hello: true, helloFailed: false, gotStats: false, tail, pluginDir: '/pkg/ansible/callback', helloTimeoutMs: 5000 };
   assert.deepEqual(fatalLine(base), { message: errorOf(tail), user: true });
   assert.match(fatalLine({ ...base, tail: 'boom', helloFailed: true, hello: false })!.message, /did not load playwatch's callback plugin \(\/pkg\/ansible\/callback\) within 5 s/);
