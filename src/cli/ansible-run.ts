@@ -56,9 +56,15 @@ export async function prepareAnsible(
     return file;
   };
   const vaultPassword = flags.askVaultPass || flags.askVaultPassword ? await askSecret('Vault password: ') : undefined;
+  // What only playwatch.yml says reaches ansible-playbook as an option; ansible.cfg and ANSIBLE_* it reads itself.
+  const fromYml = <K extends keyof typeof s>(k: K) => (config.sources[k] === 'playwatch.yml' ? s[k] : undefined);
   const base: PlaybookFlags = {
     ...flags,
     inventory: s.inventory,
+    forks: flags.forks ?? fromYml('forks'),
+    user: flags.user ?? fromYml('remoteUser'),
+    become: flags.become || fromYml('become') || undefined,
+    becomeUser: flags.becomeUser ?? fromYml('becomeUser'),
     vaultPasswordFile: [...(flags.vaultPasswordFile ?? []), ...(flags.vaultPassFile ?? []), ...(vaultPassword !== undefined ? [secretFile('vault', vaultPassword)] : [])],
   };
   if (flags.syntaxCheck || flags.listHosts || flags.listTasks || flags.listTags) {
@@ -66,7 +72,14 @@ export async function prepareAnsible(
     fs.rmSync(secretsDir, { recursive: true, force: true });
     return { kind: 'done', exitCode: r.status ?? 1 };
   }
-  const setup: RunSetup = { cwd, settings: s, inventory: inventoryFor(s.inventory, cwd, config), warnings: takeInventoryWarnings() };
+  const unused = [
+    flags.breakLock ? '--break-lock: there is no deploy lock under ansible-core' : '',
+    flags.acceptNewHostKeys ? "--accept-new-host-keys: ansible-core checks host keys its own way (host_key_checking)" : '',
+  ].filter(Boolean);
+  const inventory = inventoryFor(s.inventory, cwd, config);
+  // playwatch read the inventory only for the views' group filter: ansible-core reads it, and says what it finds.
+  takeInventoryWarnings();
+  const setup: RunSetup = { cwd, settings: s, inventory, warnings: unused.map((u) => `not used under --engine ansible: ${u}`) };
   const engine = async (x: EngineStart): Promise<number> => {
     const f: PlaybookFlags = {
       ...base,
