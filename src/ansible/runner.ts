@@ -7,7 +7,7 @@ import { CallbackAdapter } from './adapter.js';
 import { startAnsible, type AnsibleProcess } from './process.js';
 import type { CallbackRecord } from './records.js';
 import { killAsyncJobs, type CleanupSpec } from './cleanup.js';
-import { exitCodeFor, fatalLine, statsDisagree } from './outcome.js';
+import { exitCodeFor, fatalLine, statsDisagree, type Fatal } from './outcome.js';
 
 /**
  * No line from the plugin this long after ansible-playbook started: it did
@@ -136,32 +136,46 @@ export async function runAnsible(o: AnsibleRunOptions): Promise<AnsibleRunOutcom
   const code = await proc.exited;
   clearTimeout(helloTimer);
   aborts.stop();
-  if (o.control.killed && o.cleanup) {
-    const open = adapter.openJobs();
-    if (open.length) {
-      const warnings = await killAsyncJobs({ ...o.cleanup, cwd: o.cwd, env: o.env ?? process.env }, open);
-      for (const w of warnings) emit({ type: 'warning', message: w });
-      adapter.killedJobs(open.filter((j) => !warnings.some((w) => w.startsWith(`${j.host}:`))));
-    }
-  }
+  if (o.control.killed) await stopJobs(o, adapter, emit);
   fs.rmSync(controlDir, { recursive: true, force: true });
   startRun([]);
   adapter.close();
 
-  const aborted = o.control.stopping;
-  const fatal = aborted ? undefined : fatalLine({ code, hello, helloFailed, gotStats: adapter.stats !== undefined, tail: proc.tail(), pluginDir: o.pluginDir, helloTimeoutMs: o.helloTimeoutMs ?? HELLO_TIMEOUT_MS });
+  const fatal = o.control.stopping
+    ? undefined
+    : fatalLine({ code, hello, helloFailed, gotStats: adapter.stats !== undefined, tail: proc.tail(), pluginDir: o.pluginDir, helloTimeoutMs: o.helloTimeoutMs ?? HELLO_TIMEOUT_MS });
   const all: Record<string, HostStats> = {};
   for (const h of [...runHosts, ...Object.keys(stats)]) all[h] = stats[h] ?? zeroStats();
+  return endRun(o, { adapter, emit, code, fatal, stats: all, started });
+}
+
+/** The async jobs the run started and did not see end, stopped on their hosts after a kill. */
+async function stopJobs(o: AnsibleRunOptions, adapter: CallbackAdapter, emit: (e: NewEvent) => void): Promise<void> {
+  const open = adapter.openJobs();
+  if (!o.cleanup || !open.length) return;
+  const warnings = await killAsyncJobs({ ...o.cleanup, cwd: o.cwd, env: o.env ?? process.env }, open);
+  for (const w of warnings) emit({ type: 'warning', message: w });
+  adapter.killedJobs(open.filter((j) => !warnings.some((w) => w.startsWith(`${j.host}:`))));
+}
+
+/** abort.done and run.end, with the exit code from the stats (DESIGN §11), the resume plan and the fatal line. */
+function endRun(
+  o: AnsibleRunOptions,
+  r: { adapter: CallbackAdapter; emit: (e: NewEvent) => void; code: number; fatal?: Fatal; stats: Record<string, HostStats>; started: number },
+): AnsibleRunOutcome {
+  const { adapter, emit, fatal, stats } = r;
+  const aborted = o.control.stopping;
   if (adapter.stats && !aborted) {
-    const diff = statsDisagree(all, adapter.stats);
+    const diff = statsDisagree(stats, adapter.stats);
     if (diff) emit({ type: 'warning', message: `the events and ansible-core's PLAY RECAP disagree (${diff}): please report this` });
   }
-  const exitCode = exitCodeFor({ aborted, fatal, ansibleCode: code, stats: all });
+  const exitCode = exitCodeFor({ aborted, fatal, ansibleCode: r.code, stats });
   if (aborted) emit({ type: 'abort.done', mode: o.control.killed ? 'kill' : 'drain' });
-  const resume = exitCode === 0 || Object.keys(all).length === 0 ? {} : { resume: adapter.resumePlan(Object.keys(all), aborted || fatal !== undefined) };
+  const hosts = Object.keys(stats);
+  const resume = exitCode === 0 || hosts.length === 0 ? {} : { resume: adapter.resumePlan(hosts, aborted || fatal !== undefined) };
   const custom = adapter.custom ? { custom: adapter.custom as Record<string, never> } : {};
-  emit({ type: 'run.end', stats: all, exitCode, aborted, durationMs: performance.now() - started, ...resume, ...(fatal ? { fatal: fatal.message } : {}), ...custom });
-  return { exitCode, stats: all, aborted };
+  emit({ type: 'run.end', stats, exitCode, aborted, durationMs: performance.now() - r.started, ...resume, ...(fatal ? { fatal: fatal.message } : {}), ...custom });
+  return { exitCode, stats, aborted };
 }
 
 /** ansible-playbook's environment: our plugin enabled besides the project's, the control file, no colour in the log. */
