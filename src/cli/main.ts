@@ -40,6 +40,8 @@ export function buildProgram(): Command {
     .command('run')
     .description('run a playbook against an inventory')
     .argument('<playbook>', 'playbook file (YAML)')
+    .argument('[ansible-args...]', 'after --: more ansible-playbook arguments (with --engine ansible)')
+    .addOption(new Option('--engine <engine>', "who runs the playbook: playwatch's engine, ansible-core's ansible-playbook, or auto (native when it has everything the playbook uses); default: playwatch.yml engine:, else native").choices(['native', 'ansible', 'auto']))
     .option('-i, --inventory <path>', 'inventory file, directory or host list (repeatable)', collect)
     .option('--inventory-file <path>', 'same as --inventory', collect)
     .option('-l, --limit <pattern>', 'further limit hosts to a pattern (e.g. web:!web3, @file)')
@@ -78,9 +80,9 @@ export function buildProgram(): Command {
     .option('-v, --verbose', 'more detail in plain output and run.log: -v results, -vv task paths, -vvv commands with their times, -vvvv connections', (_v: string, n: number) => n + 1, 0)
     .addHelpText('after', EXAMPLES);
   addVaultOptions(run)
-    .action(async (playbook: string, flags: RunFlags) => {
+    .action(async (playbook: string, extra: string[], flags: RunFlags) => {
       const { runCommand } = await import('./run-command.js');
-      process.exitCode = await runCommand(playbook, flags, process.argv.slice(2));
+      process.exitCode = await runCommand(playbook, flags, process.argv.slice(2), extra);
     });
   program
     .command('cleanup')

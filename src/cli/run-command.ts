@@ -8,12 +8,12 @@ import { loadConfig } from '../config/index.js';
 import { hostSource, loadInventory, selectHosts, takeInventoryWarnings } from '../inventory/index.js';
 import { loadPlaybook, takeYamlWarnings, taskLoader } from '../playbook/index.js';
 import { moduleInfo } from '../modules/index.js';
-import { EventBus, type NewEvent, type RunEvent } from '../events/index.js';
+import { EventBus, type EngineInfo, type NewEvent, type RunEvent } from '../events/index.js';
 import { RunControl, runPlaybook, splitTags, EXIT, type TagFilter } from '../engine/index.js';
 import { createTransport, connectionSpecFromVars } from '../transport/index.js';
 import { createRecorder } from '../reporters/recorder.js';
 import { createRunRecord, type RunRecord } from '../reporters/run-record.js';
-import { parseSshArgs, type Settings, type SshArgs } from '../config/index.js';
+import { parseSshArgs, type Config, type Settings, type SshArgs } from '../config/index.js';
 import { parseExtraVars } from './extra-vars.js';
 import { inventoryOptions } from './inventory-options.js';
 import { listPlaybook } from './list.js';
@@ -30,6 +30,8 @@ import { createHangWatch } from './hang-watch.js';
 import { vaultKeyring, type VaultFlags } from './vault-options.js';
 import { openEveryVault } from './vault-preflight.js';
 import { writeRetryFile } from './retry-file.js';
+import { prepareAnsible } from './ansible-run.js';
+import { unsupportedReason, withAnsibleHint } from './engine-choice.js';
 
 /** Flags of `playwatch run`, as commander hands them over. */
 export interface RunFlags extends VaultFlags {
@@ -70,6 +72,8 @@ export interface RunFlags extends VaultFlags {
   listTasks?: boolean;
   listTags?: boolean;
   verbose?: number;
+  /** `--engine`: playwatch's own engine, ansible-core, or `auto` (playwatch.yml `engine:`). */
+  engine?: 'native' | 'ansible' | 'auto';
 }
 
 /** What a run needs, read from the command line, the config and the files. */
@@ -85,10 +89,23 @@ interface Loaded {
   warnings: string[];
 }
 
-/** Loads everything, runs the playbook (or lists it), and returns the exit code. */
-export async function runCommand(playbookArg: string, flags: RunFlags, argv: string[]): Promise<number> {
+/** Loads everything, runs the playbook (or lists it) with the engine asked for, and returns the exit code. */
+export async function runCommand(playbookArg: string, flags: RunFlags, argv: string[], extra: string[] = []): Promise<number> {
   lockWaitMs(flags.lockWait);
-  const loaded = await load(playbookArg, flags);
+  const cfg = readConfig(flags);
+  const engine = flags.engine ?? cfg.config.settings.engine;
+  if (engine === 'ansible') return runUnderAnsible(playbookArg, flags, cfg, extra, argv);
+  if (extra.length && engine === 'auto') return runUnderAnsible(playbookArg, flags, cfg, extra, argv, 'ansible-playbook arguments were given after --');
+  if (extra.length) throw new UserError(`the arguments after -- (${extra.join(' ')}) are for ansible-playbook: add --engine ansible`);
+  let loaded: Loaded;
+  try {
+    loaded = await load(playbookArg, flags, cfg);
+  } catch (err) {
+    const reason = err instanceof UserError ? unsupportedReason(err) : undefined;
+    if (reason && engine === 'auto') return runUnderAnsible(playbookArg, flags, cfg, extra, argv, reason);
+    if (reason) throw withAnsibleHint(err as UserError, argv);
+    throw err;
+  }
   const { cwd, inventory, playbook, tags } = loaded;
   const loadOnly = flags.syntaxCheck || flags.listHosts || flags.listTasks || flags.listTags;
   // A run records them as warning events right after run.start; a command that only loads prints them.
@@ -104,12 +121,24 @@ export async function runCommand(playbookArg: string, flags: RunFlags, argv: str
   if (flags.limit && selectHosts(inventory, flags.limit, { cwd }).length === 0) {
     errorLine(`[WARNING]: Could not match supplied host pattern, ignoring: ${flags.limit}`);
   }
-  return execute(loaded, playbookArg, flags, argv);
+  const chosen = engine === 'auto' ? { name: 'native' as const, reason: "playwatch's engine has everything the playbook uses" } : undefined;
+  return execute(loaded, playbookArg, flags, nativeEngine(loaded, flags, argv, playbookArg, chosen));
 }
 
-async function load(playbookArg: string, flags: RunFlags): Promise<Loaded> {
+async function runUnderAnsible(playbookArg: string, flags: RunFlags, cfg: ReadConfig, extra: string[], argv: string[], reason?: string): Promise<number> {
+  const prepared = await prepareAnsible(playbookArg, flags, cfg, extra, argv, reason);
+  if (prepared.kind === 'done') return prepared.exitCode;
+  return execute(prepared.setup, playbookArg, flags, prepared.engine);
+}
+
+interface ReadConfig {
+  cwd: string;
+  config: Config;
+}
+
+/** The configuration (command line, playwatch.yml, ansible.cfg, environment), read once for either engine. */
+function readConfig(flags: RunFlags): ReadConfig {
   const cwd = process.cwd();
-  connectionFlag(flags.connection);
   const inventoryFlags = [...(flags.inventory ?? []), ...(flags.inventoryFile ?? [])];
   if (flags.forks !== undefined && !(Number.isInteger(flags.forks) && flags.forks > 0)) {
     throw new UserError(`--forks must be a positive whole number`);
@@ -130,8 +159,13 @@ async function load(playbookArg: string, flags: RunFlags): Promise<Loaded> {
       ...(flags.profileSort ? { profileSort: flags.profileSort } : {}),
     },
   });
-  const settings = config.settings;
   for (const w of config.warnings ?? []) errorLine(`[WARNING]: ${w}`);
+  return { cwd, config };
+}
+
+async function load(playbookArg: string, flags: RunFlags, { cwd, config }: ReadConfig): Promise<Loaded> {
+  connectionFlag(flags.connection);
+  const settings = config.settings;
   const playbookPath = path.resolve(cwd, playbookArg);
   if (!fs.existsSync(playbookPath)) throw new UserError(`the playbook: ${playbookArg} could not be found`);
   // Vault passwords are read (and asked for) first: any file read from here on may be encrypted.
@@ -180,8 +214,72 @@ function warnOnLoad(loader: TaskLoader, shown: string[], warn: (message: string)
   };
 }
 
-/** The run itself: its directory, the bus and its reporters, signals, then the post-run steps. */
-async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: string[]): Promise<number> {
+/** What any engine needs from the run's controller. */
+export interface EngineStart {
+  emit: (e: NewEvent) => RunEvent;
+  note: (e: NewEvent) => void;
+  control: RunControl;
+  runId: string;
+  runDir: string;
+  drainMs?: number;
+  verbosity: number;
+  becomePassword?: string;
+  sshPassword?: string;
+  /** A line for the terminal once the run's view is gone. */
+  late: (line: string) => void;
+}
+
+/** What a run's controller needs, whichever engine runs it. */
+export interface RunSetup {
+  cwd: string;
+  settings: Settings;
+  /** For the views' `/` filter by group. */
+  inventory: Inventory;
+  /** Warnings from reading the files, recorded right after run.start. */
+  warnings: string[];
+}
+
+/** The native engine over the loaded playbook. */
+function nativeEngine(l: Loaded, flags: RunFlags, argv: string[], playbookArg: string, engine?: EngineInfo) {
+  return async (x: EngineStart): Promise<number> => {
+    const s = l.settings;
+    const outcome = await runPlaybook({
+      playbook: l.playbook,
+      hosts: hostSources(l),
+      loader: warnOnLoad(taskLoaders(l), l.warnings, (message) => x.note({ type: 'warning', message })),
+      vault: l.vault,
+      limit: flags.limit,
+      tags: l.tags,
+      extraVars: l.extraVars,
+      forks: s.forks,
+      check: Boolean(flags.check),
+      diff: Boolean(flags.diff),
+      gatherDefault: s.gathering !== 'explicit',
+      smartGathering: s.gathering === 'smart',
+      emit: x.emit,
+      transportFor: transports(l, flags, x.sshPassword),
+      control: x.control,
+      secrets: s.secrets,
+      secretsIgnore: s.secretsIgnore,
+      secretValues: [...mailSecrets(s), ...(x.sshPassword ? [x.sshPassword] : [])],
+      connectionDefaults: { connection: connectionFlag(flags.connection), user: s.remoteUser },
+      becomeDefaults: { become: s.become || undefined, becomeUser: s.becomeUser, becomeMethod: s.becomeMethod, password: x.becomePassword },
+      startAtTask: flags.startAtTask,
+      drainTimeoutMs: x.drainMs,
+      outputRecordMax: s.outputRecordMax,
+      verbosity: x.verbosity,
+      // A check run changes nothing, so it does not keep others from deploying.
+      lock: flags.check ? undefined : lockSettings(x.runId, playbookArg, s, Boolean(flags.breakLock), lockWaitMs(flags.lockWait)),
+      runMeta: { runId: x.runId, runDir: x.runDir, argv, ...(engine ? { engine } : {}) },
+    });
+    const retry = s.retryFilesEnabled ? writeRetryFile(l.playbook.path, outcome.stats, s.retryFilesSavePath) : undefined;
+    if (retry) x.late(retry);
+    return outcome.exitCode;
+  };
+}
+
+/** The run itself: its directory, the bus and its reporters, signals, then the post-run steps; `engine` runs the playbook. */
+export async function execute(l: RunSetup, playbookArg: string, flags: RunFlags, engine: (x: EngineStart) => Promise<number>): Promise<number> {
   const { cwd, settings: s } = l;
   // Asked before anything is drawn or run, so the prompt has the terminal to itself.
   const becomePassword = flags.askBecomePass || s.becomeAskPass ? await askSecret('BECOME password: ') : undefined;
@@ -244,38 +342,7 @@ async function execute(l: Loaded, playbookArg: string, flags: RunFlags, argv: st
   const drainMs = flags.drainTimeout !== undefined ? flags.drainTimeout * 1000 : undefined;
   const uninstall = installSignals(control, { termBudgetMs: drainMs, sigint: mode !== 'tui' });
   try {
-    const outcome = await runPlaybook({
-      playbook: l.playbook,
-      hosts: hostSources(l),
-      loader: warnOnLoad(taskLoaders(l), l.warnings, (message) => note({ type: 'warning', message })),
-      vault: l.vault,
-      limit: flags.limit,
-      tags: l.tags,
-      extraVars: l.extraVars,
-      forks: s.forks,
-      check: Boolean(flags.check),
-      diff: Boolean(flags.diff),
-      gatherDefault: s.gathering !== 'explicit',
-      smartGathering: s.gathering === 'smart',
-      emit,
-      transportFor: transports(l, flags, sshPassword),
-      control,
-      secrets: s.secrets,
-      secretsIgnore: s.secretsIgnore,
-      secretValues: [...mailSecrets(s), ...(sshPassword ? [sshPassword] : [])],
-      connectionDefaults: { connection: connectionFlag(flags.connection), user: s.remoteUser },
-      becomeDefaults: { become: s.become || undefined, becomeUser: s.becomeUser, becomeMethod: s.becomeMethod, password: becomePassword },
-      startAtTask: flags.startAtTask,
-      drainTimeoutMs: drainMs,
-      outputRecordMax: s.outputRecordMax,
-      verbosity,
-      // A check run changes nothing, so it does not keep others from deploying.
-      lock: flags.check ? undefined : lockSettings(runId, playbookArg, s, Boolean(flags.breakLock), lockWaitMs(flags.lockWait)),
-      runMeta: { runId, runDir, argv },
-    });
-    exitCode = outcome.exitCode;
-    const retry = s.retryFilesEnabled ? writeRetryFile(l.playbook.path, outcome.stats, s.retryFilesSavePath) : undefined;
-    if (retry) late.push(retry);
+    exitCode = await engine({ emit, note, control, runId, runDir, drainMs, verbosity, becomePassword, sshPassword, late: (line) => late.push(line) });
     return exitCode;
   } finally {
     uninstall();

@@ -45,6 +45,8 @@ export interface Settings {
   outputRecordMax: number;
   /** The hang detector's floor, seconds: a host is slower than usual past max(3 x p95, p95 + this). */
   slowFloor: number;
+  /** Which engine runs playbooks: playwatch's own (`native`), ansible-core (`ansible`), or `auto` (native when it supports everything the playbook uses). */
+  engine: 'native' | 'ansible' | 'auto';
   /** A vault password file (or script) used besides any given on the command line. */
   vaultPasswordFile?: string;
   /** Vault ids (`label@source`) tried before those of the command line. */
@@ -150,6 +152,7 @@ export const SPECS: { readonly [K in keyof Settings]-?: SettingSpec } = {
   runsMaxMb: { type: 'int', yml: 'runs_max_mb', env: 'PLAYWATCH_RUNS_MAX_MB' },
   outputRecordMax: { type: 'int', yml: 'output_record_max', env: 'PLAYWATCH_OUTPUT_RECORD_MAX' },
   slowFloor: { type: 'int', yml: 'slow_floor', env: 'PLAYWATCH_SLOW_FLOOR' },
+  engine: { type: 'choice', yml: 'engine', env: 'PLAYWATCH_ENGINE', choices: ['native', 'ansible', 'auto'] },
   vaultPasswordFile: { type: 'path', yml: 'vault_password_file', env: 'ANSIBLE_VAULT_PASSWORD_FILE', cfg: ['defaults', 'vault_password_file'] },
   vaultIdentityList: { type: 'list', yml: 'vault_identity_list', env: 'ANSIBLE_VAULT_IDENTITY_LIST', cfg: ['defaults', 'vault_identity_list'] },
   showCustomStats: {
@@ -206,5 +209,6 @@ export function defaultSettings(cwd: string, home: string = os.homedir()): Setti
     showCustomStats: false,
     callbacksEnabled: [],
     becomeAskPass: false,
+    engine: 'native',
   };
 }

@@ -78,6 +78,7 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
     hosts: [...new Set(allHosts)],
     check: opts.check,
     argv: opts.runMeta.argv,
+    ...(opts.runMeta.engine ? { engine: opts.runMeta.engine } : {}),
   });
   let crash: unknown;
   try {

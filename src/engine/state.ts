@@ -1,5 +1,5 @@
 import type { HostSource, Playbook, TaskLoader, Vars, Vault } from '../model/index.js';
-import type { NewEvent, RunEvent, TaskRef } from '../events/index.js';
+import type { EngineInfo, NewEvent, RunEvent, TaskRef } from '../events/index.js';
 import type { Transport } from '../transport/types.js';
 import type { TagFilter } from './tags.js';
 import type { RunControl } from './control.js';
@@ -49,7 +49,7 @@ export interface RunOptions {
   /** Bytes of streamed output the record keeps per task and host (`output_record_max`, default 8 MiB). */
   outputRecordMax?: number;
   /** Identity of this run, for the `run.start` event. */
-  runMeta: { runId: string; runDir: string; argv: string[] };
+  runMeta: { runId: string; runDir: string; argv: string[]; engine?: EngineInfo };
   /** `-v` count: the `ansible_verbosity` magic variable (debug's `verbosity:`); views take theirs from the CLI. */
   verbosity?: number;
   /** Speeds up test runs: retries' `delay` is multiplied by this (default 1). */

@@ -9,7 +9,7 @@
  */
 import type { HostStats, ModuleResult } from '../model/index.js';
 import { formatDiff } from '../model/diff.js';
-import type { EventOf, RunEvent, TaskRef } from './types.js';
+import type { EngineInfo, EventOf, RunEvent, TaskRef } from './types.js';
 import { emptyVec, vecGet, vecPush, vecSet, type Vec } from './vec.js';
 import { emptyProfile, stepProfile, type ProfileState } from './profile.js';
 import { addStats, statsDelta, sumStats, zeroStats } from './stats.js';
@@ -110,6 +110,8 @@ export interface AsyncJob {
 /** The whole run as the UI sees it. */
 export interface RunState {
   runId?: string;
+  /** run.start's `engine`: set under ansible-core or when `--engine auto` chose. */
+  engine?: EngineInfo;
   playbook?: string;
   runDir?: string;
   check: boolean;
@@ -246,7 +248,7 @@ function apply(state: RunState, event: RunEvent): RunState {
 }
 
 function runStart(s: RunState, e: EventOf<'run.start'>): RunState {
-  let next: RunState = { ...s, runId: e.runId, playbook: e.playbook, runDir: e.runDir, check: e.check, startAt: e.at };
+  let next: RunState = { ...s, runId: e.runId, playbook: e.playbook, runDir: e.runDir, check: e.check, startAt: e.at, ...(e.engine ? { engine: e.engine } : {}) };
   for (const h of e.hosts) next = ensureHost(next, h);
   return next;
 }

@@ -60,6 +60,8 @@ export type RunEvent =
       hosts: string[];
       check: boolean;
       argv: string[];
+      /** Which engine runs the playbook, when not simply the native default: `--engine ansible`, or what `--engine auto` chose and why. */
+      engine?: EngineInfo;
     })
   | (EventBase & { type: 'play.start'; index: number; total: number; name: string; hosts: string[] })
   | (EventBase & { type: 'batch.start'; index: number; total: number; hosts: string[] })
@@ -178,6 +180,15 @@ export type RunEvent =
       /** `set_stats` data (ansible-core's custom stats): per host, and the whole run's under `_run`. Absent when no task set any. */
       custom?: Record<string, Vars>;
     });
+
+/** The engine of a run (run.start's `engine`). */
+export interface EngineInfo {
+  name: 'native' | 'ansible';
+  /** ansible-core's version, under `ansible`. */
+  version?: string;
+  /** Why `--engine auto` chose it (`module 'community.docker.docker_container' is not built into playwatch`). */
+  reason?: string;
+}
 
 /** Hosts by how far they got, for the resume commands. */
 export interface ResumePlan {

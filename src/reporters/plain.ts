@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { ConnectionInfo } from '../model/index.js';
 import { formatDiff } from '../model/diff.js';
 import { emptyProfile, stepProfile, type EventHandlers, type EventOf, type Reporter, type RunEvent, type SortOrder, type TaskRef } from '../events/index.js';
-import { banner, customStatsLines, durationClock, filled, hostLabel, inert, wallClock } from '../text/index.js';
+import { banner, customStatsLines, engineLine, durationClock, filled, hostLabel, inert, wallClock } from '../text/index.js';
 import { dumpResult, itemLabel, viewResult, type ResultView } from './result-view.js';
 import { profileLines, recapLines } from './summary.js';
 
@@ -94,6 +94,7 @@ class PlainPresenter implements Reporter {
       this.runStartAt = e.at;
       this.lastTaskAt = e.at;
       this.playbook = path.basename(e.playbook);
+      if (e.engine) this.out(engineLine(e.engine));
       if (this.verbosity > 1) this.out('', banner(`PLAYBOOK: ${this.playbook}`));
     },
     'play.start': (e) => {

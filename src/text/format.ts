@@ -185,3 +185,15 @@ export function hostLabel(e: { host: string; delegate?: string; delegateAddress?
 export function delegateLabel(e: { delegate?: string; delegateAddress?: string }): string {
   return `${e.delegate ?? ''}${e.delegateAddress ? `(${e.delegateAddress})` : ''}`;
 }
+
+/** Which engine runs the playbook, and why (`--engine auto`): the plain output's first line. */
+export function engineLine(e: { name: 'native' | 'ansible'; version?: string; reason?: string }): string {
+  const who = e.name === 'ansible' ? `ansible-core${e.version ? ` ${e.version}` : ''}` : "playwatch's engine";
+  return `ENGINE: ${who}${e.reason ? ` (${e.reason})` : ''}`;
+}
+
+/** The engine as the TUI's header names it; empty for the native default. */
+export function engineTag(e: { name: 'native' | 'ansible'; version?: string } | undefined): string {
+  if (!e || e.name === 'native') return '';
+  return `ansible-core${e.version ? ` ${e.version}` : ''}`;
+}

@@ -3,6 +3,7 @@ import { Box, Text } from 'ink';
 import type { RunState } from '../events/index.js';
 import { hostTally } from './host-rows.js';
 import { bar, clock, cut, oneLine } from './text.js';
+import { engineTag } from '../text/index.js';
 
 /** Props of `Header`. */
 export interface HeaderProps {
@@ -32,6 +33,8 @@ export function Header({ state, playbook, now, width, paused }: HeaderProps) {
   const elapsed = state.end ? state.end.durationMs : state.startAt === undefined ? 0 : now - state.startAt;
   const word = runWord(state, paused);
   const parts = [` playwatch  ${oneLine(path.basename(playbook))}`];
+  const engine = engineTag(state.engine);
+  if (engine) parts[0] += ` (${engine})`;
   if (state.play) parts.push(`play ${state.play.index + 1}/${state.play.total} ${oneLine(state.play.name)}`);
   if (state.batch) parts.push(`batch ${state.batch.index + 1}/${state.batch.total} (${state.batch.hosts} hosts)`);
   if (state.check) parts.push('check mode');
