@@ -152,7 +152,8 @@ function statusOf(e: Loose): string {
 }
 
 function failureMessage(result: Loose, task: string): unknown {
-  if (!/\(msg\)/.test(task) || typeof result.msg !== 'string') return undefined;
+  // PARITY_ALL_MSG (test/system/parity-one.ts -m): every failure's message, to see why while writing a playbook.
+  if ((!/\(msg\)/.test(task) && !process.env.PARITY_ALL_MSG) || typeof result.msg !== 'string') return undefined;
   return result.msg.replace(/^\S+:\d+:\d+: /, '');
 }
 
