@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type { NodeBase, Vars } from '../model/index.js';
+import fs from 'node:fs';
+import type { NodeBase, Role, TaskNode, Vars } from '../model/index.js';
 import { ON_RESOLVED, ON_WARNING, type OnResolved } from '../template/index.js';
 import type { Frame, PlayContext } from './context.js';
 
@@ -12,16 +13,22 @@ export const OMIT = '__omit_place_holder__playwatch';
  * role defaults < inventory layers < facts < play vars < vars_files <
  * role vars < block/task vars < include_vars < set_fact/register <
  * role params < include params < extra vars. Magic vars sit on top.
+ * The play's roles (listed under `roles:` or imported) lend their defaults
+ * and vars to every task of the play, below the task's own role's
+ * (ansible-core's private_role_vars = False, its default).
  */
 export function scopeFor(pc: PlayContext, host: string, node: NodeBase | undefined, frame: Frame): Vars {
   const st = pc.hosts.get(host)!;
   const role = node?.role;
+  const roles = playRoles(pc);
   const layers: Array<Vars | undefined> = [
+    roles.defaults,
     role?.defaults,
     pc.inventoryVars(host),
     st.facts,
     pc.play.vars,
     pc.varsFilesVars,
+    roles.vars,
     role?.vars,
     node?.vars,
     st.includedVars,
@@ -46,6 +53,40 @@ export function scopeFor(pc: PlayContext, host: string, node: NodeBase | undefin
   }
   if (node) scope.ansible_search_path = searchPath(node);
   return scope;
+}
+
+interface PlayRoles {
+  names: string[];
+  defaults: Vars;
+  vars: Vars;
+}
+
+const rolesPerPlay = new WeakMap<PlayContext, PlayRoles>();
+
+/** The roles of the play's static tree (`roles:`, import_role), once each, in order, with their merged defaults and vars. */
+function playRoles(pc: PlayContext): PlayRoles {
+  let r = rolesPerPlay.get(pc);
+  if (r) return r;
+  const seen = new Map<number, Role>();
+  const walk = (nodes: TaskNode[]): void => {
+    for (const n of nodes) {
+      if (n.role && !seen.has(n.role.uid)) seen.set(n.role.uid, n.role);
+      if (n.kind === 'block') {
+        walk(n.block);
+        walk(n.rescue);
+        walk(n.always);
+      }
+    }
+  };
+  for (const s of pc.play.sections) walk(s.tasks);
+  const list = [...seen.values()];
+  r = {
+    names: [...new Set(list.map((x) => x.name))],
+    defaults: Object.assign({}, ...list.map((x) => x.defaults)),
+    vars: Object.assign({}, ...list.map((x) => x.vars)),
+  };
+  rolesPerPlay.set(pc, r);
+  return r;
 }
 
 /** ansible-core's Task.get_search_path: the role's directory, then the task file's. */
@@ -109,6 +150,22 @@ function groupNames(pc: PlayContext, host: string): string[] {
   return names;
 }
 
+let python: string | null | undefined;
+
+/** ansible_playbook_python: the python3 ansible-playbook would run under here (playwatch itself needs none). */
+function playbookPython(): string | null {
+  if (python === undefined) {
+    python = null;
+    for (const dir of (process.env.PATH ?? '').split(':')) {
+      if (dir && fs.existsSync(path.join(dir, 'python3'))) {
+        python = path.join(dir, 'python3');
+        break;
+      }
+    }
+  }
+  return python;
+}
+
 function magicVars(pc: PlayContext, host: string): Vars {
   // ansible-core leaves out hosts that failed or were unreachable, and those a meta ended in this batch;
   // add_host's new hosts count in ansible_play_hosts(_all) of the play that added them, not in its batch.
@@ -132,6 +189,9 @@ function magicVars(pc: PlayContext, host: string): Vars {
     ansible_play_batch: batch,
     ansible_play_name: pc.play.name,
     ansible_check_mode: pc.opts.check,
+    ansible_diff_mode: Boolean(pc.opts.diff),
+    ansible_role_names: playRoles(pc).names,
+    ansible_playbook_python: playbookPython(),
     ansible_verbosity: pc.opts.verbosity ?? 0,
     ansible_run_tags: pc.opts.tags.only.length ? pc.opts.tags.only : ['all'],
     ansible_skip_tags: pc.opts.tags.skip,

@@ -132,7 +132,7 @@ export function book(pc: PlayContext, task: Task, host: string, ref: TaskRef, o:
       // A failure a rescue will handle does not count against max_fail_percentage.
       if (!mode.rescuable) pc.batch?.failed.add(host);
       st.fail();
-      st.lastFailure = { task: { name: ref.name, role: ref.role, path: ref.path, action: task.module }, result: o.result, ref };
+      st.lastFailure = { task: { name: task.name === undefined ? '' : ref.name, role: ref.role, path: ref.path, action: task.module }, result: o.result, ref };
       return;
   }
 }
