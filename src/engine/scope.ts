@@ -56,6 +56,7 @@ export function scopeFor(pc: PlayContext, host: string, node: NodeBase | undefin
 }
 
 interface PlayRoles {
+  uids: number[];
   names: string[];
   defaults: Vars;
   vars: Vars;
@@ -81,12 +82,36 @@ function playRoles(pc: PlayContext): PlayRoles {
   for (const s of pc.play.sections) walk(s.tasks);
   const list = [...seen.values()];
   r = {
+    uids: list.map((x) => x.uid),
     names: [...new Set(list.map((x) => x.name))],
     defaults: Object.assign({}, ...list.map((x) => x.defaults)),
     vars: Object.assign({}, ...list.map((x) => x.vars)),
   };
   rolesPerPlay.set(pc, r);
   return r;
+}
+
+/** Roles an `include_role` with `public: true` loaded: from now on the play's tasks see their defaults and vars. */
+export function addPublicRoles(pc: PlayContext, nodes: TaskNode[]): void {
+  const r = playRoles(pc);
+  const have = new Set(r.uids);
+  const walk = (list: TaskNode[]): void => {
+    for (const n of list) {
+      if (n.role && !have.has(n.role.uid)) {
+        have.add(n.role.uid);
+        r.uids.push(n.role.uid);
+        if (!r.names.includes(n.role.name)) r.names.push(n.role.name);
+        Object.assign(r.defaults, n.role.defaults);
+        Object.assign(r.vars, n.role.vars);
+      }
+      if (n.kind === 'block') {
+        walk(n.block);
+        walk(n.rescue);
+        walk(n.always);
+      }
+    }
+  };
+  walk(nodes);
 }
 
 /** ansible-core's Task.get_search_path: the role's directory, then the task file's. */

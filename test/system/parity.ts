@@ -256,6 +256,8 @@ function debugValue(result: Loose): unknown {
   }
   if (result.failed || result.skipped) return undefined;
   if ('msg' in result) return result.msg;
+  // Fact gathering's result is the facts (named ansible_*), not something debug printed; set_fact's are compared.
+  if (Object.keys(result.ansible_facts ?? {}).some((k) => k.startsWith('ansible_'))) return undefined;
   const keys = Object.keys(result).filter((k) => !IGNORED_KEYS.has(k) && !k.startsWith('_ansible'));
   if (keys.length === 1) return { [keys[0]]: result[keys[0]] };
   return undefined;
