@@ -231,6 +231,9 @@ function fromEvents(events: Loose[], tmp: string): Omit<Outcome, 'log'> {
       rows.push(row);
     }
   }
+  // Hosts finish a task in any order: within a task, rows go by host name.
+  const taskNo = (r: Row) => Number(r.task.slice(0, r.task.indexOf('.')));
+  rows.sort((a, b) => taskNo(a) - taskNo(b) || (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
   return { rows, recap };
 }
 
@@ -266,7 +269,7 @@ function debugValue(result: Loose): unknown {
 /** Keys of a result that are not what debug printed. */
 const IGNORED_KEYS = new Set([
   'changed', 'failed', 'skipped', 'item', 'ansible_loop_var', 'ansible_index_var', 'ansible_loop', 'invocation', 'skip_reason',
-  'skipped_reason', 'false_condition', 'attempts', 'results', 'msg', 'include', 'include_args',
+  'skipped_reason', 'false_condition', 'attempts', 'results', 'msg', 'include', 'include_args', 'diff',
 ]);
 
 function normalize(v: unknown, tmp: string, shape: boolean): unknown {
@@ -284,7 +287,7 @@ function normalize(v: unknown, tmp: string, shape: boolean): unknown {
 
 function normalizeRecap(hosts: Loose): Outcome['recap'] {
   const out: Outcome['recap'] = {};
-  for (const [h, s] of Object.entries(hosts)) {
+  for (const [h, s] of Object.entries(hosts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     out[h] = { ok: s.ok, changed: s.changed, unreachable: s.unreachable, failed: s.failures, skipped: s.skipped, rescued: s.rescued, ignored: s.ignored };
   }
   return out;
