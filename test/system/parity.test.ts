@@ -7,7 +7,7 @@
  * ansible-playbook and the fleet; fails, never skips, without them.
  * Differences print as a table.
  */
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -29,13 +29,18 @@ test('the sshd fleet is up for the fleet half of the corpus', () => {
   assert.ok(fs.existsSync(path.join(fleetDir, 'inventory.ini')), `no fleet at ${fleetDir}: run test/system/parity.sh, or test/fleet/fleet.sh up 1 ${fleetDir}`);
 });
 
+// Playbooks are independent (each engine run has its own scratch directory): a few at once keep CI's time down.
+const CONCURRENCY = Number(process.env.PARITY_CONCURRENCY ?? 3);
+
 for (const connection of ['local', 'fleet'] as Connection[]) {
-  for (const playbook of playbooks.filter((p) => runsOn(p, connection))) {
-    test(`${playbook} (${connection}): ansible-playbook and playwatch agree on each task's status, each debug value and the recap`, async () => {
-      const { ansible, mine } = await runBoth(playbook, connection);
-      assert.ok(ansible.rows.length > 0, `ansible-playbook ran no task:\n${ansible.log.slice(-3000)}`);
-      const diff = differences(ansible, mine);
-      assert.deepEqual(diff, [], `\n| task | host | ansible-playbook | playwatch |\n|---|---|---|---|\n${diff.join('\n')}\n\nplaywatch's output:\n${mine.log.slice(-3000)}`);
-    });
-  }
+  describe(`parity on the ${connection} connection`, { concurrency: CONCURRENCY }, () => {
+    for (const playbook of playbooks.filter((p) => runsOn(p, connection))) {
+      test(`${playbook} (${connection}): ansible-playbook and playwatch agree on each task's status, each debug value and the recap`, async () => {
+        const { ansible, mine } = await runBoth(playbook, connection);
+        assert.ok(ansible.rows.length > 0, `ansible-playbook ran no task:\n${ansible.log.slice(-3000)}`);
+        const diff = differences(ansible, mine);
+        assert.deepEqual(diff, [], `\n| task | host | ansible-playbook | playwatch |\n|---|---|---|---|\n${diff.join('\n')}\n\nplaywatch's output:\n${mine.log.slice(-3000)}`);
+      });
+    }
+  });
 }

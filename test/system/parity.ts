@@ -181,7 +181,7 @@ export async function runPlaywatch(playbook: string, connection: Connection = 'l
   const inv = path.join(tmp, 'inventory.ini');
   fs.writeFileSync(inv, inventoryFor(connection));
   const file = path.join(PARITY_DIR, playbook);
-  const saved = { ...process.env };
+  // Set for the process's life, not per run: runs overlap (the suite runs a few at once).
   Object.assign(process.env, PARITY_ENV);
   try {
     const run = await runIn(path.dirname(file), { playbook: path.basename(file), inventory: [inv], extraVars: { parity_tmp: tmp }, delayScale: 1, ...argsOf(playbook) });
@@ -192,7 +192,6 @@ export async function runPlaywatch(playbook: string, connection: Connection = 'l
     // A load error: no task ran, as ansible-playbook's run of a playbook it cannot load.
     return { rows: [], recap: {}, log: String(e) };
   } finally {
-    for (const k of Object.keys(PARITY_ENV)) if (saved[k] === undefined) delete process.env[k];
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
