@@ -29,6 +29,15 @@ import { setStatsModule } from './set-stats.js';
 import { shellModule } from './shell.js';
 import { statModule } from './stat.js';
 import { templateModule } from './template.js';
+import { serviceModule } from './service.js';
+import { aptModule } from './apt.js';
+import { packageModule } from './package.js';
+import { aptRepositoryModule } from './apt-repository.js';
+import { dnfModule } from './dnf.js';
+import { yumModule } from './yum.js';
+import { pipModule } from './pip.js';
+import { systemdModule } from './systemd.js';
+import { systemdServiceModule } from './systemd-service.js';
 
 /**
  * The module registry. Each module lives in its own file and is listed here.
@@ -51,6 +60,15 @@ for (const m of [
   registerModule(m);
 }
 registerModule(gatherFactsModule);
+registerModule(serviceModule);
+registerModule(systemdModule);
+registerModule(systemdServiceModule);
+registerModule(aptModule);
+registerModule(packageModule);
+registerModule(aptRepositoryModule);
+registerModule(dnfModule);
+registerModule(yumModule);
+registerModule(pipModule);
 
 export function getModule(name: string): Module | undefined {
   return registry.get(canonicalName(name));

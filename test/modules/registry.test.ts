@@ -5,10 +5,11 @@ import { canonicalName, getModule, moduleNames, ENGINE_ACTIONS } from '../../src
 test('every module is registered under its short name', () => {
   for (const name of ['command', 'shell', 'raw', 'debug', 'set_fact', 'fail', 'assert', 'ping', 'pause', 'include_vars', 'setup', 'async_status', 'gather_facts',
     'lineinfile', 'blockinfile', 'replace', 'stat', 'file', 'copy', 'template', 'group_by', 'add_host', 'set_stats',
-    'script', 'slurp', 'fetch', 'tempfile', 'find', 'assemble', 'unarchive']) {
+    'script', 'slurp', 'fetch', 'tempfile', 'find', 'assemble', 'unarchive',
+    'service', 'systemd', 'systemd_service', 'apt', 'package', 'apt_repository', 'dnf', 'yum', 'pip']) {
     assert.equal(getModule(name)?.name, name);
   }
-  assert.equal(moduleNames().length, 30);
+  assert.equal(moduleNames().length, 39);
 });
 
 test('collection prefixes resolve to the short name', () => {
