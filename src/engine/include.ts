@@ -1,17 +1,21 @@
 import type { Include, TaskNode, Vars } from '../model/index.js';
 import { UserError } from '../model/index.js';
-import { evalCond, render } from '../template/index.js';
+import path from 'node:path';
+import { evalCond, pyStr, render } from '../template/index.js';
 import type { Frame, PlayContext } from './context.js';
-import { scopeFor } from './scope.js';
+import { addPublicRoles, scopeFor } from './scope.js';
 import { emitStarts, type RunMode } from './task.js';
 import { loopItems, loopRun, loopVars, warnLoopVarInUse } from './loop.js';
 import { sleep } from './sleep.js';
+import { toBool } from '../modules/args.js';
 
 /** One include as reached by one host: what to load and the vars it adds. */
 interface Instance {
   key: string;
   target: string;
   vars: Vars;
+  /** The loop item's label, for the `included: … => (item=…)` line. */
+  label?: string;
 }
 
 const CONTROL_ARGS = new Set(['file', '_raw_params', 'name', 'apply', 'tasks_from', 'vars_from', 'defaults_from', 'handlers_from', 'public', 'allow_duplicates', 'rolespec_validate']);
@@ -41,7 +45,8 @@ export async function runInclude(pc: PlayContext, inc: Include, hosts: string[],
       inc.pos,
     );
   }
-  const refs = pc.ids.reachAll(hosts, inc, inc.action, inc.name ?? inc.action);
+  // ansible-core names an unnamed include_role `include_role : <role>`.
+  const refs = pc.ids.reachAll(hosts, inc, inc.action, inc.name ?? (inc.action === 'include_role' ? `include_role : ${inc.target}` : inc.action));
   emitStarts(pc, refs.values(), 'task.start');
   const perHost = new Map<string, Instance[]>();
   // loop_control.pause: ansible-core sleeps between the include's items, every host at once.
@@ -54,7 +59,9 @@ export async function runInclude(pc: PlayContext, inc: Include, hosts: string[],
       pauseMs = Math.max(pauseMs, waitMs);
       perHost.set(host, list);
       if (list.length) {
-        pc.opts.emit({ type: 'host.ok', task: ref, host, changed: false, result: { include: list.map((i) => i.target) } });
+        // `included` names each file with its item, for ansible-core's `included: <file> for <host>` lines.
+        const included = inc.action === 'include_tasks' ? { included: list.map((i) => ({ file: path.resolve(inc.baseDir, i.target), ...(i.label === undefined ? {} : { item: i.label }) })) } : {};
+        pc.opts.emit({ type: 'host.ok', task: ref, host, changed: false, result: { include: list.map((i) => i.target), ...included } });
       } else {
         pc.opts.emit({ type: 'host.skipped', task: ref, host, result: { skip_reason: 'Conditional result was False' } });
       }
@@ -100,7 +107,9 @@ function instancesFor(pc: PlayContext, inc: Include, host: string, frame: Frame)
     // ansible-core's IncludedFile passes them; not ansible_loop_var/ansible_index_var.
     delete vars.ansible_loop_var;
     delete vars.ansible_index_var;
-    if (inc.when.every((c) => evalCond(c, s, inc.pos))) out.push(instance(inc, s, vars));
+    if (!inc.when.every((c) => evalCond(c, s, inc.pos))) return;
+    const label = run.spec.label === undefined ? _item : render(run.spec.label, s, inc.pos);
+    out.push({ ...instance(inc, s, vars), label: pyStr(label) });
   });
   return { list: out, waitMs: run.pause * 1000 * Math.max(0, run.items.length - 1) };
 }
@@ -118,5 +127,6 @@ function load(pc: PlayContext, inc: Include, target: string): TaskNode[] {
   if (inc.action === 'include_tasks') return pc.opts.loader.includeTasks(inc, target, pc.handlers);
   const loaded = pc.opts.loader.includeRole(inc, target, pc.handlers);
   for (const h of loaded.handlers) if (!pc.handlers.includes(h)) pc.handlers.push(h);
+  if (inc.args.public !== undefined && toBool(inc.args.public)) addPublicRoles(pc, loaded.tasks);
   return loaded.tasks;
 }

@@ -10,7 +10,7 @@ import { releaseCommand } from './lock.js';
 import { ConnectionPool } from './connection.js';
 import { TaskIds } from './identity.js';
 import { UserError, formatPos } from '../model/index.js';
-import { EVENT_SCHEMA, tally, zeroStats, type NewEvent, type RunEvent, type ResumePlan } from '../events/index.js';
+import { EVENT_SCHEMA, tally, type NewEvent, type RunEvent, type ResumePlan } from '../events/index.js';
 
 export interface RunOutcome {
   exitCode: number;
@@ -131,7 +131,9 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
     await Promise.allSettled(connections.all().map((c) => c.transport.close()));
   }
   const stats: Record<string, HostStats> = {};
-  for (const name of hosts.keys()) stats[name] = tallied[name] ?? zeroStats();
+  // As ansible-core's recap: only hosts something was counted for (a host a failed batch
+  // never reached, or one that only ran meta tasks, has no line).
+  for (const name of hosts.keys()) if (tallied[name]) stats[name] = tallied[name];
   const aborted = opts.control.stopping && crash === undefined;
   const exitCode = crash === undefined ? exitCodeOf(stats, aborted, runState.forgiven) : crash instanceof UserError ? EXIT.error : EXIT.internal;
   const fatal = crash === undefined ? {} : { fatal: crashMessage(crash) };

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import fs from 'node:fs';
 import type { NodeBase, Role, TaskNode, Vars } from '../model/index.js';
 import { ON_RESOLVED, ON_VAULT, ON_WARNING, type OnResolved } from '../template/index.js';
 import type { Frame, PlayContext } from './context.js';
@@ -12,19 +13,22 @@ export const OMIT = '__omit_place_holder__playwatch';
  * role defaults < inventory layers < facts < play vars < vars_files <
  * role vars < block/task vars < include_vars < set_fact/register <
  * role params < include params < extra vars. Magic vars sit on top.
+ * The play's roles (listed under `roles:` or imported) lend their defaults
+ * and vars to every task of the play, below the task's own role's
+ * (ansible-core's private_role_vars = False, its default).
  */
 export function scopeFor(pc: PlayContext, host: string, node: NodeBase | undefined, frame: Frame): Vars {
   const st = pc.hosts.get(host)!;
   const role = node?.role;
-  const playRoles = playRoleVars(pc);
+  const roles = playRoles(pc);
   const layers: Array<Vars | undefined> = [
-    playRoles.defaults,
+    roles.defaults,
     role?.defaults,
     pc.inventoryVars(host),
     st.facts,
     pc.play.vars,
     pc.varsFilesVars,
-    playRoles.vars,
+    roles.vars,
     role?.vars,
     node?.vars,
     st.includedVars,
@@ -53,33 +57,64 @@ export function scopeFor(pc: PlayContext, host: string, node: NodeBase | undefin
   return scope;
 }
 
-/**
- * ansible-core (private_role_vars off, its default) shows every task of a
- * play the defaults and vars of the play's `roles:`, so a play task can use
- * `log_name` from a role's defaults; a role's own task still sees its own
- * above the others'. Merged once per play.
- */
-function playRoleVars(pc: PlayContext): { defaults: Vars; vars: Vars } {
-  let m = playRoleLayers.get(pc.play);
-  if (m) return m;
-  const roles = new Map<number, Role>();
-  const walk = (nodes: TaskNode[]) => {
-    for (const n of nodes) {
-      if (n.role && !roles.has(n.role.uid)) roles.set(n.role.uid, n.role);
-      if (n.kind === 'block') for (const part of [n.block, n.rescue, n.always]) walk(part);
-    }
-  };
-  for (const section of pc.play.sections) if (section.name === 'roles') walk(section.tasks);
-  m = { defaults: {}, vars: {} };
-  for (const r of roles.values()) {
-    Object.assign(m.defaults, r.defaults);
-    Object.assign(m.vars, r.vars);
-  }
-  playRoleLayers.set(pc.play, m);
-  return m;
+interface PlayRoles {
+  uids: number[];
+  names: string[];
+  defaults: Vars;
+  vars: Vars;
 }
 
-const playRoleLayers = new WeakMap<object, { defaults: Vars; vars: Vars }>();
+const rolesPerPlay = new WeakMap<PlayContext, PlayRoles>();
+
+/** The roles of the play's static tree (`roles:`, import_role), once each, in order, with their merged defaults and vars. */
+function playRoles(pc: PlayContext): PlayRoles {
+  let r = rolesPerPlay.get(pc);
+  if (r) return r;
+  const seen = new Map<number, Role>();
+  const walk = (nodes: TaskNode[]): void => {
+    for (const n of nodes) {
+      if (n.role && !seen.has(n.role.uid)) seen.set(n.role.uid, n.role);
+      if (n.kind === 'block') {
+        walk(n.block);
+        walk(n.rescue);
+        walk(n.always);
+      }
+    }
+  };
+  for (const s of pc.play.sections) walk(s.tasks);
+  const list = [...seen.values()];
+  r = {
+    uids: list.map((x) => x.uid),
+    names: [...new Set(list.map((x) => x.name))],
+    defaults: Object.assign({}, ...list.map((x) => x.defaults)),
+    vars: Object.assign({}, ...list.map((x) => x.vars)),
+  };
+  rolesPerPlay.set(pc, r);
+  return r;
+}
+
+/** Roles an `include_role` with `public: true` loaded: from now on the play's tasks see their defaults and vars. */
+export function addPublicRoles(pc: PlayContext, nodes: TaskNode[]): void {
+  const r = playRoles(pc);
+  const have = new Set(r.uids);
+  const walk = (list: TaskNode[]): void => {
+    for (const n of list) {
+      if (n.role && !have.has(n.role.uid)) {
+        have.add(n.role.uid);
+        r.uids.push(n.role.uid);
+        if (!r.names.includes(n.role.name)) r.names.push(n.role.name);
+        Object.assign(r.defaults, n.role.defaults);
+        Object.assign(r.vars, n.role.vars);
+      }
+      if (n.kind === 'block') {
+        walk(n.block);
+        walk(n.rescue);
+        walk(n.always);
+      }
+    }
+  };
+  walk(nodes);
+}
 
 /**
  * `playbook_dir`: the directory of the file the play is written in. Under
@@ -151,6 +186,22 @@ function groupNames(pc: PlayContext, host: string): string[] {
   return names;
 }
 
+let python: string | null | undefined;
+
+/** ansible_playbook_python: the python3 ansible-playbook would run under here (playwatch itself needs none). */
+function playbookPython(): string | null {
+  if (python === undefined) {
+    python = null;
+    for (const dir of (process.env.PATH ?? '').split(':')) {
+      if (dir && fs.existsSync(path.join(dir, 'python3'))) {
+        python = path.join(dir, 'python3');
+        break;
+      }
+    }
+  }
+  return python;
+}
+
 function magicVars(pc: PlayContext, host: string): Vars {
   // ansible-core leaves out hosts that failed or were unreachable, and those a meta ended in this batch;
   // add_host's new hosts count in ansible_play_hosts(_all) of the play that added them, not in its batch.
@@ -174,6 +225,9 @@ function magicVars(pc: PlayContext, host: string): Vars {
     ansible_play_batch: batch,
     ansible_play_name: pc.play.name,
     ansible_check_mode: pc.opts.check,
+    ansible_diff_mode: Boolean(pc.opts.diff),
+    ansible_role_names: playRoles(pc).names,
+    ansible_playbook_python: playbookPython(),
     ansible_verbosity: pc.opts.verbosity ?? 0,
     ansible_run_tags: pc.opts.tags.only.length ? pc.opts.tags.only : ['all'],
     ansible_skip_tags: pc.opts.tags.skip,

@@ -27,7 +27,8 @@ export interface RunMode {
  */
 export async function runTask(pc: PlayContext, task: Task, hosts: string[], frame: Frame, mode: RunMode): Promise<void> {
   const refs = pc.ids.reachAll(hosts, task, task.module, displayName(pc, task, hosts[0], frame), mode.handler);
-  const runOnce = task.runOnce !== undefined && toBool(task.runOnce);
+  // A play's run_once is every task's default, as ansible-core's tasks inherit it.
+  const runOnce = task.runOnce !== undefined ? toBool(task.runOnce) : pc.play.keywords.run_once !== undefined && toBool(pc.play.keywords.run_once);
   // add_host runs once for the play's hosts, on the first; unlike run_once, the others get no result.
   const targets = runOnce || bypassesHostLoop(task) ? hosts.slice(0, 1) : hosts;
   emitStarts(pc, targets.map((h) => refs.get(h)!), mode.handler ? 'handler.start' : 'task.start');
@@ -132,7 +133,7 @@ export function book(pc: PlayContext, task: Task, host: string, ref: TaskRef, o:
       // A failure a rescue will handle does not count against max_fail_percentage.
       if (!mode.rescuable) pc.batch?.failed.add(host);
       st.fail();
-      st.lastFailure = { task: { name: ref.name, role: ref.role, path: ref.path, action: task.module }, result: o.result, ref };
+      st.lastFailure = { task: { name: task.name === undefined ? '' : ref.name, role: ref.role, path: ref.path, action: task.module }, result: o.result, ref };
       return;
   }
 }

@@ -10,7 +10,9 @@
  *   `changed` when it changed);
  * - unreachable: `unreachable=1`; an ignored one is `ok` + `ignored`;
  * - skipped: `skipped=1`;
- * - an include counts one `ok` per file it included (one per loop item);
+ * - an include_tasks counts one `ok` per file it included (one per loop
+ *   item); an include_role counts nothing (ansible-core's strategy counts
+ *   included task files when it loads them, and roles never);
  * - `meta` tasks count nothing (ansible-core runs them outside the stats);
  * - per-item events count nothing: the loop's own result counts once;
  * - a host a group budget cancelled: `cancelled=1` (playwatch's column).
@@ -30,7 +32,7 @@ export function statsDelta(e: RunEvent): Partial<HostStats> | undefined {
   switch (e.type) {
     case 'host.ok': {
       const included = e.result.include;
-      const ok = Array.isArray(included) ? included.length : 1;
+      const ok = !Array.isArray(included) ? 1 : e.task.module === 'include_role' ? 0 : included.length;
       return e.changed ? { ok, changed: 1 } : { ok };
     }
     case 'host.failed':

@@ -26,17 +26,18 @@ export const debugModule: Module = {
       return { changed: false, skipped: true, skipped_reason: 'Verbosity threshold not met.' };
     }
     // msg may be a list or mapping, shown as such (ansible does the same).
-    if (a.var === undefined) return { changed: false, msg: (a.msg ?? 'Hello world!') as string };
+    // msg: null (`msg: "{{ none_var }}"`) shows null, as in ansible-core; only a missing msg is the greeting.
+    if (a.var === undefined) return { changed: false, msg: (a.msg === undefined ? 'Hello world!' : a.msg) as string };
     const name = String(a.var);
     return { changed: false, [name]: evalVar(ctx, name) };
   },
 };
 
 function evalVar(ctx: ModuleContext, expr: string): unknown {
-  // `var: "{{ x }}"` is written by some; ansible evaluates the inner expression.
-  const bare = /^\s*\{\{(.*)\}\}\s*$/s.exec(expr)?.[1] ?? expr;
+  // As ansible-core: `var: x` is templated as `{{x}}`, so it prints what a template gives
+  // (`var: 6 / 2` is the text 3.0); `var: "{{ x }}"` is templated as written.
   try {
-    const value = ctx.evalExpr(bare);
+    const value = ctx.render(expr.includes('{{') ? expr : `{{${expr}}}`);
     return value === undefined ? 'VARIABLE IS NOT DEFINED!' : value;
   } catch (err) {
     if (/undefined|not defined/i.test((err as Error).message)) return 'VARIABLE IS NOT DEFINED!';

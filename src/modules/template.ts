@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UserError, type ModuleResult, type Pos, type Vars } from '../model/index.js';
-import { render } from '../template/index.js';
+import { renderText } from '../template/index.js';
 import { checkValidate, FILE_WRITE_OPTIONS } from './copy.js';
 import { readLocalFile } from './vaulted.js';
 import { findLocal, notFound } from './local-file.js';
@@ -76,7 +76,7 @@ export function renderTemplate(ctx: Pick<ModuleContext, 'vars' | 'vault'>, src: 
   const where: Pos = { file, line: 1, col: 1 };
   let out: unknown;
   try {
-    out = render(text, scope, where);
+    out = renderText(text, scope, where);
   } catch (err) {
     if (err instanceof UserError) throw new UserError(`in template ${src}: ${err.message}`);
     throw err;

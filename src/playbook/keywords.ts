@@ -93,6 +93,7 @@ export const PLAY_KEYWORDS: ReadonlySet<string> = new Set([
   'ignore_unreachable',
   'force_handlers',
   'order',
+  'run_once',
   'check_mode',
   'diff',
   'no_log',

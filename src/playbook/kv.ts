@@ -93,7 +93,9 @@ export function parseKv(s: string, rawOptions?: ReadonlySet<string>): Vars {
     const tok = tokens[i];
     const eq = optionEquals(tok.text);
     const key = eq > 0 ? tok.text.slice(0, eq).trim() : '';
-    const isOption = eq > 0 && /^[A-Za-z_][\w.-]*$/.test(key) && (!rawOptions || rawOptions.has(key));
+    // A templated key (`set_fact: "{{ item }}=moo"`) is an option too, as in ansible-core's parse_kv.
+    const templatedKey = /^[^\s=]*\{\{[^=]*\}\}[^\s=]*$/.test(key);
+    const isOption = eq > 0 && (/^[A-Za-z_][\w.-]*$/.test(key) || templatedKey) && (!rawOptions || rawOptions.has(key));
     if (isOption) {
       options[key] = unquote(decodeEscapes(tok.text.slice(eq + 1).trim()));
       continue;

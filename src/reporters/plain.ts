@@ -203,6 +203,14 @@ class PlainPresenter implements Reporter {
 
   private ok(e: EventOf<'host.ok'>): void {
     this.ensureBanner(e.task);
+    // Includes print as ansible-core's: a line per included file (with its item), nothing for include_role.
+    if (e.task.module === 'include_role' && Array.isArray(e.result.include)) return;
+    if (Array.isArray(e.result.included)) {
+      const lines = (e.result.included as Array<{ file: string; item?: string }>).map(
+        (i) => `included: ${i.file} for ${hostLabel(e)}${i.item === undefined ? '' : ` => (item=${i.item})`}`,
+      );
+      return this.out(...lines);
+    }
     const view = viewResult(e.task, e.result, { loop: e.loop });
     // A loop's summary prints nothing: its items were shown one by one.
     if (e.loop) return this.out(...view.notes);

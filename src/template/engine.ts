@@ -72,19 +72,28 @@ export function customTestNames(): string[] {
   return [...tests.keys()];
 }
 
-/** Runs one engine call; rethrows what a filter parked, rebuilds the engine after a panic. */
-export function call<T>(run: (env: Environment) => T): T {
+/**
+ * Runs one engine call; rethrows what a filter parked, rebuilds the engine
+ * after a panic. `chaining`: an attribute or key of an undefined value is
+ * undefined rather than an error, as ansible-core's AnsibleUndefined
+ * (`nothing.attr | default('x')`); the caller asks for it only where the
+ * expression guards against undefined values.
+ */
+export function call<T>(run: (env: Environment) => T, chaining = false): T {
   const level = depth++;
   parked[level] = undefined;
   let out: T;
+  const env = getEnv(level);
+  if (chaining) env.undefinedBehavior = 'chainable';
   try {
-    out = run(getEnv(level));
+    out = run(env);
   } catch (e) {
     const p = takeParked(level);
     if (p !== undefined) throw p;
     if (e instanceof Error && e.name === 'RuntimeError') envs[level] = undefined;
     throw e;
   } finally {
+    if (chaining) env.undefinedBehavior = 'strict';
     depth = level;
   }
   const p = takeParked(level);

@@ -36,7 +36,7 @@ export function templateError(e: unknown, f: Failure): UserError {
   if (e instanceof UndefinedSignal) {
     if (!e.mandatory) return new UserError(undefinedMessage(f), f.where);
     const missing = missingName(f);
-    return new UserError(e.customMsg ?? `Mandatory variable ${missing ? `'${missing}' ` : ''}not defined.`, f.where);
+    return new UserError(e.customMsg ?? `Mandatory variable ${missing ? `'${missing}'  ` : ''}not defined.`, f.where);
   }
   if (e instanceof FilterError) return new UserError(`${e.message} (in ${quoteSrc(f.src)})`, f.where);
   const raw = e instanceof Error ? e.message : String(e);

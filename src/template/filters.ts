@@ -9,9 +9,10 @@ import { FilterError, UndefinedSignal } from './engine.js';
 import { bind, splitArgs, text } from './params.js';
 import { regexEscape, regexFindall, regexReplace, regexSearch } from './regex.js';
 import { fromJson, fromYaml, toJson, toNiceJson, toNiceYaml, toYaml } from './serialize.js';
-import { isMapping, pyStr, toPlain, truthy } from './values.js';
+import { isMapping, pyFloat, pyStr, toPlain, truthy } from './values.js';
 import { pyFormat } from './format.js';
 import { PRINT_FILTER } from './names.js';
+import { GET_FILTER } from './methods.js';
 
 type Fn = (value: unknown, ...args: unknown[]) => unknown;
 
@@ -240,19 +241,31 @@ export function typeName(v: unknown): string {
 }
 
 /** How `{{ }}` output tags print (see names.ts): Python's `str()`, strict about undefined. */
-function printValue(value: unknown, isUndefined: unknown): string {
+/** Python's `dict.get(key, default=None)` (see methods.ts). */
+function dictGet(obj: unknown, key: unknown, fallback: unknown = null): unknown {
+  const d = toPlain(obj);
+  if (!isMapping(d)) throw new FilterError(`'${typeName(d)}' object has no attribute 'get'`);
+  const k = pyStr(toPlain(key));
+  return Object.hasOwn(d, k) ? d[k] : toPlain(fallback);
+}
+
+function printValue(value: unknown, isUndefined: unknown, isFloat?: unknown): string {
   if (isUndefined === true) throw new UndefinedSignal(false);
   // ansible-core's finalize: None prints as nothing (`a{{ None }}b` is `ab`).
   if (value === undefined || value === null) return '';
+  // The engine knows 6 / 2 is the float 3.0; JavaScript's number does not.
+  if (isFloat === true && typeof value === 'number') return pyFloat(value);
   return pyStr(value);
 }
 
 /** Every filter playwatch adds or replaces, by name. */
 export const FILTERS: Record<string, Fn> = {
   [PRINT_FILTER]: printValue,
+  [GET_FILTER]: dictGet,
   int: toInt,
   float: toFloat,
-  bool: toBool,
+  // ansible-core's bool filter hands None back as None.
+  bool: (v: unknown) => (toPlain(v) === null ? null : toBool(v)),
   string: (v) => pyStr(toPlain(v)),
   ternary,
   mandatory,

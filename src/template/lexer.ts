@@ -150,11 +150,11 @@ function isNamePart(c: string): boolean {
 }
 
 /** `src` with the inside of each `{{ }}`/`{% %}` tag replaced by `rewrite(src, start, end)`; text between tags kept. */
-export function rewriteTags(src: string, rewrite: (src: string, start: number, end: number) => string): string {
+export function rewriteTags(src: string, rewrite: (src: string, start: number, end: number, kind: Tag['kind']) => string): string {
   let out = '';
   let last = 0;
   for (const tag of scanTags(src)) {
-    out += src.slice(last, tag.start) + rewrite(src, tag.start, tag.end);
+    out += src.slice(last, tag.start) + rewrite(src, tag.start, tag.end, tag.kind);
     last = tag.end;
   }
   return out + src.slice(last);

@@ -40,6 +40,8 @@ export interface TemplateAnalysis extends Analysis {
 
 /** Name of the filter the rewritten output tags print through. */
 export const PRINT_FILTER = '__pw_str';
+/** The template-local each printed expression is set to before printing. */
+const PRINT_LOCAL = '__pw_v';
 
 /** Words that never name a variable inside an expression. */
 const KEYWORDS = new Set([
@@ -105,7 +107,12 @@ function buildTemplateAnalysis(src: string): TemplateAnalysis {
     walkExpr(tokens, 0, acc);
     if (tokens.length === 0) continue;
     const inner = src.slice(tag.start, tag.end);
-    rewritten += src.slice(last, tag.start) + `(${inner}) | ${PRINT_FILTER}((${inner}) is undefined)`;
+    // Evaluated once into a local, then printed knowing whether it is a float (3.0 prints as 3.0).
+    const open = src.lastIndexOf('{{', tag.start);
+    const mark = src.slice(open + 2, tag.start);
+    rewritten +=
+      src.slice(last, open) +
+      `{%${mark} set ${PRINT_LOCAL} = (${inner}) %}{{ ${PRINT_LOCAL} | ${PRINT_FILTER}(${PRINT_LOCAL} is undefined, ${PRINT_LOCAL} is float)`;
     last = tag.end;
   }
   rewritten += src.slice(last);
@@ -189,8 +196,10 @@ function walkExpr(tokens: Token[], from: number, acc: Acc): void {
   for (let k = from; k < tokens.length; k++) {
     const t = tokens[k];
     if (t.kind !== 'name') continue;
-    if (GUARDS.has(t.value)) acc.guarded = true;
-    if (!isReference(tokens, k, from)) continue;
+    const reference = isReference(tokens, k, from);
+    // A variable named `d` or `default` guards nothing; the filter, test or keyword does.
+    if (GUARDS.has(t.value) && !reference) acc.guarded = true;
+    if (!reference) continue;
     acc.refs.push(t.value);
     acc.chains.push(chainFrom(tokens, k));
     const key = keyAfter(tokens, k);

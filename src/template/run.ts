@@ -10,8 +10,10 @@ import { call, customGlobalNames } from './engine.js';
 import { templateError, type Failure } from './errors.js';
 import { analyzeExpr, analyzeTemplate, type Analysis, type Key } from './names.js';
 import { rewriteExprDots, rewriteTemplateDots } from './dots.js';
+import { rewriteEscapes, rewriteExprGet, rewriteTemplateGet } from './methods.js';
 import { markExprKwargs, markTemplateKwargs } from './kwargs.js';
-import { holdsTemplate, isMapping, isUnsafe, markUnsafe, pyStr, toPlain } from './values.js';
+import { holdsTemplate, isMapping, isUnsafe, markUnsafe, pyFloat, pyStr, toPlain, truthy } from './values.js';
+import { convertText } from './literal.js';
 
 /**
  * A scope may carry a function under this key: it is told each variable a
@@ -46,21 +48,57 @@ export class Run {
     return value;
   }
 
-  /** Renders one template string; a lone `{{ expr }}` gives the expression's native value. */
+  /**
+   * Renders one template string as ansible-core 2.14's Templar does with
+   * jinja2_native off: `{{ name }}` naming a number, a bool or None gives it
+   * as it is; otherwise the output is text (numbers print as Python does,
+   * None as nothing), and text that reads as a Python list, dict or bool
+   * becomes one (`convertText`). A lone expression giving a list or a
+   * mapping gives it directly (its text would read back the same), and one
+   * ending in a text filter (`to_json`, `string` …) stays text.
+   */
   template(raw: string): unknown {
-    const src = markTemplateKwargs(rewriteTemplateDots(raw));
-    const a = analyzeTemplate(src);
-    if (a.single) {
-      const v = this.expr(a.expr, a);
-      return typeof v === 'string' ? a.lead + v + a.trail : v;
+    const only = SINGLE_VAR.exec(raw);
+    if (only) {
+      const v = lookup(this.scope, only[1]);
+      if (typeof v === 'number' || typeof v === 'boolean' || v === null) return v;
     }
+    const src = markTemplateKwargs(rewriteTemplateGet(rewriteTemplateDots(rewriteEscapes(raw, 'template'))));
+    const a = analyzeTemplate(src);
+    if (!a.single) return convertText(this.renderText(src, a));
+    const v = this.expr(a.expr, a);
+    if ((Array.isArray(v) || isMapping(v)) && a.lead === '' && a.trail === '') return v;
+    if (typeof v === 'string' && TEXT_FILTER.test(a.expr)) return a.lead + v + a.trail;
+    const out = convertText(a.lead + this.printed(v, a) + a.trail);
+    return isUnsafe(v) ? markUnsafe(out) : out;
+  }
+
+  /** Renders one template string to text, converting nothing (the template module's files). */
+  text(raw: string): string {
+    const src = markTemplateKwargs(rewriteTemplateGet(rewriteTemplateDots(rewriteEscapes(raw, 'text'))));
+    return this.renderText(src, analyzeTemplate(src));
+  }
+
+  private renderText(src: string, a: Analysis & { rewritten: string }): string {
     const ctx = this.context(a, src);
     return this.engine(a, src, ctx, (env) => env.renderStr(a.rewritten, ctx));
   }
 
+  /** A lone expression's value as the text it prints: None as nothing, floats as Python's (3.0). */
+  private printed(v: unknown, a: Analysis & { expr: string }): string {
+    if (v === null || v === undefined) return '';
+    if (typeof v === 'number' && Number.isInteger(v) && !PATH_RE.test(a.expr)) {
+      const ctx = this.context(a, a.expr);
+      const float = this.engine(a, a.expr, ctx, (env) => env.evalExpr(`(${a.expr}) is float`, ctx));
+      if (float === true) return pyFloat(v);
+    }
+    return typeof v === 'number' && !Number.isInteger(v) ? pyFloat(v) : pyStr(v);
+  }
+
   /** Evaluates a bare expression to its native value. */
   expr(raw: string, given?: Analysis): unknown {
-    const src = markExprKwargs(rewriteExprDots(raw));
+    // From template(), `raw` is already rewritten (escapes are not idempotent); a bare expression reads Python's escapes.
+    const src = markExprKwargs(rewriteExprGet(rewriteExprDots(given ? raw : rewriteEscapes(raw, 'cond'))));
     const a = given ?? analyzeExpr(src);
     const direct = this.direct(src, a);
     if (direct !== undefined) return direct;
@@ -95,8 +133,11 @@ export class Run {
 
   /** Jinja truthiness of a bare expression, as ansible's `{% if cond %}` check. */
   condition(raw: string): boolean {
-    const src = markExprKwargs(rewriteExprDots(raw));
+    const src = markExprKwargs(rewriteExprGet(rewriteExprDots(rewriteEscapes(raw, 'cond'))));
     const a = analyzeExpr(src);
+    // Unguarded, an undefined value fails the condition, as ansible-core's `when: d.missing` does
+    // (the engine judges a missing key of a mapping falsy); expr() finds it undefined.
+    if (!a.guarded) return truthy(this.expr(src, analyzeExpr(src)));
     const ctx = this.context(a, src);
     const out = this.engine(a, src, ctx, (env) => env.renderStr(`{% if ${src} %}1{% else %}0{% endif %}`, ctx));
     return out === '1';
@@ -192,7 +233,13 @@ export class Run {
   private engine<T>(a: Analysis, src: string, ctx: Vars, run: Parameters<typeof call<T>>[0]): T {
     active.push(this);
     try {
-      return call(run);
+      try {
+        return call(run);
+      } catch (e) {
+        // Strict undefined fails on `nothing.attr`; ansible-core's undefined chains, so a guarded expression may go on.
+        if (!a.guarded || !(e instanceof Error) || !/undefined value/.test(e.message)) throw e;
+        return call(run, true);
+      }
     } catch (e) {
       throw templateError(e, this.failure(src, a, ctx));
     } finally {
@@ -211,6 +258,10 @@ function isGlobal(name: string): boolean {
 }
 
 const PATH_RE = /^\s*[A-Za-z_]\w*(\.[A-Za-z_]\w*)*\s*$/;
+/** ansible-core's SINGLE_VAR: a template that only names one variable. */
+const SINGLE_VAR = /^\{\{\s*(\w*)\s*\}\}$/;
+/** A lone expression ending in one of ansible-core's STRING_TYPE_FILTERS keeps its text as it is. */
+const TEXT_FILTER = /\|\s*(string|to_json|to_nice_json|to_yaml|to_nice_yaml|ppretty|json)\s*(\([^()]*\))?\s*$/;
 
 /** A deep copy of JSON-like data, so callers may change what they get. */
 function clone(v: unknown): unknown {

@@ -2,6 +2,8 @@
  * Ansible's Jinja tests (task results, versions, regexes, truthiness, sets)
  * plus `sequence`, which minijinja answers differently from Jinja for strings.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { FilterError } from './engine.js';
 import { bind } from './params.js';
 import { regexTest } from './regex.js';
@@ -37,7 +39,42 @@ const flag = (name: string): Test => (v) => {
 const truthyTest: Test = (v, ...raw) => {
   const convert = bind(raw, ['convert_bool']).convert_bool === true;
   const p = toPlain(v);
-  return convert && (typeof p === 'string' || typeof p === 'number') ? toBool(p) : truthy(p);
+  // As ansible-core: a value boolean() cannot read ('x') keeps Python's truthiness.
+  if (convert && (typeof p === 'string' || typeof p === 'number') && BOOL_WORDS.has(String(p).toLowerCase())) return toBool(p);
+  return truthy(p);
+};
+
+const BOOL_WORDS = new Set(['y', 'yes', 'on', '1', 'true', 't', '1.0', 'n', 'no', 'off', '0', 'false', 'f', '0.0']);
+
+/** File tests run on the controller, as ansible-core's: a path that cannot be read is simply not a file. */
+const stat = (v: unknown, follow = true): fs.Stats | undefined => {
+  try {
+    return follow ? fs.statSync(String(toPlain(v))) : fs.lstatSync(String(toPlain(v)));
+  } catch {
+    return undefined;
+  }
+};
+const isMount = (v: unknown): boolean => {
+  const p = path.resolve(String(toPlain(v)));
+  const s = stat(p, false);
+  if (!s || s.isSymbolicLink()) return false;
+  if (p === '/') return true;
+  const parent = stat(path.dirname(p), false);
+  return !!parent && (parent.dev !== s.dev || parent.ino === s.ino);
+};
+const sameFile = (a: unknown, b: unknown): boolean => {
+  const x = stat(a);
+  const y = stat(b);
+  return !!x && !!y && x.dev === y.dev && x.ino === y.ino;
+};
+const FILE_TESTS: Record<string, Test> = {
+  exists: (v) => stat(v) !== undefined,
+  file: (v) => stat(v)?.isFile() ?? false,
+  directory: (v) => stat(v)?.isDirectory() ?? false,
+  link: (v) => stat(v, false)?.isSymbolicLink() ?? false,
+  abs: (v) => path.isAbsolute(String(toPlain(v))),
+  same_file: sameFile,
+  mount: isMount,
 };
 
 const list = (v: unknown): unknown[] => {
@@ -74,4 +111,11 @@ export const TESTS: Record<string, Test> = {
   any: (v) => list(v).some(truthy),
   all: (v) => list(v).every(truthy),
   sequence: (v) => typeof v === 'string' || Array.isArray(v) || v instanceof Map,
+  issubset: (a, b) => list(a).every((e) => contains(list(b), e)),
+  issuperset: (a, b) => list(b).every((e) => contains(list(a), e)),
+  nan: (v) => typeof toPlain(v) === 'number' && Number.isNaN(toPlain(v)),
+  // Data from a playbook is never callable (methods are reached through the engine, not tested).
+  callable: () => false,
+  ...FILE_TESTS,
+  ...Object.fromEntries(Object.entries(FILE_TESTS).map(([k, t]) => [k === 'directory' ? 'is_dir' : `is_${k}`, t])),
 };

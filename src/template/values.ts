@@ -62,6 +62,23 @@ function reprNumber(n: number): string {
   return String(n);
 }
 
+/**
+ * Python's `repr()` of a float: `3.0`, `0.1`, `1e+20`, `1e-05` (exponent
+ * form below 1e-4 and from 1e16 up), where JavaScript prints `3` and
+ * `100000000000000000000`.
+ */
+export function pyFloat(n: number): string {
+  if (!Number.isFinite(n)) return reprNumber(n);
+  if (n === 0) return Object.is(n, -0) ? '-0.0' : '0.0';
+  const [mant, e] = n.toExponential().split('e');
+  const exp = Number(e);
+  if (exp >= -4 && exp < 16) {
+    const s = String(n);
+    return s.includes('.') ? s : s + '.0';
+  }
+  return `${mant}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+}
+
 function reprString(s: string): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
   let out = quote;

@@ -47,5 +47,33 @@ export function versionTest(value: unknown, ...raw: unknown[]): boolean {
   const op = text(a.operator ?? 'eq');
   const check = OPERATORS[op];
   if (!check) throw new FilterError(`Invalid operator type (${op})`);
-  return check(compareLoose(text(value), text(a.version)));
+  const type = a.version_type ?? (a.strict === true ? 'strict' : 'loose');
+  const compare = type === 'semver' || type === 'semantic' ? compareSemver : compareLoose;
+  return check(compare(text(value), text(a.version)));
+}
+
+const SEMVER = /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
+
+/** Semantic Versioning 2.0 order: a pre-release sorts below its release; build metadata is ignored. */
+export function compareSemver(a: string, b: string): number {
+  const x = SEMVER.exec(a.trim());
+  const y = SEMVER.exec(b.trim());
+  if (!x) throw new FilterError(`invalid semantic version '${a}'`);
+  if (!y) throw new FilterError(`invalid semantic version '${b}'`);
+  for (let i = 1; i <= 3; i++) {
+    const d = Number(x[i]) - Number(y[i]);
+    if (d !== 0) return Math.sign(d);
+  }
+  if (x[4] === undefined || y[4] === undefined) return x[4] === y[4] ? 0 : x[4] === undefined ? 1 : -1;
+  const p = x[4].split('.');
+  const q = y[4].split('.');
+  for (let i = 0; i < Math.min(p.length, q.length); i++) {
+    if (p[i] === q[i]) continue;
+    const pn = /^\d+$/.test(p[i]);
+    const qn = /^\d+$/.test(q[i]);
+    if (pn && qn) return Math.sign(Number(p[i]) - Number(q[i]));
+    if (pn !== qn) return pn ? -1 : 1;
+    return p[i] < q[i] ? -1 : 1;
+  }
+  return Math.sign(p.length - q.length);
 }

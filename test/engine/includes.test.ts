@@ -148,3 +148,32 @@ test('--limit narrows the play hosts', async () => {
   });
   assert.deepEqual(run.results('t'), { web1: 'changed' });
 });
+
+test('the plain output prints included: lines as ansible-core (one per file and item, none for include_role), and the recap counts them as it does', async () => {
+  const run = await runProject({
+    files: {
+      ...ROLE_FILES,
+      'site.yml': `
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - include_tasks: more.yml
+      loop: [a, b]
+    - include_role: {name: app}
+`,
+      'more.yml': '- {name: more, debug: {msg: "{{ item }}"}}\n',
+    },
+  });
+  const lines = run.plain.split('\n');
+  const included = lines.filter((l) => l.startsWith('included: '));
+  assert.deepEqual(included.map((l) => l.replace(/^included: \S*\/more\.yml/, 'included: more.yml')), [
+    'included: more.yml for web1 => (item=a)',
+    'included: more.yml for web1 => (item=b)',
+  ]);
+  const at = lines.findIndex((l) => l.startsWith('TASK [include_role : app] ***'));
+  assert.ok(at > 0, run.plain);
+  const next = lines.slice(at + 1).find((l) => /^(TASK|ok:|changed:|included:)/.test(l));
+  assert.ok(next?.startsWith('TASK [app : '), `nothing printed for include_role:\n${run.plain}`);
+  // ansible-core 2.14: ok=5 (two included files, two debug items' tasks, the role's task; include_role itself counts nothing).
+  assert.equal(run.stats.web1.ok, 5);
+});

@@ -45,7 +45,8 @@ test('hostile variable values (; $( ) backquotes, newlines, quotes, a leading -)
       copy: {content: '{{ hostile[item] }}', dest: '{{ playbook_dir }}/out/{{ item }}'}
       loop: '{{ range(hostile | length) | list }}'
     - name: lineinfile
-      lineinfile: {path: '{{ playbook_dir }}/lines', line: '{{ item | replace("\\n", " ") }}', create: true}
+      # A YAML double-quoted "\\n" is a newline; inside {{ }} a backslash is literal (ansible-core's escape_backslashes).
+      lineinfile: {path: '{{ playbook_dir }}/lines', line: "{{ item | replace('\\n', ' ') }}", create: true}
       loop: '{{ hostile }}'
     - name: chdir
       command: 'true'

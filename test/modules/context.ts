@@ -6,6 +6,7 @@ import type { Task, Vars } from '../../src/model/index.js';
 import type { ModuleContext } from '../../src/modules/types.js';
 import { LocalTransport } from '../../src/transport/local.js';
 import type { ExecOptions } from '../../src/transport/types.js';
+import { render } from '../../src/template/index.js';
 
 export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'playwatch-mod-'));
@@ -55,7 +56,8 @@ export function fakeContext(module: string, args: Vars, o: FakeOptions = {}): Mo
       commands.push(command);
       return transport.exec(command, { ...opts, signal });
     },
-    render: (v) => v,
+    // The real templating: debug's var renders `{{ var }}` through it.
+    render: (v) => render(v, vars),
     evalExpr: (e) => lookup(vars, e),
     evalCond(c) {
       if (typeof c === 'boolean') return c;

@@ -70,7 +70,7 @@ test('a single output tag is recognised with whitespace around it', () => {
 });
 
 test('output tags are rewritten to print through the Python-style filter, modifiers kept', () => {
-  assert.equal(analyzeTemplate('a {{- x -}} b').rewritten, 'a {{-( x ) | __pw_str(( x ) is undefined)-}} b');
+  assert.equal(analyzeTemplate('a {{- x -}} b').rewritten, 'a {%- set __pw_v = ( x ) %}{{ __pw_v | __pw_str(__pw_v is undefined, __pw_v is float)-}} b');
 });
 
 test('analysis is cached per source string', () => {

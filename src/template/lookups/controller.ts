@@ -179,7 +179,10 @@ export function selectHosts(groups: Record<string, string[]>, patterns: string[]
     const re = p.startsWith('~') ? new RegExp(p.slice(1)) : fnmatchToRegExp(p);
     const names = Object.keys(groups).filter((g) => re.test(g));
     if (names.length) return [...new Set(names.flatMap((g) => groups[g]))];
-    return all.filter((h) => re.test(h));
+    const hosts = all.filter((h) => re.test(h));
+    // ansible-core's implicit localhost: named, and not in the inventory, it still matches.
+    if (hosts.length === 0 && (p === 'localhost' || p === '127.0.0.1' || p === '::1')) return [p];
+    return hosts;
   };
   let hosts: string[] = [];
   for (const p of parts.filter((p) => !p.startsWith('&') && !p.startsWith('!'))) hosts.push(...match(p).filter((h) => !hosts.includes(h)));
