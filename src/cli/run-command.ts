@@ -173,7 +173,7 @@ async function load(playbookArg: string, flags: RunFlags, { cwd, config }: ReadC
   const extraVars: Vars = {};
   for (const e of flags.extraVars ?? []) Object.assign(extraVars, parseExtraVars(e, cwd, vault));
   const inventory = loadInventory(settings.inventory, inventoryOptions(settings, cwd, vault));
-  const playbook = loadPlaybook(playbookPath, { rolesPath: settings.rolesPath, gatherDefault: settings.gathering !== 'explicit', modules: moduleInfo, vault });
+  const playbook = loadPlaybook(playbookPath, { rolesPath: settings.rolesPath, collectionsPath: settings.collectionsPath, gatherDefault: settings.gathering !== 'explicit', modules: moduleInfo, vault });
   const loaded = { cwd, settings, inventory, playbook, extraVars, tags: { only: splitTags(flags.tags), skip: splitTags(flags.skipTags) }, vault, warnings: [] as string[] };
   // A wrong vault password is one error before anything runs, not a failure halfway through.
   openEveryVault({ playbook, limit: flags.limit }, hostSources(loaded), taskLoaders(loaded));
@@ -187,7 +187,7 @@ function hostSources(l: Pick<Loaded, 'cwd' | 'inventory' | 'playbook' | 'vault' 
 }
 
 function taskLoaders(l: Pick<Loaded, 'settings' | 'playbook' | 'vault'>) {
-  return taskLoader({ playbookDir: l.playbook.dir, rolesPath: l.settings.rolesPath, modules: moduleInfo, vault: l.vault });
+  return taskLoader({ playbookDir: l.playbook.dir, rolesPath: l.settings.rolesPath, collectionsPath: l.settings.collectionsPath, modules: moduleInfo, vault: l.vault });
 }
 
 /**

@@ -63,18 +63,21 @@ export function loadConfig(opts: ConfigOptions): Config {
     const cfg = readAnsibleCfg(cfgFile);
     const bases = { dir: path.dirname(cfgFile), home };
     for (const key of SETTING_KEYS) {
-      const where = SPECS[key].cfg;
-      const entry = where && cfg.get(where[0])?.get(where[1]);
-      if (!entry) continue;
-      set(key, check(key, convert(SPECS[key], entry.value, bases, true), where[1], entry.pos), 'ansible.cfg');
+      // The older name first, so the current one wins when both are set (as in ansible-core).
+      for (const where of [SPECS[key].oldNames?.cfg, SPECS[key].cfg]) {
+        const entry = where && cfg.get(where[0])?.get(where[1]);
+        if (!entry) continue;
+        set(key, check(key, convert(SPECS[key], entry.value, bases, true), where[1], entry.pos), 'ansible.cfg');
+      }
     }
   }
 
   for (const key of SETTING_KEYS) {
-    const name = SPECS[key].env;
-    const raw = name ? env[name] : undefined;
-    if (raw === undefined || raw === '') continue;
-    set(key, check(key, convert(SPECS[key], raw, { dir: cwd, home }, true), `environment variable ${name}`), 'env');
+    for (const name of [SPECS[key].oldNames?.env, SPECS[key].env]) {
+      const raw = name ? env[name] : undefined;
+      if (raw === undefined || raw === '') continue;
+      set(key, check(key, convert(SPECS[key], raw, { dir: cwd, home }, true), `environment variable ${name}`), 'env');
+    }
   }
 
   const ymlFile = path.join(cwd, 'playwatch.yml');
@@ -113,7 +116,7 @@ function check(key: keyof Settings, result: { value: unknown } | { error: string
 /** Command-line values are already typed; only paths need resolving. */
 function fromCli(key: keyof Settings, value: unknown, bases: Bases): unknown {
   if (key === 'inventory') return (value as string[]).map((e) => resolveInventoryEntry(e, bases));
-  if (key === 'rolesPath') return (value as string[]).map((p) => resolvePath(p, bases));
+  if (key === 'rolesPath' || key === 'collectionsPath') return (value as string[]).map((p) => resolvePath(p, bases));
   if (key === 'runsDir' || key === 'privateKeyFile') return resolvePath(value as string, bases);
   return value;
 }

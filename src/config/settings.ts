@@ -13,6 +13,8 @@ export interface Settings {
   inventoryIgnoreExtensions: string[];
   forks: number;
   rolesPath: string[];
+  /** Where installed collections live (each holds `ansible_collections/<ns>/<coll>/`). */
+  collectionsPath: string[];
   retryFilesEnabled: boolean;
   hostKeyChecking: boolean;
   /** SSH connection timeout in seconds. */
@@ -82,6 +84,8 @@ export interface SettingSpec {
   /** `[section] key` in ansible.cfg. */
   cfg?: [section: string, key: string];
   choices?: readonly string[];
+  /** Older names ansible-core still reads; the current names win over them. */
+  oldNames?: { env?: string; cfg?: [section: string, key: string] };
 }
 
 export const SPECS: { readonly [K in keyof Settings]-?: SettingSpec } = {
@@ -95,6 +99,13 @@ export const SPECS: { readonly [K in keyof Settings]-?: SettingSpec } = {
   },
   forks: { type: 'int', yml: 'forks', env: 'ANSIBLE_FORKS', cfg: ['defaults', 'forks'] },
   rolesPath: { type: 'pathspec', yml: 'roles_path', env: 'ANSIBLE_ROLES_PATH', cfg: ['defaults', 'roles_path'] },
+  collectionsPath: {
+    type: 'pathspec',
+    yml: 'collections_path',
+    env: 'ANSIBLE_COLLECTIONS_PATH',
+    cfg: ['defaults', 'collections_path'],
+    oldNames: { env: 'ANSIBLE_COLLECTIONS_PATHS', cfg: ['defaults', 'collections_paths'] },
+  },
   retryFilesEnabled: {
     type: 'bool',
     yml: 'retry_files_enabled',
@@ -186,6 +197,8 @@ export function defaultSettings(cwd: string, home: string = os.homedir()): Setti
     forks: 5,
     // ansible-core's DEFAULT_ROLES_PATH
     rolesPath: [path.join(home, '.ansible/roles'), '/usr/share/ansible/roles', '/etc/ansible/roles'],
+    // ansible-core's COLLECTIONS_PATHS
+    collectionsPath: [path.join(home, '.ansible/collections'), '/usr/share/ansible/collections'],
     retryFilesEnabled: false,
     hostKeyChecking: true,
     timeout: 10,

@@ -50,7 +50,8 @@ export function scopeFor(pc: PlayContext, host: string, node: NodeBase | undefin
   if (pc.opts.vault) Object.defineProperty(scope, ON_VAULT, { value: pc.opts.vault, enumerable: true });
   Object.assign(scope, magicVars(pc, host));
   if (role) {
-    scope.role_name = role.name;
+    // A collection role's role_name is its short name (ansible-core: get_name(include_role_fqcn=False)).
+    scope.role_name = role.dir.includes(`${path.sep}ansible_collections${path.sep}`) ? path.basename(role.dir) : role.name;
     scope.role_path = role.dir;
   }
   if (node) scope.ansible_search_path = searchPath(node);

@@ -23,6 +23,8 @@ export type { Inherited } from './scope.js';
 export interface LoadOptions {
   /** Extra role directories, searched after `<playbook dir>/roles/`. */
   rolesPath?: string[];
+  /** `collections_path`: where FQCN roles (`ns.coll.role`) are found; `<playbook dir>/collections` is searched first. */
+  collectionsPath?: string[];
   /** `gather_facts` when a play does not say (ansible-core: true). */
   gatherDefault?: boolean;
   /** Which modules exist: the CLI passes the registry of `src/modules/`, tests their own. */
@@ -40,6 +42,8 @@ export interface IncludeContext {
   /** The playbook's dir: roles are searched under it. */
   playbookDir: string;
   rolesPath?: string[];
+  /** Collection roots, the playbook-adjacent one included (see `collectionRoots`). */
+  collectionsPath?: string[];
   modules: ModuleInfo;
   vault?: Vault;
   role?: Role;
@@ -55,6 +59,15 @@ export interface IncludeContext {
   pos?: Pos;
 }
 
+/**
+ * Where collections are looked for: `<playbook dir>/collections` first, then
+ * `collections_path` (ansible-core adds the dirs of the playbooks named on the
+ * command line, not of imported ones).
+ */
+export function collectionRoots(playbookDir: string, collectionsPath: string[]): string[] {
+  return [path.join(playbookDir, 'collections'), ...collectionsPath];
+}
+
 /** Loads a playbook file (following `import_playbook`). */
 export function loadPlaybook(file: string, opts: LoadOptions): Playbook {
   const abs = path.resolve(file);
@@ -62,6 +75,7 @@ export function loadPlaybook(file: string, opts: LoadOptions): Playbook {
   const plays = loadPlays(abs, {
     mainDir: dir,
     rolesPath: opts.rolesPath ?? [],
+    collectionsPath: collectionRoots(dir, opts.collectionsPath ?? []),
     gatherDefault: opts.gatherDefault ?? true,
     modules: opts.modules,
     vault: opts.vault,
@@ -74,6 +88,7 @@ function scopeOf(ctx: IncludeContext, baseDir: string): Scope {
     baseDir,
     playbookDir: ctx.playbookDir,
     rolesPath: ctx.rolesPath ?? [],
+    collectionsPath: ctx.collectionsPath ?? [],
     modules: ctx.modules,
     role: ctx.role,
     when: ctx.when ?? [],
@@ -127,7 +142,7 @@ export function loadRole(name: string, params: Vars, ctx: RoleLoadContext): { ro
  * tags, `when` and keywords (not the include's own, as in ansible-core),
  * `apply:` on top, and the include's vars and role.
  */
-export function includeContext(inc: Include, opts: Pick<IncludeContext, 'playbookDir' | 'rolesPath' | 'modules' | 'handlers' | 'vault'>): IncludeContext {
+export function includeContext(inc: Include, opts: Pick<IncludeContext, 'playbookDir' | 'rolesPath' | 'collectionsPath' | 'modules' | 'handlers' | 'vault'>): IncludeContext {
   const inh = inc.extra._inherit as IncludeInherit | undefined;
   return {
     ...opts,
@@ -144,8 +159,14 @@ export function includeContext(inc: Include, opts: Pick<IncludeContext, 'playboo
  * What the engine loads at run time (its `loader` option): vars files and
  * dynamic includes, with the playbook's directory, roles path and modules.
  */
-export function taskLoader(opts: { playbookDir: string; rolesPath?: string[]; modules: ModuleInfo; vault?: Vault }): TaskLoader {
-  const base = { playbookDir: opts.playbookDir, rolesPath: opts.rolesPath ?? [], modules: opts.modules, vault: opts.vault };
+export function taskLoader(opts: { playbookDir: string; rolesPath?: string[]; collectionsPath?: string[]; modules: ModuleInfo; vault?: Vault }): TaskLoader {
+  const base = {
+    playbookDir: opts.playbookDir,
+    rolesPath: opts.rolesPath ?? [],
+    collectionsPath: collectionRoots(opts.playbookDir, opts.collectionsPath ?? []),
+    modules: opts.modules,
+    vault: opts.vault,
+  };
   return {
     varsFile: (file) => loadVarsFile(file, undefined, opts.vault),
     includeTasks: (inc, file, handlers) => loadTaskFile(file, { ...includeContext(inc, { ...base, handlers }), baseDir: inc.baseDir }),

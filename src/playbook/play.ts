@@ -16,6 +16,7 @@ import { parseTaskList } from './task.js';
 export interface PlayLoad {
   mainDir: string;
   rolesPath: string[];
+  collectionsPath: string[];
   gatherDefault: boolean;
   modules: ModuleInfo;
   vault?: Vault;
@@ -122,6 +123,7 @@ function parsePlay(src: Source, map: YMap, load: PlayLoad, outer: Outer, stack: 
     baseDir: src.dir,
     playbookDir: src.dir,
     rolesPath: load.rolesPath,
+    collectionsPath: load.collectionsPath,
     modules: load.modules,
     when: outer.when,
     tags,

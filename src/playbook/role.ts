@@ -120,16 +120,15 @@ function roleName(name: string, pos: Pos): string {
 }
 
 /** Role search: `<playbook dir>/roles/`, each roles path entry, the playbook dir. */
-export function findRole(name: string, scope: Pick<Scope, 'playbookDir' | 'rolesPath'>, pos: Pos): string {
+export function findRole(name: string, scope: Pick<Scope, 'playbookDir' | 'rolesPath' | 'collectionsPath'>, pos: Pos): string {
   const expand = (p: string) => (p.startsWith('~') ? path.join(os.homedir(), p.slice(1)) : p);
   if (name.includes('/') || name.startsWith('.') || name.startsWith('~')) {
     const dir = path.resolve(scope.playbookDir, expand(name));
     if (isDir(dir)) return dir;
     throw new UserError(`role '${name}' not found: ${displayPath(dir)} is not a directory`, pos);
   }
-  if (/^[\w-]+\.[\w-]+\.[\w-]+$/.test(name)) {
-    throw new UserError(`role '${name}' is from a collection; playwatch loads roles from directories only`, pos);
-  }
+  const fqcn = /^(\w+)\.(\w+)\.(\w+)$/.exec(name);
+  if (fqcn) return findCollectionRole(name, fqcn.slice(1), scope.collectionsPath.map(expand), pos);
   const roots = [path.join(scope.playbookDir, 'roles'), ...scope.rolesPath.map((p) => path.resolve(expand(p))), scope.playbookDir];
   for (const root of roots) {
     const dir = path.join(root, name);
@@ -139,6 +138,25 @@ export function findRole(name: string, scope: Pick<Scope, 'playbookDir' | 'roles
   const hint = didYouMean(name, known);
   const looked = roots.map((r) => displayPath(path.join(r, name))).join(', ');
   throw new UserError(`role '${name}' not found${hint ? ` (did you mean '${hint}'?)` : ''}; looked in: ${looked}`, pos);
+}
+
+/**
+ * `ns.coll.role`: the collection is `<root>/ansible_collections/ns/coll/`
+ * in the first root that has it (a root may already end in
+ * `ansible_collections`, as ansible-core allows), and the role must be in
+ * that one: as in ansible-core, a collection found earlier hides later
+ * copies of it.
+ */
+function findCollectionRole(name: string, [ns, coll, role]: string[], roots: string[], pos: Pos): string {
+  const colls = roots.map((r) => path.join(path.resolve(path.basename(r) === 'ansible_collections' ? r : path.join(r, 'ansible_collections')), ns, coll));
+  const found = colls.find(isDir);
+  if (found) {
+    const dir = path.join(found, 'roles', role);
+    if (isDir(dir)) return dir;
+    throw new UserError(`role '${name}' not found in collection ${ns}.${coll} (at ${displayPath(found)}): no roles/${role} there`, pos);
+  }
+  const looked = colls.map(displayPath).join(', ') || 'no collections path is set';
+  throw new UserError(`role '${name}' not found: collection ${ns}.${coll} is not installed; looked in: ${looked}`, pos);
 }
 
 function isDir(p: string): boolean {

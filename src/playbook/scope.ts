@@ -57,6 +57,8 @@ export interface Scope {
   baseDir: string;
   playbookDir: string;
   rolesPath: string[];
+  /** Collection roots searched for FQCN roles (`ns.coll.role`). */
+  collectionsPath: string[];
   modules: ModuleInfo;
   role?: Role;
   when: Cond[];
