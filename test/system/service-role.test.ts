@@ -14,7 +14,8 @@ import fs from 'node:fs';
 import { fleetProject, runAnsible, runPlaywatch, sh, statuses, type EngineRun } from './oracle-fleet.js';
 import { makeDebRepo, purgeTestPkg, installedVersion, TEST_PKG } from '../helpers/deb-repo.js';
 import { makeStandIn } from '../helpers/systemctl-standin.js';
-import { startHttp } from '../helpers/http-server.js';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 
 const ROOT = '/tmp/pw-test-webapp';
 const USER = 'pw_test_webapp';
@@ -90,6 +91,17 @@ function clean(): void {
 
 after(clean);
 
+// The "service": an HTTP server in a process of its own (ansible-playbook runs
+// under spawnSync, which would hold an in-process server's event loop).
+const SERVER = `require('http').createServer((q, r) => { r.setHeader('Content-Type', 'application/json'); r.end(JSON.stringify({ name: 'web', ok: true })); })
+  .listen(0, '127.0.0.1', function () { console.log(this.address().port); });`;
+
+async function startService(): Promise<{ port: number; close(): void }> {
+  const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
+  return { port: Number(chunk.toString().trim()), close: () => child.kill() };
+}
+
 /** ansible-core names a role's task `role : name`; playwatch's results are by name. */
 function strip(run: EngineRun): EngineRun {
   return { ...run, results: new Map([...run.results].map(([k, v]) => [k.replace(/^webapp : /, ''), v])) };
@@ -97,7 +109,7 @@ function strip(run: EngineRun): EngineRun {
 
 async function twice(engine: 'playwatch' | 'ansible'): Promise<[EngineRun, EngineRun, string[]]> {
   clean();
-  const http = await startHttp();
+  const http = await startService();
   const standin = makeStandIn({ webapp: {} });
   const repo = makeDebRepo(['1.0']);
   try {
@@ -111,7 +123,7 @@ async function twice(engine: 'playwatch' | 'ansible'): Promise<[EngineRun, Engin
     assert.ok(fs.existsSync(`${ROOT}/units/webapp.service`));
     return [first, second, calls];
   } finally {
-    await http.close();
+    http.close();
     fs.rmSync(standin.dir, { recursive: true, force: true });
     fs.rmSync(repo.dir, { recursive: true, force: true });
   }
