@@ -14,8 +14,11 @@ import type { HostSource, Playbook, TaskLoader } from '../model/index.js';
 
 export function openEveryVault(l: { playbook: Playbook; limit?: string }, hosts: HostSource, loader: TaskLoader): void {
   const allowed = l.limit ? new Set(hosts.select(l.limit)) : undefined;
-  const targeted = new Set(l.playbook.plays.flatMap((p) => hosts.select(p.hosts)).filter((h) => !allowed || allowed.has(h)));
-  for (const host of targeted) hosts.varsFor(host);
+  // Each play reads the group_vars/host_vars beside its own file (import_playbook).
+  for (const play of l.playbook.plays) {
+    const dir = play.pos.file ? path.dirname(path.resolve(play.pos.file)) : l.playbook.dir;
+    for (const host of hosts.select(play.hosts)) if (!allowed || allowed.has(host)) hosts.varsFor(host, dir);
+  }
   for (const play of l.playbook.plays) {
     for (const entry of play.varsFiles) {
       const options = (Array.isArray(entry) ? entry : [entry]).map(String);

@@ -10,6 +10,7 @@ import { releaseCommand } from './lock.js';
 import { ConnectionPool } from './connection.js';
 import { TaskIds } from './identity.js';
 import { UserError, formatPos } from '../model/index.js';
+import { playDirOf } from './scope.js';
 import { EVENT_SCHEMA, tally, type NewEvent, type RunEvent, type ResumePlan } from '../events/index.js';
 
 export interface RunOutcome {
@@ -48,9 +49,11 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
   const opts: RunOptions = { ...given, emit };
   const hosts = new Map<string, HostState>();
   const invCache = new Map<string, Vars>();
-  const inventoryVars = (h: string) => {
-    let v = invCache.get(h);
-    if (!v) invCache.set(h, (v = opts.hosts.varsFor(h)));
+  // Keyed by the play's directory too: playbook-adjacent group_vars/host_vars are the play file's (import_playbook).
+  const inventoryVars = (h: string, playDir: string) => {
+    const key = `${playDir}\0${h}`;
+    let v = invCache.get(key);
+    if (!v) invCache.set(key, (v = opts.hosts.varsFor(h, playDir)));
     return v;
   };
   const connections = new ConnectionPool();
@@ -89,6 +92,7 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
       for (const h of playHosts) if (!hosts.has(h)) hosts.set(h, runState.delegated.get(h) ?? new HostState(h));
       for (const h of playHosts) runState.delegated.delete(h);
       opts.emit({ type: 'play.start', index: i, total: opts.playbook.plays.length, name: play.name, hosts: playHosts });
+      const playDir = playDirOf(play, opts.playbook.dir);
       const pc: PlayContext = {
         opts,
         play,
@@ -98,7 +102,7 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
         varsFilesVars: {},
         handlers: [...play.handlers],
         ids: taskIds.forPlay(i),
-        inventoryVars,
+        inventoryVars: (h: string) => inventoryVars(h, playDir),
         masker,
         run: runState,
       };

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import fs from 'node:fs';
-import type { NodeBase, Role, TaskNode, Vars } from '../model/index.js';
+import type { NodeBase, Play, Role, TaskNode, Vars } from '../model/index.js';
 import { ON_RESOLVED, ON_VAULT, ON_WARNING, type OnResolved } from '../template/index.js';
 import type { Frame, PlayContext } from './context.js';
 
@@ -123,7 +123,12 @@ export function addPublicRoles(pc: PlayContext, nodes: TaskNode[]): void {
  * loader's basedir to the play's `_included_path`).
  */
 export function playbookDirOf(pc: PlayContext): string {
-  return pc.play.pos.file ? path.dirname(path.resolve(pc.play.pos.file)) : pc.opts.playbook.dir;
+  return playDirOf(pc.play, pc.opts.playbook.dir);
+}
+
+/** The directory of the file `play` is written in (`topDir` when it has no file). */
+export function playDirOf(play: Play, topDir: string): string {
+  return play.pos.file ? path.dirname(path.resolve(play.pos.file)) : topDir;
 }
 
 /** ansible-core's Task.get_search_path: the role's directory, then the task file's. */

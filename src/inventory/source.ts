@@ -14,7 +14,8 @@ export interface HostSourceOptions {
 /**
  * An inventory as a run sees it (the engine's `hosts` option): patterns are
  * read relative to `cwd` (`@file.retry`), and `group_vars/`/`host_vars/`
- * beside the playbook (`playbookDir`) count too; `vault` opens encrypted ones. `add_host` and `group_by`
+ * beside the playbook (`playbookDir`, or the play's own directory the engine
+ * passes to `varsFor`) count too; `vault` opens encrypted ones. `add_host` and `group_by`
  * change it while the run goes on; a refresh re-reads the sources and
  * applies those changes again, as ansible-core does.
  */
@@ -28,7 +29,8 @@ export function hostSource(loaded: Inventory, opts: HostSourceOptions): HostSour
   return {
     names: () => [...inv.hosts.keys()],
     select: (pattern) => selectHosts(inv, pattern, { cwd: opts.cwd }),
-    varsFor: (host) => inventoryVarsFor(inv, host, opts.playbookDir, opts.vault),
+    // A play's own directory replaces the top playbook's; none is read when the source was given none.
+    varsFor: (host, playDir) => inventoryVarsFor(inv, host, opts.playbookDir && (playDir ?? opts.playbookDir), opts.vault),
     groups: () => groupsMap(inv),
     groupNames: (host) => groupNamesOf(inv, host),
     get dir() {

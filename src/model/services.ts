@@ -12,8 +12,13 @@ export interface HostSource {
   names(): string[];
   /** Hosts matching a pattern (`web:&prod:!web3`, `@file.retry`), in inventory order. */
   select(pattern: string): string[];
-  /** A host's inventory variables (inventory files, `group_vars/`, `host_vars/`). */
-  varsFor(host: string): Vars;
+  /**
+   * A host's inventory variables (inventory files, `group_vars/`, `host_vars/`).
+   * `playbookDir`, when given, is the directory of the playbook file the play
+   * is written in (an imported playbook's own): its `group_vars/`/`host_vars/`
+   * are read instead of the top playbook's, as ansible-core does.
+   */
+  varsFor(host: string, playbookDir?: string): Vars;
   /** `groups`: every group's hosts. */
   groups(): Record<string, string[]>;
   /** `group_names` of one host. */

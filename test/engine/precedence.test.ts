@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import YAML from 'yaml';
-import { runProject } from '../helpers/run.js';
+import { LOCAL_INVENTORY, runProject } from '../helpers/run.js';
 
 /**
  * ansible-core's documented order, lowest first. Variable `p<i>` is set to
@@ -121,4 +121,28 @@ test('playbook_dir in a play brought in by import_playbook is the imported file\
   assert.equal(run.exitCode, 0, run.plain);
   const dir = run.dir.split('/').pop();
   assert.deepEqual(run.of('host.ok').map((e) => e.result.msg), ['deploy 8080', dir]);
+});
+
+test('an imported play reads the group_vars/ and host_vars/ beside its own file, not the top playbook\'s, as ansible-core 2.14 does; inventory-adjacent ones stay', async () => {
+  const show = '{{ x }} {{ only_top | default("UNDEF") }} {{ only_sub | default("UNDEF") }} {{ hv | default("UNDEF") }} {{ inv_x }}';
+  const play = (name: string) => `- hosts: web1\n  gather_facts: false\n  tasks: [{name: ${name}, debug: {msg: '${name} ${show}'}}]\n`;
+  const run = await runProject({
+    inventory: ['inv/hosts.ini'],
+    files: {
+      'inv/hosts.ini': LOCAL_INVENTORY,
+      'inv/group_vars/all.yml': 'inv_x: inv\n',
+      'site.yml': `${play('top')}- import_playbook: sub/play.yml\n${play('top2')}`,
+      'sub/play.yml': play('sub'),
+      'group_vars/all.yml': 'x: top\nonly_top: yes_top\n',
+      'host_vars/web1.yml': 'hv: top\n',
+      'sub/group_vars/all.yml': 'x: sub\nonly_sub: yes_sub\n',
+      'sub/host_vars/web1.yml': 'hv: sub\n',
+    },
+  });
+  assert.equal(run.exitCode, 0, run.plain);
+  assert.deepEqual(run.of('host.ok').map((e) => e.result.msg), [
+    'top top yes_top UNDEF top inv',
+    'sub sub UNDEF yes_sub sub inv',
+    'top2 top yes_top UNDEF top inv',
+  ]);
 });
