@@ -89,7 +89,8 @@ export const rebootModule: Module = {
     const timeout = a.reboot_timeout as number;
     const wait = { delay: 0, sleep: 1, timeout, connectTimeout: (a.connect_timeout as number | undefined) ?? 10 };
     // The boot id must differ (an empty one, as some systems print just before going down, does not count).
-    const booted = await untilAnswers(ctx, { ...wait, command: `b=$(${a.boot_time_command as string}) && [ -n "$b" ] && [ "$b" != ${q(before)} ]` }, start);
+    // Each wait gets all of reboot_timeout from its own start, after post_reboot_delay, as ansible-core gives it.
+    const booted = await untilAnswers(ctx, { ...wait, command: `b=$(${a.boot_time_command as string}) && [ -n "$b" ] && [ "$b" != ${q(before)} ]` });
     if (!booted.ok) return { failed: true, changed: false, rebooted: true, elapsed: elapsed(), msg: `Timed out waiting for last boot time check (timeout=${timeout})` };
     const tested = await untilAnswers(ctx, { ...wait, command: a.test_command as string });
     if (!tested.ok) return { failed: true, changed: false, rebooted: true, elapsed: elapsed(), msg: `Timed out waiting for post-reboot test command (timeout=${timeout})` };

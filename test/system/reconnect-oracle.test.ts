@@ -39,7 +39,7 @@ after(() => {
 
 /**
  * `bounce A B`: detached, after A s kill the host's sshd and its whole
- * process tree, write a new boot id, start sshd again B s later and stamp
+ * process tree (stopped first, so that no connection slips in meanwhile), write a new boot id, start sshd again B s later and stamp
  * `restarted`. `sbin/shutdown`: writes its arguments (one `[arg]` each)
  * to `shutdown.calls`, removes `restarted`, then `bounce 1 1`. `empty/` has no shutdown.
  */
@@ -54,12 +54,13 @@ setsid sh -c '
   sleep "$1"
   tree() { for c in $(ps -o pid= --ppid "$1"); do tree "$c"; echo "$c"; done; }
   pid=$(cat "$hd/sshd.pid")
+  kill -STOP "$pid"
   kids=$(tree "$pid" | grep -vx "$$")
-  kill -KILL "$pid" $kids 2>/dev/null
+  kill -KILL $kids "$pid" 2>/dev/null
   rm -f "$hd/sshd.pid"
   echo "boot-$(date +%s%N)" > "$hd/boot_id"
   sleep "$2"
-  for i in $(seq 1 50); do ${sshd} -f "$hd/sshd_config" -E "$hd/sshd.log" && break; sleep 0.1; done
+  for i in $(seq 1 200); do ${sshd} -f "$hd/sshd_config" -E "$hd/sshd.log" && break; sleep 0.1; done
   date +%s%N > "$hd/restarted"
 ' ${JSON.stringify(hd)} "$1" "$2" >/dev/null 2>&1 </dev/null &
 exit 0
@@ -72,37 +73,70 @@ exec ${JSON.stringify(path.join(hd, 'bounce'))} 1 1
 `, { mode: 0o755 });
 }
 
+/** Takes the host down now (it comes back `seconds` later, stamping `restarted`), before the engine starts. */
+function downFor(seconds: number): void {
+  spawnSync(path.join(HD, 'bounce'), ['0', String(seconds)]);
+  for (let i = 0; i < 100 && fs.existsSync(path.join(HD, 'sshd.pid')); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+  assert.equal(fs.existsSync(path.join(HD, 'sshd.pid')), false, 'the host went down');
+}
+
 /** Runs the playbook through `engine` with fresh records; the records and the sshd pids it saw. */
-async function through(engine: 'ansible' | 'playwatch', playbook: string): Promise<{ run: EngineRun; calls: string[]; pids: string[] }> {
+async function through(engine: 'ansible' | 'playwatch', playbook: string, down = 0): Promise<{ run: EngineRun; calls: string[]; pids: string[] }> {
   const pidBefore = fs.readFileSync(path.join(HD, 'sshd.pid'), 'utf8').trim();
   for (const f of ['shutdown.calls', 'restarted']) fs.rmSync(path.join(HD, f), { force: true });
+  if (down > 0) downFor(down);
   const p = fleetProject(playbook.split('@H').join(HD), {}, fleetDir);
   const run = engine === 'ansible' ? runAnsible(p) : await runPlaywatch(p);
   const calls = fs.existsSync(path.join(HD, 'shutdown.calls')) ? fs.readFileSync(path.join(HD, 'shutdown.calls'), 'utf8').trim().split('\n') : [];
   return { run, calls, pids: [pidBefore, fs.readFileSync(path.join(HD, 'sshd.pid'), 'utf8').trim()] };
 }
 
+/** What went wrong, for a failed assertion: the engine's output and the host's sshd log. */
+const why = (run: EngineRun) => `${run.log}\n--- sshd.log:\n${fs.readFileSync(path.join(HD, 'sshd.log'), 'utf8').split('\n').slice(-20).join('\n')}`;
+
 const WAIT = `
 - hosts: all
   gather_facts: false
   tasks:
-    - name: drop
-      command: "@H/bounce 2 3"
     - name: wait
-      wait_for_connection: { delay: 4, sleep: 1, timeout: 60, connect_timeout: 3 }
+      wait_for_connection: { delay: 1, sleep: 1, timeout: 120, connect_timeout: 10 }
     - name: after
       command: cat @H/restarted
 `;
 
 test('wait_for_connection across an sshd restart: ansible-playbook and playwatch agree on every status and the recap, and both waited for the new sshd', async () => {
-  const a = await through('ansible', WAIT);
-  const p = await through('playwatch', WAIT);
-  assert.deepEqual(statuses(a.run), { drop: 'changed', wait: 'ok', after: 'changed' }, a.run.log);
+  const a = await through('ansible', WAIT, 10);
+  const p = await through('playwatch', WAIT, 10);
+  assert.deepEqual(statuses(a.run), { wait: 'ok', after: 'changed' }, why(a.run));
   assert.deepEqual(differences(a.run, p.run, { wait: ['changed', '?elapsed'] }), []);
   assert.deepEqual(p.run.recap, a.run.recap);
   for (const r of [a, p]) {
     assert.notEqual(r.pids[0], r.pids[1], 'the sshd was restarted during the run');
-    assert.ok((r.run.results.get('wait')!.elapsed as number) >= 4, `elapsed ${r.run.results.get('wait')!.elapsed}`);
+    assert.ok((r.run.results.get('wait')!.elapsed as number) >= 1, `elapsed ${r.run.results.get('wait')!.elapsed}`);
+  }
+});
+
+const DOWN = `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: too short
+      wait_for_connection: { delay: 4, sleep: 1, timeout: 6, connect_timeout: 2 }
+      ignore_errors: true
+    - name: long enough
+      wait_for_connection: { sleep: 1, timeout: 120, connect_timeout: 10 }
+`;
+
+test('wait_for_connection that times out fails (not unreachable) with ansible-core\'s message, and a later one finds the host back', async () => {
+  const a = await through('ansible', DOWN, 25);
+  const p = await through('playwatch', DOWN, 25);
+  assert.deepEqual(statuses(a.run), { 'too short': 'failed', 'long enough': 'ok' }, why(a.run));
+  assert.deepEqual(differences(a.run, p.run, { 'too short': ['changed', '?elapsed'] }), []);
+  assert.deepEqual(p.run.recap, a.run.recap);
+  for (const r of [a, p]) {
+    assert.match(String(r.run.results.get('too short')!.msg), /^timed out waiting for ping module test: /);
+    // The timeout counts from after the delay: 4 + 6.
+    assert.ok((r.run.results.get('too short')!.elapsed as number) >= 10, `elapsed ${r.run.results.get('too short')!.elapsed}`);
   }
 });
 
@@ -111,9 +145,9 @@ const REBOOT = `
   gather_facts: false
   tasks:
     - name: reboot
-      reboot: { search_paths: ["@H/empty", "@H/sbin"], boot_time_command: "cat @H/boot_id", msg: "Reboot by the test", reboot_timeout: 60, connect_timeout: 3 }
+      reboot: { search_paths: ["@H/empty", "@H/sbin"], boot_time_command: "cat @H/boot_id", msg: "Reboot by the test", reboot_timeout: 120, connect_timeout: 10 }
     - name: reboot_command
-      reboot: { reboot_command: 'shutdown -r +0 "for the test"', search_paths: "@H/sbin", boot_time_command: "cat @H/boot_id", test_command: "test -s @H/restarted", reboot_timeout: 60, connect_timeout: 3 }
+      reboot: { reboot_command: 'shutdown -r +0 "for the test"', search_paths: "@H/sbin", boot_time_command: "cat @H/boot_id", test_command: "test -s @H/restarted", reboot_timeout: 120, connect_timeout: 10 }
     - name: no shutdown
       reboot: { search_paths: ["@H/empty"], boot_time_command: "cat @H/boot_id" }
       ignore_errors: true
@@ -127,7 +161,7 @@ const REBOOT = `
 test('reboot through a stand-in shutdown: ansible-playbook and playwatch agree on statuses, result keys, messages, the recap and the exact shutdown calls', async () => {
   const a = await through('ansible', REBOOT);
   const p = await through('playwatch', REBOOT);
-  assert.deepEqual(statuses(a.run), { reboot: 'changed', reboot_command: 'changed', 'no shutdown': 'failed', 'no boot time': 'failed', after: 'changed' }, a.run.log);
+  assert.deepEqual(statuses(a.run), { reboot: 'changed', reboot_command: 'changed', 'no shutdown': 'failed', 'no boot time': 'failed', after: 'changed' }, why(a.run));
   assert.deepEqual(differences(a.run, p.run, {
     reboot: ['changed', 'rebooted', '?elapsed'],
     reboot_command: ['changed', 'rebooted', '?elapsed'],
