@@ -23,7 +23,8 @@ import { WRAPPER_SCRIPT } from './ssh-command.js';
  *
  * Records are `\x1ePW<nonce><type><payload>\n`:
  *   r   both streams, once: the session is ready (before any command)
- *   :N  stdout, after the command's output: its exit status N
+ *   :N  stdout, after the command's output: its exit status N, or
+ *   :N S  when a signal S (`TERM`) ended the command, as sshd's exit-signal
  *   .   stderr, after the command's output
  *   x   stderr, become with a password only: the command has exited (the
  *       controller then ends the stdin relay, which the session waits for)
@@ -88,7 +89,15 @@ export type StdinMode =
   /** Fed as it becomes due (become with a password): frames relayed from the channel. */
   | { kind: 'relay' };
 
-/** The script that runs one command and reports its end. */
+/**
+ * The script that runs one command and reports its end. `wait` gives 128+N
+ * both for a command killed by signal N and for one that exited 128+N;
+ * dash tells them apart by printing the signal's name ("Terminated") when
+ * it reaps a killed job, on its own stderr: that goes to a file (never
+ * into the command's stderr), and a non-empty file means a signal, which
+ * the end record names as exec mode's exit-signal would. (bash prints
+ * nothing there, so under a bash /bin/sh a killed command reports 128+N.)
+ */
 export function commandScript(nonce: string, command: string, stdin: StdinMode): string {
   const prefix = quoteAlways(recordPrefix(nonce));
   const run = `setsid /bin/sh -c "$__pw_S" sh "$__pw_S" ${quoteAlways(command)}`;
@@ -99,10 +108,11 @@ export function commandScript(nonce: string, command: string, stdin: StdinMode):
     : `__pw_relay >"$__pw_d/i" & ${run} <"$__pw_d/i" ${io} &`;
   return [
     `{ ${start} __pw_p=$!`,
-    'wait $__pw_p; __pw_r=$?',
-    ...(stdin.kind === 'relay' ? [`printf '%sx\\n' ${prefix} >&2; wait`] : []),
+    'wait $__pw_p 2>"$__pw_d/w"; __pw_r=$?; __pw_k=',
+    ...(stdin.kind === 'relay' ? [`printf '%sx\\n' ${prefix} >&2; wait 2>/dev/null`] : []),
     'kill -0 -$__pw_p 2>/dev/null && __pw_linger $__pw_p',
-    `printf '%s:%d\\n' ${prefix} "$__pw_r"; printf '%s.\\n' ${prefix} >&2; }`,
+    '[ $__pw_r -gt 128 ] && [ -s "$__pw_d/w" ] && __pw_k=$(kill -l $__pw_r 2>/dev/null)',
+    `printf '%s:%d %s\\n' ${prefix} "$__pw_r" "$__pw_k"; printf '%s.\\n' ${prefix} >&2; }`,
     '',
   ].join('\n');
 }
