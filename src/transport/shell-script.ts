@@ -1,5 +1,5 @@
 import { quoteAlways } from './command.js';
-import { WRAPPER_SCRIPT } from './ssh-command.js';
+import { SHELL_WRAPPER_SCRIPT } from './ssh-command.js';
 
 /**
  * The text a shell session reads on its stdin (shell mode, DESIGN §12).
@@ -75,7 +75,7 @@ export function initScript(nonce: string): string {
     "__pw_relay() { trap '' PIPE; while IFS= read -r __pw_n <&5 && [ \"$__pw_n\" != 0 ]; do " +
       '__pw_v=$(head -c "$__pw_n" <&5; echo x); printf %s "${__pw_v%x}" 2>/dev/null; done; }',
     LINGER,
-    `__pw_S=${quoteAlways(WRAPPER_SCRIPT)}`,
+    `__pw_S=${quoteAlways(SHELL_WRAPPER_SCRIPT)}`,
     `${rec}; ${rec} >&2`,
     '',
   ].join('\n');
@@ -90,27 +90,31 @@ export type StdinMode =
   | { kind: 'relay' };
 
 /**
- * The script that runs one command and reports its end. `wait` gives 128+N
- * both for a command killed by signal N and for one that exited 128+N;
- * dash tells them apart by printing the signal's name ("Terminated") when
- * it reaps a killed job, on its own stderr: that goes to a file (never
- * into the command's stderr), and a non-empty file means a signal, which
- * the end record names as exec mode's exit-signal would. (bash prints
- * nothing there, so under a bash /bin/sh a killed command reports 128+N.)
+ * The script that runs one command and reports its end. The command runs
+ * in the foreground: a job started with `&` would get SIGINT and SIGQUIT
+ * ignored (POSIX, without job control), which no command of exec mode has.
+ * It gets the channel's stderr on fd 6 (the wrapper moves it to fd 2),
+ * while the session's own stderr goes to a file meanwhile: dash prints
+ * there the name of the signal ("Terminated") when one killed the command,
+ * which is how a signal is told from an exit status of 128+N; the end
+ * record names it as exec mode's exit-signal would. dash names neither
+ * SIGINT nor SIGPIPE, and bash nothing: there the status stays 128+N.
  */
 export function commandScript(nonce: string, command: string, stdin: StdinMode): string {
   const prefix = quoteAlways(recordPrefix(nonce));
-  const run = `setsid /bin/sh -c "$__pw_S" sh "$__pw_S" ${quoteAlways(command)}`;
-  const io = '5<&-';
+  const run = `setsid /bin/sh -c "$__pw_S" sh "$__pw_S" ${quoteAlways(command)} 5<&- 7>"$__pw_d/p"`;
   const start =
-    stdin.kind === 'closed' ? `${run} </dev/null ${io} &`
-    : stdin.kind === 'literal' ? `printf %s ${quoteAlways(stdin.data)} 5<&- | ${run} ${io} &`
-    : `__pw_relay >"$__pw_d/i" & ${run} <"$__pw_d/i" ${io} &`;
+    stdin.kind === 'closed' ? `${run} </dev/null`
+    : stdin.kind === 'literal' ? `printf %s ${quoteAlways(stdin.data)} 5<&- 6>&- | ${run}`
+    : `${run} <"$__pw_d/i"`;
   return [
-    `{ ${start} __pw_p=$!`,
-    'wait $__pw_p 2>"$__pw_d/w"; __pw_r=$?; __pw_k=',
+    ...(stdin.kind === 'relay' ? ['__pw_relay >"$__pw_d/i" &'] : []),
+    `{ { ${start}; } 6>&2 2>"$__pw_d/w"; __pw_r=$?; __pw_k=; __pw_p=`,
     ...(stdin.kind === 'relay' ? [`printf '%sx\\n' ${prefix} >&2; wait 2>/dev/null`] : []),
-    'kill -0 -$__pw_p 2>/dev/null && __pw_linger $__pw_p',
+    'read -r __pw_p <"$__pw_d/p"',
+    // No pgid: the wrapper never ran (no setsid?); what the session said about it is the command's stderr.
+    '[ -n "$__pw_p" ] || while IFS= read -r __pw_l; do printf \'%s\\n\' "$__pw_l" >&2; done <"$__pw_d/w"',
+    '[ -n "$__pw_p" ] && kill -0 -$__pw_p 2>/dev/null && __pw_linger $__pw_p',
     '[ $__pw_r -gt 128 ] && [ -s "$__pw_d/w" ] && __pw_k=$(kill -l $__pw_r 2>/dev/null)',
     `printf '%s:%d %s\\n' ${prefix} "$__pw_r" "$__pw_k"; printf '%s.\\n' ${prefix} >&2; }`,
     '',

@@ -245,6 +245,9 @@ test('both modes report a command killed by a signal as exec mode does: rc -N an
     ['an exit status that looks like TERM', 'exit 143', { rc: 143 }],
     // The command's own shell reaps the child and says so, as sh -c would under ansible-core.
     ['a child of the command killed by TERM', "sh -c 'kill -TERM $$'", { rc: 143, stderr: 'Terminated\n' }],
+    // SIGINT and SIGQUIT are not ignored (as they would be for a job started with `&`): a trap on them works.
+    ['a trap on INT', "trap 'echo INT >&2; exit 3' INT; kill -INT $$; sleep 1", { rc: 3, stderr: 'INT\n' }],
+    ['the same signals ignored', "grep '^SigIgn' /proc/$$/status >&2; exit 4", { rc: 4, stderr: 'SigIgn:\t0000000000000000\n' }],
   ];
   for (const [name, command, want] of cases) {
     const { r } = await both(command);
