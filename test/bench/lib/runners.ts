@@ -31,7 +31,7 @@ export async function runPlaywatch(ws: Workspace, playbook: string, forks: numbe
 /** The bare ssh2 floor program: connections, then `tasks` rounds of one exec channel per host. */
 export async function runFloor(ws: Workspace, tasks: number, command = '/bin/true'): Promise<Measured & { connectMs?: number; commandsMs?: number }> {
   const m = await measure(floor, [ws.hostsJson, String(tasks), command], { node: true, cwd: root });
-  const last = m.tail.split('\n').findLast((l) => l.startsWith('{')) ?? '';
+  const last = m.tail.split('\n').filter((l) => l.startsWith('{')).pop() ?? '';
   try {
     return { ...m, ...(JSON.parse(last) as { connectMs: number; commandsMs: number }) };
   } catch {

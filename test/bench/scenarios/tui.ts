@@ -21,7 +21,7 @@ interface TuiFigures { medianFrameMs: number; cpuShare: number }
 async function once(mode: 'full' | 'paced', hosts: number, tasks: number): Promise<Measured & Partial<TuiFigures>> {
   const m = await measure(process.execPath, ['--import', import.meta.resolve('tsx'), child, mode, String(hosts), String(tasks)]);
   try {
-    return { ...m, ...(JSON.parse(m.tail.split('\n').findLast((l) => l.startsWith('{')) ?? '') as TuiFigures) };
+    return { ...m, ...(JSON.parse(m.tail.split('\n').filter((l) => l.startsWith('{')).pop() ?? '') as TuiFigures) };
   } catch {
     return { ...m, ok: false };
   }
