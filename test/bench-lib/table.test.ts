@@ -58,7 +58,7 @@ test('the Markdown table has one line per row, right-aligned number columns and 
 });
 
 test('results.json groups the figures by scenario with target, met and the reason for a miss', () => {
-  const r = results(rows, { date: 'd', command: 'npm run bench', quick: false, runs: 3, durationS: 1, machine: { cpus: 2, cpuModel: 'x', memoryMB: 1, loadAverage: { start: [1, 2, 3], end: [1, 2, 3] }, node: 'v20', ansibleCore: '2.14.18' } });
+  const r = results(rows, { date: 'd', command: 'npm run bench', quick: false, runs: 3, durationS: 1, machine: { cpus: 2, cpuModel: 'x', memoryMB: 1, loadAverage: { start: [1, 2, 3], end: [1, 2, 3] }, node: 'v20', ansibleCore: '2.14.18' }, failures: [] });
   assert.deepEqual(r.scenarios.map((s) => [s.name, s.figures.length]), [['throughput', 3], ['controller', 2]]);
   const [pw, ratio, mitogen] = r.scenarios[0].figures;
   assert.deepEqual(pw, { measure: '20×10 playwatch', unit: 's', median: 1.5, min: 1.4, max: 1.7, values: [1.5, 1.4, 1.7], target: null, met: null });
@@ -69,20 +69,20 @@ test('results.json groups the figures by scenario with target, met and the reaso
   assert.deepEqual(JSON.parse(JSON.stringify(r)), r, 'plain JSON');
 });
 
-/** [argv, quick, only, runs, ansibleRuns] */
-const argvs: Array<[string[], boolean, string[], number, number]> = [
-  [[], false, [], 3, 3],
-  [['--quick'], true, [], 1, 1],
-  [['--only', 'tui,scale', '--only', 'latency'], false, ['tui', 'scale', 'latency'], 3, 3],
-  [['--only=tui', '--runs', '5', '--ansible-runs=1'], false, ['tui'], 5, 1],
-  [['tui'], false, ['tui'], 3, 3],
+/** [argv, quick, only, runs, ansibleRuns, out] */
+const argvs: Array<[string[], boolean, string[], number, number, string]> = [
+  [[], false, [], 3, 3, 'bench/results.json'],
+  [['--quick'], true, [], 1, 1, 'bench/results-quick.json'],
+  [['--only', 'tui,scale', '--only', 'latency', '--out', 'x.json'], false, ['tui', 'scale', 'latency'], 3, 3, 'x.json'],
+  [['--only=tui', '--runs', '5', '--ansible-runs=1'], false, ['tui'], 5, 1, 'bench/results.json'],
+  [['tui'], false, ['tui'], 3, 3, 'bench/results.json'],
 ];
 
-test('the command line picks quick mode, scenarios and runs', () => {
-  for (const [argv, quick, only, runs, ansibleRuns] of argvs) {
+test('the command line picks quick mode, scenarios, runs and the results file', () => {
+  for (const [argv, quick, only, runs, ansibleRuns, out] of argvs) {
     const o = parseArgs(argv);
     assert.ok(typeof o !== 'string', String(o));
-    assert.deepEqual([o.quick, o.only, o.runs, o.ansibleRuns], [quick, only, runs, ansibleRuns], argv.join(' '));
+    assert.deepEqual([o.quick, o.only, o.runs, o.ansibleRuns, o.out], [quick, only, runs, ansibleRuns, out], argv.join(' '));
   }
 });
 

@@ -9,8 +9,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs, unknownNames, USAGE } from './lib/args.js';
-import { prepareFleet, root, type Fleet } from './lib/fleet.js';
+import { parseArgs, unknownNames, USAGE, type Options } from './lib/args.js';
+import { cleanupAll } from './lib/cleanup.js';
+import { prepareFleet, root } from './lib/fleet.js';
 import { results, machine } from './lib/results.js';
 import { ansibleVersion } from './lib/runners.js';
 import type { Context } from './lib/scenario.js';
@@ -18,11 +19,12 @@ import { textTable } from './lib/table.js';
 import type { Row } from './lib/types.js';
 import { SCENARIOS } from './scenarios/index.js';
 
-const opts = parseArgs(process.argv.slice(2));
-if (typeof opts === 'string' || opts.help) {
-  console.error(typeof opts === 'string' ? `bench: ${opts}\n\n${USAGE}` : USAGE);
-  process.exit(typeof opts === 'string' ? 2 : 0);
+const parsed = parseArgs(process.argv.slice(2));
+if (typeof parsed === 'string' || parsed.help) {
+  console.error(typeof parsed === 'string' ? `bench: ${parsed}\n\n${USAGE}` : USAGE);
+  process.exit(typeof parsed === 'string' ? 2 : 0);
 }
+const opts: Options = parsed;
 if (opts.list) {
   for (const s of SCENARIOS) console.log(`${s.name.padEnd(12)} ${s.title}${s.inDefault ? '' : ' (only with --only)'}`);
   process.exit(0);
@@ -32,7 +34,8 @@ if (unknown.length) {
   console.error(`bench: no scenario ${unknown.join(', ')} (--list names them)`);
   process.exit(2);
 }
-const chosen = SCENARIOS.filter((s) => (opts.only.length ? opts.only.includes(s.name) : s.inDefault));
+// --only runs in the order given (the table keeps the suite's order).
+const chosen = opts.only.length ? opts.only.map((n) => SCENARIOS.find((s) => s.name === n)!) : SCENARIOS.filter((s) => s.inDefault);
 if (!fs.existsSync(path.join(root, 'dist/cli/main.js'))) {
   console.error('bench: dist/ not built (npm run build)');
   process.exit(1);
@@ -46,26 +49,28 @@ console.log(`bench (${mode}, ${opts.runs} run(s) each${ansible ? `, ansible-core
 console.log(`about ${fmtDuration(estimate)} on a quiet 2-core machine; load average now ${loadStart.map((x) => x.toFixed(2)).join(' ')}`);
 
 const fleetSize = Math.max(0, ...chosen.map((s) => s.fleet(opts)));
-let fleet: Fleet | undefined;
-const stop = () => fleet?.down();
+const t0 = performance.now();
+const rows: Row[] = [];
+const failures: string[] = [];
+// Interrupted: stop what runs, remove what was made, and still print what was measured.
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(sig, () => {
-    stop();
+    cleanupAll();
+    failures.push(`interrupted by ${sig}`);
+    report();
     process.exit(130);
   });
 }
 
-const t0 = performance.now();
-const rows: Row[] = [];
-const failures: string[] = [];
 try {
+  let fleetDir = '';
   if (fleetSize) {
     const f = prepareFleet(fleetSize);
     if (typeof f === 'string') throw new Error(`no sshd fleet: ${f}`);
-    fleet = f;
-    log(`fleet: ${fleetSize} sshd up in ${fleet.dir}`);
+    fleetDir = f.dir;
+    log(`fleet: ${fleetSize} sshd up in ${f.dir}`);
   }
-  const ctx: Context = { opts, fleetDir: fleet?.dir ?? '', ansible, log, shared: new Map() };
+  const ctx: Context = { opts, fleetDir, ansible, log, shared: new Map() };
   for (const s of chosen) {
     log(`== ${s.title}`);
     try {
@@ -80,29 +85,36 @@ try {
 } catch (e) {
   failures.push(e instanceof Error ? e.message : String(e));
 } finally {
-  stop();
+  cleanupAll();
 }
+report();
 
-const durationS = (performance.now() - t0) / 1000;
-console.log(`\n${textTable(rows)}\n`);
-const argv = process.argv.slice(2);
-const out = path.resolve(root, opts.out);
-fs.mkdirSync(path.dirname(out), { recursive: true });
-const res = results(rows, {
-  date: new Date().toISOString(),
-  command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
-  quick: opts.quick,
-  runs: opts.runs,
-  durationS: Math.round(durationS),
-  machine: machine(loadStart, ansible ?? 'not installed'),
-});
-fs.writeFileSync(out, `${JSON.stringify(res, null, 2)}\n`);
-const m = res.machine;
-console.log(`${m.cpus} × ${m.cpuModel}, ${m.memoryMB} MB, Node ${m.node}, ansible-core ${m.ansibleCore}; load average ${m.loadAverage.start.join(' ')} at the start, ${m.loadAverage.end.join(' ')} at the end`);
-console.log(`took ${fmtDuration(durationS)}; results in ${path.relative(process.cwd(), out) || out}`);
-if (failures.length) {
-  console.error(`\nbench: ${failures.length} scenario(s) could not run:\n${failures.map((f) => `  ${f}`).join('\n')}`);
-  process.exitCode = 1;
+/** The table (in the suite's order), results.json, the machine; exit code 1 when a scenario could not run. */
+function report(): void {
+  const durationS = (performance.now() - t0) / 1000;
+  const order = (r: Row) => SCENARIOS.findIndex((s) => s.name === r.scenario);
+  rows.sort((a, b) => order(a) - order(b));
+  console.log(`\n${textTable(rows)}\n`);
+  const argv = process.argv.slice(2);
+  const out = path.resolve(root, opts.out);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const res = results(rows, {
+    date: new Date().toISOString(),
+    command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
+    quick: opts.quick,
+    runs: opts.runs,
+    durationS: Math.round(durationS),
+    machine: machine(loadStart, ansible ?? 'not installed'),
+    failures,
+  });
+  fs.writeFileSync(out, `${JSON.stringify(res, null, 2)}\n`);
+  const m = res.machine;
+  console.log(`${m.cpus} × ${m.cpuModel}, ${m.memoryMB} MB, Node ${m.node}, ansible-core ${m.ansibleCore}; load average ${m.loadAverage.start.join(' ')} at the start, ${m.loadAverage.end.join(' ')} at the end`);
+  console.log(`took ${fmtDuration(durationS)}; results in ${path.relative(process.cwd(), out) || out}`);
+  if (failures.length) {
+    console.error(`\nbench: ${failures.length} scenario(s) could not run:\n${failures.map((f) => `  ${f}`).join('\n')}`);
+    process.exitCode = 1;
+  }
 }
 
 function log(line: string): void {

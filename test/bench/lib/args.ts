@@ -19,7 +19,7 @@ export const USAGE = `npm run bench -- [--quick] [--only NAME[,NAME…]]… [--r
   --only NAME      run only these scenarios (repeatable or a comma list; --list names them)
   --runs N         runs of each measurement (default 3, quick 1)
   --ansible-runs N runs of each ansible-playbook measurement (default: --runs)
-  --out FILE       where to write the results (default bench/results.json)
+  --out FILE       where to write the results (default bench/results.json; --quick: bench/results-quick.json)
   --list           list the scenarios and exit
 
 Environment: PLAYWATCH_FLEET_PORT (sshd port, default 2222), PLAYWATCH_FLEET_DIR (an
@@ -27,7 +27,7 @@ existing fleet to use; else one is started in a temp dir and stopped at the end)
 
 /** Parses argv (after the script name); a string is the error to print with the usage. */
 export function parseArgs(argv: string[]): Options | string {
-  const o: Options = { quick: false, only: [], runs: 0, ansibleRuns: 0, out: 'bench/results.json', list: false, help: false };
+  const o: Options = { quick: false, only: [], runs: 0, ansibleRuns: 0, out: '', list: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -52,6 +52,8 @@ export function parseArgs(argv: string[]): Options | string {
     else return `unknown option ${a}`;
   }
   if (!o.runs) o.runs = o.quick ? 1 : 3;
+  // A quick run never overwrites the full results README quotes.
+  if (!o.out) o.out = o.quick ? 'bench/results-quick.json' : 'bench/results.json';
   if (!o.ansibleRuns) o.ansibleRuns = o.runs;
   return o;
 }

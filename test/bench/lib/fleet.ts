@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fleetHosts } from '../../fleet/helpers.js';
+import { atCleanup } from './cleanup.js';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const fleetScript = path.join(root, 'test/fleet/fleet.sh');
@@ -36,13 +37,10 @@ export function prepareFleet(hosts: number): Fleet | string {
   if (why) return why;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'playwatch-fleet.'));
   const r = spawnSync('bash', [fleetScript, 'up', String(hosts), dir], { encoding: 'utf8' });
-  let up = true;
-  const down = () => {
-    if (!up) return;
-    up = false;
+  const down = atCleanup(() => {
     spawnSync('bash', [fleetScript, 'down', dir], { stdio: 'ignore' });
     fs.rmSync(dir, { recursive: true, force: true });
-  };
+  });
   if (r.status !== 0) {
     down();
     return `fleet.sh up ${hosts} failed: ${r.stderr.trim()}`;

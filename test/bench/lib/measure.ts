@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { atCleanup, killGroup } from './cleanup.js';
 
 const rusage = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rusage.mjs');
 
@@ -66,6 +67,7 @@ let ttyCount = 0;
 
 export async function measure(cmd: string, args: string[], o: MeasureOptions = {}): Promise<Measured> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'playwatch-bench-m-'));
+  const removeTmp = atCleanup(() => fs.rmSync(tmp, { recursive: true, force: true }));
   const files = { times: path.join(tmp, 'times'), rusage: path.join(tmp, 'rusage'), done: path.join(tmp, 'done'), err: path.join(tmp, 'err') };
   const argv = o.node ? [process.execPath, '--import', rusage, cmd, ...args] : [cmd, ...args];
   const env = { ...process.env, ...o.env, PW_BENCH_TIMES: files.times, PW_BENCH_RUSAGE: files.rusage, PW_BENCH_DONE: files.done, PW_BENCH_ERR: files.err };
@@ -84,12 +86,14 @@ export async function measure(cmd: string, args: string[], o: MeasureOptions = {
       tail: run.tail,
     };
   } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    removeTmp();
   }
 }
 
 async function piped(argv: string[], env: NodeJS.ProcessEnv, o: MeasureOptions): Promise<{ ok: boolean; tail: string; fds: number }> {
-  const child = spawn('bash', ['-c', WRAP, 'bash', ...argv], { env, cwd: o.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A process group of its own, so an interrupted suite can stop it and all it started.
+  const child = spawn('bash', ['-c', WRAP, 'bash', ...argv], { env, cwd: o.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const forget = atCleanup(() => killGroup(child.pid));
   let tail = '';
   const keep = (d: Buffer) => (tail = (tail + d.toString('utf8')).slice(-4000));
   child.stdout.on('data', keep);
@@ -103,6 +107,7 @@ async function piped(argv: string[], env: NodeJS.ProcessEnv, o: MeasureOptions):
     : undefined;
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   if (timer) clearInterval(timer);
+  forget();
   return { ok: code === 0, tail: tail.trim().split('\n').slice(-8).join('\n'), fds };
 }
 
@@ -112,7 +117,11 @@ async function inTmux(argv: string[], env: NodeJS.ProcessEnv, o: MeasureOptions,
   const tty = o.tty!;
   const cd = o.cwd ? ['-c', o.cwd] : [];
   const r = spawnSync('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', String(tty.columns), '-y', String(tty.rows), ...cd, 'bash', '-c', WRAP_TTY, 'bash', ...argv], { env, encoding: 'utf8' });
-  if (r.status !== 0) return { ok: false, tail: `tmux failed: ${r.stderr}`, fds: 0 };
+  const kill = atCleanup(() => spawnSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' }));
+  if (r.status !== 0) {
+    kill();
+    return { ok: false, tail: `tmux failed: ${r.stderr}`, fds: 0 };
+  }
   try {
     const deadline = Date.now() + 30 * 60_000;
     while (!fs.existsSync(files.done)) {
@@ -123,6 +132,6 @@ async function inTmux(argv: string[], env: NodeJS.ProcessEnv, o: MeasureOptions,
     const err = fs.existsSync(files.err) ? fs.readFileSync(files.err, 'utf8').trim().split('\n').slice(-8).join('\n') : '';
     return { ok: code === 0, tail: code === 0 ? '' : `exit ${code}${err ? `: ${err}` : ''}`, fds: 0 };
   } finally {
-    spawnSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });
+    kill();
   }
 }

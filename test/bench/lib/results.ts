@@ -37,6 +37,8 @@ export interface Results {
   runs: number;
   durationS: number;
   machine: Machine;
+  /** Scenarios that could not run, and an interruption. */
+  failures: string[];
   scenarios: { name: string; figures: ResultFigure[] }[];
 }
 

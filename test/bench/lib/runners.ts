@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { root } from './fleet.js';
 import { measure, type Measured } from './measure.js';
-import type { Workspace } from './workspace.js';
+import { closeMasters, type Workspace } from './workspace.js';
 
 const bin = path.join(root, 'bin/playwatch.js');
 const floor = path.join(root, 'test/bench/lib/floor.mjs');
@@ -71,7 +71,7 @@ export async function runAnsible(ws: Workspace, playbook: string, forks: number,
     });
   } finally {
     // Masters outlive the run by 60 s: close them so each run starts cold and none is left behind.
-    for (const sock of fs.readdirSync(cpDir)) spawnSync('ssh', ['-O', 'exit', '-o', `ControlPath=${path.join(cpDir, sock)}`, 'x'], { stdio: 'ignore' });
+    closeMasters(ws.dir);
     fs.rmSync(cpDir, { recursive: true, force: true });
   }
 }

@@ -5,12 +5,13 @@
  * each direction, the known_hosts to match, the floor program's host list,
  * and playbooks.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fleetHosts } from '../../fleet/helpers.js';
+import { atCleanup } from './cleanup.js';
 import { root } from './fleet.js';
 
 export interface Workspace {
@@ -42,7 +43,13 @@ export async function workspace(fleetDir: string, o: WorkspaceOptions): Promise<
   const fleet = fleetHosts(fleetDir).slice(0, sshds);
   if (fleet.length < sshds) throw new Error(`the fleet has ${fleet.length} hosts, ${sshds} needed`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'playwatch-bench-ws-'));
-  const proxy = o.rttMs ? await startProxies(o.rttMs / 2, fleet.map((h) => `${h.vars.ansible_host}:${h.vars.ansible_port}`)) : undefined;
+  let proxy: { ports: number[]; stop(): void } | undefined;
+  const close = atCleanup(() => {
+    closeMasters(dir);
+    proxy?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  proxy = o.rttMs ? await startProxies(o.rttMs / 2, fleet.map((h) => `${h.vars.ansible_host}:${h.vars.ansible_port}`)) : undefined;
   const known = fs.readFileSync(path.join(fleetDir, 'known_hosts'), 'utf8').split('\n');
   const endpoints = fleet.map((h, i) => {
     const key = known.find((l) => l.startsWith(`[${h.vars.ansible_host}]:${h.vars.ansible_port} `))!.split(' ').slice(1).join(' ');
@@ -78,11 +85,15 @@ export async function workspace(fleetDir: string, o: WorkspaceOptions): Promise<
       fs.writeFileSync(p, `- hosts: fleet\n  gather_facts: false\n  tasks:\n${body}\n`);
       return p;
     },
-    close() {
-      proxy?.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
+    close,
   };
+}
+
+/** ansible-playbook's ControlPersist masters (sockets in cp-* dirs) outlive its run by 60 s: close them. */
+export function closeMasters(dir: string): void {
+  for (const cp of fs.existsSync(dir) ? fs.readdirSync(dir).filter((d) => d.startsWith('cp-')) : []) {
+    for (const sock of fs.readdirSync(path.join(dir, cp))) spawnSync('ssh', ['-O', 'exit', '-o', `ControlPath=${path.join(dir, cp, sock)}`, 'x'], { stdio: 'ignore' });
+  }
 }
 
 /** The proxies run in a child process: a measured run must not share this event loop with them. */
@@ -91,5 +102,9 @@ async function startProxies(ms: number, targets: string[]): Promise<{ ports: num
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   while (!out.includes('\n')) await once(child.stdout, 'data');
-  return { ports: JSON.parse(out) as number[], stop: () => child.stdin.end() };
+  const stop = atCleanup(() => {
+    child.stdin.end();
+    child.kill();
+  });
+  return { ports: JSON.parse(out) as number[], stop };
 }
