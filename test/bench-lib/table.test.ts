@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseArgs, unknownNames } from '../bench/lib/args.js';
-import { results } from '../bench/lib/results.js';
+import { results, rowsOf } from '../bench/lib/results.js';
 import { single, summarize } from '../bench/lib/stats.js';
 import { markdownTable, textTable } from '../bench/lib/table.js';
 import { atLeast, atMost, misses, status } from '../bench/lib/targets.js';
@@ -67,6 +67,11 @@ test('results.json groups the figures by scenario with target, met and the reaso
   const missing = r.scenarios[1].figures[1];
   assert.deepEqual([missing.median, missing.note, missing.met], [null, 'not installed', null]);
   assert.deepEqual(JSON.parse(JSON.stringify(r)), r, 'plain JSON');
+});
+
+test('a results file gives back the same Markdown table its rows made', () => {
+  const r = results(rows, { date: 'd', command: 'c', quick: false, runs: 3, durationS: 1, machine: { cpus: 2, cpuModel: 'x', memoryMB: 1, loadAverage: { start: [], end: [] }, node: 'v20', ansibleCore: 'not installed' }, failures: [] });
+  assert.equal(markdownTable(rowsOf(JSON.parse(JSON.stringify(r)))), markdownTable(rows));
 });
 
 /** [argv, quick, only, runs, ansibleRuns, out] */

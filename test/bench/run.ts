@@ -12,10 +12,10 @@ import path from 'node:path';
 import { parseArgs, unknownNames, USAGE, type Options } from './lib/args.js';
 import { cleanupAll } from './lib/cleanup.js';
 import { prepareFleet, root } from './lib/fleet.js';
-import { results, machine } from './lib/results.js';
+import { machine, results, rowsOf, type Results } from './lib/results.js';
 import { ansibleVersion } from './lib/runners.js';
 import type { Context } from './lib/scenario.js';
-import { textTable } from './lib/table.js';
+import { markdownTable, textTable } from './lib/table.js';
 import type { Row } from './lib/types.js';
 import { SCENARIOS } from './scenarios/index.js';
 
@@ -25,6 +25,11 @@ if (typeof parsed === 'string' || parsed.help) {
   process.exit(typeof parsed === 'string' ? 2 : 0);
 }
 const opts: Options = parsed;
+if (opts.markdown) {
+  const res = JSON.parse(fs.readFileSync(opts.markdown, 'utf8')) as Results;
+  console.log(markdownTable(rowsOf(res)));
+  process.exit(0);
+}
 if (opts.list) {
   for (const s of SCENARIOS) console.log(`${s.name.padEnd(12)} ${s.title}${s.inDefault ? '' : ' (only with --only)'}`);
   process.exit(0);

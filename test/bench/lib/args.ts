@@ -10,6 +10,8 @@ export interface Options {
   /** Where results.json goes. */
   out: string;
   list: boolean;
+  /** Print this results file as the Markdown table and exit (no measuring). */
+  markdown?: string;
   help: boolean;
 }
 
@@ -21,6 +23,7 @@ export const USAGE = `npm run bench -- [--quick] [--only NAME[,NAME…]]… [--r
   --ansible-runs N runs of each ansible-playbook measurement (default: --runs)
   --out FILE       where to write the results (default bench/results.json; --quick: bench/results-quick.json)
   --list           list the scenarios and exit
+  --markdown FILE  print a results file as the Markdown table README quotes, and exit
 
 Environment: PLAYWATCH_FLEET_PORT (sshd port, default 2222), PLAYWATCH_FLEET_DIR (an
 existing fleet to use; else one is started in a temp dir and stopped at the end).`;
@@ -34,6 +37,11 @@ export function parseArgs(argv: string[]): Options | string {
     const value = (): string | undefined => inline ?? argv[++i];
     if (flag === '--quick') o.quick = true;
     else if (flag === '--list') o.list = true;
+    else if (flag === '--markdown') {
+      const v = value();
+      if (!v) return '--markdown needs a results file';
+      o.markdown = v;
+    }
     else if (flag === '--help' || flag === '-h') o.help = true;
     else if (flag === '--only') {
       const v = value();

@@ -1,7 +1,8 @@
 /** bench/results.json: the machine, and every scenario's figures with their targets. */
 import os from 'node:os';
+import { single, type Summary } from './stats.js';
 import { status } from './targets.js';
-import type { Row } from './types.js';
+import type { Row, Unit } from './types.js';
 
 export interface Machine {
   cpus: number;
@@ -79,4 +80,24 @@ export function results(rows: Row[], o: Omit<Results, 'scenarios'>): Results {
     });
   }
   return { ...o, scenarios };
+}
+
+/** The rows back from a results file (for the Markdown table README quotes). */
+export function rowsOf(res: Results): Row[] {
+  return res.scenarios.flatMap((s) =>
+    s.figures.map((f): Row => {
+      const figure: Summary | undefined =
+        f.median === null ? undefined : f.values.length ? { median: f.median, min: f.min!, max: f.max!, values: f.values } : single(f.median);
+      return {
+        scenario: s.name,
+        measure: f.measure,
+        unit: f.unit as Unit,
+        ...(figure ? { figure } : {}),
+        ...(f.note ? { note: f.note } : {}),
+        ...(f.cited ? { cited: true } : {}),
+        ...(f.derived ? { derived: true } : {}),
+        ...(f.target ? { target: { op: f.target.op as '<=' | '>=', value: f.target.value, text: f.target.text, ifMissed: f.reason ?? '' } } : {}),
+      };
+    }),
+  );
 }
