@@ -117,7 +117,11 @@ async function inTmux(argv: string[], env: NodeJS.ProcessEnv, o: MeasureOptions,
   const tty = o.tty!;
   const cd = o.cwd ? ['-c', o.cwd] : [];
   const r = spawnSync('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', String(tty.columns), '-y', String(tty.rows), ...cd, 'bash', '-c', WRAP_TTY, 'bash', ...argv], { env, encoding: 'utf8' });
-  const kill = atCleanup(() => spawnSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' }));
+  const kill = atCleanup(() => {
+    spawnSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });
+    // A server whose last session ended can leave its socket file behind.
+    fs.rmSync(path.join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, socket), { force: true });
+  });
   if (r.status !== 0) {
     kill();
     return { ok: false, tail: `tmux failed: ${r.stderr}`, fds: 0 };

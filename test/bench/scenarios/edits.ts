@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { EDITS, type EditName } from '../../../src/modules/edit/index.js';
 import { getModule } from '../../../src/modules/index.js';
 import { fakeContext } from '../../modules/context.js';
+import { atCleanup } from '../lib/cleanup.js';
 import type { Scenario } from '../lib/scenario.js';
 import { single } from '../lib/stats.js';
 import type { Row } from '../lib/types.js';
@@ -46,6 +47,7 @@ export const edits: Scenario = {
       }
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-bench-edits-'));
+    const remove = atCleanup(() => fs.rmSync(dir, { recursive: true, force: true }));
     try {
       for (const [name, args] of CALLS) {
         const target = path.join(dir, `${name}.conf`);
@@ -57,7 +59,7 @@ export const edits: Scenario = {
         }
       }
     } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+      remove();
     }
     return rows;
   },

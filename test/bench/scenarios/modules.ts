@@ -23,6 +23,7 @@ import { fleetHosts } from '../../fleet/helpers.js';
 import { rooted, type Rooted } from '../../fleet/rooted.js';
 import { runIn } from '../../helpers/run.js';
 import { atMost } from '../lib/targets.js';
+import { atCleanup } from '../lib/cleanup.js';
 import type { Scenario } from '../lib/scenario.js';
 import { single } from '../lib/stats.js';
 import type { Row } from '../lib/types.js';
@@ -101,6 +102,7 @@ export const modules: Scenario = {
   estimateS: () => CALLS.length * 4,
   async run(ctx) {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'playwatch-bench-modules-'));
+    const remove = atCleanup(() => fs.rmSync(work, { recursive: true, force: true }));
     const open: Record<string, SshTransport> = {};
     try {
       const hosts = fleetHosts(ctx.fleetDir).slice(0, HOSTS);
@@ -136,7 +138,7 @@ export const modules: Scenario = {
       return rows;
     } finally {
       await Promise.allSettled(Object.values(open).map((t) => t.close()));
-      fs.rmSync(work, { recursive: true, force: true });
+      remove();
     }
   },
 };

@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { LineCounter, parseDocument } from 'yaml';
 import { loadPlaybook } from '../../../src/playbook/index.js';
 import { testModules } from '../../playbook/helpers.js';
+import { atCleanup } from '../lib/cleanup.js';
 import type { Scenario } from '../lib/scenario.js';
 import { single, summarize } from '../lib/stats.js';
 import { atMost } from '../lib/targets.js';
@@ -85,6 +86,7 @@ export const parse: Scenario = {
   estimateS: () => 5,
   async run(ctx) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-bench-parse-'));
+    const remove = atCleanup(() => fs.rmSync(dir, { recursive: true, force: true }));
     try {
       const file = generate(dir);
       const times: number[] = [];
@@ -105,7 +107,7 @@ export const parse: Scenario = {
         { scenario: 'parse', measure: `${label}: yaml.parseDocument alone, best`, unit: 'ms', figure: single(floor.best) },
       ];
     } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+      remove();
     }
   },
 };

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { getModule } from '../../../src/modules/index.js';
 import { fakeContext, fakeTask } from '../../modules/context.js';
+import { atCleanup } from '../lib/cleanup.js';
 import type { Scenario } from '../lib/scenario.js';
 import { single } from '../lib/stats.js';
 import type { Row } from '../lib/types.js';
@@ -50,6 +51,7 @@ export const transfer: Scenario = {
   estimateS: () => 10,
   async run() {
     const { root, project, host } = setUp();
+    const remove = atCleanup(() => fs.rmSync(root, { recursive: true, force: true }));
     const rows: Row[] = [];
     try {
       for (const [name, args] of CALLS) {
@@ -64,7 +66,7 @@ export const transfer: Scenario = {
         }
       }
     } finally {
-      fs.rmSync(root, { recursive: true, force: true });
+      remove();
     }
     return rows;
   },
