@@ -7,6 +7,7 @@ import { latency } from './latency.js';
 import { modules } from './modules.js';
 import { output } from './output.js';
 import { parse } from './parse.js';
+import { roundtrips } from './roundtrips.js';
 import { scale } from './scale.js';
 import { startup } from './startup.js';
 import { template } from './template.js';
@@ -17,5 +18,5 @@ import { tui } from './tui.js';
 export const SCENARIOS: Scenario[] = [
   throughput, asyncJobs, controller, tui, scale, output, latency, startup,
   // The per-area micro benchmarks: only with --only NAME.
-  parse, template, edits, transfer, modules,
+  parse, template, edits, transfer, modules, roundtrips,
 ];
