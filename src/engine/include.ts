@@ -46,8 +46,8 @@ export async function runInclude(pc: PlayContext, inc: Include, hosts: string[],
     );
   }
   // ansible-core names an unnamed include_role `include_role : <role>`.
-  const refs = pc.ids.reachAll(hosts, inc, inc.action, inc.name ?? (inc.action === 'include_role' ? `include_role : ${inc.target}` : inc.action));
-  emitStarts(pc, refs.values(), 'task.start');
+  const refs = pc.ids.reachAll(hosts, inc, inc.action, inc.name ?? (inc.action === 'include_role' ? `include_role : ${inc.target}` : inc.action), mode.handler);
+  emitStarts(pc, refs.values(), mode.handler ? 'handler.start' : 'task.start');
   const perHost = new Map<string, Instance[]>();
   // loop_control.pause: ansible-core sleeps between the include's items, every host at once.
   let pauseMs = 0;

@@ -93,7 +93,11 @@ export async function flushHandlers(pc: PlayContext, hosts: string[]): Promise<v
       if (!targets.length) continue;
       for (const h of targets) pc.hosts.get(h)!.notified.delete(i);
       ran = true;
-      await runTask(pc, pc.handlers[i], targets, EMPTY_FRAME, { rescuable: false, handler: true, cleanup: true });
+      const h = pc.handlers[i];
+      const mode: RunMode = { rescuable: false, handler: true, cleanup: true };
+      // An include_tasks handler: its tasks run as the handler, shown as handlers.
+      if (h.kind === 'include') await runInclude(pc, h, targets, EMPTY_FRAME, mode, runNodes);
+      else await runTask(pc, h, targets, EMPTY_FRAME, mode);
     }
     if (!ran) return;
   }

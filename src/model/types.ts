@@ -134,9 +134,14 @@ export interface Include extends NodeBase {
   /** Other args: `tasks_from`, `apply`, include params. */
   args: Vars;
   loop?: LoopSpec;
+  /** An include_tasks handler only: topics from `listen:`. */
+  listen?: string[];
 }
 
 export type TaskNode = Task | Block | Include;
+
+/** A handler: a task, or an `include_tasks` whose tasks run as the handler (blocks are flattened at load). */
+export type Handler = Task | Include;
 
 export interface Play {
   pos: Pos;
@@ -152,7 +157,7 @@ export interface Play {
   /** pre_tasks, then roles' tasks, then tasks, then post_tasks, as ansible-core orders them. */
   sections: { name: 'pre_tasks' | 'roles' | 'tasks' | 'post_tasks'; tasks: TaskNode[] }[];
   /** Play handlers and role handlers. */
-  handlers: Task[];
+  handlers: Handler[];
   /** serial, strategy, forks, max_fail_percentage, any_errors_fatal, ... as written. */
   keywords: Vars;
 }

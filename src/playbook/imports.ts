@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UserError, withHint, type Include, type NodeBase, type Pos, type TaskNode, type Vars } from '../model/index.js';
 import { actionArgs, type Classified } from './action.js';
+import { field, toStrList } from './coerce.js';
 import { BASE_KEYWORDS } from './keywords.js';
 import { isLoopKey, readLoop } from './loop.js';
 import { loadRoleIn } from './role.js';
@@ -102,11 +103,14 @@ const str = (v: unknown): string | undefined => (v == null ? undefined : String(
  * apply to the include only; the included tasks get the parent's, plus
  * `apply:` (stored in `extra._inherit`).
  */
-export function includeNode(src: Source, base: NodeBase, c: Classified, scope: Scope): Include {
+export function includeNode(src: Source, base: NodeBase, c: Classified, scope: Scope, opts: ListOpts = {}): Include {
   const action = c.action!;
   const kind = action.name as Include['action'];
+  let listen: string[] | undefined;
   for (const e of c.keywords) {
-    if (e.key !== 'args' && e.key !== 'loop_control' && !isLoopKey(e.key)) {
+    // An include_tasks handler may listen, as any handler.
+    if (e.key === 'listen' && opts.handler) listen = toStrList(field(src, e));
+    else if (e.key !== 'args' && e.key !== 'loop_control' && !isLoopKey(e.key)) {
       throw new UserError(`'${e.key}' is not a valid attribute for ${kind}`, posOf(src, e.keyNode));
     }
   }
@@ -134,6 +138,7 @@ export function includeNode(src: Source, base: NodeBase, c: Classified, scope: S
   };
   const loop = readLoop(src, c.keywords, extra);
   if (loop) node.loop = loop;
+  if (listen) node.listen = listen;
   return node;
 }
 

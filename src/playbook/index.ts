@@ -4,7 +4,7 @@
  * UserError reading `file:line:col: message`.
  */
 import path from 'node:path';
-import type { Include, ModuleInfo, Playbook, Pos, Role, Task, TaskLoader, TaskNode, Vars, Vault } from '../model/index.js';
+import type { Include, ModuleInfo, Playbook, Pos, Role, Handler, Task, TaskLoader, TaskNode, Vars, Vault } from '../model/index.js';
 import type { Cond } from './coerce.js';
 import type { IncludeInherit } from './imports.js';
 import { readTaskFile } from './imports.js';
@@ -54,7 +54,7 @@ export interface IncludeContext {
   /** Where includes inside the loaded file are relative to (default: role's tasks dir, else the file's dir). */
   baseDir?: string;
   /** Receives handlers of roles imported (`import_role`) by the loaded tasks. */
-  handlers?: Task[];
+  handlers?: Handler[];
   /** The include's position, for "cannot read" errors. */
   pos?: Pos;
 }
@@ -122,7 +122,7 @@ export interface RoleLoadContext extends IncludeContext {
  * tasks (meta dependencies first) and handlers, each with `role` set and
  * `ctx` applied. Every call gives the role a new `uid`.
  */
-export function loadRole(name: string, params: Vars, ctx: RoleLoadContext): { role: Role; tasks: TaskNode[]; handlers: Task[] } {
+export function loadRole(name: string, params: Vars, ctx: RoleLoadContext): { role: Role; tasks: TaskNode[]; handlers: Handler[] } {
   const scope = scopeOf(ctx, ctx.baseDir ?? ctx.playbookDir);
   const loaded = loadRoleIn(scope, {
     name,

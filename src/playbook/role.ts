@@ -2,8 +2,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { UserError, didYouMean, type Pos, type Role, type Task, type TaskNode, type Vars, type Vault } from '../model/index.js';
+import { UserError, didYouMean, type Pos, type Role, type Handler, type TaskNode, type Vars, type Vault } from '../model/index.js';
 import { field, toBool, toMap, toStr } from './coerce.js';
+import { handlerList } from './handlers.js';
 import { ROLE_ENTRY_KEYWORDS } from './keywords.js';
 import { childScope, readBase, type Scope } from './scope.js';
 import { asMap, asSeq, deref, displayPath, entries, kindOf, posOf, readYaml, toValue, type Source, type YNode } from './source.js';
@@ -28,7 +29,7 @@ export interface LoadedRole {
   role: Role;
   /** Dependencies' tasks first, then the role's own. */
   tasks: TaskNode[];
-  handlers: Task[];
+  handlers: Handler[];
 }
 
 let nextUid = 1;
@@ -50,7 +51,7 @@ export function loadRoleIn(scope: Scope, req: RoleRequest, seen?: Set<string>, c
   seen?.add(key);
 
   const tasks: TaskNode[] = [];
-  const handlers: Task[] = [];
+  const handlers: Handler[] = [];
   for (const dep of meta.deps) {
     const { req: depReq, scope: depScope } = readRoleEntry(meta.src!, dep, { ...scope, role: undefined });
     const loaded = loadRoleIn(depScope, depReq, seen, [...chain, dir]);
@@ -72,7 +73,7 @@ export function loadRoleIn(scope: Scope, req: RoleRequest, seen?: Set<string>, c
   const taskFile = partFile(dir, 'tasks', req.tasksFrom, req.pos);
   if (taskFile) tasks.push(...readList(taskFile, roleScope, req.pos, false));
   const handlerFile = partFile(dir, 'handlers', req.handlersFrom, req.pos);
-  if (handlerFile) handlers.push(...(readList(handlerFile, roleScope, req.pos, true) as Task[]));
+  if (handlerFile) handlers.push(...handlerList(readList(handlerFile, roleScope, req.pos, true)));
   return { role, tasks, handlers };
 }
 
