@@ -48,6 +48,9 @@ export interface TaskLoader {
    * of roles the file imports (`import_role`) are appended to `handlers`.
    */
   includeTasks(inc: Include, file: string, handlers: Handler[]): TaskNode[];
-  /** `include_role`: the role's tasks and handlers as `inc` brings them in (`handlers` as above). */
-  includeRole(inc: Include, name: string, handlers: Handler[]): { tasks: TaskNode[]; handlers: Handler[] };
+  /**
+   * `include_role`: the role's tasks and handlers as `inc` brings them in (`handlers` as above),
+   * and its role cache key (see RoleUse).
+   */
+  includeRole(inc: Include, name: string, handlers: Handler[]): { tasks: TaskNode[]; handlers: Handler[]; useKey?: string };
 }

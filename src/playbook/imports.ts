@@ -4,8 +4,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { UserError, withHint, type Include, type NodeBase, type Pos, type TaskNode, type Vars } from '../model/index.js';
+import { UserError, withHint, type Include, type NodeBase, type Pos, type RoleUse, type TaskNode, type Vars } from '../model/index.js';
 import { actionArgs, type Classified } from './action.js';
+import { toBool } from '../template/filters.js';
 import { field, toStrList } from './coerce.js';
 import { BASE_KEYWORDS } from './keywords.js';
 import { isLoopKey, readLoop } from './loop.js';
@@ -92,9 +93,30 @@ export function importRole(src: Source, base: NodeBase, c: Classified, scope: Sc
     handlersFrom: str(args.handlers_from),
   });
   if (!loaded) return [];
-  scope.handlers.push(...loaded.handlers);
-  return loaded.tasks;
+  const key = roleUseKey(loaded.role.dir, base.vars, args);
+  const prior = scope.roleUses?.get(key);
+  const use: RoleUse = prior ?? { key, allowDuplicates: true };
+  // ansible-core sets the shared role's flag at each import: the last one written wins.
+  use.allowDuplicates = args.allow_duplicates === undefined ? true : toBool(args.allow_duplicates);
+  scope.roleUses?.set(key, use);
+  // The same role use has the same handlers: a notify reaches them once.
+  if (!prior) {
+    scope.handlers.push(...loaded.handlers);
+    use.handlers = loaded.handlers;
+  }
+  return loaded.tasks.map((t, i, all) => ({ ...t, extra: { ...t.extra, _roleUse: use, ...(i === all.length - 1 ? { _roleUseEnd: true } : {}) } }));
 }
+
+/**
+ * ansible-core's role cache key for import_role and include_role: the role,
+ * the use's vars and the basenames of its `*_from` files.
+ */
+export function roleUseKey(dir: string, vars: Vars, args: Vars): string {
+  const from = Object.fromEntries(FROM_OPTIONS.filter((k) => args[k] != null).map((k) => [k, path.basename(String(args[k]))]));
+  return JSON.stringify([dir, vars, from]);
+}
+
+const FROM_OPTIONS = ['tasks_from', 'vars_from', 'defaults_from', 'handlers_from'];
 
 const str = (v: unknown): string | undefined => (v == null ? undefined : String(v));
 

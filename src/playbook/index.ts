@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Include, ModuleInfo, Playbook, Pos, Role, Handler, Task, TaskLoader, TaskNode, Vars, Vault } from '../model/index.js';
 import type { Cond } from './coerce.js';
 import type { IncludeInherit } from './imports.js';
-import { readTaskFile } from './imports.js';
+import { readTaskFile, roleUseKey } from './imports.js';
 import { loadPlays } from './play.js';
 import { loadRoleIn } from './role.js';
 import { parseTaskList } from './task.js';
@@ -172,7 +172,7 @@ export function taskLoader(opts: { playbookDir: string; rolesPath?: string[]; co
     includeTasks: (inc, file, handlers) => loadTaskFile(file, { ...includeContext(inc, { ...base, handlers }), baseDir: inc.baseDir }),
     includeRole(inc, name, handlers) {
       const from = (k: string) => (inc.args[k] === undefined ? undefined : String(inc.args[k]));
-      return loadRole(name, {}, {
+      const loaded = loadRole(name, {}, {
         ...includeContext(inc, { ...base, handlers }),
         pos: inc.pos,
         tasksFrom: from('tasks_from'),
@@ -180,6 +180,7 @@ export function taskLoader(opts: { playbookDir: string; rolesPath?: string[]; co
         defaultsFrom: from('defaults_from'),
         handlersFrom: from('handlers_from'),
       });
+      return { ...loaded, useKey: roleUseKey(loaded.role.dir, inc.vars, inc.args) };
     },
   };
 }

@@ -131,6 +131,7 @@ function parsePlay(src: Source, map: YMap, load: PlayLoad, outer: Outer, stack: 
     vars: {},
     kw: playKeywords(src, [...ents.values()], pos),
     handlers: roleHandlers,
+    roleUses: new Map(),
     stack,
     parseTasks: parseTaskList,
     vault: load.vault,
