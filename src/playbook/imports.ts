@@ -10,7 +10,7 @@ import { toBool } from '../template/filters.js';
 import { field, toStrList } from './coerce.js';
 import { BASE_KEYWORDS } from './keywords.js';
 import { isLoopKey, readLoop } from './loop.js';
-import { loadRoleIn } from './role.js';
+import { loadRoleIn, markUse } from './role.js';
 import { childScope, inheritedFrom, readBase, type Inherited, type ListOpts, type Scope } from './scope.js';
 import { asMap, displayPath, entries, posOf, readYaml, type Entry, type Source } from './source.js';
 
@@ -91,6 +91,7 @@ export function importRole(src: Source, base: NodeBase, c: Classified, scope: Sc
     varsFrom: str(args.vars_from),
     defaultsFrom: str(args.defaults_from),
     handlersFrom: str(args.handlers_from),
+    fromInclude: true,
   });
   if (!loaded) return [];
   const key = roleUseKey(loaded.role.dir, base.vars, args);
@@ -104,7 +105,8 @@ export function importRole(src: Source, base: NodeBase, c: Classified, scope: Sc
     scope.handlers.push(...loaded.handlers);
     use.handlers = loaded.handlers;
   }
-  return loaded.tasks.map((t, i, all) => ({ ...t, extra: { ...t.extra, _roleUse: use, ...(i === all.length - 1 ? { _roleUseEnd: true } : {}) } }));
+  // Its dependencies' tasks are marked as their own roles already.
+  return [...loaded.tasks.slice(0, loaded.depTasks), ...markUse(loaded.tasks.slice(loaded.depTasks), use)];
 }
 
 /**

@@ -132,6 +132,7 @@ export function loadRole(name: string, params: Vars, ctx: RoleLoadContext): { ro
     varsFrom: ctx.varsFrom,
     defaultsFrom: ctx.defaultsFrom,
     handlersFrom: ctx.handlersFrom,
+    fromInclude: true,
   });
   // Without a `seen` set nothing is deduplicated, so a role always loads.
   return loaded!;

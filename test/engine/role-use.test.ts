@@ -16,6 +16,18 @@ const cases: Array<[string, string, number, number]> = [
   ['an include of an imported use shares its handlers', '- import_role: {name: r}\n    - include_role: {name: r}\n', 2, 1],
 ];
 
+test('role uses: a dependency of an imported or included role that ran under roles: does not run again', async () => {
+  const run = await runProject({
+    files: {
+      ...role,
+      'roles/web/meta/main.yml': 'dependencies: [r]\n',
+      'roles/web/tasks/main.yml': '- {name: web task, command: "true"}\n',
+      'site.yml': '- hosts: web1\n  gather_facts: false\n  roles: [r]\n  tasks:\n    - import_role: {name: web}\n    - include_role: {name: web}\n',
+    },
+  });
+  assert.deepEqual(['r task', 'web task'].map((n) => run.of('host.ok').filter((e) => e.task.name === n).length), [1, 2]);
+});
+
 for (const [what, tasks, runs, handlerRuns] of cases) {
   test(`role uses: ${what}`, async () => {
     const run = await runProject({ files: { ...role, 'site.yml': `- hosts: web1\n  gather_facts: false\n  tasks:\n    ${tasks}` } });
