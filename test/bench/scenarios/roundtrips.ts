@@ -9,18 +9,21 @@
  * what makes it readable on a loaded machine. Shell mode should give ~1,
  * exec mode ~2.
  *
- *   PLAYWATCH_FLEET_PORT=2322 npm run bench roundtrips   (RT_HOSTS=1,5,20 RT_ROUNDS=5)
+ *   npm run bench -- --only roundtrips   (RT_HOSTS=1,5,20; rounds: --runs, default 5)
  */
 import * as net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { connectionSpecFromVars } from '../../src/transport/index.js';
-import { SshTransport } from '../../src/transport/ssh.js';
-import { fleetHosts } from '../fleet/helpers.js';
-import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
-import { prepareFleet } from './lib/fleet.js';
+import { connectionSpecFromVars } from '../../../src/transport/index.js';
+import { SshTransport } from '../../../src/transport/ssh.js';
+import { fleetHosts } from '../../fleet/helpers.js';
+import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.js';
+import type { Scenario } from '../lib/scenario.js';
+import { single } from '../lib/stats.js';
+import { atMost } from '../lib/targets.js';
+import type { Row } from '../lib/types.js';
 
 const SIZES = (process.env.RT_HOSTS ?? '1,5,20').split(',').map(Number);
-const ROUNDS = Number(process.env.RT_ROUNDS ?? 5);
+let ROUNDS = 5;
 const STEPS = 10;
 const RTT = 50;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -52,7 +55,7 @@ async function pinger(): Promise<{ ping(rtt: number): Promise<number>; close(): 
   };
 }
 
-async function measure(dir: string, hosts: number, mode: 'shell' | 'exec', proxies: TcpProxy[], ping: (rtt: number) => Promise<number>): Promise<string> {
+async function measure(dir: string, hosts: number, mode: 'shell' | 'exec', proxies: TcpProxy[], ping: (rtt: number) => Promise<number>): Promise<Row> {
   const fleet = fleetHosts(dir).slice(0, hosts);
   const ts = fleet.map((h, i) => new SshTransport(connectionSpecFromVars(h.name, { ...h.vars, ansible_host: '127.0.0.1', ansible_port: String(proxies[i].port) }, dir), { agentSocket: null, mode, hostKeyChecking: false }));
   const steps: Record<number, number[]> = { 0: [], [RTT]: [] };
@@ -79,30 +82,43 @@ async function measure(dir: string, hosts: number, mode: 'shell' | 'exec', proxi
   }
   const extra = median(steps[RTT]) - median(steps[0]);
   const proxyRt = median(pings[RTT]) - median(pings[0]);
-  return `${String(hosts).padStart(2)} host(s) ${mode.padEnd(5)} step ${median(steps[0]).toFixed(1)} ms at 0 ms, ${median(steps[RTT]).toFixed(1)} ms at ${RTT} ms (proxy round trip ${proxyRt.toFixed(1)} ms): ${(extra / proxyRt).toFixed(2)} round trips per step`;
+  return {
+    scenario: 'roundtrips',
+    measure: `${hosts} host(s) ${mode}: round trips per step`,
+    unit: 'RT',
+    figure: single(extra / proxyRt),
+    note: `step ${median(steps[0]).toFixed(1)} ms at 0 ms, ${median(steps[RTT]).toFixed(1)} ms at ${RTT} ms, proxy round trip ${proxyRt.toFixed(1)} ms`,
+    ...(mode === 'shell' ? { target: atMost(1.2, '≤ 1.2 RT', 'a command\'s result waits on more than one exchange with the target; one framed script per command, its pgid and result in the same stream, would close it.') } : {}),
+  };
 }
 
-async function main(): Promise<void> {
-  const fleet = prepareFleet(Math.max(...SIZES), { port: process.env.PLAYWATCH_FLEET_PORT });
-  if (!fleet) {
-    console.log('skipped: needs root and /usr/sbin/sshd, or PLAYWATCH_FLEET_DIR with enough hosts');
-    return;
-  }
-  const p = await pinger();
-  try {
-    for (const n of SIZES) {
-      const hosts = fleetHosts(fleet.dir).slice(0, n);
-      const proxies = await Promise.all(hosts.map((h) => startTcpProxy(Number(h.vars.ansible_port), h.vars.ansible_host)));
-      try {
-        for (const mode of ['shell', 'exec'] as const) console.log(await measure(fleet.dir, n, mode, proxies, p.ping));
-      } finally {
-        await Promise.all(proxies.map((x) => x.close()));
+export const roundtrips: Scenario = {
+  name: 'roundtrips',
+  title: 'Round trips per step, in-process over SshTransport (1, 5, 20 hosts, shell and exec)',
+  inDefault: false,
+  fleet: () => Math.max(...SIZES),
+  estimateS: (o) => SIZES.length * 2 * o.runs * 3,
+  async run(ctx) {
+    ROUNDS = Math.max(ctx.opts.runs, 5);
+    const p = await pinger();
+    const rows: Row[] = [];
+    try {
+      for (const n of SIZES) {
+        const hosts = fleetHosts(ctx.fleetDir).slice(0, n);
+        const proxies = await Promise.all(hosts.map((h) => startTcpProxy(Number(h.vars.ansible_port), h.vars.ansible_host)));
+        try {
+          for (const mode of ['shell', 'exec'] as const) {
+            const row = await measure(ctx.fleetDir, n, mode, proxies, p.ping);
+            ctx.log(`roundtrips ${row.measure}: ${row.figure!.median.toFixed(2)} (${row.note})`);
+            rows.push(row);
+          }
+        } finally {
+          await Promise.all(proxies.map((x) => x.close()));
+        }
       }
+    } finally {
+      await p.close();
     }
-  } finally {
-    await p.close();
-    fleet.down();
-  }
-}
-
-await main();
+    return rows;
+  },
+};
