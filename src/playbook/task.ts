@@ -6,7 +6,8 @@ import { importRole, importTasks, includeNode } from './imports.js';
 import { META_ACTIONS } from './keywords.js';
 import { checkLookupCalls, isLoopKey, readLoop } from './loop.js';
 import { childScope, readBase, type ListOpts, type Scope } from './scope.js';
-import { asMap, asSeq, deref, entries as entriesOf, kindOf, posOf, type Entry, type Source, type YMap, type YNode } from './source.js';
+import { isIdentifier } from './identifier.js';
+import { asMap, asSeq, deref, entries as entriesOf, kindOf, posOf, toValue, type Entry, type Source, type YMap, type YNode } from './source.js';
 
 /**
  * Reads a list of tasks. `owner` names the key or file that holds the list,
@@ -117,8 +118,11 @@ function readTaskKeyword(src: Source, e: Entry, task: Task, opts: ListOpts): voi
   const f = field(src, e);
   switch (e.key) {
     case 'register': {
-      const v = toStr(f);
-      if (!/^[A-Za-z_]\w*$/.test(v)) throw new UserError(`'register' must be a variable name, got '${v}'`, f.pos);
+      // A string field in ansible-core: a YAML bool becomes Python's 'True'/'False' (keywords, so refused).
+      const raw = toValue(src, e.value);
+      const v = typeof raw === 'boolean' ? (raw ? 'True' : 'False') : toStr(f);
+      // ansible-core runs the task on every host, then stops the whole run with this message (exit 1); refusing at load runs nothing.
+      if (!isIdentifier(v)) throw new UserError(`Invalid variable name in 'register' specified: '${v}'`, f.pos);
       task.register = v;
       return;
     }
