@@ -70,7 +70,9 @@ function parseItem(src: Source, map: YMap, scope: Scope, opts: ListOpts): TaskNo
 
 function parseBlock(src: Source, base: NodeBase, c: Classified, scope: Scope): Block {
   for (const e of c.keywords) {
-    throw new UserError(`'${e.key}' is not a valid attribute for a block`, posOf(src, e.keyNode));
+    // A block's notify is its tasks' unless they have their own (ansible-core's Block.notify).
+    if (e.key === 'notify') base.extra.notify = toStrList(field(src, e));
+    else throw new UserError(`'${e.key}' is not a valid attribute for a block`, posOf(src, e.keyNode));
   }
   const part = (key: string): Entry | undefined => c.block.find((e) => e.key === key);
   const main = part('block');
@@ -88,14 +90,15 @@ function parseBlock(src: Source, base: NodeBase, c: Classified, scope: Scope): B
 
 function buildTask(src: Source, base: NodeBase, c: Classified, scope: Scope, opts: ListOpts): Task {
   const action = c.action!;
-  const extra = { ...base.extra };
+  const { notify: inherited, ...extra } = base.extra;
   const argsEntry = c.keywords.find((e) => e.key === 'args');
   const task: Task = {
     kind: 'task',
     ...base,
     module: action.name,
     args: actionArgs(src, action, argsEntry, scope.modules),
-    notify: [],
+    // From an enclosing block or an include's apply; the task's own notify replaces it.
+    notify: Array.isArray(inherited) ? [...(inherited as string[])] : [],
     listen: [],
     extra,
   };
