@@ -86,8 +86,15 @@ class PlainPresenter implements Reporter {
   }
 
   private print(lines: string[]): void {
-    if (lines.length > 0) this.opts.write(lines.map((l) => `${inert(l)}\n`).join(''));
+    if (lines.length === 0) return;
+    // A line while a --step question waits (a warning, an abort) starts below the question.
+    const open = this.stepOpen ? '\n' : '';
+    this.stepOpen = false;
+    this.opts.write(open + lines.map((l) => `${inert(l)}\n`).join(''));
   }
+
+  /** A --step question is on screen, its line not ended. */
+  private stepOpen = false;
 
   private readonly handlers: EventHandlers = {
     'run.start': (e) => {
@@ -150,8 +157,14 @@ class PlainPresenter implements Reporter {
           : `ABORT REQUESTED (kill, by ${e.source}): stopping running commands and async jobs now`,
       ]),
     // ansible-core's prompt, answered on the terminal (or piped stdin); then its banner of the question.
-    'step.ask': (e) => this.opts.write(inert(stepPrompt(e.label))),
-    'step.answer': (e) => this.out('', banner(stepPrompt(e.label))),
+    'step.ask': (e) => {
+      this.opts.write(inert(stepPrompt(e.label)));
+      this.stepOpen = true;
+    },
+    'step.answer': (e) => {
+      this.stepOpen = false;
+      this.out('', banner(stepPrompt(e.label)));
+    },
     'run.paused': (e) => this.print(['', `PAUSED (by ${e.source}): no new task or batch starts until the run is resumed`]),
     'run.resumed': (e) => this.print([`RESUMED (by ${e.source})`]),
     'abort.done': (e) => this.print([e.mode === 'drain' ? 'ABORT: drained' : 'ABORT: running work killed']),

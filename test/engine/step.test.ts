@@ -105,4 +105,5 @@ test('a drain while the question waits stops the run without an answer; the task
   assert.equal(run.of('step.answer').length, 0);
   assert.equal(run.of('task.start').length, 0);
   assert.equal(run.exitCode, 99);
+  assert.match(run.plain, /\(c\)ontinue: \n\nABORT REQUESTED \(drain, by test\)/, 'the abort starts below the open question');
 });
