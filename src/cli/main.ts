@@ -71,6 +71,7 @@ export function buildProgram(): Command {
     .option('--junit <file>', 'write the run as JUnit XML for CI (one test case per task and host, failures with their output)')
     .option('--mail-to <addr>', 'mail the run record here when hosts fail (repeatable; adds to playwatch.yml mail.to)', collect)
     .option('--start-at-task <name>', "start at the first task with this name ('role : task' or a glob)")
+    .option('--step', 'confirm each task before it runs: y runs it, n skips it, c runs it and the rest of the batch (TUI: keys; otherwise a line on stdin)')
     .option('--drain-timeout <seconds>', 'a drain taking longer than this kills running work (default 60)', parseFloat)
     .option('--flush-cache', "clear the fact cache, as ansible-playbook's flag does: playwatch keeps facts for one run only, so there is none to clear")
     .option('--syntax-check', 'check the playbook and exit')

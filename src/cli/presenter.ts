@@ -1,10 +1,11 @@
-import type { Reporter, ResumePlan } from '../events/index.js';
+import type { Reporter, ResumePlan, StepAnswer } from '../events/index.js';
 import type { RunControl } from '../engine/index.js';
 import type { Settings } from '../config/index.js';
 import type { Inventory } from '../model/index.js';
 import { createPlainPresenter } from '../reporters/plain.js';
 import { createJsonPresenter } from '../reporters/json.js';
 import { resumeLines } from './resume.js';
+import type { StepAnswers } from './step.js';
 import { errorLine } from './stderr.js';
 
 export type UiMode = 'tui' | 'plain' | 'json';
@@ -28,6 +29,8 @@ export interface PresenterOptions {
   inventory: Inventory;
   /** The run directory as typed, for the resume commands (their arguments are run.start's, secrets masked). */
   resume: { dir: string };
+  /** `--step` in the TUI: its y/n/c keys answer here. */
+  step?: StepAnswers;
 }
 
 /** The presenter, and how it lets go of a terminal that is gone. */
@@ -75,8 +78,9 @@ async function innerPresenter(o: PresenterOptions): Promise<{ reporter: Reporter
   }
   const { createTuiPresenter } = await import('./tui.js');
   const hostGroups = Object.fromEntries([...o.inventory.hosts].map(([name, h]) => [name, h.groups]));
+  const step = o.step;
   return createTuiPresenter({
-    control: o.control,
+    control: step ? steeringWithStep(o.control, step) : o.control,
     playbook: o.playbookArg,
     profileLimit: o.settings.profileLimit,
     customStats: o.settings.showCustomStats,
@@ -105,5 +109,16 @@ export function withResumeLines(presenter: Reporter, resume: PresenterOptions['r
       await presenter.close?.();
       if (plan) errorLine(`\n${resumeLines(plan, argv, resume.dir).join('\n')}`);
     },
+  };
+}
+
+/** The run's control plus the answer to `--step`'s question, for the TUI's keys. */
+function steeringWithStep(control: RunControl, step: StepAnswers) {
+  return {
+    pause: (source?: string) => control.pause(source),
+    resume: (source?: string) => control.resume(source),
+    drain: (source?: string) => control.drain(source),
+    kill: (source?: string) => control.kill(source),
+    answerStep: (a: StepAnswer) => step.answer(a),
   };
 }

@@ -9,7 +9,8 @@ import { hostSource, loadInventory, selectHosts, takeInventoryWarnings } from '.
 import { loadPlaybook, takeYamlWarnings, taskLoader } from '../playbook/index.js';
 import { moduleInfo } from '../modules/index.js';
 import { EventBus, type EngineInfo, type NewEvent, type RunEvent } from '../events/index.js';
-import { RunControl, runPlaybook, splitTags, EXIT, type TagFilter } from '../engine/index.js';
+import { RunControl, runPlaybook, splitTags, EXIT, type StepGate, type TagFilter } from '../engine/index.js';
+import { lineGate, StepAnswers } from './step.js';
 import { createTransport, connectionSpecFromVars } from '../transport/index.js';
 import { createRecorder } from '../reporters/recorder.js';
 import { createRunRecord, type RunRecord } from '../reporters/run-record.js';
@@ -50,6 +51,8 @@ export interface RunFlags extends VaultFlags {
   ui?: 'tui' | 'plain' | 'json';
   runsDir?: string;
   startAtTask?: string;
+  /** `--step`: confirm each task. */
+  step?: boolean;
   profileLimit?: number;
   profileSort?: 'descending' | 'ascending' | 'none';
   summaryOnly?: boolean;
@@ -94,6 +97,9 @@ export async function runCommand(playbookArg: string, flags: RunFlags, argv: str
   lockWaitMs(flags.lockWait);
   const cfg = readConfig(flags);
   const engine = flags.engine ?? cfg.config.settings.engine;
+  if (flags.step && engine !== 'native') {
+    throw new UserError(`--step runs with the native engine: ansible-playbook would ask on a terminal it does not have here (use --engine native)`);
+  }
   if (engine === 'ansible') return runUnderAnsible(playbookArg, flags, cfg, extra, argv);
   if (extra.length && engine === 'auto') return runUnderAnsible(playbookArg, flags, cfg, extra, argv, 'ansible-playbook arguments were given after --');
   if (extra.length) throw new UserError(`the arguments after -- (${extra.join(' ')}) are for ansible-playbook: add --engine ansible`);
@@ -227,6 +233,8 @@ export interface EngineStart {
   sshPassword?: string;
   /** A line for the terminal once the run's view is gone. */
   late: (line: string) => void;
+  /** `--step`: where the operator's answers come from. */
+  step?: StepGate;
 }
 
 /** What a run's controller needs, whichever engine runs it. */
@@ -265,6 +273,7 @@ function nativeEngine(l: Loaded, flags: RunFlags, argv: string[], playbookArg: s
       connectionDefaults: { connection: connectionFlag(flags.connection), user: s.remoteUser },
       becomeDefaults: { become: s.become || undefined, becomeUser: s.becomeUser, becomeMethod: s.becomeMethod, password: x.becomePassword },
       startAtTask: flags.startAtTask,
+      step: x.step,
       drainTimeoutMs: x.drainMs,
       outputRecordMax: s.outputRecordMax,
       verbosity: x.verbosity,
@@ -300,7 +309,9 @@ export async function execute(l: RunSetup, playbookArg: string, flags: RunFlags,
   const mode = uiMode(flags.ui);
   const resumeWith = { dir: shown(cwd, runDir) };
   const bus = new EventBus();
-  const presenter = await createPresenter({ mode, settings: s, summaryOnly: flags.summaryOnly, verbosity, control, playbookArg, runDir, inventory: l.inventory, resume: resumeWith });
+  // --step: the TUI answers with keys; plain and json read a line of stdin per question, as ansible-core does.
+  const tuiStep = flags.step && mode === 'tui' ? new StepAnswers() : undefined;
+  const presenter = await createPresenter({ mode, settings: s, summaryOnly: flags.summaryOnly, verbosity, control, playbookArg, runDir, inventory: l.inventory, resume: resumeWith, step: tuiStep });
   bus.add(presenter);
   // A lost terminal is not a reason to stop: let go of it, record why, and go on (DESIGN §12).
   let hungUp = false;
@@ -341,11 +352,17 @@ export async function execute(l: RunSetup, playbookArg: string, flags: RunFlags,
   let exitCode: number = EXIT.internal;
   const drainMs = flags.drainTimeout !== undefined ? flags.drainTimeout * 1000 : undefined;
   const uninstall = installSignals(control, { termBudgetMs: drainMs, sigint: mode !== 'tui' });
+  const lines = flags.step && !tuiStep ? lineGate(process.stdin, (label) => {
+    note({ type: 'warning', message: `--step: standard input ended with no answer for '${label}': the run drains` });
+    control.drain('step');
+  }) : undefined;
   try {
-    exitCode = await engine({ emit, note, control, runId, runDir, drainMs, verbosity, becomePassword, sshPassword, late: (line) => late.push(line) });
+    const step = tuiStep?.gate ?? lines?.gate;
+    exitCode = await engine({ emit, note, control, runId, runDir, drainMs, verbosity, becomePassword, sshPassword, late: (line) => late.push(line), step });
     return exitCode;
   } finally {
     uninstall();
+    lines?.close();
     if (served.ok) served.server.close();
     // The log must be final before it is archived and mailed.
     for (const w of await bus.close()) late.push(`[WARNING]: ${w}`);

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { evalCond, pyStr, render } from '../template/index.js';
 import type { Frame, PlayContext } from './context.js';
 import { addPublicRoles, scopeFor } from './scope.js';
-import { emitStarts, type RunMode } from './task.js';
+import { emitStarts, stepName, type RunMode } from './task.js';
+import { stepAllows } from './step.js';
 import { loopItems, loopRun, loopVars, warnLoopVarInUse } from './loop.js';
 import { sleep } from './sleep.js';
 import { completed, importedUse, unlessRun, useState, type UseState } from './role-use.js';
@@ -47,7 +48,9 @@ export async function runInclude(pc: PlayContext, inc: Include, hosts: string[],
     );
   }
   // ansible-core names an unnamed include_role `include_role : <role>`.
-  const refs = pc.ids.reachAll(hosts, inc, inc.action, inc.name ?? (inc.action === 'include_role' ? `include_role : ${inc.target}` : inc.action), mode.handler);
+  const fallback = inc.name ?? (inc.action === 'include_role' ? `include_role : ${inc.target}` : inc.action);
+  if (pc.opts.step && !(await stepAllows(pc, stepName(pc, inc, hosts[0], frame, fallback), mode.handler))) return;
+  const refs = pc.ids.reachAll(hosts, inc, inc.action, fallback, mode.handler);
   emitStarts(pc, refs.values(), mode.handler ? 'handler.start' : 'task.start');
   const perHost = new Map<string, Instance[]>();
   // loop_control.pause: ansible-core sleeps between the include's items, every host at once.

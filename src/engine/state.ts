@@ -1,5 +1,5 @@
 import type { HostSource, Playbook, TaskLoader, Vars, Vault } from '../model/index.js';
-import type { EngineInfo, NewEvent, RunEvent, TaskRef } from '../events/index.js';
+import type { EngineInfo, NewEvent, RunEvent, StepAnswer, TaskRef } from '../events/index.js';
 import type { Transport } from '../transport/types.js';
 import type { TagFilter } from './tags.js';
 import type { RunControl } from './control.js';
@@ -44,6 +44,8 @@ export interface RunOptions {
   becomeDefaults?: { become?: boolean; becomeUser?: string; becomeMethod?: string; password?: string };
   /** `--start-at-task`: tasks before the first one matching this are skipped. */
   startAtTask?: string;
+  /** `--step`: asked before each task starts on any host (the CLI reads the terminal or the TUI's keys). */
+  step?: StepGate;
   /** A drain that takes longer than this turns into a kill (default 60 s). */
   drainTimeoutMs?: number;
   /** Bytes of streamed output the record keeps per task and host (`output_record_max`, default 8 MiB). */
@@ -198,3 +200,6 @@ export class HostState {
     if (this.active) this.#status = 'stopped';
   }
 }
+
+/** `--step`'s question to the operator: `label` is `TASK: name` or `HANDLER: name`; the promise is the answer. */
+export type StepGate = (label: string) => Promise<StepAnswer>;

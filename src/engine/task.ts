@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import type { Task, Vars } from '../model/index.js';
+import type { Include, Task, Vars } from '../model/index.js';
 import { markUnsafe, render } from '../template/index.js';
 import type { TaskRef } from '../events/index.js';
 import type { Frame, PlayContext } from './context.js';
@@ -9,6 +9,7 @@ import { notify } from './handlers.js';
 import { scopeFor } from './scope.js';
 import { toBool } from '../modules/args.js';
 import { bypassesHostLoop } from './flow.js';
+import { stepAllows } from './step.js';
 
 /** How a task is being run: inside a block with a rescue, or as a handler. */
 export interface RunMode {
@@ -26,6 +27,7 @@ export interface RunMode {
  * state and handler notifications.
  */
 export async function runTask(pc: PlayContext, task: Task, hosts: string[], frame: Frame, mode: RunMode): Promise<void> {
+  if (pc.opts.step && !(await stepAllows(pc, stepName(pc, task, hosts[0], frame), mode.handler))) return;
   const refs = pc.ids.reachAll(hosts, task, task.module, displayName(pc, task, hosts[0], frame), mode.handler);
   // A play's run_once is every task's default, as ansible-core's tasks inherit it.
   const runOnce = task.runOnce !== undefined ? toBool(task.runOnce) : pc.play.keywords.run_once !== undefined && toBool(pc.play.keywords.run_once);
@@ -104,6 +106,12 @@ export function displayName(pc: PlayContext, task: { name?: string; pos: Task['p
   } catch {
     return raw;
   }
+}
+
+/** The task's name as ansible-core's `get_name()` gives it to `--step`'s question: `role : name`. */
+export function stepName(pc: PlayContext, task: Task | Include, host: string | undefined, frame: Frame, fallback?: string): string {
+  const name = displayName(pc, task, host, frame, fallback);
+  return task.role ? `${task.role.name} : ${name}` : name;
 }
 
 /** Emits the host's final event for the task and updates its state (the stats are tallied from the events). */

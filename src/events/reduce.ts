@@ -142,6 +142,8 @@ export interface RunState {
   abort?: { mode: 'drain' | 'kill'; source: string; at: number; done?: 'drain' | 'kill' };
   /** Between `run.paused` and `run.resumed` (or an abort). */
   paused: boolean;
+  /** `--step`: the task the engine is waiting to be told about (`step.ask` until `step.answer`, an abort or the end). */
+  stepAsking?: string;
   /** The last few warnings. */
   warnings: readonly string[];
   /** Groups under a budget, by key. */
@@ -232,12 +234,16 @@ function apply(state: RunState, event: RunEvent): RunState {
       return updateHost(s, event.host, (h) => (h.current?.taskId === event.task.id ? { ...h, slow: { taskId: event.task.id, p95Ms: event.p95Ms } } : h));
     case 'warning':
       return { ...s, warnings: [...s.warnings, event.message].slice(-WARNINGS_KEPT) };
+    case 'step.ask':
+      return { ...s, stepAsking: event.label };
+    case 'step.answer':
+      return { ...s, stepAsking: undefined };
     case 'run.paused':
       return { ...s, paused: true };
     case 'run.resumed':
       return { ...s, paused: false };
     case 'abort.requested':
-      return { ...s, paused: false, abort: { mode: event.mode, source: event.source, at: event.at } };
+      return { ...s, paused: false, stepAsking: undefined, abort: { mode: event.mode, source: event.source, at: event.at } };
     case 'abort.done':
       return { ...s, abort: { ...(s.abort ?? { mode: event.mode, source: 'engine', at: event.at }), done: event.mode } };
     case 'play.end':

@@ -158,6 +158,14 @@ export type RunEvent =
    */
   | (EventBase & { type: 'host.slow'; task: TaskRef; host: string; elapsedMs: number; p95Ms: number; thresholdMs: number; runs: number })
   | (EventBase & { type: 'abort.requested'; mode: 'drain' | 'kill'; source: string })
+  /**
+   * `--step`: the engine waits for the operator's answer before the task
+   * starts on any host (`label` as ansible-core's prompt names the task: `TASK: x`,
+   * `HANDLER: x`). `step.answer` follows, unless the run is stopped first.
+   */
+  | (EventBase & { type: 'step.ask'; label: string })
+  /** `no` skips the task (no start, no result, not counted); `continue` runs it and the rest of the batch without asking. */
+  | (EventBase & { type: 'step.answer'; label: string; answer: StepAnswer })
   /** The operator paused the run: no new task or batch starts until `run.resumed`. */
   | (EventBase & { type: 'run.paused'; source: string })
   | (EventBase & { type: 'run.resumed'; source: string })
@@ -200,6 +208,9 @@ export interface ResumePlan {
 
 export type RunEventType = RunEvent['type'];
 
+/** The operator's answer to a `--step` question: ansible-core's (y)es, (N)o, (c)ontinue. */
+export type StepAnswer = 'yes' | 'no' | 'continue';
+
 /** Every kind, checked against the union: a kind missing here (or one too many) is a compile error. */
 const KINDS = {
   'run.start': true,
@@ -224,6 +235,8 @@ const KINDS = {
   warning: true,
   'host.slow': true,
   'abort.requested': true,
+  'step.ask': true,
+  'step.answer': true,
   'run.paused': true,
   'run.resumed': true,
   'abort.done': true,

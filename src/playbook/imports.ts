@@ -12,7 +12,7 @@ import { BASE_KEYWORDS } from './keywords.js';
 import { isLoopKey, readLoop } from './loop.js';
 import { loadRoleIn, markUse } from './role.js';
 import { childScope, inheritedFrom, readBase, type Inherited, type ListOpts, type Scope } from './scope.js';
-import { asMap, displayPath, entries, posOf, readYaml, type Entry, type Source } from './source.js';
+import { asMap, displayPath, entries, kindOf, posOf, readYaml, type Entry, type Source } from './source.js';
 
 /** What tasks brought in by a dynamic include inherit; kept in `Include.extra._inherit`. */
 export interface IncludeInherit {
@@ -40,6 +40,7 @@ export function importTasks(src: Source, base: NodeBase, c: Classified, scope: S
   const action = c.action!;
   refuseKeywords(src, c, 'import_tasks');
   const args = actionArgs(src, action, undefined, scope.modules);
+  refuseApply(args, 'import_tasks', action.pos);
   checkOptions(args, TASKS_OPTIONS.filter((o) => o !== 'apply'), 'import_tasks', action.pos);
   const file = args.file ?? args._raw_params;
   if (typeof file !== 'string' || !file) throw new UserError("'import_tasks' needs a file name", action.pos);
@@ -80,6 +81,7 @@ export function importRole(src: Source, base: NodeBase, c: Classified, scope: Sc
   const action = c.action!;
   refuseKeywords(src, c, 'import_role');
   const args = actionArgs(src, action, undefined, scope.modules);
+  refuseApply(args, 'import_role', action.pos);
   checkOptions(args, ROLE_OPTIONS.filter((o) => o !== 'apply'), 'import_role', action.pos);
   const name = args.name;
   if (typeof name !== 'string' || !name) throw new UserError("'import_role' needs a role 'name'", action.pos);
@@ -107,6 +109,14 @@ export function importRole(src: Source, base: NodeBase, c: Classified, scope: Sc
   }
   // Its dependencies' tasks are marked as their own roles already.
   return [...loaded.tasks.slice(0, loaded.depTasks), ...markUse(loaded.tasks.slice(loaded.depTasks), use)];
+}
+
+/** `apply` is for includes; ansible-core lets an empty one through on an import. */
+function refuseApply(args: Vars, kind: string, pos: Pos): void {
+  const a = args.apply;
+  const empty = a == null || a === '' || a === false || (typeof a === 'object' && Object.keys(a as object).length === 0);
+  if (!empty) throw new UserError(`Invalid options for ${kind}: apply`, pos);
+  delete args.apply;
 }
 
 /**
@@ -170,13 +180,17 @@ export function includeNode(src: Source, base: NodeBase, c: Classified, scope: S
 function inheritForInclude(src: Source, base: NodeBase, scope: Scope, applyNode: Entry | undefined): IncludeInherit {
   if (!applyNode) return { tags: scope.tags, when: scope.when, vars: base.vars, keywords: scope.kw };
   const map = asMap(src, applyNode.value)!;
-  const ents = entries(src, map);
+  // apply is a Block in ansible-core: its keywords, notify included; `block` itself is dropped there.
+  const ents = entries(src, map).filter((e) => e.key !== 'block');
+  const accepted = [...BASE_KEYWORDS, 'notify'];
   for (const e of ents) {
-    if (!(BASE_KEYWORDS as readonly string[]).includes(e.key)) {
-      throw new UserError(withHint(`'${e.key}' cannot be used in 'apply'`, e.key, BASE_KEYWORDS), posOf(src, e.keyNode));
+    if (!accepted.includes(e.key)) {
+      throw new UserError(withHint(`'${e.key}' is not a valid attribute for a Block (in 'apply')`, e.key, accepted), posOf(src, e.keyNode));
     }
   }
-  const applied = readBase(src, ents, scope, posOf(src, applyNode.keyNode)).base;
+  const applied = readBase(src, ents.filter((e) => e.key !== 'notify'), scope, posOf(src, applyNode.keyNode)).base;
+  const notify = ents.find((e) => e.key === 'notify');
+  if (notify) applied.extra.notify = toStrList(field(src, notify));
   return { tags: applied.tags, when: applied.when, vars: { ...base.vars, ...applied.vars }, keywords: inheritedFrom(applied) };
 }
 
@@ -186,7 +200,7 @@ function findApply(src: Source, holders: Array<Entry | undefined>): Entry | unde
     const map = h && asMap(src, h.value);
     const e = map ? entries(src, map).find((x) => x.key === 'apply') : undefined;
     if (!e) continue;
-    if (!asMap(src, e.value)) throw new UserError("'apply' must be a mapping of keywords", posOf(src, e.keyNode));
+    if (!asMap(src, e.value)) throw new UserError(`Expected a dict for apply but got ${kindOf(e.value)} instead`, posOf(src, e.keyNode));
     return e;
   }
   return undefined;

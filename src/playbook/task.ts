@@ -6,7 +6,8 @@ import { importRole, importTasks, includeNode } from './imports.js';
 import { META_ACTIONS } from './keywords.js';
 import { checkLookupCalls, isLoopKey, readLoop } from './loop.js';
 import { childScope, readBase, type ListOpts, type Scope } from './scope.js';
-import { asMap, asSeq, deref, entries as entriesOf, kindOf, posOf, type Entry, type Source, type YMap, type YNode } from './source.js';
+import { isIdentifier } from './identifier.js';
+import { asMap, asSeq, deref, entries as entriesOf, kindOf, posOf, toValue, type Entry, type Source, type YMap, type YNode } from './source.js';
 
 /**
  * Reads a list of tasks. `owner` names the key or file that holds the list,
@@ -67,7 +68,9 @@ function parseItem(src: Source, map: YMap, scope: Scope, opts: ListOpts): TaskNo
 
 function parseBlock(src: Source, base: NodeBase, c: Classified, scope: Scope, opts: ListOpts): Block {
   for (const e of c.keywords) {
-    throw new UserError(`'${e.key}' is not a valid attribute for a block`, posOf(src, e.keyNode));
+    // A block's notify is its tasks' unless they have their own (ansible-core's Block.notify).
+    if (e.key === 'notify') base.extra.notify = toStrList(field(src, e));
+    else throw new UserError(`'${e.key}' is not a valid attribute for a block`, posOf(src, e.keyNode));
   }
   const part = (key: string): Entry | undefined => c.block.find((e) => e.key === key);
   const main = part('block');
@@ -85,14 +88,15 @@ function parseBlock(src: Source, base: NodeBase, c: Classified, scope: Scope, op
 
 function buildTask(src: Source, base: NodeBase, c: Classified, scope: Scope, opts: ListOpts): Task {
   const action = c.action!;
-  const extra = { ...base.extra };
+  const { notify: inherited, ...extra } = base.extra;
   const argsEntry = c.keywords.find((e) => e.key === 'args');
   const task: Task = {
     kind: 'task',
     ...base,
     module: action.name,
     args: actionArgs(src, action, argsEntry, scope.modules),
-    notify: [],
+    // From an enclosing block or an include's apply; the task's own notify replaces it.
+    notify: Array.isArray(inherited) ? [...(inherited as string[])] : [],
     listen: [],
     extra,
   };
@@ -115,8 +119,11 @@ function readTaskKeyword(src: Source, e: Entry, task: Task, opts: ListOpts): voi
   const f = field(src, e);
   switch (e.key) {
     case 'register': {
-      const v = toStr(f);
-      if (!/^[A-Za-z_]\w*$/.test(v)) throw new UserError(`'register' must be a variable name, got '${v}'`, f.pos);
+      // A string field in ansible-core: a YAML bool becomes Python's 'True'/'False' (keywords, so refused).
+      const raw = toValue(src, e.value);
+      const v = typeof raw === 'boolean' ? (raw ? 'True' : 'False') : toStr(f);
+      // ansible-core runs the task on every host, then stops the whole run with this message (exit 1); refusing at load runs nothing.
+      if (!isIdentifier(v)) throw new UserError(`Invalid variable name in 'register' specified: '${v}'`, f.pos);
       task.register = v;
       return;
     }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { ConnectionInfo } from '../model/index.js';
 import { formatDiff } from '../model/diff.js';
 import { emptyProfile, stepProfile, type EventHandlers, type EventOf, type Reporter, type RunEvent, type SortOrder, type TaskRef } from '../events/index.js';
-import { banner, customStatsLines, engineLine, durationClock, filled, hostLabel, inert, wallClock } from '../text/index.js';
+import { banner, customStatsLines, engineLine, durationClock, filled, hostLabel, inert, stepPrompt, wallClock } from '../text/index.js';
 import { dumpResult, itemLabel, viewResult, type ResultView } from './result-view.js';
 import { profileLines, recapLines } from './summary.js';
 
@@ -86,8 +86,15 @@ class PlainPresenter implements Reporter {
   }
 
   private print(lines: string[]): void {
-    if (lines.length > 0) this.opts.write(lines.map((l) => `${inert(l)}\n`).join(''));
+    if (lines.length === 0) return;
+    // A line while a --step question waits (a warning, an abort) starts below the question.
+    const open = this.stepOpen ? '\n' : '';
+    this.stepOpen = false;
+    this.opts.write(open + lines.map((l) => `${inert(l)}\n`).join(''));
   }
+
+  /** A --step question is on screen, its line not ended. */
+  private stepOpen = false;
 
   private readonly handlers: EventHandlers = {
     'run.start': (e) => {
@@ -149,6 +156,15 @@ class PlainPresenter implements Reporter {
           ? `ABORT REQUESTED (drain, by ${e.source}): no new hosts or tasks will start; running tasks will finish`
           : `ABORT REQUESTED (kill, by ${e.source}): stopping running commands and async jobs now`,
       ]),
+    // ansible-core's prompt, answered on the terminal (or piped stdin); then its banner of the question.
+    'step.ask': (e) => {
+      this.opts.write(inert(stepPrompt(e.label)));
+      this.stepOpen = true;
+    },
+    'step.answer': (e) => {
+      this.stepOpen = false;
+      this.out('', banner(stepPrompt(e.label)));
+    },
     'run.paused': (e) => this.print(['', `PAUSED (by ${e.source}): no new task or batch starts until the run is resumed`]),
     'run.resumed': (e) => this.print([`RESUMED (by ${e.source})`]),
     'abort.done': (e) => this.print([e.mode === 'drain' ? 'ABORT: drained' : 'ABORT: running work killed']),

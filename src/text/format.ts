@@ -197,3 +197,8 @@ export function engineTag(e: { name: 'native' | 'ansible'; version?: string } | 
   if (!e || e.name === 'native') return '';
   return `ansible-core${e.version ? ` ${e.version}` : ''}`;
 }
+
+/** ansible-core's `--step` question (strategy `_take_step`); `task` is `TASK: name` or `HANDLER: name`. */
+export function stepPrompt(task: string): string {
+  return `Perform task: ${task} (N)o/(y)es/(c)ontinue: `;
+}

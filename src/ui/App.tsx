@@ -1,6 +1,6 @@
 import { useCallback, useMemo } from 'react';
 import { Box } from 'ink';
-import { profileTimeline, vecGet, type RunState, type TimelineEntry } from '../events/index.js';
+import { profileTimeline, vecGet, type RunState, type StepAnswer, type TimelineEntry } from '../events/index.js';
 import { abortPlan } from './abort-plan.js';
 import { AsyncPanel } from './AsyncPanel.js';
 import { Confirm } from './Confirm.js';
@@ -13,6 +13,7 @@ import { KeyBar } from './KeyBar.js';
 import { clampView, type Command } from './keys.js';
 import { layout } from './layout.js';
 import type { RunStore } from './store.js';
+import { StepPrompt } from './StepPrompt.js';
 import { Timeline } from './Timeline.js';
 import { useKeys } from './use-keys.js';
 import { useRunState } from './use-run-state.js';
@@ -28,6 +29,8 @@ export interface RunSteering {
   resume(source?: string): void;
   drain(source?: string): void;
   kill(source?: string): void;
+  /** `--step`: answers the engine's open question (only the run's own TUI can). */
+  answerStep?(answer: StepAnswer): void;
 }
 
 /** Props of `App`. */
@@ -67,18 +70,20 @@ export function App({ store, control, playbook, groups, columns, rows, onQuit, w
     else if (c === 'resume') control.resume(source);
     else if (c === 'drain') control.drain(source);
     else if (c === 'kill') control.kill(source);
+    else if (c === 'step-yes' || c === 'step-no' || c === 'step-continue') control.answerStep?.(c.slice(5) as StepAnswer);
     else onQuit?.();
   };
 
   // What keys need to know; filled in below once the layout is known (useKeys reads it when a key arrives).
-  const ctx = { hostCount: 0, pageSize: 1, drillTasks: 0, drillLines: 0, drillPage: 1, ended, paused, draining: state.abort !== undefined, killed: state.abort?.mode === 'kill', watching, readOnly } as Parameters<typeof useKeys>[1];
+  const ctx = { hostCount: 0, pageSize: 1, drillTasks: 0, drillLines: 0, drillPage: 1, ended, paused, draining: state.abort !== undefined, killed: state.abort?.mode === 'kill', watching, readOnly, stepAsking: state.stepAsking !== undefined && control.answerStep !== undefined } as Parameters<typeof useKeys>[1];
   const rawView = useKeys(store, ctx, run);
   const hosts = useMemo(
     () => visibleHosts(state, { problemsFirst: rawView.problemsFirst, failedOnly: rawView.failedOnly, filter: rawView.filter, groups }),
     [state, rawView.problemsFirst, rawView.failedOnly, rawView.filter, groups],
   );
   const confirm = rawView.mode === 'confirm' && !ended;
-  const lay = layout(size.rows, { asyncJobs: jobs.length, timelineEntries: timeline.length, confirm });
+  // The step question takes the abort question's two rows.
+  const lay = layout(size.rows, { asyncJobs: jobs.length, timelineEntries: timeline.length, confirm: confirm || state.stepAsking !== undefined });
   const view = clampView(rawView, hosts.length, lay.hostRows);
   const drillHost = view.drillHost !== undefined ? state.hostIndex[view.drillHost] : undefined;
   const drilled = drillHost !== undefined ? vecGet(state.hosts, drillHost) : undefined;
@@ -102,6 +107,7 @@ export function App({ store, control, playbook, groups, columns, rows, onQuit, w
     <Box flexDirection="column" width={size.columns}>
       <Header state={state} playbook={playbook} now={now} width={size.columns} paused={paused} />
       {confirm ? <Confirm plan={abortPlan(state, view.confirm ?? 'drain')} width={size.columns} /> : null}
+      {state.stepAsking !== undefined && !confirm ? <StepPrompt label={state.stepAsking} canAnswer={control.answerStep !== undefined} width={size.columns} /> : null}
       {view.mode === 'help' ? (
         <Help width={size.columns} rows={lay.bodyRows} watching={watching} />
       ) : drilled && (view.mode === 'drill' || (view.mode === 'confirm' && view.drillHost)) ? (

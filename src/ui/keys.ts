@@ -29,7 +29,7 @@ export interface ViewState {
 }
 
 /** A command for the run or the presenter (`quit`: leave the screen; in a watching view, detach). */
-export type Command = 'pause' | 'resume' | 'drain' | 'kill' | 'quit';
+export type Command = 'pause' | 'resume' | 'drain' | 'kill' | 'quit' | 'step-yes' | 'step-no' | 'step-continue';
 
 /** What the key handler must know about the world. */
 export interface KeyContext {
@@ -58,7 +58,12 @@ export interface KeyContext {
   watching?: boolean;
   /** A view of a record (`replay`, `replay --follow`): nothing to steer, so `a` and `p` do nothing. */
   readOnly?: boolean;
+  /** `--step`: the engine waits for y, n or c before the next task (and this view may answer). */
+  stepAsking?: boolean;
 }
+
+/** `--step`'s keys: ansible-core's (y)es, (N)o, (c)ontinue. */
+const STEP_KEYS: Record<string, Command> = { y: 'step-yes', n: 'step-no', c: 'step-continue' };
 
 /** The view a fresh screen starts with. */
 export function initialView(): ViewState {
@@ -71,6 +76,10 @@ export function handleKey(v: ViewState, input: string, key: Partial<Key>, ctx: K
   if (ctrlC && ctx.watching) return { view: v, command: 'quit' };
   if (ctx.readOnly && v.mode !== 'filter' && (input === 'a' || input === 'p')) return { view: v };
   if (v.mode === 'confirm') return confirmKey(v, input, key, ctx, ctrlC);
+  if (ctx.stepAsking && !ctx.ended && (v.mode === 'main' || v.mode === 'drill')) {
+    const answer = STEP_KEYS[input.toLowerCase()];
+    if (answer) return { view: v, command: answer };
+  }
   if (ctrlC) return abortKey(v, ctx);
   switch (v.mode) {
     case 'filter':

@@ -170,6 +170,8 @@ test('every event kind of the union is emitted by some real run over the fixture
   runs.push((await runIn(FIXTURES, { playbook: 'free.yml', control, onEvent })).events);
   // A --start-at-task that matches nothing is the engine's warning.
   runs.push((await runIn(FIXTURES, { playbook: 'free.yml', startAtTask: 'no such task' })).events);
+  // --step, answered yes each time.
+  runs.push((await runIn(FIXTURES, { playbook: 'free.yml', step: async () => 'yes' })).events);
   const seen = new Set(runs.flat().map((e) => e.type));
   // Emitted by the run's controller, not the engine: test/history/hang.test.ts runs the real CLI and sees it.
   const controllerKinds = ['host.slow'];

@@ -11,6 +11,7 @@ import { createPlainPresenter } from '../../src/reporters/plain.js';
 import type { Vars, Vault } from '../../src/model/index.js';
 import type { Transport } from '../../src/transport/types.js';
 import type { LockSettings } from '../../src/engine/lock.js';
+import type { StepGate } from '../../src/engine/index.js';
 
 /** Files to write into a fresh project dir: path → content. */
 export type Files = Record<string, string>;
@@ -67,6 +68,8 @@ export interface RunSpec {
   reporters?: Reporter[];
   /** Vault passwords for every reader and the engine. */
   vault?: Vault;
+  /** `--step`: the operator's answers, asked before each task. */
+  step?: StepGate;
 }
 
 /**
@@ -140,6 +143,7 @@ export async function runIn(dir: string, spec: Omit<RunSpec, 'files'>): Promise<
     control: spec.control ?? new RunControl(),
     delayScale: spec.delayScale ?? 0.01,
     startAtTask: spec.startAtTask,
+    step: spec.step,
     lock: spec.lock,
     drainTimeoutMs: spec.drainTimeoutMs,
     verbosity: spec.verbosity,
