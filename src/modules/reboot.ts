@@ -21,10 +21,14 @@ export const SPEC: ArgSpec = {
 
 type Args = Record<string, unknown>;
 
+/** What the reboot script prints when `search_paths` hold no such program. */
+const NOT_FOUND = 'playwatch-reboot: command not found';
+
 /**
  * The reboot command as ansible-core builds it on Linux: `reboot_command`
- * (its program looked up in `search_paths` unless absolute), or
- * `shutdown -r <minutes> "<msg>"`; a missing program says so.
+ * (its program looked up in `search_paths` unless absolute, the first path
+ * that has it, as ansible-core's `find` does), or `shutdown -r <minutes>
+ * "<msg>"`. One round trip: a missing program prints NOT_FOUND.
  */
 function rebootCommand(a: Args): string {
   const given = a.reboot_command as string | undefined;
@@ -32,13 +36,20 @@ function rebootCommand(a: Args): string {
   const args = given !== undefined ? rest.join(' ') : `-r ${Math.floor((a.pre_reboot_delay as number) / 60)} ${q(a.msg as string)}`;
   if (bin.startsWith('/')) return `${q(bin)} ${args}`;
   const dirs = (a.search_paths as string[]).map((d) => q(`${d.replace(/\/+$/, '')}/${bin}`)).join(' ');
-  return `b=; for f in ${dirs}; do [ -x "$f" ] && { b=$f; break; }; done\n[ -n "$b" ] || { echo ${q(`Unable to find command "${bin}" in search paths: ${JSON.stringify(a.search_paths)}`)} >&2; exit 127; }\n"$b" ${args}`;
+  return `b=; for f in ${dirs}; do [ -e "$f" ] && { b=$f; break; }; done\n[ -n "$b" ] || { echo ${q(NOT_FOUND)} >&2; exit 127; }\n"$b" ${args}`;
+}
+
+/** ansible-core's error when no search path has the program: Python's repr of the list. */
+function notFound(a: Args): string {
+  const bin = ((a.reboot_command as string | undefined) ?? 'shutdown').split(' ')[0];
+  const paths = (a.search_paths as string[]).map((p) => `'${p.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(', ');
+  return `Unable to find command "${bin}" in search paths: [${paths}]`;
 }
 
 /** The boot id (or time) the target reports now, or an Error. */
 async function bootId(ctx: ModuleContext, a: Args): Promise<string | Error> {
   const res = await ctx.exec(a.boot_time_command as string, { quiet: true });
-  if (res.rc !== 0) return new Error(`failed to get system boot time: rc=${res.rc} ${res.stderr.trim()} ${res.stdout.trim()}`.trim());
+  if (res.rc !== 0) return new Error(`reboot: failed to get host boot time info, rc: ${res.rc}, stdout: ${res.stdout}, stderr: ${res.stderr}`);
   return res.stdout.trim();
 }
 
@@ -70,6 +81,7 @@ export const rebootModule: Module = {
     }
     const start = Date.now();
     const elapsed = () => Math.floor((Date.now() - start) / 1000);
+    if (res && res.rc === 127 && res.stderr.includes(NOT_FOUND)) return { failed: true, changed: false, msg: notFound(a) };
     if (res && res.rc !== 0 && !res.aborted && res.rc !== 255) {
       return { failed: true, changed: false, rebooted: false, elapsed: elapsed(), msg: `Reboot command failed. Error was: '${res.stdout.trim()}, ${res.stderr.trim()}'` };
     }
@@ -77,7 +89,8 @@ export const rebootModule: Module = {
     const timeout = a.reboot_timeout as number;
     const wait = { delay: 0, sleep: 1, timeout, connectTimeout: (a.connect_timeout as number | undefined) ?? 10 };
     // The boot id must differ (an empty one, as some systems print just before going down, does not count).
-    const booted = await untilAnswers(ctx, { ...wait, command: `b=$(${a.boot_time_command as string}) && [ -n "$b" ] && [ "$b" != ${q(before)} ]` }, start);
+    // Each wait gets all of reboot_timeout from its own start, after post_reboot_delay, as ansible-core gives it.
+    const booted = await untilAnswers(ctx, { ...wait, command: `b=$(${a.boot_time_command as string}) && [ -n "$b" ] && [ "$b" != ${q(before)} ]` });
     if (!booted.ok) return { failed: true, changed: false, rebooted: true, elapsed: elapsed(), msg: `Timed out waiting for last boot time check (timeout=${timeout})` };
     const tested = await untilAnswers(ctx, { ...wait, command: a.test_command as string });
     if (!tested.ok) return { failed: true, changed: false, rebooted: true, elapsed: elapsed(), msg: `Timed out waiting for post-reboot test command (timeout=${timeout})` };

@@ -27,8 +27,8 @@ export interface ConnectionWait {
  * (rc 0), as ansible-core's action plugin resets the connection and runs
  * `ping` until it answers. Returns the last error on timeout.
  */
-export async function untilAnswers(ctx: ModuleContext, w: ConnectionWait, start = Date.now()): Promise<{ ok: true } | { ok: false; error: string }> {
-  const end = start + w.timeout * 1000;
+export async function untilAnswers(ctx: ModuleContext, w: ConnectionWait): Promise<{ ok: true } | { ok: false; error: string }> {
+  const end = Date.now() + w.timeout * 1000;
   let error = 'no attempt made';
   while (Date.now() < end && !ctx.signal.aborted) {
     try {
@@ -61,7 +61,8 @@ export const waitForConnectionModule: Module = {
     const start = Date.now();
     if ((a.delay as number) > 0) await ctx.sleep((a.delay as number) * 1000);
     const w = { delay: 0, sleep: a.sleep as number, timeout: a.timeout as number, connectTimeout: a.connect_timeout as number, command: 'echo pong' };
-    const r = await untilAnswers(ctx, w, start);
+    // As ansible-core, the timeout counts from after the delay; elapsed from the start.
+    const r = await untilAnswers(ctx, w);
     const elapsed = Math.floor((Date.now() - start) / 1000);
     if (!r.ok) return { failed: true, changed: false, msg: `timed out waiting for ping module test: ${r.error}`, elapsed };
     return { changed: false, elapsed };

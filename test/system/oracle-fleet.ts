@@ -65,9 +65,9 @@ export interface Project {
   host: string;
 }
 
-/** A project directory with `site.yml` and an inventory of the fleet's first host. */
-export function fleetProject(playbook: string, files: Record<string, string> = {}): Project {
-  const hosts = fleetHosts(fleetDir);
+/** A project directory with `site.yml` and an inventory of the fleet's first host (of the fleet in `dir`). */
+export function fleetProject(playbook: string, files: Record<string, string> = {}, dir0 = fleetDir): Project {
+  const hosts = fleetHosts(dir0);
   const h = hosts[0]!;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-oracle-fleet-'));
   const vars = Object.entries(h.vars).map(([k, v]) => `${k}=${v}`).join(' ');

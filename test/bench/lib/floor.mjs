@@ -7,6 +7,8 @@
  *
  *   node floor.mjs <hosts.json> <tasks> [command]
  *
+ * Prints one JSON line at the end: { connectMs, commandsMs }.
+ *
  * hosts.json: [{ "host": "127.0.0.1", "port": 2222, "username": "root", "privateKey": "/path/key" }, …]
  */
 import fs from 'node:fs';
@@ -38,6 +40,10 @@ const exec = (c) => new Promise((resolve, reject) => {
   });
 });
 
+const t0 = performance.now();
 const clients = await Promise.all(hosts.map(connect));
+const t1 = performance.now();
 for (let t = 0; t < tasks; t++) await Promise.all(clients.map(exec));
+const t2 = performance.now();
 for (const c of clients) c.end();
+process.stdout.write(`${JSON.stringify({ connectMs: t1 - t0, commandsMs: t2 - t1 })}\n`);

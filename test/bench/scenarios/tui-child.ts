@@ -1,6 +1,7 @@
 /**
- * TUI benchmark: a deploy of N hosts × 20 tasks fed through `reduce` and the
- * real ink renderer into a fake 120×40 terminal.
+ * Scenario 4's measurement, in a process of its own: a deploy of N hosts ×
+ * T tasks fed through `reduce` and the real ink renderer into a fake 120×40
+ * terminal.
  *
  * - full speed: every event as fast as it can be made; a frame is published
  *   after each batch of N events, and each frame (React + ink layout and
@@ -8,20 +9,22 @@
  * - paced: the same deploy spread over 20 tasks of 250 ms (thousands of
  *   events a second, faster than a real fleet) with the presenter's real
  *   settings (a frame at most every 100 ms); prints the CPU used as a share
- *   of one core. Targets for 500 hosts: under 16 ms a frame, under 25 %.
+ *   of one core.
  *
- * Run: `npm run bench -- tui` or `node --import tsx test/bench/tui.ts [hosts...]`.
+ *   node --import tsx test/bench/scenarios/tui-child.ts full|paced <hosts> <tasks>
+ *
+ * Prints one JSON line: { frames, medianFrameMs, p95FrameMs, cpuShare, wallMs, events }.
  */
 import { Writable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
-import '../../src/ui/react-mode.js';
+import '../../../src/ui/react-mode.js';
 import { createElement } from 'react';
 import { render } from 'ink';
-import type { NewEvent, RunEvent, TaskRef } from '../../src/events/index.js';
-import { App } from '../../src/ui/App.js';
-import { RunStore } from '../../src/ui/store.js';
+import type { NewEvent, RunEvent, TaskRef } from '../../../src/events/index.js';
+import { App } from '../../../src/ui/App.js';
+import { RunStore } from '../../../src/ui/store.js';
 
-const TASKS = 20;
+let TASKS = 20;
 const control = { paused: false, draining: false, killed: false, pause() {}, resume() {}, drain() {}, kill() {} };
 
 /** A terminal that swallows output: 120×40, a TTY as far as ink can tell. */
@@ -62,7 +65,7 @@ function p95(xs: number[]): number {
 }
 
 /** Full speed, unthrottled renderer (ink's debug mode renders each commit at once). */
-async function fullSpeed(n: number): Promise<void> {
+async function fullSpeed(n: number): Promise<object> {
   const hosts = hostNames(n);
   const store = new RunStore({ frameMs: 1e9 });
   const inst = render(createElement(App, { store, control, playbook: 'deploy.yml' }), {
@@ -96,15 +99,11 @@ async function fullSpeed(n: number): Promise<void> {
   const wall = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   inst.unmount();
-  console.log(
-    `${String(n).padStart(5)} hosts × ${TASKS} tasks, full speed: ${events} events in ${wall.toFixed(0)} ms ` +
-      `(${Math.round(events / (wall / 1000))} events/s, CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms); ` +
-      `${frames.length} frames, median ${median(frames).toFixed(1)} ms, p95 ${p95(frames).toFixed(1)} ms`,
-  );
+  return { events, wallMs: wall, cpuShare: (cpu.user + cpu.system) / 1000 / wall, frames: frames.length, medianFrameMs: median(frames), p95FrameMs: p95(frames) };
 }
 
 /** Paced like a (very fast) deploy, with the presenter's real frame budget. */
-async function paced(n: number, taskMs: number): Promise<void> {
+async function paced(n: number, taskMs: number): Promise<object> {
   const hosts = hostNames(n);
   const store = new RunStore({ frameMs: 100 });
   const renders: number[] = [];
@@ -139,14 +138,11 @@ async function paced(n: number, taskMs: number): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   inst.unmount();
   const share = (cpu.user + cpu.system) / 1000 / wall;
-  console.log(
-    `${String(n).padStart(5)} hosts × ${TASKS} tasks, paced (${taskMs} ms a task): ${(wall / 1000).toFixed(1)} s, ` +
-      `CPU ${(share * 100).toFixed(1)} % of one core; ${renders.length} ink frames, median ink render ${median(renders).toFixed(1)} ms`,
-  );
+  return { wallMs: wall, cpuShare: share, frames: renders.length, medianFrameMs: median(renders), p95FrameMs: p95(renders) };
 }
 
-const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
-for (const n of sizes.length ? sizes : [500, 2000]) {
-  await fullSpeed(n);
-  await paced(n, 250);
-}
+const [mode, hostsArg, tasksArg] = process.argv.slice(2);
+TASKS = Number(tasksArg ?? 20);
+const n = Number(hostsArg ?? 500);
+const result = mode === 'paced' ? await paced(n, 250) : await fullSpeed(n);
+process.stdout.write(`${JSON.stringify(result)}\n`);
