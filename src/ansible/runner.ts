@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { HostStats } from '../model/index.js';
-import { EVENT_SCHEMA, tally, zeroStats, type NewEvent, type RunEvent, type TaskRef } from '../events/index.js';
+import { EVENT_SCHEMA, tallyInto, zeroStats, type NewEvent, type RunEvent, type TaskRef } from '../events/index.js';
 import { CallbackAdapter } from './adapter.js';
 import { startAnsible, type AnsibleProcess } from './process.js';
 import type { CallbackRecord } from './records.js';
@@ -75,12 +75,12 @@ export async function runAnsible(o: AnsibleRunOptions): Promise<AnsibleRunOutcom
   fs.writeFileSync(controlFile, 'run', { mode: 0o600 });
   const say = (word: string) => fs.writeFileSync(controlFile, word);
 
-  let stats: Record<string, HostStats> = {};
+  const stats: Record<string, HostStats> = {};
   let runHosts: string[] = [];
   let runStarted = false;
   const emit = (e: NewEvent) => {
     const out = o.emit(e);
-    if (out) stats = tally(stats, out);
+    if (out) tallyInto(stats, out);
   };
   const startRun = (hosts: string[]) => {
     if (runStarted) return;

@@ -148,10 +148,13 @@ class Hub {
 
   event(e: RunEvent): void {
     this.events++;
-    const line = `{"kind":"event","event":${eventLine(e).trimEnd()}}\n`;
+    // Made only for a watcher: with none (the usual run) an event costs nothing here.
+    let line: string | undefined;
     for (const c of this.clients) {
+      if (c.watch === 'no') continue;
+      line ??= `{"kind":"event","event":${eventLine(e).trimEnd()}}\n`;
       if (c.watch === 'live') this.send(c, line);
-      else if (c.watch === 'backlog') c.queue.push(line);
+      else c.queue.push(line);
     }
     if (e.type === 'run.end') {
       this.exitCode = e.exitCode;

@@ -11,7 +11,7 @@ import { ConnectionPool } from './connection.js';
 import { TaskIds } from './identity.js';
 import { UserError, formatPos } from '../model/index.js';
 import { playDirOf } from './scope.js';
-import { EVENT_SCHEMA, tally, type NewEvent, type RunEvent, type ResumePlan } from '../events/index.js';
+import { EVENT_SCHEMA, tallyInto, type NewEvent, type RunEvent, type ResumePlan } from '../events/index.js';
 
 export interface RunOutcome {
   exitCode: number;
@@ -38,10 +38,10 @@ export async function runPlaybook(given: RunOptions): Promise<RunOutcome> {
   const unwatchVault = given.vault?.onSecret((v) => masker.add(v));
   // Every event leaves through the guard: reporters never see a secret.
   // The stats are a tally of what left, the same tally every view uses.
-  let tallied: Record<string, HostStats> = {};
+  const tallied: Record<string, HostStats> = {};
   const guard = new EventGuard(masker, (e) => {
     const out = given.emit(e);
-    tallied = tally(tallied, out);
+    tallyInto(tallied, out);
     return out;
   }, given.outputRecordMax);
   // An event the guard keeps back (no_log output, a possible secret's start) is stamped nowhere.

@@ -163,13 +163,30 @@ export class SecretMasker {
     return 0;
   }
 
+  /**
+   * Copy-on-write: a value with nothing to mask comes back as itself (every
+   * event passes here, and almost none holds a secret), so only the path
+   * down to a masked string is copied.
+   */
   private walk(v: unknown): unknown {
     if (typeof v === 'string') return this.maskText(v);
-    if (Array.isArray(v)) return v.map((x) => this.walk(x));
+    if (Array.isArray(v)) {
+      let out: unknown[] | undefined;
+      for (let i = 0; i < v.length; i++) {
+        const x = this.walk(v[i]);
+        if (x !== v[i]) (out ??= v.slice())[i] = x;
+      }
+      return out ?? v;
+    }
     if (v && typeof v === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[k] = this.walk(x);
-      return out;
+      let out: Record<string, unknown> | undefined;
+      for (const k in v) {
+        if (!Object.hasOwn(v, k)) continue;
+        const x0 = (v as Record<string, unknown>)[k];
+        const x = this.walk(x0);
+        if (x !== x0) (out ??= { ...(v as Record<string, unknown>) })[k] = x;
+      }
+      return out ?? v;
     }
     return v;
   }

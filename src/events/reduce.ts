@@ -254,9 +254,8 @@ function apply(state: RunState, event: RunEvent): RunState {
 }
 
 function runStart(s: RunState, e: EventOf<'run.start'>): RunState {
-  let next: RunState = { ...s, runId: e.runId, playbook: e.playbook, runDir: e.runDir, check: e.check, startAt: e.at, ...(e.engine ? { engine: e.engine } : {}) };
-  for (const h of e.hosts) next = ensureHost(next, h);
-  return next;
+  const next: RunState = { ...s, runId: e.runId, playbook: e.playbook, runDir: e.runDir, check: e.check, startAt: e.at, ...(e.engine ? { engine: e.engine } : {}) };
+  return ensureHosts(next, e.hosts);
 }
 
 function playStart(s: RunState, e: EventOf<'play.start'>): RunState {
@@ -415,10 +414,26 @@ function groupUpdate(s: RunState, e: EventOf<'group.update'>): RunState {
 }
 
 function ensureHost(s: RunState, name: string): RunState {
-  if (s.hostIndex[name] !== undefined) return s;
-  const host: HostView = {
+  return ensureHosts(s, [name]);
+}
+
+/** Adds the hosts not seen yet, copying the name index once (run.start names them all: not once per host). */
+function ensureHosts(s: RunState, names: readonly string[]): RunState {
+  let hosts = s.hosts;
+  let index: Record<string, number> | undefined;
+  for (const name of names) {
+    if ((index ?? s.hostIndex)[name] !== undefined) continue;
+    index ??= { ...s.hostIndex };
+    index[name] = hosts.length;
+    hosts = vecPush(hosts, newHostView(name, hosts.length));
+  }
+  return index ? { ...s, hosts, hostIndex: index } : s;
+}
+
+function newHostView(name: string, order: number): HostView {
+  return {
     name,
-    order: s.hosts.length,
+    order,
     status: 'waiting',
     stats: zeroStats(),
     touched: false,
@@ -428,7 +443,6 @@ function ensureHost(s: RunState, name: string): RunState {
     rescues: 0,
     tasks: emptyVec(),
   };
-  return { ...s, hosts: vecPush(s.hosts, host), hostIndex: { ...s.hostIndex, [name]: s.hosts.length } };
 }
 
 function updateHost(s: RunState, name: string, fn: (h: HostView) => HostView): RunState {

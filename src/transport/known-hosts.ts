@@ -135,10 +135,15 @@ export function preferredAlgorithms(entries: KnownHostEntry[], name: string): st
   return out;
 }
 
-/** Reads a known_hosts file; a missing file is empty. */
+/** The last file parsed, by its name and text: each connection reads it twice, every host the same file. */
+let lastRead: { file: string; text: string; entries: KnownHostEntry[] } | undefined;
+
+/** Reads a known_hosts file; a missing file is empty. Read every time, parsed again only when its text changed. */
 export function readKnownHosts(file: string): KnownHostEntry[] {
   try {
-    return parseKnownHosts(fs.readFileSync(file, 'utf8'));
+    const text = fs.readFileSync(file, 'utf8');
+    if (lastRead?.file !== file || lastRead.text !== text) lastRead = { file, text, entries: parseKnownHosts(text) };
+    return lastRead.entries;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;

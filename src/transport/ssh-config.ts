@@ -104,6 +104,9 @@ function endpoint(ctx: Ctx, label: string, name: string, c: Computed, given: { p
   };
 }
 
+/** The last config parsed, by its file and text: every host of a run reads the same file. */
+let lastConfig: { file: string; text: string; parsed: SSHConfig } | undefined;
+
 function loadConfig(file: string): SSHConfig | undefined {
   let text: string;
   try {
@@ -111,7 +114,9 @@ function loadConfig(file: string): SSHConfig | undefined {
   } catch {
     return undefined;
   }
-  return SSHConfig.parse(text);
+  // Read every time (an edit shows at once), parsed only when the text changed.
+  if (lastConfig?.file !== file || lastConfig.text !== text) lastConfig = { file, text, parsed: SSHConfig.parse(text) };
+  return lastConfig.parsed;
 }
 
 function compute(config: SSHConfig | undefined, name: string): Computed {
@@ -162,10 +167,15 @@ export function expandPath(p: string, home: string): string {
   return p;
 }
 
+/** The local user, looked up once (each lookup reads /etc/passwd). */
+let localUser: string | undefined;
+
 function safeLocalUser(): string {
+  if (localUser !== undefined) return localUser;
   try {
-    return os.userInfo().username;
+    localUser = os.userInfo().username;
   } catch {
-    return process.env.USER ?? 'root';
+    localUser = process.env.USER ?? 'root';
   }
+  return localUser;
 }

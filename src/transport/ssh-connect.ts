@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
-import type { AnyAuthMethod, Client, ConnectConfig } from 'ssh2';
+import type { AnyAuthMethod, Client, ConnectConfig, ParsedKey } from 'ssh2';
 import {
   appendKnownHost,
   checkHostKey,
@@ -141,7 +141,7 @@ function shellWord(s: string): string {
 function authMethods(ep: SshEndpoint, settings: ConnectSettings): AnyAuthMethod[] {
   const methods: AnyAuthMethod[] = [];
   const keys = ep.identityFiles.map((file) => loadKey(file, file === ep.explicitKey, settings.passphrase));
-  const withKey = (key: Buffer): AnyAuthMethod =>
+  const withKey = (key: ParsedKey): AnyAuthMethod =>
     settings.passphrase !== undefined
       ? { type: 'publickey', username: ep.user, key, passphrase: settings.passphrase }
       : { type: 'publickey', username: ep.user, key };
@@ -159,8 +159,20 @@ function authMethods(ep: SshEndpoint, settings: ConnectSettings): AnyAuthMethod[
   return methods;
 }
 
-/** Reads a private key; an unreadable or undecryptable key is skipped, or fails when it was given explicitly. */
-function loadKey(file: string, explicit: boolean, passphrase?: string): Buffer | undefined {
+/**
+ * Keys parsed so far, by file, with the bytes and passphrase they were
+ * parsed from: a run opens one connection per host with the same key, and
+ * parsing it (ed25519 or RSA) costs more CPU than reading it.
+ */
+const parsedKeys = new Map<string, { data: Buffer; passphrase?: string; key: ParsedKey }>();
+
+/**
+ * Reads and parses a private key (ssh2 takes the parsed key as is); an
+ * unreadable or undecryptable key is skipped, or fails when it was given
+ * explicitly. The file is read every time; it is parsed again only when its
+ * bytes or the passphrase changed.
+ */
+function loadKey(file: string, explicit: boolean, passphrase?: string): ParsedKey | undefined {
   let data: Buffer;
   try {
     data = fs.readFileSync(file);
@@ -168,13 +180,16 @@ function loadKey(file: string, explicit: boolean, passphrase?: string): Buffer |
     if (!explicit) return undefined;
     throw new ConnectError(`cannot read private key file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'config');
   }
+  const known = parsedKeys.get(file);
+  if (known && known.passphrase === passphrase && known.data.equals(data)) return known.key;
   const parsed = ssh2.utils.parseKey(data, passphrase);
   if (parsed instanceof Error) {
     if (!explicit) return undefined;
     // ssh2's parse errors name the problem (encrypted, unsupported), never the key material.
     throw new ConnectError(`cannot use private key file ${file}: ${parsed.message}`, 'config');
   }
-  return data;
+  parsedKeys.set(file, { data, passphrase, key: parsed });
+  return parsed;
 }
 
 /** Turns an ssh2 connect error into a message without secrets, and a retry class. */
