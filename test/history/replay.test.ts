@@ -206,8 +206,8 @@ test('following a run, the clock runs from when each event happened, not from wh
   const { RunStore } = await import('../../src/ui/store.js');
   const happened = { type: 'warning', message: 'x', at: 1000, wall: Date.now() - 5000 } as RunEvent;
   const rows: Array<[string, boolean, number]> = [
-    ['replay --follow (wall clock)', true, 6000],
-    ['live and attach (arrival)', false, 1000],
+    ['replay --follow and attach (wall clock)', true, 6000],
+    ['live (arrival)', false, 1000],
   ];
   for (const [what, wallClock, expected] of rows) {
     const store = new RunStore({ frameMs: 0, now: () => 0, wallClock });
