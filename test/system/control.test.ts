@@ -146,7 +146,9 @@ test('a TUI run whose terminal is killed mid-task finishes every task, records r
   const pid = await runThenKillItsTerminal(dir);
   terminal(dir, 'watch', 'attach @last');
   // Live hosts and a task that started after the hangup: the run went on.
-  const live = await waitScreen('watch', /⟳ app\d +running +step [2-9]/, 'a later step running in the attached view');
+  // Every host in a later step at once (between steps a host that finished first shows as waiting).
+  const everyHost = new RegExp(HOSTS.map((h) => `(?=[^]*⟳ ${h} +running +step [2-9])`).join(''));
+  const live = await waitScreen('watch', everyHost, 'a later step running on every host in the attached view');
   assert.match(live, /playwatch +site\.yml ▸ play 1\/1 Rollout/);
   for (const h of HOSTS) assert.match(live, new RegExp(`${h} +running +step \\d`), live);
   assert.match(live, /q detach +a abort/);
