@@ -14,10 +14,12 @@ const HOLD = `
     - {name: hold, shell: "while [ ! -e '{{ playbook_dir }}/release' ]; do sleep 0.1; done"}
 `;
 
-test('--lock-wait 30s waits for the deploy lock another run holds, saying who holds it, and runs once it is released; without it the run is refused at once', async () => {
+test('--lock-wait 30s waits for the deploy lock another run holds, saying who holds it, and runs once it is released; without it the run is refused at once', async (t) => {
   const dir = fixtureProject();
   fs.writeFileSync(path.join(dir, 'hold.yml'), HOLD);
   const first = startPlaywatch(dir, ['run', 'hold.yml', '-i', 'inventory.ini']);
+  // A failed assertion still lets the holder go, or it would hold the test process open.
+  t.after(() => fs.writeFileSync(path.join(dir, 'release'), ''));
   await first.seen(/TASK \[hold\]/);
   const waiting = startPlaywatch(dir, ['run', 'site.yml', '-i', 'inventory.ini', '--lock-wait', '30s']);
   const refused = playwatch(dir, ['run', 'site.yml', '-i', 'inventory.ini']);
@@ -43,10 +45,11 @@ test('--lock-wait 30s waits for the deploy lock another run holds, saying who ho
   assert.ok(firstResult.wall >= end.wall, `${firstResult.wall} >= ${end.wall}`);
 });
 
-test('--lock-wait gives up after its time, with who held the lock', async () => {
+test('--lock-wait gives up after its time, with who held the lock', async (t) => {
   const dir = fixtureProject();
   fs.writeFileSync(path.join(dir, 'hold.yml'), HOLD);
   const first = startPlaywatch(dir, ['run', 'hold.yml', '-i', 'inventory.ini']);
+  t.after(() => fs.writeFileSync(path.join(dir, 'release'), ''));
   await first.seen(/TASK \[hold\]/);
   const t0 = Date.now();
   const r = playwatch(dir, ['run', 'site.yml', '-i', 'inventory.ini', '--lock-wait', '1s']);
