@@ -120,6 +120,10 @@ async function attachedView(mode: UiMode, conn: ControlConnection, onDetach: () 
       hostGroups: hello.groups,
       resume,
       watching: { onDetach },
+      // The run's events so far arrive in a burst as attach connects: its clocks
+      // run from when each event happened (the run is on this machine), not
+      // from when attach read it.
+      wallClock: true,
     });
   }
   let gone = false;

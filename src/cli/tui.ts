@@ -49,7 +49,7 @@ export interface TuiOptions {
   watching?: { onDetach: () => void };
   /** A view of a record (`replay`): nothing to steer, so no `a` or `p`. */
   readOnly?: boolean;
-  /** The run's clock follows the events' wall times (`replay --follow` reads events after they happened). */
+  /** The run's clock follows the events' wall times (`replay --follow` and `attach` read events after they happened). */
   wallClock?: boolean;
 }
 

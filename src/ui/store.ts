@@ -17,9 +17,9 @@ export interface StoreOptions {
   /** A state to start from (replay, tests). */
   state?: RunState;
   /**
-   * The run's clock follows the events' wall times (`replay --follow`):
-   * events read long after they happened still run the clock from when they
-   * happened, not from when they were read.
+   * The run's clock follows the events' wall times (`replay --follow`,
+   * `attach`): events read long after they happened still run the clock
+   * from when they happened, not from when they were read.
    */
   wallClock?: boolean;
 }

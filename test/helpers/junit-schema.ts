@@ -1,14 +1,12 @@
 /**
- * A small XML reader and the structure of the JUnit XSDs CI systems read.
- * No XML schema validator is available offline (no xmllint, no lxml), so
- * the checks below follow, by hand, the required parts of the two schemas
- * JUnit readers derive from: Apache Ant's JUnit.xsd (the "Surefire"
- * format: testsuite needs name, timestamp, hostname, tests, failures,
- * errors, time, and properties, system-out, system-err children; testcase
- * needs name, classname, time; failure and error need type) and Jenkins'
- * junit-10.xsd (testsuite name and tests, testcase name). The reader
- * rejects what is not well-formed XML 1.0: bad nesting, unescaped `<` or
- * `&`, unknown entities, duplicate attributes, forbidden characters.
+ * A small XML reader, and the rules of a JUnit report that no XML Schema
+ * 1.0 can state. The schema itself (junit.xsd, validated by libxml2 in
+ * junit-xsd.ts) says what elements, attributes and types CI readers take;
+ * `junitViolations` adds what XSD cannot count: a suite's tests, failures
+ * and errors match its cases, and a case has one outcome. The reader
+ * rejects what is not well-formed XML 1.0 (bad nesting, unescaped `<` or
+ * `&`, unknown entities, duplicate attributes, forbidden characters), so
+ * tests can read a report's content.
  */
 export interface XmlElement {
   name: string;

@@ -49,7 +49,8 @@ test('a task sleeping far longer than in its recorded history: the controller em
   assert.deepEqual(slow.map((e) => `${e.host} ${e.task.role} : ${e.task.name}`).sort(), ['web1 app : nap', 'web2 app : nap']);
   for (const e of slow) {
     assert.equal(e.runs, 4, 'four earlier runs of the playbook');
-    assert.equal(e.thresholdMs, Math.round(Math.max(3 * e.p95Ms, e.p95Ms + 1000)), JSON.stringify(e));
+    // Both are rounded from the unrounded p95: 3 x a rounded p95 may be off by a millisecond or so.
+    assert.ok(Math.abs(e.thresholdMs - Math.max(3 * e.p95Ms, e.p95Ms + 1000)) <= 2, JSON.stringify(e));
     assert.ok(e.elapsedMs > e.thresholdMs, JSON.stringify(e));
   }
   // Emitted while the task ran: before that host's result for it.

@@ -14,15 +14,22 @@ const HOLD = `
     - {name: hold, shell: "while [ ! -e '{{ playbook_dir }}/release' ]; do sleep 0.1; done"}
 `;
 
-test('--lock-wait 30s waits for the deploy lock another run holds, saying who holds it, and runs once it is released; without it the run is refused at once', async () => {
+test('--lock-wait 30s waits for the deploy lock another run holds, saying who holds it, and runs once it is released; without it the run is refused at once', async (t) => {
   const dir = fixtureProject();
   fs.writeFileSync(path.join(dir, 'hold.yml'), HOLD);
   const first = startPlaywatch(dir, ['run', 'hold.yml', '-i', 'inventory.ini']);
+  // A failed assertion still lets the holder go, or it would hold the test process open.
+  t.after(() => fs.writeFileSync(path.join(dir, 'release'), ''));
   await first.seen(/TASK \[hold\]/);
   const waiting = startPlaywatch(dir, ['run', 'site.yml', '-i', 'inventory.ini', '--lock-wait', '30s']);
   const refused = playwatch(dir, ['run', 'site.yml', '-i', 'inventory.ini']);
   assert.equal(refused.code, 2, refused.err);
   assert.match(refused.out, /fatal: \[web1\]: FAILED! => .*locked by .*\(pid \d+, run \d{8}-\d{6}-[0-9a-f]{4}, hold\.yml, since \d{4}-\d\d-\d\dT/);
+  // At once: refused where the run first met the lock, without waiting (a wait says so and lasts 15 s at least).
+  const record = parseRecord(read(path.join(runDirOf(dir, refused), 'events.jsonl')));
+  const refusal = record.find((e) => e.type === 'host.failed' && e.host === 'web1')!;
+  assert.ok(refusal.at - record[0]!.at < 10_000, `refused ${Math.round(refusal.at - record[0]!.at)} ms into the run`);
+  assert.equal(record.some((e) => e.type === 'warning' && /waiting for the deploy lock/.test(e.message)), false);
 
   await waiting.seen(/waiting for the deploy lock/);
   fs.writeFileSync(path.join(dir, 'release'), '');
@@ -38,10 +45,11 @@ test('--lock-wait 30s waits for the deploy lock another run holds, saying who ho
   assert.ok(firstResult.wall >= end.wall, `${firstResult.wall} >= ${end.wall}`);
 });
 
-test('--lock-wait gives up after its time, with who held the lock', async () => {
+test('--lock-wait gives up after its time, with who held the lock', async (t) => {
   const dir = fixtureProject();
   fs.writeFileSync(path.join(dir, 'hold.yml'), HOLD);
   const first = startPlaywatch(dir, ['run', 'hold.yml', '-i', 'inventory.ini']);
+  t.after(() => fs.writeFileSync(path.join(dir, 'release'), ''));
   await first.seen(/TASK \[hold\]/);
   const t0 = Date.now();
   const r = playwatch(dir, ['run', 'site.yml', '-i', 'inventory.ini', '--lock-wait', '1s']);

@@ -5,6 +5,7 @@
  * - a TUI run whose terminal is killed mid-task finishes every task, ends
  *   its record with run.end and leaves no lock; `attach @last` from a second
  *   terminal shows its live hosts and tasks and exits with the run's code;
+ * - `attach` counts the run's clock from the run's start;
  * - in an attached view Ctrl-C and `q` only detach; `a` + `y` drains the run
  *   (exit 99 recorded, by attach);
  * - another user cannot connect to a run's control socket;
@@ -145,7 +146,9 @@ test('a TUI run whose terminal is killed mid-task finishes every task, records r
   const pid = await runThenKillItsTerminal(dir);
   terminal(dir, 'watch', 'attach @last');
   // Live hosts and a task that started after the hangup: the run went on.
-  const live = await waitScreen('watch', /⟳ app\d +running +step [2-9]/, 'a later step running in the attached view');
+  // Every host in a later step at once (between steps a host that finished first shows as waiting).
+  const everyHost = new RegExp(HOSTS.map((h) => `(?=[^]*⟳ ${h} +running +step [2-9])`).join(''));
+  const live = await waitScreen('watch', everyHost, 'a later step running on every host in the attached view');
   assert.match(live, /playwatch +site\.yml ▸ play 1\/1 Rollout/);
   for (const h of HOSTS) assert.match(live, new RegExp(`${h} +running +step \\d`), live);
   assert.match(live, /q detach +a abort/);
@@ -164,6 +167,29 @@ test('a TUI run whose terminal is killed mid-task finishes every task, records r
   assert.ok(evs.some((e) => e.type === 'warning' && /the terminal is gone \((SIGHUP|std\w+: E\w+)\)/.test(String(e.message))), 'the record says the terminal went');
   assertNoLock(dir);
   assert.deepEqual(fs.readdirSync(path.join(dir, 'xdg', 'playwatch')), [], 'the socket is gone');
+});
+
+test("attach counts the run's clock from the run's start, not from when it connected", async () => {
+  assertTmux();
+  const dir = project();
+  // One long step: when attach connects, the run's last event is seconds old.
+  fs.writeFileSync(path.join(dir, 'site.yml'), '- hosts: app\n  gather_facts: false\n  tasks:\n    - {name: long step, command: sleep 30}\n');
+  terminal(dir, 'run', 'run site.yml -i inventory.ini --ui plain');
+  await runPid(dir);
+  await sleep(6000);
+  terminal(dir, 'watch', 'attach @last');
+  const shown = await waitScreen('watch', /⟳ app\d +running +long step/, 'the live view');
+  const since = (Date.now() - Number(events(dir)[0]!.wall)) / 1000;
+  const seconds = (clock: string) => clock.split(':').reduce((t, part) => t * 60 + Number(part), 0);
+  // The header's clock (the run's) and each host's (its task's, which started with the run).
+  const clocks = [...shown.matchAll(/(\d+:\d\d:\d\d)\s+● running|running +long step +(\d+:\d\d:\d\d)/g)].map((m) => seconds(m[1] ?? m[2]!));
+  assert.equal(clocks.length, 1 + HOSTS.length, shown);
+  for (const clock of clocks) assert.ok(Math.abs(clock - since) <= 2, `a clock says ${clock} s, the run started ${since.toFixed(1)} s ago:\n${shown}`);
+  tmux('send-keys', '-t', 'watch', 'q');
+  assert.equal(await exitOf(dir, 'watch'), 'EXIT=0');
+  const abort = spawnSync('sh', ['-c', cli(dir, 'abort @last --kill')], { encoding: 'utf8' });
+  assert.equal(abort.status, 0, abort.stderr);
+  assert.equal(await exitOf(dir, 'run'), 'EXIT=99');
 });
 
 test('in an attached view Ctrl-C, q and a hangup only detach; a then y drains the run there: exit 99 recorded, by attach', async () => {
