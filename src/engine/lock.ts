@@ -1,5 +1,5 @@
 import { shellQuote } from '../transport/command.js';
-import type { Transport } from '../transport/types.js';
+import type { ExecResult, Transport } from '../transport/types.js';
 
 /**
  * The deploy lock on a target (DESIGN §12): one per host, whoever logs in.
@@ -159,11 +159,12 @@ function parseOutput(stdout: string): { place: string; fallback: boolean; taken:
  * host held by someone else is refused, with who holds it.
  */
 export async function takeLock(t: Transport, s: LockSettings, place?: string): Promise<LockOutcome> {
-  const first = parseOutput((await t.exec(takeCommand(s.holder, place), { timeoutMs: 30_000 })).stdout);
+  const res = await t.exec(takeCommand(s.holder, place), { timeoutMs: 30_000 });
+  const first = parseOutput(res.stdout);
   const fallback = first.fallback ? `/run/lock is missing: the deploy lock is ${first.place}, which only excludes runs by the same login user` : undefined;
   const warned = (w?: string) => [fallback, w].filter(Boolean).join('; ') || undefined;
   if (first.taken) return withWarning({ taken: true }, warned());
-  if (!first.held) return { taken: false, stale: false, message: `could not take the deploy lock ${first.place}` };
+  if (!first.held) return { taken: false, stale: false, message: `could not take the deploy lock ${first.place === '?' ? (place ?? '') : first.place}: ${failure(res)}`.replace('lock :', 'lock:') };
   // The same machine under two inventory names (localhost and 127.0.0.1): already ours.
   if (first.holder?.run === s.holder.run) return withWarning({ taken: true }, warned());
   const holder = first.holder;
@@ -217,6 +218,13 @@ export async function takeLockWaiting(
       w.signal.addEventListener('abort', done, { once: true });
     });
   }
+}
+
+/** Why a lock command said neither TAKEN nor HELD, for the refusal message. */
+function failure(r: ExecResult): string {
+  if (r.timedOut) return 'the lock command timed out';
+  const err = r.stderr.trim().split('\n').slice(-2).join(' ').slice(0, 200);
+  return `the lock command ${r.signal ? `was killed by ${r.signal}` : `exited ${r.rc}`}${err ? ` (${err})` : ''}`;
 }
 
 function withWarning(o: { taken: true }, warning?: string): LockOutcome {

@@ -212,3 +212,13 @@ test('the holder is readable by the next operator: user, controller, pid, run, p
   assert.deepEqual(seen.info.trim().split('\n').map((l) => l.split('=')[0]), ['user', 'controller', 'pid', 'run', 'playbook', 'started', 'login']);
   assert.match(seen.info, new RegExp(`^user=tester\ncontroller=${os.hostname()}\npid=${process.pid}\nrun=r7\nplaybook=site.yml\nstarted=\\d+\nlogin=${os.userInfo().username}\n$`));
 });
+
+test('a lock command that fails says why, not just where', async () => {
+  // The lock's directory cannot be made under a regular file: the command exits 3 with mkdir's complaint.
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-lock-fail-'));
+  fs.writeFileSync(path.join(base, 'file'), '');
+  const t = new LocalTransport({ host: 'h', connection: 'local' });
+  const got = await takeLock(t, lock('run-x'), path.join(base, 'file', 'sub', 'lock'));
+  assert.equal(got.taken, false);
+  assert.match(got.taken ? '' : got.message, /could not take the deploy lock \/.*\/file\/sub\/lock: the lock command exited 3 \(mkdir: .*Not a directory\)/);
+});
