@@ -97,9 +97,16 @@ export async function runAnsible(p: Project, o: AnsibleOptions = {}): Promise<En
   }
 }
 
-/** What every ansible-playbook of these tests runs with: plain text, no retry files, no warnings about the inventory, modules piped. */
+/**
+ * What every ansible-playbook of these tests runs with: plain text, no
+ * retry files, no warnings about the inventory, no host key prompts (the
+ * hosts are this machine), modules piped (fewer round trips: the tests are
+ * not about ansible-core's speed).
+ */
 const ANSIBLE_ENV = {
   ANSIBLE_NOCOLOR: '1',
+  ANSIBLE_FORCE_COLOR: '0',
+  ANSIBLE_HOST_KEY_CHECKING: 'False',
   ANSIBLE_RETRY_FILES_ENABLED: 'False',
   ANSIBLE_LOCALHOST_WARNING: 'False',
   ANSIBLE_INVENTORY_UNPARSED_WARNING: 'False',
@@ -253,23 +260,22 @@ export function sh(script: string): string {
   return r.stdout;
 }
 
-/** A command line's exit code and everything it printed (stdout, then stderr). */
+/** A command line's exit code, its stdout, and everything it printed (stdout, then stderr). */
 export interface TextRun {
   status: number | null;
+  stdout: string;
   out: string;
 }
 
 /** ansible-playbook `args` in `dir` with its default output, as a user sees it. */
-export async function ansibleText(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<TextRun> {
-  const r = await spawnText('ansible-playbook', args, dir, { ...ANSIBLE_ENV, ANSIBLE_STDOUT_CALLBACK: 'default', ...env });
-  return { status: r.code, out: r.out };
+export function ansibleText(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<TextRun> {
+  return spawnText('ansible-playbook', args, dir, { ...ANSIBLE_ENV, ANSIBLE_STDOUT_CALLBACK: 'default', ...env });
 }
 
-/** `playwatch run args` in `dir` (from the sources) with plain output, its runs under `<dir>/runs`. */
-export async function playwatchText(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<TextRun> {
-  const argv = ['--import', import.meta.resolve('tsx'), MAIN, 'run', ...args, '--ui', 'plain', '--runs-dir', path.join(dir, 'runs')];
-  const r = await spawnText(process.execPath, argv, dir, { NO_COLOR: '1', ...env });
-  return { status: r.code, out: r.out };
+/** `playwatch run args` in `dir` (from the sources) with plain output, its runs under `runsDir` (default `<dir>/runs`). */
+export function playwatchText(dir: string, args: string[], runsDir = path.join(dir, 'runs')): Promise<TextRun> {
+  const argv = ['--import', import.meta.resolve('tsx'), MAIN, 'run', ...args, '--ui', 'plain', '--runs-dir', runsDir];
+  return spawnText(process.execPath, argv, dir, { NO_COLOR: '1' });
 }
 
 /**
@@ -277,7 +283,7 @@ export async function playwatchText(dir: string, args: string[], env: NodeJS.Pro
  * while ansible-playbook runs). ansible-playbook missing fails with the
  * package to install.
  */
-function spawnText(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string }> {
+function spawnText(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<TextRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -289,9 +295,9 @@ function spawnText(cmd: string, args: string[], cwd: string, env: NodeJS.Process
       clearTimeout(timer);
       reject(new Error(`${cmd} could not run (install the Debian package ansible-core): ${e.message}`));
     });
-    child.on('close', (code) => {
+    child.on('close', (status) => {
       clearTimeout(timer);
-      resolve({ code, out: stdout + stderr });
+      resolve({ status, stdout, out: stdout + stderr });
     });
   });
 }
