@@ -8,9 +8,11 @@
  *   result in order, the result of each task by name, the recap per host.
  * - `ansibleText` and `playwatchText` run both command lines and give their
  *   exit code and printed output, for tests that compare what each prints.
- * - `localInventory` and `fleetInventory` are the inventory lines both
- *   engines read: the local connection, or a host of the sshd fleet
- *   (PLAYWATCH_FLEET_DIR) with its key and known_hosts.
+ * - `localProject` and `fleetProject` write a project (site.yml, files,
+ *   an inventory of one host: the local connection, or a host of the sshd
+ *   fleet, PLAYWATCH_FLEET_DIR, with its key and known_hosts); `runOn` is
+ *   the module oracles' pair (ansible-core local, playwatch over SSH).
+ * - `statuses` and `differences` put two runs side by side.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
