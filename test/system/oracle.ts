@@ -62,6 +62,8 @@ type Loose = Record<string, any>;
 export interface Project {
   dir: string;
   host?: string;
+  /** What ansible-playbook needs in its environment to reach the host. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface AnsibleOptions {
@@ -89,7 +91,7 @@ export async function runAnsible(p: Project, o: AnsibleOptions = {}): Promise<En
     ...(o.extraVars ? ['-e', JSON.stringify(o.extraVars)] : []), ...(o.args ?? []),
   ];
   try {
-    const env = { ...ANSIBLE_ENV, ...o.env, ANSIBLE_CALLBACK_PLUGINS: CALLBACKS, ANSIBLE_CALLBACKS_ENABLED: 'playwatch', PLAYWATCH_CALLBACK_OUT: out };
+    const env = { ...ANSIBLE_ENV, ...p.env, ...o.env, ANSIBLE_CALLBACK_PLUGINS: CALLBACKS, ANSIBLE_CALLBACKS_ENABLED: 'playwatch', PLAYWATCH_CALLBACK_OUT: out };
     const { out: log } = await spawnText('ansible-playbook', args, p.dir, env);
     const events: Loose[] = fs.existsSync(out) ? fs.readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
     if (!o.loadErrorOk && !events.some((e) => e.type === 'stats')) throw new Error(`ansible-playbook ${args.join(' ')} ended before its recap:\n${log}`);
@@ -101,19 +103,18 @@ export async function runAnsible(p: Project, o: AnsibleOptions = {}): Promise<En
 
 /**
  * What every ansible-playbook of these tests runs with: plain text, no
- * retry files, no warnings about the inventory, no host key prompts (the
- * hosts are this machine), modules piped (fewer round trips: the tests are
- * not about ansible-core's speed).
+ * retry files, no warnings about the inventory. Nothing else: the parity
+ * corpus reads settings with lookup('config').
  */
 const ANSIBLE_ENV = {
   ANSIBLE_NOCOLOR: '1',
-  ANSIBLE_FORCE_COLOR: '0',
-  ANSIBLE_HOST_KEY_CHECKING: 'False',
   ANSIBLE_RETRY_FILES_ENABLED: 'False',
   ANSIBLE_LOCALHOST_WARNING: 'False',
   ANSIBLE_INVENTORY_UNPARSED_WARNING: 'False',
-  ANSIBLE_PIPELINING: 'True',
 };
+
+/** Besides, on the sshd hosts: no host key prompts (the hosts are this machine), modules piped (the tests are not about ansible-core's speed). */
+const FLEET_ENV = { ANSIBLE_HOST_KEY_CHECKING: 'False', ANSIBLE_PIPELINING: 'True' };
 
 /** playwatch's engine in this process, in the project (site.yml and inventory.ini unless `spec` says otherwise). */
 export async function runPlaywatch(p: Project, spec: Omit<RunSpec, 'files'> = {}): Promise<EngineRun> {
@@ -237,13 +238,13 @@ export function fleetInventory(name?: string): { host: string; text: string } {
 }
 
 /** A fresh project: `site.yml`, `files`, and an inventory of one fleet host (default the first; the fleet's hosts are this machine). */
-export function fleetProject(playbook: string, files: Files = {}, host?: string): Required<Project> {
+export function fleetProject(playbook: string, files: Files = {}, host?: string): Project & { host: string } {
   const inv = fleetInventory(host);
-  return { dir: makeProject({ ...files, 'site.yml': playbook, 'inventory.ini': inv.text }), host: inv.host };
+  return { dir: makeProject({ ...files, 'site.yml': playbook, 'inventory.ini': inv.text }), host: inv.host, env: FLEET_ENV };
 }
 
 /** A fresh project: `site.yml`, `files`, and an inventory of `host` on the local connection. */
-export function localProject(playbook: string, files: Files = {}, host = 'localhost'): Required<Project> {
+export function localProject(playbook: string, files: Files = {}, host = 'localhost'): Project & { host: string } {
   return { dir: makeProject({ ...files, 'site.yml': playbook, 'inventory.ini': localInventory(host) }), host };
 }
 
@@ -269,9 +270,9 @@ export interface TextRun {
   out: string;
 }
 
-/** ansible-playbook `args` in `dir` with its default output, as a user sees it. */
+/** ansible-playbook `args` in `dir` with its default output, as a user sees it (on the local connection or the sshd hosts). */
 export function ansibleText(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<TextRun> {
-  return spawnText('ansible-playbook', args, dir, { ...ANSIBLE_ENV, ANSIBLE_STDOUT_CALLBACK: 'default', ...env });
+  return spawnText('ansible-playbook', args, dir, { ...ANSIBLE_ENV, ...FLEET_ENV, ANSIBLE_FORCE_COLOR: '0', ANSIBLE_STDOUT_CALLBACK: 'default', ...env });
 }
 
 /** `playwatch run args` in `dir` (from the sources) with plain output, its runs under `runsDir` (default `<dir>/runs`). */
