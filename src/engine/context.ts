@@ -1,4 +1,4 @@
-import type { HostStats, Play, Task, Vars } from '../model/index.js';
+import type { HostStats, Play, Handler, Vars } from '../model/index.js';
 import type { HostState, RunOptions } from './state.js';
 import type { SecretMasker } from './secrets.js';
 import type { ConnectionPool } from './connection.js';
@@ -15,7 +15,7 @@ export interface PlayContext {
   playHosts: string[];
   /** vars_files of the play, loaded once. */
   varsFilesVars: Vars;
-  handlers: Task[];
+  handlers: Handler[];
   /** Static task ids of this play (one per task occurrence, shared by every host). */
   ids: PlayTaskIds;
   /** Inventory vars per host, computed once per run. */

@@ -1,27 +1,36 @@
-import type { Task } from '../model/index.js';
+import type { Handler, Task } from '../model/index.js';
 import { UserError } from '../model/index.js';
 import { render } from '../template/index.js';
 import type { PlayContext } from './context.js';
 import { scopeFor } from './scope.js';
 import { EMPTY_FRAME } from './context.js';
 
-/** Names a handler answers to: its name, `role : name`, and its listen topics. */
-function handlerNames(h: Task): string[] {
-  const names = [...h.listen];
-  if (h.name) {
-    names.push(h.name);
-    if (h.role) names.push(`${h.role.name} : ${h.name}`);
-  }
-  return names;
+/** Whether a notify name is this handler's name (or `role : name`). */
+function calledBy(h: Handler, name: string): boolean {
+  if (!h.name) return false;
+  return h.name === name || (h.role !== undefined && `${h.role.name} : ${h.name}` === name);
 }
 
-/** Indexes of the play's handlers that a notify name reaches. */
+/**
+ * Indexes of the play's handlers that a notify name reaches. By name, one
+ * handler: as ansible-core searches, the first match of the last group
+ * that has one (groups: see playbook/handlers.ts), so a role's handler
+ * loaded twice (`roles:` and `import_role`) runs once. By `listen`, all.
+ */
 export function matchHandlers(pc: PlayContext, name: string): number[] {
+  let named = -1;
+  let namedGroup: number | undefined;
   const out: number[] = [];
   pc.handlers.forEach((h, i) => {
-    if (handlerNames(h).includes(name)) out.push(i);
+    if (calledBy(h, name)) {
+      // A handler outside any group (never through handlerList) is a group of its own.
+      const group = (h.extra._handlerGroup as number | undefined) ?? -1 - i;
+      if (named < 0 || group !== namedGroup) [named, namedGroup] = [i, group];
+    }
+    if (h.listen?.includes(name)) out.push(i);
   });
-  return out;
+  if (named >= 0 && !out.includes(named)) out.push(named);
+  return out.sort((a, b) => a - b);
 }
 
 /** Marks the handlers a changed task notifies on one host. */

@@ -7,6 +7,7 @@ import { addPublicRoles, scopeFor } from './scope.js';
 import { emitStarts, type RunMode } from './task.js';
 import { loopItems, loopRun, loopVars, warnLoopVarInUse } from './loop.js';
 import { sleep } from './sleep.js';
+import { completed, importedUse, unlessRun, useState, type UseState } from './role-use.js';
 import { toBool } from '../modules/args.js';
 
 /** One include as reached by one host: what to load and the vars it adds. */
@@ -46,8 +47,8 @@ export async function runInclude(pc: PlayContext, inc: Include, hosts: string[],
     );
   }
   // ansible-core names an unnamed include_role `include_role : <role>`.
-  const refs = pc.ids.reachAll(hosts, inc, inc.action, inc.name ?? (inc.action === 'include_role' ? `include_role : ${inc.target}` : inc.action));
-  emitStarts(pc, refs.values(), 'task.start');
+  const refs = pc.ids.reachAll(hosts, inc, inc.action, inc.name ?? (inc.action === 'include_role' ? `include_role : ${inc.target}` : inc.action), mode.handler);
+  emitStarts(pc, refs.values(), mode.handler ? 'handler.start' : 'task.start');
   const perHost = new Map<string, Instance[]>();
   // loop_control.pause: ansible-core sleeps between the include's items, every host at once.
   let pauseMs = 0;
@@ -82,10 +83,14 @@ export async function runInclude(pc: PlayContext, inc: Include, hosts: string[],
     }
     for (const group of groups.values()) {
       const first = perHost.get(group[0])![i];
-      const nodes = load(pc, inc, first.target);
+      const { nodes, use } = load(pc, inc, first.target);
+      // A host that has been through this role already skips it, unless duplicates are allowed.
+      const run = use ? unlessRun(use, group) : group;
+      if (!run.length) continue;
       const sub = new Map(frame);
-      for (const h of group) sub.set(h, { ...(frame.get(h) ?? {}), ...perHost.get(h)![i].vars });
-      await runNodes(pc, nodes, group, sub, { ...mode, includeDepth: depth });
+      for (const h of run) sub.set(h, { ...(frame.get(h) ?? {}), ...perHost.get(h)![i].vars });
+      await runNodes(pc, nodes, run, sub, { ...mode, includeDepth: depth });
+      if (use) completed(pc, use, run);
     }
   }
 }
@@ -123,10 +128,16 @@ function instance(inc: Include, scope: Vars, loopVars: Vars): Instance {
   return { key: `${target}\u0000${JSON.stringify(vars)}`, target, vars };
 }
 
-function load(pc: PlayContext, inc: Include, target: string): TaskNode[] {
-  if (inc.action === 'include_tasks') return pc.opts.loader.includeTasks(inc, target, pc.handlers);
+function load(pc: PlayContext, inc: Include, target: string): { nodes: TaskNode[]; use?: UseState } {
+  if (inc.action === 'include_tasks') return { nodes: pc.opts.loader.includeTasks(inc, target, pc.handlers) };
   const loaded = pc.opts.loader.includeRole(inc, target, pc.handlers);
-  for (const h of loaded.handlers) if (!pc.handlers.includes(h)) pc.handlers.push(h);
+  const use = loaded.useKey === undefined ? undefined : useState(pc, loaded.useKey, true);
+  // ansible-core sets the role's flag at each include_role (default true).
+  if (use) use.allow = inc.args.allow_duplicates === undefined || toBool(inc.args.allow_duplicates);
+  // The same role use keeps its first handlers, so a notify reaches them once.
+  const handlers = use?.handlers ?? (loaded.useKey === undefined ? undefined : importedUse(pc, loaded.useKey)?.handlers) ?? loaded.handlers;
+  if (use) use.handlers = handlers;
+  for (const h of handlers) if (!pc.handlers.includes(h)) pc.handlers.push(h);
   if (inc.args.public !== undefined && toBool(inc.args.public)) addPublicRoles(pc, loaded.tasks);
-  return loaded.tasks;
+  return { nodes: loaded.tasks, use };
 }

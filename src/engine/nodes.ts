@@ -6,6 +6,7 @@ import { shouldRun } from './tags.js';
 import { displayName, runTask, type RunMode } from './task.js';
 import { runMeta } from './meta.js';
 import { runInclude } from './include.js';
+import { endOfUse, hostsForUse } from './role-use.js';
 
 /**
  * Walks a list of tasks, blocks and includes over a set of hosts, the
@@ -20,15 +21,22 @@ export async function runNodes(pc: PlayContext, nodes: TaskNode[], hosts: string
     await new Promise((r) => setImmediate(r));
     await pc.opts.control.waitWhilePaused();
     if (mode.cleanup ? pc.opts.control.killed : pc.opts.control.stopping) return;
-    const active = hosts.filter((h) => pc.hosts.get(h)!.active);
-    if (!active.length) return;
-    if (node.kind === 'block') await runBlock(pc, node, active, frame, mode);
-    else if (!shouldRun(node.tags, pc.opts.tags)) continue;
-    else if (node.kind === 'task' && !reachedStart(pc, node, active, frame)) continue;
-    else if (node.kind === 'include') await runInclude(pc, node, active, frame, mode, runNodes);
-    else if (node.module === 'meta') await runMeta(pc, node, active, frame, flushHandlers);
-    else await runTask(pc, node, active, frame, mode);
+    const live = hosts.filter((h) => pc.hosts.get(h)!.active);
+    if (!live.length) return;
+    // A host skips an imported role it has been through, as ansible-core does.
+    const active = hostsForUse(pc, node, live);
+    if (active.length) await runNode(pc, node, active, frame, mode);
+    endOfUse(pc, node, active);
   }
+}
+
+async function runNode(pc: PlayContext, node: TaskNode, active: string[], frame: Frame, mode: RunMode): Promise<void> {
+  if (node.kind === 'block') await runBlock(pc, node, active, frame, mode);
+  else if (!shouldRun(node.tags, pc.opts.tags)) return;
+  else if (node.kind === 'task' && !reachedStart(pc, node, active, frame)) return;
+  else if (node.kind === 'include') await runInclude(pc, node, active, frame, mode, runNodes);
+  else if (node.module === 'meta') await runMeta(pc, node, active, frame, flushHandlers);
+  else await runTask(pc, node, active, frame, mode);
 }
 
 /**
@@ -93,7 +101,11 @@ export async function flushHandlers(pc: PlayContext, hosts: string[]): Promise<v
       if (!targets.length) continue;
       for (const h of targets) pc.hosts.get(h)!.notified.delete(i);
       ran = true;
-      await runTask(pc, pc.handlers[i], targets, EMPTY_FRAME, { rescuable: false, handler: true, cleanup: true });
+      const h = pc.handlers[i];
+      const mode: RunMode = { rescuable: false, handler: true, cleanup: true };
+      // An include_tasks handler: its tasks run as the handler, shown as handlers.
+      if (h.kind === 'include') await runInclude(pc, h, targets, EMPTY_FRAME, mode, runNodes);
+      else await runTask(pc, h, targets, EMPTY_FRAME, mode);
     }
     if (!ran) return;
   }

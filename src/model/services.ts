@@ -1,4 +1,4 @@
-import type { Include, Task, TaskNode, Vars } from './types.js';
+import type { Handler, Include, TaskNode, Vars } from './types.js';
 
 /** Names ansible-core treats as the local machine (implicit localhost, delegation to it). */
 export const LOCALHOST_NAMES: readonly string[] = ['localhost', '127.0.0.1', '::1'];
@@ -47,7 +47,10 @@ export interface TaskLoader {
    * `include_tasks`: the tasks of `file` as `inc` brings them in. Handlers
    * of roles the file imports (`import_role`) are appended to `handlers`.
    */
-  includeTasks(inc: Include, file: string, handlers: Task[]): TaskNode[];
-  /** `include_role`: the role's tasks and handlers as `inc` brings them in (`handlers` as above). */
-  includeRole(inc: Include, name: string, handlers: Task[]): { tasks: TaskNode[]; handlers: Task[] };
+  includeTasks(inc: Include, file: string, handlers: Handler[]): TaskNode[];
+  /**
+   * `include_role`: the role's tasks and handlers as `inc` brings them in (`handlers` as above),
+   * and its role cache key (see RoleUse).
+   */
+  includeRole(inc: Include, name: string, handlers: Handler[]): { tasks: TaskNode[]; handlers: Handler[]; useKey?: string };
 }

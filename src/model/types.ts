@@ -134,9 +134,29 @@ export interface Include extends NodeBase {
   /** Other args: `tasks_from`, `apply`, include params. */
   args: Vars;
   loop?: LoopSpec;
+  /** An include_tasks handler only: topics from `listen:`. */
+  listen?: string[];
 }
 
 export type TaskNode = Task | Block | Include;
+
+/**
+ * A role brought in by import_role or include_role, as ansible-core's role
+ * cache knows it: uses with the same key are one role, which runs again
+ * for a host only while `allowDuplicates` (the option's last value) is true.
+ * import_role marks its top-level tasks with it (`extra._roleUse`, the last
+ * also `extra._roleUseEnd`).
+ */
+export interface RoleUse {
+  /** Role dir, the use's vars and its `*_from` files. */
+  key: string;
+  allowDuplicates: boolean;
+  /** The handlers of the first import: an include_role of the same use shares them. */
+  handlers?: Handler[];
+}
+
+/** A handler: a task, or an `include_tasks` whose tasks run as the handler (blocks are flattened at load). */
+export type Handler = Task | Include;
 
 export interface Play {
   pos: Pos;
@@ -152,7 +172,7 @@ export interface Play {
   /** pre_tasks, then roles' tasks, then tasks, then post_tasks, as ansible-core orders them. */
   sections: { name: 'pre_tasks' | 'roles' | 'tasks' | 'post_tasks'; tasks: TaskNode[] }[];
   /** Play handlers and role handlers. */
-  handlers: Task[];
+  handlers: Handler[];
   /** serial, strategy, forks, max_fail_percentage, any_errors_fatal, ... as written. */
   keywords: Vars;
 }

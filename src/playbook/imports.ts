@@ -4,11 +4,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { UserError, withHint, type Include, type NodeBase, type Pos, type TaskNode, type Vars } from '../model/index.js';
+import { UserError, withHint, type Include, type NodeBase, type Pos, type RoleUse, type TaskNode, type Vars } from '../model/index.js';
 import { actionArgs, type Classified } from './action.js';
+import { toBool } from '../template/filters.js';
+import { field, toStrList } from './coerce.js';
 import { BASE_KEYWORDS } from './keywords.js';
 import { isLoopKey, readLoop } from './loop.js';
-import { loadRoleIn } from './role.js';
+import { loadRoleIn, markUse } from './role.js';
 import { childScope, inheritedFrom, readBase, type Inherited, type ListOpts, type Scope } from './scope.js';
 import { asMap, displayPath, entries, posOf, readYaml, type Entry, type Source } from './source.js';
 
@@ -89,11 +91,34 @@ export function importRole(src: Source, base: NodeBase, c: Classified, scope: Sc
     varsFrom: str(args.vars_from),
     defaultsFrom: str(args.defaults_from),
     handlersFrom: str(args.handlers_from),
+    fromInclude: true,
   });
   if (!loaded) return [];
-  scope.handlers.push(...loaded.handlers);
-  return loaded.tasks;
+  const key = roleUseKey(loaded.role.dir, base.vars, args);
+  const prior = scope.roleUses?.get(key);
+  const use: RoleUse = prior ?? { key, allowDuplicates: true };
+  // ansible-core sets the shared role's flag at each import: the last one written wins.
+  use.allowDuplicates = args.allow_duplicates === undefined ? true : toBool(args.allow_duplicates);
+  scope.roleUses?.set(key, use);
+  // The same role use has the same handlers: a notify reaches them once.
+  if (!prior) {
+    scope.handlers.push(...loaded.handlers);
+    use.handlers = loaded.handlers;
+  }
+  // Its dependencies' tasks are marked as their own roles already.
+  return [...loaded.tasks.slice(0, loaded.depTasks), ...markUse(loaded.tasks.slice(loaded.depTasks), use)];
 }
+
+/**
+ * ansible-core's role cache key for import_role and include_role: the role,
+ * the use's vars and the basenames of its `*_from` files.
+ */
+export function roleUseKey(dir: string, vars: Vars, args: Vars): string {
+  const from = Object.fromEntries(FROM_OPTIONS.filter((k) => args[k] != null).map((k) => [k, path.basename(String(args[k]))]));
+  return JSON.stringify([dir, vars, from]);
+}
+
+const FROM_OPTIONS = ['tasks_from', 'vars_from', 'defaults_from', 'handlers_from'];
 
 const str = (v: unknown): string | undefined => (v == null ? undefined : String(v));
 
@@ -102,11 +127,14 @@ const str = (v: unknown): string | undefined => (v == null ? undefined : String(
  * apply to the include only; the included tasks get the parent's, plus
  * `apply:` (stored in `extra._inherit`).
  */
-export function includeNode(src: Source, base: NodeBase, c: Classified, scope: Scope): Include {
+export function includeNode(src: Source, base: NodeBase, c: Classified, scope: Scope, opts: ListOpts = {}): Include {
   const action = c.action!;
   const kind = action.name as Include['action'];
+  let listen: string[] | undefined;
   for (const e of c.keywords) {
-    if (e.key !== 'args' && e.key !== 'loop_control' && !isLoopKey(e.key)) {
+    // An include_tasks handler may listen, as any handler.
+    if (e.key === 'listen' && opts.handler) listen = toStrList(field(src, e));
+    else if (e.key !== 'args' && e.key !== 'loop_control' && !isLoopKey(e.key)) {
       throw new UserError(`'${e.key}' is not a valid attribute for ${kind}`, posOf(src, e.keyNode));
     }
   }
@@ -134,6 +162,7 @@ export function includeNode(src: Source, base: NodeBase, c: Classified, scope: S
   };
   const loop = readLoop(src, c.keywords, extra);
   if (loop) node.loop = loop;
+  if (listen) node.listen = listen;
   return node;
 }
 

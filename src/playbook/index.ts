@@ -4,10 +4,10 @@
  * UserError reading `file:line:col: message`.
  */
 import path from 'node:path';
-import type { Include, ModuleInfo, Playbook, Pos, Role, Task, TaskLoader, TaskNode, Vars, Vault } from '../model/index.js';
+import type { Include, ModuleInfo, Playbook, Pos, Role, Handler, Task, TaskLoader, TaskNode, Vars, Vault } from '../model/index.js';
 import type { Cond } from './coerce.js';
 import type { IncludeInherit } from './imports.js';
-import { readTaskFile } from './imports.js';
+import { readTaskFile, roleUseKey } from './imports.js';
 import { loadPlays } from './play.js';
 import { loadRoleIn } from './role.js';
 import { parseTaskList } from './task.js';
@@ -54,7 +54,7 @@ export interface IncludeContext {
   /** Where includes inside the loaded file are relative to (default: role's tasks dir, else the file's dir). */
   baseDir?: string;
   /** Receives handlers of roles imported (`import_role`) by the loaded tasks. */
-  handlers?: Task[];
+  handlers?: Handler[];
   /** The include's position, for "cannot read" errors. */
   pos?: Pos;
 }
@@ -122,7 +122,7 @@ export interface RoleLoadContext extends IncludeContext {
  * tasks (meta dependencies first) and handlers, each with `role` set and
  * `ctx` applied. Every call gives the role a new `uid`.
  */
-export function loadRole(name: string, params: Vars, ctx: RoleLoadContext): { role: Role; tasks: TaskNode[]; handlers: Task[] } {
+export function loadRole(name: string, params: Vars, ctx: RoleLoadContext): { role: Role; tasks: TaskNode[]; handlers: Handler[] } {
   const scope = scopeOf(ctx, ctx.baseDir ?? ctx.playbookDir);
   const loaded = loadRoleIn(scope, {
     name,
@@ -132,6 +132,7 @@ export function loadRole(name: string, params: Vars, ctx: RoleLoadContext): { ro
     varsFrom: ctx.varsFrom,
     defaultsFrom: ctx.defaultsFrom,
     handlersFrom: ctx.handlersFrom,
+    fromInclude: true,
   });
   // Without a `seen` set nothing is deduplicated, so a role always loads.
   return loaded!;
@@ -172,7 +173,7 @@ export function taskLoader(opts: { playbookDir: string; rolesPath?: string[]; co
     includeTasks: (inc, file, handlers) => loadTaskFile(file, { ...includeContext(inc, { ...base, handlers }), baseDir: inc.baseDir }),
     includeRole(inc, name, handlers) {
       const from = (k: string) => (inc.args[k] === undefined ? undefined : String(inc.args[k]));
-      return loadRole(name, {}, {
+      const loaded = loadRole(name, {}, {
         ...includeContext(inc, { ...base, handlers }),
         pos: inc.pos,
         tasksFrom: from('tasks_from'),
@@ -180,6 +181,7 @@ export function taskLoader(opts: { playbookDir: string; rolesPath?: string[]; co
         defaultsFrom: from('defaults_from'),
         handlersFrom: from('handlers_from'),
       });
+      return { ...loaded, useKey: roleUseKey(loaded.role.dir, inc.vars, inc.args) };
     },
   };
 }

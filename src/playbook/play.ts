@@ -1,12 +1,13 @@
 /** Plays: keys, sections, roles, handlers; playbooks and `import_playbook`. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { UserError, withHint, type Play, type Pos, type Task, type TaskNode, type Vars } from '../model/index.js';
+import { UserError, withHint, type Play, type Pos, type Handler, type TaskNode, type Vars } from '../model/index.js';
 import { ENGINE_ACTIONS, canonicalName } from '../model/index.js';
 import { field, toBool, toConds, toMap, toStr, toTags, union, type Cond } from './coerce.js';
 import { BASE_KEYWORDS, PLAY_KEYWORDS, TASK_KEYWORDS } from './keywords.js';
 import { refuseIfUnsupported } from './keyword-values.js';
 import type { ModuleInfo, Vault } from '../model/index.js';
+import { handlerList } from './handlers.js';
 import { loadRoleIn, readRoleEntry } from './role.js';
 import { inheritedFrom, readBase, type Inherited, type Scope } from './scope.js';
 import { asMap, asSeq, displayPath, entries, kindOf, posOf, readYaml, toValue, type Entry, type Source, type YMap } from './source.js';
@@ -118,7 +119,7 @@ function parsePlay(src: Source, map: YMap, load: PlayLoad, outer: Outer, stack: 
   const get = (k: string) => ents.get(k);
   const hosts = readHosts(src, get('hosts'), pos);
   const tags = union(outer.tags, get('tags') ? toTags(field(src, get('tags')!)) : []);
-  const roleHandlers: Task[] = [];
+  const roleHandlers: Handler[] = [];
   const scope: Scope = {
     baseDir: src.dir,
     playbookDir: src.dir,
@@ -130,6 +131,7 @@ function parsePlay(src: Source, map: YMap, load: PlayLoad, outer: Outer, stack: 
     vars: {},
     kw: playKeywords(src, [...ents.values()], pos),
     handlers: roleHandlers,
+    roleUses: new Map(),
     stack,
     parseTasks: parseTaskList,
     vault: load.vault,
@@ -147,7 +149,7 @@ function parsePlay(src: Source, map: YMap, load: PlayLoad, outer: Outer, stack: 
     { name: 'post_tasks', tasks: list('post_tasks') },
   ];
   const h = get('handlers');
-  const handlers = h ? (parseTaskList(src, h.value, scope, { what: "'handlers'", pos: posOf(src, h.keyNode) }, { handler: true }) as Task[]) : [];
+  const handlers = h ? handlerList(parseTaskList(src, h.value, scope, { what: "'handlers'", pos: posOf(src, h.keyNode) }, { handler: true })) : [];
   const keywords: Vars = {};
   for (const [k, e] of ents) if (!MODELLED.has(k)) keywords[k] = toValue(src, e.value);
   const play: Play = {

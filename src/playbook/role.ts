@@ -2,8 +2,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { UserError, didYouMean, type Pos, type Role, type Task, type TaskNode, type Vars, type Vault } from '../model/index.js';
+import { UserError, didYouMean, type Pos, type Role, type Handler, type RoleUse, type TaskNode, type Vars, type Vault } from '../model/index.js';
 import { field, toBool, toMap, toStr } from './coerce.js';
+import { handlerList } from './handlers.js';
 import { ROLE_ENTRY_KEYWORDS } from './keywords.js';
 import { childScope, readBase, type Scope } from './scope.js';
 import { asMap, asSeq, deref, displayPath, entries, kindOf, posOf, readYaml, toValue, type Source, type YNode } from './source.js';
@@ -22,13 +23,17 @@ export interface RoleRequest {
   handlersFrom?: string;
   /** Params, vars, tags and when as written on the entry: two entries alike are one role use. */
   identity?: string;
+  /** import_role / include_role: the caller marks the role's own tasks (see RoleUse). */
+  fromInclude?: boolean;
 }
 
 export interface LoadedRole {
   role: Role;
   /** Dependencies' tasks first, then the role's own. */
   tasks: TaskNode[];
-  handlers: Task[];
+  /** How many of `tasks` are the dependencies'. */
+  depTasks: number;
+  handlers: Handler[];
 }
 
 let nextUid = 1;
@@ -50,7 +55,7 @@ export function loadRoleIn(scope: Scope, req: RoleRequest, seen?: Set<string>, c
   seen?.add(key);
 
   const tasks: TaskNode[] = [];
-  const handlers: Task[] = [];
+  const handlers: Handler[] = [];
   for (const dep of meta.deps) {
     const { req: depReq, scope: depScope } = readRoleEntry(meta.src!, dep, { ...scope, role: undefined });
     const loaded = loadRoleIn(depScope, depReq, seen, [...chain, dir]);
@@ -69,11 +74,20 @@ export function loadRoleIn(scope: Scope, req: RoleRequest, seen?: Set<string>, c
     uid: nextUid++,
   };
   const roleScope: Scope = { ...scope, role, baseDir: path.join(dir, 'tasks') };
+  const depTasks = tasks.length;
   const taskFile = partFile(dir, 'tasks', req.tasksFrom, req.pos);
-  if (taskFile) tasks.push(...readList(taskFile, roleScope, req.pos, false));
+  const own = taskFile ? readList(taskFile, roleScope, req.pos, false) : [];
+  // A role from roles: or a dependency (even of an imported role) is one with
+  // every such use of the same key, as in ansible-core's role cache.
+  tasks.push(...(req.fromInclude ? own : markUse(own, { key: `role:${key}`, allowDuplicates: meta.allowDuplicates })));
   const handlerFile = partFile(dir, 'handlers', req.handlersFrom, req.pos);
-  if (handlerFile) handlers.push(...(readList(handlerFile, roleScope, req.pos, true) as Task[]));
-  return { role, tasks, handlers };
+  if (handlerFile) handlers.push(...handlerList(readList(handlerFile, roleScope, req.pos, true)));
+  return { role, tasks, depTasks, handlers };
+}
+
+/** A role use's top-level tasks, marked for the engine (the last as its end). */
+export function markUse(nodes: TaskNode[], use: RoleUse): TaskNode[] {
+  return nodes.map((t, i) => ({ ...t, extra: { ...t.extra, _roleUse: use, ...(i === nodes.length - 1 ? { _roleUseEnd: true } : {}) } }));
 }
 
 function readList(abs: string, scope: Scope, from: Pos, handler: boolean): TaskNode[] {

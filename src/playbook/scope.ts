@@ -2,7 +2,7 @@
  * What a parent (play, block, role, import) hands down to the nodes under it,
  * and reading the keywords common to every node.
  */
-import type { NodeBase, Pos, Role, Task, TaskNode, Vars } from '../model/index.js';
+import type { NodeBase, Pos, Role, Handler, RoleUse, TaskNode, Vars } from '../model/index.js';
 import {
   field,
   toBool,
@@ -66,7 +66,9 @@ export interface Scope {
   vars: Vars;
   kw: Inherited;
   /** Where handlers of statically imported roles go. */
-  handlers: Task[];
+  handlers: Handler[];
+  /** The play's import_role uses by key: a use seen again shares its flag and its handlers. */
+  roleUses?: Map<string, RoleUse>;
   /** Absolute paths of files being imported, to catch import cycles. */
   stack: string[];
   parseTasks: TaskListParser;

@@ -45,21 +45,19 @@ function parseItem(src: Source, map: YMap, scope: Scope, opts: ListOpts): TaskNo
     }
     base.delegateTo = 'localhost';
   }
-  if (c.block.length) {
-    if (opts.handler) throw new UserError('blocks are not supported in handlers; list handler tasks directly', pos);
-    return [parseBlock(src, base, c, scope)];
-  }
+  // In handlers, a block's tasks become handlers (handlers.ts flattens it), as in ansible-core.
+  if (c.block.length) return [parseBlock(src, base, c, scope, opts)];
   const action = c.action!;
   switch (action.name) {
     case 'import_tasks':
       return importTasks(src, base, c, scope, opts);
     case 'import_role':
-      if (opts.handler) throw new UserError("'import_role' is not supported in handlers", action.pos);
-      return importRole(src, base, c, scope);
-    case 'include_tasks':
     case 'include_role':
-      if (opts.handler) throw new UserError(`'${action.name}' is not supported in handlers`, action.pos);
-      return [includeNode(src, base, c, scope)];
+      // ansible-core's own words for both.
+      if (opts.handler) throw new UserError(`Using '${action.name}' as a handler is not supported.`, pos);
+      return action.name === 'import_role' ? importRole(src, base, c, scope) : [includeNode(src, base, c, scope)];
+    case 'include_tasks':
+      return [includeNode(src, base, c, scope, opts)];
     case 'import_playbook':
       throw new UserError("'import_playbook' is only allowed at the top level of a playbook, next to plays", action.pos);
     default:
@@ -67,7 +65,7 @@ function parseItem(src: Source, map: YMap, scope: Scope, opts: ListOpts): TaskNo
   }
 }
 
-function parseBlock(src: Source, base: NodeBase, c: Classified, scope: Scope): Block {
+function parseBlock(src: Source, base: NodeBase, c: Classified, scope: Scope, opts: ListOpts): Block {
   for (const e of c.keywords) {
     throw new UserError(`'${e.key}' is not a valid attribute for a block`, posOf(src, e.keyNode));
   }
@@ -80,7 +78,7 @@ function parseBlock(src: Source, base: NodeBase, c: Classified, scope: Scope): B
   const inner = childScope(scope, base);
   const list = (key: string): TaskNode[] => {
     const e = part(key);
-    return e ? parseTaskList(src, e.value, inner, { what: `'${key}'`, pos: posOf(src, e.keyNode) }) : [];
+    return e ? parseTaskList(src, e.value, inner, { what: `'${key}'`, pos: posOf(src, e.keyNode) }, opts) : [];
   };
   return { kind: 'block', ...base, block: list('block'), rescue: list('rescue'), always: list('always') };
 }

@@ -1,5 +1,5 @@
 import { quoteAlways } from './command.js';
-import { WRAPPER_SCRIPT } from './ssh-command.js';
+import { SHELL_WRAPPER_SCRIPT } from './ssh-command.js';
 
 /**
  * The text a shell session reads on its stdin (shell mode, DESIGN §12).
@@ -23,7 +23,8 @@ import { WRAPPER_SCRIPT } from './ssh-command.js';
  *
  * Records are `\x1ePW<nonce><type><payload>\n`:
  *   r   both streams, once: the session is ready (before any command)
- *   :N  stdout, after the command's output: its exit status N
+ *   :N  stdout, after the command's output: its exit status N, or
+ *   :N S  when a signal S (`TERM`) ended the command, as sshd's exit-signal
  *   .   stderr, after the command's output
  *   x   stderr, become with a password only: the command has exited (the
  *       controller then ends the stdin relay, which the session waits for)
@@ -74,7 +75,7 @@ export function initScript(nonce: string): string {
     "__pw_relay() { trap '' PIPE; while IFS= read -r __pw_n <&5 && [ \"$__pw_n\" != 0 ]; do " +
       '__pw_v=$(head -c "$__pw_n" <&5; echo x); printf %s "${__pw_v%x}" 2>/dev/null; done; }',
     LINGER,
-    `__pw_S=${quoteAlways(WRAPPER_SCRIPT)}`,
+    `__pw_S=${quoteAlways(SHELL_WRAPPER_SCRIPT)}`,
     `${rec}; ${rec} >&2`,
     '',
   ].join('\n');
@@ -88,21 +89,34 @@ export type StdinMode =
   /** Fed as it becomes due (become with a password): frames relayed from the channel. */
   | { kind: 'relay' };
 
-/** The script that runs one command and reports its end. */
+/**
+ * The script that runs one command and reports its end. The command runs
+ * in the foreground: a job started with `&` would get SIGINT and SIGQUIT
+ * ignored (POSIX, without job control), which no command of exec mode has.
+ * It gets the channel's stderr on fd 6 (the wrapper moves it to fd 2),
+ * while the session's own stderr goes to a file meanwhile: dash prints
+ * there the name of the signal ("Terminated") when one killed the command,
+ * which is how a signal is told from an exit status of 128+N; the end
+ * record names it as exec mode's exit-signal would. dash names neither
+ * SIGINT nor SIGPIPE, and bash nothing: there the status stays 128+N.
+ */
 export function commandScript(nonce: string, command: string, stdin: StdinMode): string {
   const prefix = quoteAlways(recordPrefix(nonce));
-  const run = `setsid /bin/sh -c "$__pw_S" sh "$__pw_S" ${quoteAlways(command)}`;
-  const io = '5<&-';
+  const run = `setsid /bin/sh -c "$__pw_S" sh "$__pw_S" ${quoteAlways(command)} 5<&- 7>"$__pw_d/p"`;
   const start =
-    stdin.kind === 'closed' ? `${run} </dev/null ${io} &`
-    : stdin.kind === 'literal' ? `printf %s ${quoteAlways(stdin.data)} 5<&- | ${run} ${io} &`
-    : `__pw_relay >"$__pw_d/i" & ${run} <"$__pw_d/i" ${io} &`;
+    stdin.kind === 'closed' ? `${run} </dev/null`
+    : stdin.kind === 'literal' ? `printf %s ${quoteAlways(stdin.data)} 5<&- 6>&- | ${run}`
+    : `${run} <"$__pw_d/i"`;
   return [
-    `{ ${start} __pw_p=$!`,
-    'wait $__pw_p; __pw_r=$?',
-    ...(stdin.kind === 'relay' ? [`printf '%sx\\n' ${prefix} >&2; wait`] : []),
-    'kill -0 -$__pw_p 2>/dev/null && __pw_linger $__pw_p',
-    `printf '%s:%d\\n' ${prefix} "$__pw_r"; printf '%s.\\n' ${prefix} >&2; }`,
+    ...(stdin.kind === 'relay' ? ['__pw_relay >"$__pw_d/i" &'] : []),
+    `{ { ${start}; } 6>&2 2>"$__pw_d/w"; __pw_r=$?; __pw_k=; __pw_p=`,
+    ...(stdin.kind === 'relay' ? [`printf '%sx\\n' ${prefix} >&2; wait 2>/dev/null`] : []),
+    'read -r __pw_p <"$__pw_d/p"',
+    // No pgid: the wrapper never ran (no setsid?); what the session said about it is the command's stderr.
+    '[ -n "$__pw_p" ] || while IFS= read -r __pw_l; do printf \'%s\\n\' "$__pw_l" >&2; done <"$__pw_d/w"',
+    '[ -n "$__pw_p" ] && kill -0 -$__pw_p 2>/dev/null && __pw_linger $__pw_p',
+    '[ $__pw_r -gt 128 ] && [ -s "$__pw_d/w" ] && __pw_k=$(kill -l $__pw_r 2>/dev/null)',
+    `printf '%s:%d %s\\n' ${prefix} "$__pw_r" "$__pw_k"; printf '%s.\\n' ${prefix} >&2; }`,
     '',
   ].join('\n');
 }

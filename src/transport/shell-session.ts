@@ -93,7 +93,10 @@ export class ShellSession {
     if (type === 'r') {
       this.readyOn[stream] = true;
       if (this.readyOn.stdout && this.readyOn.stderr) this.settleReady();
-    } else if (type === ':' && stream === 'stdout') cmd?.stdoutEnd(Number(payload));
+    } else if (type === ':' && stream === 'stdout') {
+      const [rc, signal] = payload.split(' ');
+      cmd?.stdoutEnd(Number(rc), signal || undefined);
+    }
     else if (type === '.' && stream === 'stderr') cmd?.stderrEnd();
     else if (type === 'x' && stream === 'stderr') cmd?.exited();
   }
@@ -154,9 +157,11 @@ export class ShellCommand extends EventEmitter implements RunChannel {
   }
 
   /** @internal */
-  stdoutEnd(rc: number): void {
+  stdoutEnd(rc: number, signal?: string): void {
     this.outDone = true;
-    this.emit('exit', Number.isInteger(rc) ? rc : null);
+    // A killed command: as ssh2 reports sshd's exit-signal (`SIGTERM`), so both modes give rc -N.
+    if (signal && /^[A-Z0-9+-]+$/.test(signal)) this.emit('exit', null, `SIG${signal}`);
+    else this.emit('exit', Number.isInteger(rc) ? rc : null);
     this.maybeDone();
   }
 

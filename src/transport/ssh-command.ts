@@ -25,11 +25,22 @@ export const PGID_MARKER = '__playwatch_pgid=';
  * exec less per command (~1 ms of the target's CPU), with the same `$0`
  * (`sh`) and no positional parameters, as `sh -c` would give it.
  */
-export const WRAPPER_SCRIPT =
-  'read -r _ _ _ _ __pw_g _ </proc/$$/stat 2>/dev/null; ' +
-  '[ "${__pw_g:-$$}" = "$$" ] || exec setsid /bin/sh -c "$1" sh "$1" "$2"; ' +
-  `echo "${PGID_MARKER}$$" >&2; ` +
-  '__pw_c=$2; shift 2; unset __pw_g; eval "$__pw_c"';
+export const WRAPPER_SCRIPT = wrapperScript('');
+
+/**
+ * Shell mode's wrapper tells its session the pgid on fd 7 (the session
+ * waits for processes of that group that hold the output) and takes its
+ * stderr from fd 6, so that the session's own stderr stays apart from the
+ * command's (shell-script.ts); both fds are closed before the command runs.
+ */
+export const SHELL_WRAPPER_SCRIPT = wrapperScript('echo $$ >&7; exec 2>&6 6>&- 7>&-; ');
+
+function wrapperScript(tell: string): string {
+  return 'read -r _ _ _ _ __pw_g _ </proc/$$/stat 2>/dev/null; ' +
+    '[ "${__pw_g:-$$}" = "$$" ] || exec setsid /bin/sh -c "$1" sh "$1" "$2"; ' +
+    `${tell}echo "${PGID_MARKER}$$" >&2; ` +
+    '__pw_c=$2; shift 2; unset __pw_g; eval "$__pw_c"';
+}
 
 /**
  * The exec request for a command: the login shell replaces itself with

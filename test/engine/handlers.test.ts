@@ -121,3 +121,58 @@ test('notifying a handler that does not exist is an error before anything runs',
     /site\.yml:5:7: the handler 'nope' is not defined/,
   );
 });
+
+test('an include_tasks handler runs its tasks as handlers, by name and by listen, with its loop', async () => {
+  const run = await runProject({
+    files: {
+      'site.yml': `
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - {name: change, command: "true", notify: [by name, topic]}
+  handlers:
+    - name: by name
+      include_tasks: h.yml
+      loop: [1, 2]
+    - name: listener
+      include_tasks: h2.yml
+      listen: topic
+    - name: skipped
+      include_tasks: h2.yml
+`,
+      'h.yml': '- {name: "inner {{ item }}", command: "true"}\n',
+      'h2.yml': '- {name: inner two, command: "true"}\n',
+    },
+  });
+  assert.deepEqual(handlerStarts(run), ['by name', 'inner 1', 'inner 2', 'listener', 'inner two']);
+  assert.equal(run.of('task.start').filter((e) => e.task.name.startsWith('inner')).length, 0);
+  assert.deepEqual(run.results('inner two'), { web1: 'changed' });
+});
+
+test('a notify by name reaches one of several same-named handlers, as ansible-core picks it; listen reaches all', async () => {
+  const run = await runProject({
+    files: {
+      'site.yml': `
+- hosts: web1
+  gather_facts: false
+  roles: [r]
+  tasks:
+    - import_role: {name: r}
+    - {name: change, command: "true", notify: [same, later]}
+  handlers:
+    - {name: same, command: "echo first"}
+    - {name: same, command: "echo second"}
+    - {name: hears same, command: "true", listen: same}
+    - {name: later, command: "echo plain"}
+    - block:
+        - {name: later, command: "echo in block"}
+`,
+      'roles/r/tasks/main.yml': '- {name: t, command: "true", notify: rh}\n',
+      'roles/r/handlers/main.yml': '- {name: rh, command: "true"}\n',
+    },
+  });
+  // rh: the role's handlers are loaded twice (roles: and import_role), and run once.
+  assert.deepEqual(handlerStarts(run), ['rh', 'same', 'hears same', 'later']);
+  const cmds = run.of('host.ok').filter((e) => e.task.name === 'same' || e.task.name === 'later').map((e) => (e.result as { cmd?: unknown }).cmd);
+  assert.deepEqual(cmds, [['echo', 'first'], ['echo', 'in', 'block']]);
+});

@@ -36,6 +36,8 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
   let dropping = false;
   const delays = { up: 0, down: 0 };
   const track = (s: net.Socket) => {
+    // A wire, not a host: Nagle here would hold a chunk until the previous one is acknowledged, a delay real links do not add.
+    s.setNoDelay(true);
     sockets.add(s);
     s.on('error', () => {});
     s.on('close', () => sockets.delete(s));

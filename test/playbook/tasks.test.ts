@@ -135,6 +135,38 @@ test('handlers may come from import_tasks', () => {
   assert.deepEqual(hs.map((h) => [h.name, h.listen]), [['h1', ['topic']]]);
 });
 
+test('a block in handlers is flattened into its tasks, which inherit its when; an include_tasks handler keeps its listen', () => {
+  const dir = tree({
+    'site.yml': [
+      '- hosts: all',
+      '  handlers:',
+      '    - name: inc',
+      '      include_tasks: t.yml',
+      '      listen: [topic]',
+      '    - when: flag',
+      '      block:',
+      '        - {name: b1, ping: }',
+      '        - block:',
+      '            - {name: b2, ping: }',
+      '      rescue:',
+      '        - {name: never, ping: }',
+      '    - {name: after, ping: }',
+      '',
+    ].join('\n'),
+    't.yml': '- ping:\n',
+  });
+  const hs = loadPlaybook(path.join(dir, 'site.yml'), { modules: testModules }).plays[0].handlers;
+  const group = (i: number) => hs[i].extra._handlerGroup as number;
+  assert.deepEqual(hs.map((h) => [h.kind, h.name, h.listen, h.when]), [
+    ['include', 'inc', ['topic'], []],
+    ['task', 'b1', [], ['flag']],
+    ['task', 'b2', [], ['flag']],
+    ['task', 'after', [], []],
+  ]);
+  // ansible-core's blocks: the plain entries before a block, the block, the plain entries after it.
+  assert.deepEqual([group(1) === group(2), group(0) === group(1), group(2) === group(3)], [true, false, false]);
+});
+
 test('loadVarsFile reads YAML and JSON mappings and treats an empty file as no vars', () => {
   const dir = tree({ 'a.yml': 'x: 1\nlist: [a, b]\n', 'b.json': '{"y": {"z": true}}', 'c.yml': '' });
   assert.deepEqual(loadVarsFile(path.join(dir, 'a.yml')), { x: 1, list: ['a', 'b'] });

@@ -237,6 +237,24 @@ test('both modes give the same bytes: output imitating the framing, binary, a 1 
   }
 });
 
+test('both modes report a command killed by a signal as exec mode does: rc -N and the signal, nothing added to stderr', async () => {
+  const cases: [string, string, { rc: number; signal?: string; stderr?: string }][] = [
+    ['the command killed by TERM', 'echo before; kill -TERM $$', { rc: -15, signal: 'SIGTERM' }],
+    ['the command killed by KILL', 'kill -KILL $$', { rc: -9, signal: 'SIGKILL' }],
+    ['the command killed by HUP while a child of its group runs on', 'sleep 0.2 & kill -HUP $$', { rc: -1, signal: 'SIGHUP' }],
+    ['an exit status that looks like TERM', 'exit 143', { rc: 143 }],
+    // The command's own shell reaps the child and says so, as sh -c would under ansible-core.
+    ['a child of the command killed by TERM', "sh -c 'kill -TERM $$'", { rc: 143, stderr: 'Terminated\n' }],
+    // SIGINT and SIGQUIT are not ignored (as they would be for a job started with `&`): a trap on them works.
+    ['a trap on INT', "trap 'echo INT >&2; exit 3' INT; kill -INT $$; sleep 1", { rc: 3, stderr: 'INT\n' }],
+    ['the same signals ignored', "grep '^SigIgn' /proc/$$/status >&2; exit 4", { rc: 4, stderr: 'SigIgn:\t0000000000000000\n' }],
+  ];
+  for (const [name, command, want] of cases) {
+    const { r } = await both(command);
+    assert.deepEqual({ rc: r.rc, signal: r.signal, stderr: r.stderr }, { rc: want.rc, signal: want.signal, stderr: want.stderr ?? '' }, name);
+  }
+});
+
 test('shell mode: nothing leaks from one command to the next (cd, variables, umask)', async () => {
   const t = fx.transport({ mode: 'shell' });
   await t.exec('cd /; X=1; export Y=2; umask 077; alias a=b 2>/dev/null; f() { :; }');
