@@ -16,7 +16,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fleetHosts } from '../fleet/helpers.js';
 import { installedVersion, makeDebRepo, purgeTestPkg, TEST_FILE, TEST_PKG, type DebRepo } from '../helpers/deb-repo.js';
-import { ansibleRun, playwatchRun, statuses, type EngineRun } from './engines.js';
+import { runOn, statuses, type EngineRun } from './oracle.js';
 
 const HOST = fleetHosts()[0]!.name;
 let repo: DebRepo;
@@ -63,7 +63,7 @@ interface Passes {
 
 async function passes(engine: 'ansible' | 'playwatch', site: string): Promise<Passes> {
   const vars = { apt_config: repo.aptConfig, deb_11: repo.debs['1.1'], deb_10: repo.debs['1.0'] };
-  const go = (check: boolean) => (engine === 'ansible' ? ansibleRun({ 'site.yml': site }, HOST, vars, check) : playwatchRun({ 'site.yml': site }, HOST, vars, check));
+  const go = (check: boolean) => runOn(engine, site, HOST, { extraVars: vars, check });
   const before = installedVersion();
   const check = await go(true);
   assert.equal(installedVersion(), before, `${engine}: check mode changed nothing`);
@@ -88,7 +88,7 @@ test('apt installs from a local repository, is unchanged the second time, and --
     'the same version from its .deb': 'changed', 'pinned to the version it has': 'changed',
   }, p.check.log);
   assert.deepEqual(Object.values(statuses(p.run)), ['changed', 'ok', 'ok', 'ok'], p.run.log);
-  assert.equal(p.again.recap.changed, 0, p.again.log);
+  assert.equal(p.again.recap[HOST]!.changed, 0, p.again.log);
   assert.equal(p.version, '1.1');
   assert.equal(fs.readFileSync(TEST_FILE, 'utf8'), 'playwatch test package 1.1\n');
   const first = p.run.tasks.get('installed from the repository after a cache update')!.result;
@@ -111,7 +111,7 @@ test('apt state=absent purge=true removes the package and its file, then is unch
   assert.equal(p.version, undefined);
   assert.equal(fs.existsSync(TEST_FILE), false);
   // ansible-core from the same starting point: installed.
-  await playwatchRun({ 'site.yml': INSTALL }, HOST, { apt_config: repo.aptConfig, deb_11: repo.debs['1.1'] });
+  await runOn('playwatch', INSTALL, HOST, { extraVars: { apt_config: repo.aptConfig, deb_11: repo.debs['1.1'] } });
   assert.equal(installedVersion(), '1.1');
   const a = await passes('ansible', REMOVE);
   sameAsAnsible(p, a);
@@ -136,14 +136,14 @@ test('apt: an older .deb, then latest upgrades it from the repository; a .deb by
       ignore_errors: true
 `);
     const vars = { apt_config: repo.aptConfig };
-    const check = await playwatchRun({ 'site.yml': site }, HOST, vars, true);
+    const check = await runOn('playwatch', site, HOST, { extraVars: vars, check: true });
     assert.deepEqual(statuses(check), { 'older deb by URL': 'changed', 'upgraded': 'changed', 'no such package': 'failed' }, check.log);
     assert.equal(installedVersion(), undefined);
-    const run = await playwatchRun({ 'site.yml': site }, HOST, vars);
+    const run = await runOn('playwatch', site, HOST, { extraVars: vars });
     assert.deepEqual(statuses(run), { 'older deb by URL': 'changed', 'upgraded': 'changed', 'no such package': 'failed' }, run.log);
     assert.equal(installedVersion(), '1.1');
     assert.match(run.tasks.get('no such package')!.result.msg, /^'apt-get -y .* install playwatch-no-such-pkg' failed: E: Unable to locate package playwatch-no-such-pkg/);
-    const again = await playwatchRun({ 'site.yml': site }, HOST, vars);
+    const again = await runOn('playwatch', site, HOST, { extraVars: vars });
     assert.deepEqual(statuses(again), { 'older deb by URL': 'changed', 'upgraded': 'changed', 'no such package': 'failed' }, 'a downgrade by the .deb, then the upgrade again');
   } finally {
     server.close();
@@ -171,7 +171,7 @@ test('apt_repository adds a file: repository line to sources.list.d (and updates
     const conf = emptySources();
     const parts = path.join(path.dirname(conf), 'parts');
     const vars = { apt_config: conf, repo: repo.repo };
-    const go = (site: string, check = false) => (engine === 'ansible' ? ansibleRun({ 'site.yml': site }, HOST, vars, check) : playwatchRun({ 'site.yml': site }, HOST, vars, check));
+    const go = (site: string, check = false) => runOn(engine, site, HOST, { extraVars: vars, check });
     const check = await go(REPOS('present'), true);
     const run = await go(REPOS('present'));
     const files = Object.fromEntries(fs.readdirSync(parts).map((f) => [f, fs.readFileSync(path.join(parts, f), 'utf8')]));

@@ -13,7 +13,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { fleetProject, runPlaywatch, sh, statuses } from './oracle-fleet.js';
+import { fleetProject, runPlaywatch, sh, statuses } from './oracle.js';
 
 const BASE = '/tmp/pw-test-keys';
 const HOME = `${BASE}/home`;
@@ -92,7 +92,7 @@ test('authorized_key: check mode predicts with its diff, the run writes the line
   assert.deepEqual(statuses(check), {
     'the user': 'ok', 'two keys with options': 'changed', 'a key with a new comment': 'changed', 'the old key goes': 'changed', 'exclusive in a file of its own': 'changed',
   }, check.log);
-  assert.deepEqual(check.results.get('two keys with options')?.diff, {
+  assert.deepEqual(check.tasks.get('two keys with options')?.result.diff, {
     before_header: `${HOME}/.ssh/authorized_keys`, after_header: `${HOME}/.ssh/authorized_keys`, before: BEFORE, after: AFTER_TWO,
   });
   assert.match(check.log, /^-ssh-ed25519 \S+ old@example$/m);
@@ -107,16 +107,15 @@ test('authorized_key: check mode predicts with its diff, the run writes the line
   assert.equal(fs.readFileSync(`${HOME}/.ssh/authorized_keys`, 'utf8'), AFTER);
   assert.equal(fs.readFileSync(`${BASE}/shared/keys`, 'utf8'), `ssh-ed25519 ${K2} two\n`);
   assert.equal(sh(`stat -c '%a %U' ${HOME}/.ssh ${HOME}/.ssh/authorized_keys`), '700 pw_test_keys\n600 pw_test_keys\n');
-  const result = run.results.get('the old key goes')!;
-  assert.deepEqual({ ...result, status: undefined }, {
-    status: undefined, changed: true, failed: false, user: 'pw_test_keys', key: `ssh-ed25519 ${OLD}`, path: null, manage_dir: true, state: 'absent', key_options: null,
+  assert.deepEqual(run.tasks.get('the old key goes')?.result, {
+    changed: true, failed: false, user: 'pw_test_keys', key: `ssh-ed25519 ${OLD}`, path: null, manage_dir: true, state: 'absent', key_options: null,
     exclusive: false, comment: null, validate_certs: true, follow: false, keyfile: `${HOME}/.ssh/authorized_keys`,
   });
 
   const again = await runPlaywatch(p);
   assert.deepEqual(Object.values(again.recap).map((r) => [r.ok, r.changed]), [[5, 0]], again.log);
   // Nothing to change costs one round trip a task.
-  assert.equal(again.execs?.length, again.results.size, again.execs?.join('\n---\n'));
+  assert.equal(again.execs?.length, again.tasks.size, again.execs?.join('\n---\n'));
   assert.equal(fs.readFileSync(`${HOME}/.ssh/authorized_keys`, 'utf8'), AFTER);
   fs.rmSync(p.dir, { recursive: true, force: true });
 });

@@ -11,18 +11,10 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { debugResults, recapOf } from '../contract/views.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const MAIN = path.join(ROOT, 'src/cli/main.ts');
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-collection-roles-'));
-
-after(() => fs.rmSync(work, { recursive: true, force: true }));
+import { makeProject } from '../helpers/run.js';
+import { ansibleText, playwatchText } from './oracle.js';
 
 const INSTALLED = 'installed/ansible_collections';
 const BESIDE = 'collections/ansible_collections';
@@ -63,37 +55,16 @@ const PROJECT: Record<string, string> = {
   'missing.yml': '- hosts: all\n  gather_facts: false\n  roles:\n    - acme.web.absent\n',
 };
 
-for (const [rel, text] of Object.entries(PROJECT)) {
-  fs.mkdirSync(path.dirname(path.join(work, rel)), { recursive: true });
-  fs.writeFileSync(path.join(work, rel), text);
-}
+const work = makeProject(PROJECT);
+after(() => fs.rmSync(work, { recursive: true, force: true }));
 
-interface EngineRun {
-  status: number | null;
-  out: string;
-}
+const ansible = (playbook: string) => ansibleText(work, ['-i', 'inventory.ini', playbook]);
+const playwatch = (playbook: string) => playwatchText(work, ['-i', 'inventory.ini', playbook]);
 
-function ansible(playbook: string): EngineRun {
-  const r = spawnSync('ansible-playbook', ['-i', 'inventory.ini', playbook], {
-    cwd: work,
-    encoding: 'utf8',
-    timeout: 120_000,
-    env: { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: 'False', ANSIBLE_STDOUT_CALLBACK: 'default' },
-  });
-  if (r.error) assert.fail(`ansible-playbook could not run (install the Debian package ansible-core): ${r.error.message}`);
-  return { status: r.status, out: `${r.stdout}${r.stderr}` };
-}
-
-function playwatch(playbook: string): EngineRun {
-  const args = ['--import', import.meta.resolve('tsx'), MAIN, 'run', '-i', 'inventory.ini', playbook, '--ui', 'plain', '--runs-dir', path.join(work, 'runs')];
-  const r = spawnSync(process.execPath, args, { cwd: work, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
-  return { status: r.status, out: `${r.stdout}${r.stderr}` };
-}
-
-test('FQCN roles from collections_path and the collections dir beside the playbook run as under ansible-playbook', () => {
-  const theirs = ansible('site.yml');
+test('FQCN roles from collections_path and the collections dir beside the playbook run as under ansible-playbook', async () => {
+  const theirs = await ansible('site.yml');
   assert.equal(theirs.status, 0, `ansible-playbook:\n${theirs.out.slice(-3000)}`);
-  const mine = playwatch('site.yml');
+  const mine = await playwatch('site.yml');
   assert.equal(mine.status, 0, `playwatch:\n${mine.out.slice(-3000)}`);
   assert.deepEqual(recapOf(mine.out), recapOf(theirs.out));
   const debug = debugResults(theirs.out);
@@ -108,11 +79,11 @@ test('FQCN roles from collections_path and the collections dir beside the playbo
   assert.deepEqual(debugResults(mine.out), debug);
 });
 
-test('a role missing from an installed collection fails the load under both engines, and playwatch says where it looked', () => {
-  const theirs = ansible('missing.yml');
+test('a role missing from an installed collection fails the load under both engines, and playwatch says where it looked', async () => {
+  const theirs = await ansible('missing.yml');
   assert.notEqual(theirs.status, 0, theirs.out);
   assert.match(theirs.out, /the role 'acme\.web\.absent' was not found/);
-  const mine = playwatch('missing.yml');
+  const mine = await playwatch('missing.yml');
   assert.notEqual(mine.status, 0, mine.out);
   // Paths under the working directory are shown relative to it.
   const dir = `${INSTALLED}/acme/web`;

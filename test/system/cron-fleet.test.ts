@@ -15,7 +15,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { differences, fleetProject, runAnsible, runPlaywatch, sh, statuses, type EngineRun } from './oracle-fleet.js';
+import { differences, fleetProject, runAnsible, runPlaywatch, sh, statuses, type EngineRun } from './oracle.js';
 
 const BASE = '/tmp/pw-test-cron';
 const BIN = `${BASE}/bin`;
@@ -105,7 +105,7 @@ interface Passes {
 
 async function passes(engine: 'ansible' | 'playwatch'): Promise<Passes> {
   const p = fleetProject(PLAYBOOK);
-  const go = (check: boolean, diff: boolean) => (engine === 'ansible' ? Promise.resolve(runAnsible(p, { check, diff })) : runPlaywatch(p, { check, diff }));
+  const go = (check: boolean, diff: boolean) => (engine === 'ansible' ? runAnsible(p, { check, diff }) : runPlaywatch(p, { check, diff }));
   prepare();
   const check = await go(true, true);
   const checkState = state();
@@ -132,7 +132,7 @@ test('cron does on a fleet host what ansible-core does: check mode, run with dif
   assert.deepEqual(Object.values(p.again.recap).map((r) => r.changed), [0], p.again.log);
   assert.deepEqual(p.again.recap, a.again.recap);
   // Nothing to change costs one round trip a task.
-  assert.equal(p.again.execs?.length, p.again.results.size, p.again.execs?.join('\n---\n'));
+  assert.equal(p.again.execs?.length, p.again.tasks.size, p.again.execs?.join('\n---\n'));
   assert.deepEqual(differences(a.again, p.again, KEYS), []);
   assert.deepEqual(p.state, a.state);
   assert.equal(p.state.user, `SHELL="/bin/sh"
@@ -167,6 +167,6 @@ test('cron for a user on a host without crontab fails naming what is missing, an
 `);
   const run = await runPlaywatch(p);
   assert.deepEqual(statuses(run), { 'a job': 'failed' });
-  assert.equal(run.results.get('a job')?.msg, 'cron: the target has no crontab on its PATH (install cron); or give cron_file to write under /etc/cron.d');
+  assert.equal(run.tasks.get('a job')?.result.msg, 'cron: the target has no crontab on its PATH (install cron); or give cron_file to write under /etc/cron.d');
   fs.rmSync(p.dir, { recursive: true, force: true });
 });

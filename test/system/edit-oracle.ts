@@ -6,51 +6,26 @@
  * test/system/edit-oracle.ts` rewrites test/modules/edit/oracle.json; the system test calls
  * runOracle() and compares it with that file.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CASES, type EditCase } from '../modules/edit/cases.js';
 import { ORACLE_FILE, type OracleRow, type Outcome } from '../modules/edit/oracle-table.js';
-
-/** A stdout callback that prints every task's result, by task name, as one JSON object. */
-const CALLBACK = `
-import json
-from ansible.plugins.callback import CallbackBase
-
-class CallbackModule(CallbackBase):
-    CALLBACK_VERSION = 2.0
-    CALLBACK_TYPE = 'stdout'
-    CALLBACK_NAME = 'results'
-
-    def __init__(self):
-        super().__init__()
-        self.results = {}
-
-    def v2_runner_on_ok(self, result):
-        self.results[result._task.get_name()] = dict(result._result, failed=False)
-
-    def v2_runner_on_failed(self, result, ignore_errors=False):
-        self.results[result._task.get_name()] = dict(result._result, failed=True)
-
-    def v2_playbook_on_stats(self, stats):
-        self._display.display(json.dumps(self.results))
-`;
+import { localInventory, runAnsible } from './oracle.js';
 
 interface Raw {
   changed?: boolean; failed?: boolean; msg?: string; rc?: number; found?: number;
   backup?: string; backup_file?: string; warnings?: string[];
 }
 
-export function runOracle(cases: EditCase[] = CASES): OracleRow[] {
+export async function runOracle(cases: EditCase[] = CASES): Promise<OracleRow[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'playwatch-edit-oracle-'));
   try {
     const file = (i: number, kind: string) => path.join(dir, kind, `case-${i}`);
     fs.mkdirSync(path.join(dir, 'run'));
     fs.mkdirSync(path.join(dir, 'check'));
-    fs.mkdirSync(path.join(dir, 'callbacks'));
-    fs.writeFileSync(path.join(dir, 'callbacks', 'results.py'), CALLBACK);
+    fs.writeFileSync(path.join(dir, 'inventory.ini'), localInventory());
     const task = (c: EditCase, i: number, kind: string) => ({
       name: `${kind} ${i}`,
       [`ansible.builtin.${c.module}`]: { ...c.args, path: file(i, kind === 'again' ? 'run' : kind) },
@@ -65,35 +40,28 @@ export function runOracle(cases: EditCase[] = CASES): OracleRow[] {
       }
     });
     // Check mode and the run first; the files the run left are read before a second playbook runs each case again.
-    const first = playbook(dir, cases.flatMap((c, i) => [task(c, i, 'check'), task(c, i, 'run')]));
+    const first = await playbook(dir, cases.flatMap((c, i) => [task(c, i, 'check'), task(c, i, 'run')]));
     const rows = cases.map((c, i) => ({
       ...c,
       run: outcome(first.get(`run ${i}`), file(i, 'run')),
       check: outcome(first.get(`check ${i}`), file(i, 'check')),
     }));
-    const second = playbook(dir, cases.map((c, i) => task(c, i, 'again')));
+    const second = await playbook(dir, cases.map((c, i) => task(c, i, 'again')));
     return rows.map((row, i) => ({ ...row, again: outcome(second.get(`again ${i}`), file(i, 'run')) }));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Runs one playbook of these tasks on localhost; their results by task name. */
-function playbook(dir: string, tasks: unknown[]): Map<string, Raw> {
-  const file = path.join(dir, 'play.yml');
-  fs.writeFileSync(file, JSON.stringify([{ hosts: 'localhost', gather_facts: false, tasks }]));
-  const run = spawnSync('ansible-playbook', ['-i', 'localhost,', '-c', 'local', file], {
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-    env: {
-      ...process.env, ANSIBLE_STDOUT_CALLBACK: 'results', ANSIBLE_CALLBACK_PLUGINS: path.join(dir, 'callbacks'),
-      ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: 'false', ANSIBLE_PYTHON_INTERPRETER: 'auto_silent',
-    },
-  });
-  if (run.error) throw new Error(`ansible-playbook could not run (install ansible-core): ${run.error.message}`);
-  const start = run.stdout.indexOf('{');
-  if (start < 0) throw new Error(`ansible-playbook failed: ${run.stdout}\n${run.stderr}`);
-  return new Map(Object.entries(JSON.parse(run.stdout.slice(start))));
+/** Runs one playbook of these tasks on localhost; what each did by task name (a skipped task gives none). */
+async function playbook(dir: string, tasks: unknown[]): Promise<Map<string, Raw>> {
+  fs.writeFileSync(path.join(dir, 'play.yml'), JSON.stringify([{ hosts: 'localhost', gather_facts: false, tasks }]));
+  const run = await runAnsible({ dir }, { playbook: 'play.yml' });
+  const out = new Map<string, Raw>();
+  for (const [name, seen] of run.tasks) {
+    if (seen.status !== 'skipped') out.set(name, { ...seen.result, failed: seen.status === 'failed' });
+  }
+  return out;
 }
 
 function outcome(r: Raw | undefined, file: string): Outcome {
@@ -113,7 +81,7 @@ function outcome(r: Raw | undefined, file: string): Outcome {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const rows = runOracle();
+  const rows = await runOracle();
   fs.writeFileSync(ORACLE_FILE, JSON.stringify(rows, null, 1) + '\n');
   console.log(`${rows.length} cases written to ${path.relative(process.cwd(), ORACLE_FILE)}`);
 }

@@ -9,11 +9,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { makeProject, runIn, type Files, type TestRun } from '../helpers/run.js';
+import type { Files } from '../helpers/run.js';
+import { localProject, runAnsible, runPlaywatch, type Seen } from './oracle.js';
 import type { Case } from '../modules/cases.js';
 import { setUp, snapshot, type Entry } from '../modules/files-helpers.js';
 import * as command from '../modules/tables/command.js';
@@ -27,33 +27,7 @@ const TABLES: Array<{ CASES: Case[]; PROJECT?: Files }> = [command, script, tran
 const CASES = TABLES.flatMap((t) => t.CASES);
 const PROJECT: Files = Object.assign({}, ...TABLES.map((t) => t.PROJECT ?? {}));
 
-const CALLBACK = `
-import json
-from ansible.plugins.callback import CallbackBase
-
-class CallbackModule(CallbackBase):
-    CALLBACK_VERSION = 2.0
-    CALLBACK_TYPE = 'stdout'
-    CALLBACK_NAME = 'results'
-
-    def __init__(self):
-        super().__init__()
-        self.results = {}
-
-    def v2_runner_on_ok(self, result):
-        self.results[result._task.get_name()] = dict(result._result, status='changed' if result._result.get('changed') else 'ok')
-
-    def v2_runner_on_failed(self, result, ignore_errors=False):
-        self.results[result._task.get_name()] = dict(result._result, status='failed')
-
-    def v2_runner_on_skipped(self, result):
-        self.results[result._task.get_name()] = dict(result._result, status='skipped')
-
-    def v2_playbook_on_stats(self, stats):
-        self._display.display(json.dumps(self.results))
-`;
-
-type Results = Map<string, Record<string, unknown>>;
+type Results = Map<string, Seen>;
 
 const withRoot = (s: string, root: string) => s.split('@R').join(root);
 
@@ -68,32 +42,6 @@ function prepare(cases: Case[], roots: string[]): void {
     const setup = JSON.parse(withRoot(JSON.stringify(c.setup ?? {}), roots[i])) as Record<string, Entry>;
     setUp(roots[i], setup);
   });
-}
-
-function ansible(dir: string, check: boolean): Results {
-  const run = spawnSync('ansible-playbook', ['-i', 'h1,', '-c', 'local', ...(check ? ['--check'] : []), 'site.yml'], {
-    cwd: dir,
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-    env: {
-      ...process.env, ANSIBLE_STDOUT_CALLBACK: 'results', ANSIBLE_CALLBACK_PLUGINS: path.join(dir, 'callbacks'),
-      ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: 'false', ANSIBLE_PYTHON_INTERPRETER: 'auto_silent',
-    },
-  });
-  if (run.error) throw new Error(`ansible-playbook could not run (install ansible-core): ${run.error.message}`);
-  const start = run.stdout.indexOf('{');
-  if (start < 0) throw new Error(`ansible-playbook failed: ${run.stdout}\n${run.stderr}`);
-  return new Map(Object.entries(JSON.parse(run.stdout.slice(start))));
-}
-
-function ours(run: TestRun): Results {
-  const out: Results = new Map();
-  for (const e of run.events) {
-    if (e.type === 'host.ok') out.set(e.task.name ?? '', { ...e.result, status: e.changed ? 'changed' : 'ok' });
-    else if (e.type === 'host.failed') out.set(e.task.name ?? '', { ...e.result, status: 'failed' });
-    else if (e.type === 'host.skipped') out.set(e.task.name ?? '', { ...(e.result ?? {}), status: 'skipped' });
-  }
-  return out;
 }
 
 /** A value with the engine's own directories named alike, and the names that vary from run to run (backups, temp files) masked. */
@@ -126,9 +74,11 @@ interface EngineRun {
 async function runEngine(engine: 'ansible' | 'playwatch', base: string): Promise<EngineRun> {
   const roots = CASES.map((_, i) => path.join(base, engine, `r${i}`));
   const project = path.join(base, `${engine}-project`);
-  fs.renameSync(makeProject({ ...PROJECT, 'inventory.ini': '[all]\nh1 ansible_connection=local\n', 'site.yml': playbookText(CASES, roots), 'callbacks/results.py': CALLBACK }), project);
-  const pass = async (check: boolean): Promise<Results> =>
-    engine === 'ansible' ? ansible(project, check) : ours(await runIn(project, { check, hostsDir: path.join(base, 'playwatch-hosts') }));
+  fs.renameSync(localProject(playbookText(CASES, roots), PROJECT, 'h1').dir, project);
+  const pass = async (check: boolean): Promise<Results> => {
+    const run = engine === 'ansible' ? runAnsible({ dir: project }, { check }) : runPlaywatch({ dir: project }, { check, hostsDir: path.join(base, 'playwatch-hosts') });
+    return (await run).tasks;
+  };
   prepare(CASES, roots);
   const check = await pass(true);
   prepare(CASES, roots);
@@ -151,14 +101,14 @@ test('every module case does on playwatch what it does on ansible-core (status i
     }
     if (!c.departs?.check && status(p.check) !== status(a.check)) problems.push(`${c.name}: check mode ${status(p.check)}, ansible-core ${status(a.check)}`);
     if (c.departs?.run) return;
-    if (status(p.run) !== status(a.run)) problems.push(`${c.name}: ${status(p.run)}, ansible-core ${status(a.run)}: ${JSON.stringify(a.run.get(key)?.msg)}`);
+    if (status(p.run) !== status(a.run)) problems.push(`${c.name}: ${status(p.run)}, ansible-core ${status(a.run)}: ${JSON.stringify(a.run.get(key)?.result.msg)}`);
     if (status(p.again) !== status(a.again)) problems.push(`${c.name}: second run ${status(p.again)}, ansible-core ${status(a.again)}`);
     const treeA = JSON.stringify(normal(a.trees[i], a.dirs));
     const treeP = JSON.stringify(normal(p.trees[i], p.dirs));
     if (treeA !== treeP) problems.push(`${c.name}: files ${treeP}, ansible-core ${treeA}`);
     for (const [k, want] of Object.entries(c.result ?? {})) {
-      const va = JSON.stringify(project(normal(a.run.get(key)?.[k], a.dirs), want));
-      const vp = JSON.stringify(project(normal(p.run.get(key)?.[k], p.dirs), want));
+      const va = JSON.stringify(project(normal(a.run.get(key)?.result[k], a.dirs), want));
+      const vp = JSON.stringify(project(normal(p.run.get(key)?.result[k], p.dirs), want));
       if (va !== vp) problems.push(`${c.name}: ${k} ${vp}, ansible-core ${va}`);
     }
   });

@@ -10,7 +10,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { differences, fleetProject, runAnsible, runPlaywatch, sh, statuses, type EngineRun } from './oracle-fleet.js';
+import { differences, fleetProject, runAnsible, runPlaywatch, sh, statuses, type EngineRun } from './oracle.js';
 
 const CURRENT = fs.readFileSync('/etc/hostname', 'utf8').trim();
 
@@ -35,14 +35,14 @@ const KEYS: Record<string, readonly string[]> = {
 
 test('hostname on a fleet host: the prediction, the name already there, and the error without systemd agree with ansible-core', async () => {
   const p = fleetProject(PLAYBOOK);
-  const a = runAnsible(p, { diff: true });
+  const a = await runAnsible(p, { diff: true });
   const mine = await runPlaywatch(p, { diff: true });
   assert.deepEqual(statuses(mine), statuses(a), mine.log);
   assert.deepEqual(statuses(mine), { 'a new name, predicted': 'changed', 'the name it has': 'ok', 'hostnamectl on a host without systemd': 'failed' });
   assert.deepEqual(differences(a, mine, KEYS), []);
   assert.deepEqual(mine.recap, a.recap);
   assert.equal(fs.readFileSync('/etc/hostname', 'utf8').trim(), CURRENT);
-  assert.match(String(mine.results.get('hostnamectl on a host without systemd')?.msg), /^Command failed rc=1, out=, err=System has not been booted with systemd/);
+  assert.match(String(mine.tasks.get('hostnamectl on a host without systemd')?.result.msg), /^Command failed rc=1, out=, err=System has not been booted with systemd/);
   fs.rmSync(p.dir, { recursive: true, force: true });
 });
 
@@ -89,6 +89,6 @@ test('hostname through hostnamectl (a recording stand-in): the static name then 
   assert.equal(mine.sets, 'hostnamectl --pretty --static set-hostname pw-new.example.net\nhostnamectl --transient set-hostname pw-new.example.net\n');
   assert.equal(mine.sets, a.sets);
   assert.equal(mine.names, 'pw-new.example.net\npw-new.example.net\n');
-  assert.deepEqual(mine.run.results.get('the new name')?.diff, { after: 'hostname = pw-new.example.net\n', before: 'hostname = old\n' });
+  assert.deepEqual(mine.run.tasks.get('the new name')?.result.diff, { after: 'hostname = pw-new.example.net\n', before: 'hostname = old\n' });
   fs.rmSync(p.dir, { recursive: true, force: true });
 });

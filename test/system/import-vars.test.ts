@@ -11,18 +11,10 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { debugResults, recapOf } from '../contract/views.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const MAIN = path.join(ROOT, 'src/cli/main.ts');
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-import-vars-'));
-
-after(() => fs.rmSync(work, { recursive: true, force: true }));
+import { makeProject } from '../helpers/run.js';
+import { ansibleText, playwatchText } from './oracle.js';
 
 const SHOW = '{{ x }} {{ only_top | default("UNDEF") }} {{ only_sub | default("UNDEF") }} {{ hv | default("UNDEF") }} {{ inv_x }}';
 const play = (name: string): string => `- hosts: all\n  gather_facts: false\n  tasks:\n    - name: ${name}\n      debug: {msg: '${name} ${SHOW}'}\n`;
@@ -39,37 +31,16 @@ const PROJECT: Record<string, string> = {
   'sub/host_vars/localhost.yml': 'hv: sub\n',
 };
 
-for (const [rel, text] of Object.entries(PROJECT)) {
-  fs.mkdirSync(path.dirname(path.join(work, rel)), { recursive: true });
-  fs.writeFileSync(path.join(work, rel), text);
-}
+const work = makeProject(PROJECT);
+after(() => fs.rmSync(work, { recursive: true, force: true }));
 
-interface EngineRun {
-  status: number | null;
-  out: string;
-}
+const ansible = (playbook: string) => ansibleText(work, ['-i', 'inv/hosts.ini', playbook]);
+const playwatch = (playbook: string) => playwatchText(work, ['-i', 'inv/hosts.ini', playbook]);
 
-function ansible(playbook: string): EngineRun {
-  const r = spawnSync('ansible-playbook', ['-i', 'inv/hosts.ini', playbook], {
-    cwd: work,
-    encoding: 'utf8',
-    timeout: 120_000,
-    env: { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: 'False', ANSIBLE_STDOUT_CALLBACK: 'default' },
-  });
-  if (r.error) assert.fail(`ansible-playbook could not run (install the Debian package ansible-core): ${r.error.message}`);
-  return { status: r.status, out: `${r.stdout}${r.stderr}` };
-}
-
-function playwatch(playbook: string): EngineRun {
-  const args = ['--import', import.meta.resolve('tsx'), MAIN, 'run', '-i', 'inv/hosts.ini', playbook, '--ui', 'plain', '--runs-dir', path.join(work, 'runs')];
-  const r = spawnSync(process.execPath, args, { cwd: work, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
-  return { status: r.status, out: `${r.stdout}${r.stderr}` };
-}
-
-test('an imported play reads the group_vars/ and host_vars/ beside its own file, as under ansible-playbook', () => {
-  const theirs = ansible('site.yml');
+test('an imported play reads the group_vars/ and host_vars/ beside its own file, as under ansible-playbook', async () => {
+  const theirs = await ansible('site.yml');
   assert.equal(theirs.status, 0, `ansible-playbook:\n${theirs.out.slice(-3000)}`);
-  const mine = playwatch('site.yml');
+  const mine = await playwatch('site.yml');
   assert.equal(mine.status, 0, `playwatch:\n${mine.out.slice(-3000)}`);
   assert.deepEqual(recapOf(mine.out), recapOf(theirs.out));
   const debug = debugResults(theirs.out);

@@ -7,7 +7,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { differences, fleetProject, runAnsible, runPlaywatch, sh, statuses, type EngineRun } from './oracle-fleet.js';
+import { differences, fleetProject, runAnsible, runPlaywatch, sh, statuses, type EngineRun } from './oracle.js';
 
 const BASE = '/tmp/pw-test-known-hosts';
 const FILE = `${BASE}/ssh/known_hosts`;
@@ -46,7 +46,7 @@ const KEYS: Record<string, readonly string[]> = Object.fromEntries(
 const unhash = (s: string) => s.replace(/\|1\|[A-Za-z0-9+/=]+\|[A-Za-z0-9+/=]+/g, '|1|<hash>');
 
 function mask(run: EngineRun): EngineRun {
-  return { ...run, results: new Map([...run.results].map(([k, v]) => [k, JSON.parse(unhash(JSON.stringify(v)))])) };
+  return { ...run, tasks: new Map([...run.tasks].map(([k, v]) => [k, { ...v, result: JSON.parse(unhash(JSON.stringify(v.result))) }])) };
 }
 
 function prepare(): void {
@@ -61,7 +61,7 @@ function state(): string {
 
 async function passes(engine: 'ansible' | 'playwatch') {
   const p = fleetProject(PLAYBOOK);
-  const go = async (check: boolean) => mask(engine === 'ansible' ? runAnsible(p, { check, diff: true }) : await runPlaywatch(p, { check, diff: true }));
+  const go = async (check: boolean) => mask(await (engine === 'ansible' ? runAnsible(p, { check, diff: true }) : runPlaywatch(p, { check, diff: true })));
   prepare();
   const check = await go(true);
   assert.equal(fs.readFileSync(FILE, 'utf8'), BEFORE, `${engine} --check changed the file`);
@@ -85,7 +85,7 @@ test('known_hosts does on a fleet host what ansible-core does: check mode, run, 
   assert.deepEqual(Object.values(p.again.recap).map((r) => r.changed), [0], p.again.log);
   assert.deepEqual(differences(a.again, p.again, KEYS), []);
   // Nothing to change costs one round trip a task.
-  assert.equal(p.again.execs?.length, p.again.results.size, p.again.execs?.join('\n---\n'));
+  assert.equal(p.again.execs?.length, p.again.tasks.size, p.again.execs?.join('\n---\n'));
   assert.equal(p.state, a.state);
   assert.equal(p.state, `known_hosts 640\na.example ${K1}\n|1|<hash> ${K2}\n[e.example]:2222 ${K1}\nknown_hosts.old 640\nc.example ${K1}\nd.example ${K1}\na.example ${K1}\n|1|<hash> ${K2}\n`);
 });

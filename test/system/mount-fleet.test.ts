@@ -10,7 +10,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { fleetProject, runPlaywatch, sh, statuses } from './oracle-fleet.js';
+import { fleetProject, runPlaywatch, sh, statuses } from './oracle.js';
 
 const BASE = '/tmp/pw-test-mount';
 const FSTAB = `${BASE}/fstab`;
@@ -83,13 +83,13 @@ test('mount: fstab entries and a real tmpfs; check mode predicts, a second run c
   assert.deepEqual(statuses(run), all, run.log);
   assert.equal(fs.readFileSync(FSTAB, 'utf8'), AFTER);
   assert.equal(mounted(), '1');
-  assert.deepEqual({ ...run.results.get('a tmpfs mounted'), status: undefined }, {
-    status: undefined, changed: true, failed: false, name: A, src: 'tmpfs', fstype: 'tmpfs', opts: 'size=1m,mode=0755', dump: '0', passno: '0', fstab: FSTAB, boot: 'yes', backup_file: '',
+  assert.deepEqual(run.tasks.get('a tmpfs mounted')?.result, {
+    changed: true, failed: false, name: A, src: 'tmpfs', fstype: 'tmpfs', opts: 'size=1m,mode=0755', dump: '0', passno: '0', fstab: FSTAB, boot: 'yes', backup_file: '',
   });
   const again = await runPlaywatch(setup);
   assert.deepEqual(Object.values(again.recap).map((r) => [r.ok, r.changed]), [[5, 0]], again.log);
   // Nothing to change costs one round trip a task.
-  assert.equal(again.execs?.length, again.results.size, again.execs?.join('\n---\n'));
+  assert.equal(again.execs?.length, again.tasks.size, again.execs?.join('\n---\n'));
 
   const teardown = fleetProject(TEARDOWN);
   const down = await runPlaywatch(teardown);
@@ -107,7 +107,7 @@ test('mount: a mount that fails names the error and puts the fstab and the direc
   fs.writeFileSync(FSTAB, BEFORE);
   const run = await runPlaywatch(fleetProject(FAILING));
   assert.deepEqual(statuses(run), { 'a device that is not there': 'failed' });
-  assert.match(String(run.results.get('a device that is not there')?.msg), new RegExp(`^Error mounting ${BASE}/mnt/c/d: mount: `));
+  assert.match(String(run.tasks.get('a device that is not there')?.result.msg), new RegExp(`^Error mounting ${BASE}/mnt/c/d: mount: `));
   assert.equal(fs.readFileSync(FSTAB, 'utf8'), BEFORE);
   assert.equal(fs.existsSync(`${BASE}/mnt`), false);
 });

@@ -8,12 +8,12 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { makeProject, runIn, type TestRun } from '../helpers/run.js';
 import { startHttp, type TestHttp } from '../helpers/http-server.js';
+import { localProject, runAnsible, runPlaywatch, type Seen } from './oracle.js';
 
 interface Row {
   task: string;
@@ -50,33 +50,7 @@ const ROWS: Row[] = [
   { task: 'git: { repo: "@G", dest: "@D/app", force: true }', keys: ['msg', 'before', 'after'] },
 ];
 
-const CALLBACK = `
-import json
-from ansible.plugins.callback import CallbackBase
-
-class CallbackModule(CallbackBase):
-    CALLBACK_VERSION = 2.0
-    CALLBACK_TYPE = 'stdout'
-    CALLBACK_NAME = 'results'
-
-    def __init__(self):
-        super().__init__()
-        self.results = {}
-
-    def v2_runner_on_ok(self, result):
-        self.results[result._task.get_name()] = dict(result._result, status='changed' if result._result.get('changed') else 'ok')
-
-    def v2_runner_on_failed(self, result, ignore_errors=False):
-        self.results[result._task.get_name()] = dict(result._result, status='failed')
-
-    def v2_runner_on_skipped(self, result):
-        self.results[result._task.get_name()] = dict(result._result, status='skipped')
-
-    def v2_playbook_on_stats(self, stats):
-        self._display.display(json.dumps(self.results))
-`;
-
-type Results = Map<string, Record<string, unknown>>;
+type Results = Map<string, Seen>;
 
 let http: TestHttp;
 let base: string;
@@ -109,48 +83,18 @@ function playbook(dir: string, sha: string): string {
   return `- hosts: all\n  gather_facts: false\n  tasks:\n${tasks.join('')}`;
 }
 
-/** ansible-playbook, run without blocking this process: the HTTP server answers from here. */
-function ansible(dir: string, check: boolean): Promise<Results> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('ansible-playbook', ['-i', 'h1,', '-c', 'local', ...(check ? ['--check'] : []), 'site.yml'], {
-      cwd: dir,
-      env: {
-        ...process.env, ANSIBLE_STDOUT_CALLBACK: 'results', ANSIBLE_CALLBACK_PLUGINS: path.join(dir, 'callbacks'),
-        ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: 'false', ANSIBLE_PYTHON_INTERPRETER: 'auto_silent',
-      },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (err += c));
-    child.on('error', (e) => reject(new Error(`ansible-playbook could not run (install ansible-core): ${e.message}`)));
-    child.on('close', () => {
-      const start = out.indexOf('{');
-      if (start < 0) return reject(new Error(`ansible-playbook failed: ${out}\n${err}`));
-      resolve(new Map(Object.entries(JSON.parse(out.slice(start)))));
-    });
-  });
-}
-
-function ours(run: TestRun): Results {
-  const out: Results = new Map();
-  for (const e of run.events) {
-    if (e.type === 'host.ok') out.set(e.task.name ?? '', { ...e.result, status: e.changed ? 'changed' : 'ok' });
-    else if (e.type === 'host.failed') out.set(e.task.name ?? '', { ...e.result, status: 'failed' });
-    else if (e.type === 'host.skipped') out.set(e.task.name ?? '', { ...(e.result ?? {}), status: 'skipped' });
-  }
-  return out;
-}
-
 interface EngineRun { check: Results; run: Results; again: Results; dir: string }
 
 async function runEngine(engine: 'ansible' | 'playwatch', sha: string): Promise<EngineRun> {
   const dir = path.join(base, engine);
   const project = path.join(base, `${engine}-project`);
-  fs.renameSync(makeProject({ 'inventory.ini': '[all]\nh1 ansible_connection=local\n', 'site.yml': playbook(dir, sha), 'callbacks/results.py': CALLBACK }), project);
+  fs.renameSync(localProject(playbook(dir, sha), {}, 'h1').dir, project);
   const fresh = () => { fs.rmSync(dir, { recursive: true, force: true }); fs.mkdirSync(dir); };
-  const pass = async (check: boolean): Promise<Results> =>
-    engine === 'ansible' ? ansible(project, check) : ours(await runIn(project, { check, hostsDir: path.join(base, 'playwatch-hosts') }));
+  // ansible-playbook runs without blocking this process: the HTTP server answers from here.
+  const pass = async (check: boolean): Promise<Results> => {
+    const run = engine === 'ansible' ? runAnsible({ dir: project }, { check }) : runPlaywatch({ dir: project }, { check, hostsDir: path.join(base, 'playwatch-hosts') });
+    return (await run).tasks;
+  };
   fresh();
   const check = await pass(true);
   fresh();
@@ -179,12 +123,12 @@ test('wait_for, uri, get_url and git do on playwatch what they do on ansible-cor
     for (const pass of ['check', 'run', 'again'] as const) {
       const sa = String(a[pass].get(key)?.status);
       const sp = String(p[pass].get(key)?.status);
-      if (sa !== sp) problems.push(`${row.task} (${pass}): ${sp}, ansible-core ${sa}: ${JSON.stringify(a[pass].get(key)?.msg)} / ${JSON.stringify(p[pass].get(key)?.msg)}`);
+      if (sa !== sp) problems.push(`${row.task} (${pass}): ${sp}, ansible-core ${sa}: ${JSON.stringify(a[pass].get(key)?.result.msg)} / ${JSON.stringify(p[pass].get(key)?.result.msg)}`);
     }
     for (const k of row.keys ?? []) {
       for (const pass of ['run', 'again'] as const) {
-        const va = JSON.stringify(normal(a[pass].get(key)?.[k], a.dir));
-        const vp = JSON.stringify(normal(p[pass].get(key)?.[k], p.dir));
+        const va = JSON.stringify(normal(a[pass].get(key)?.result[k], a.dir));
+        const vp = JSON.stringify(normal(p[pass].get(key)?.result[k], p.dir));
         if (va !== vp) problems.push(`${row.task} (${pass}) ${k}: ${vp}, ansible-core ${va}`);
       }
     }

@@ -1,9 +1,8 @@
 /**
  * The parity runner: one playbook of test/parity/ under ansible-playbook
- * (its results read through our callback plugin, ansible/callback/) and
- * under playwatch's engine, at once, against the same host: the local
- * connection, or the first host of the sshd fleet (test/fleet/fleet.sh,
- * PLAYWATCH_FLEET_DIR), each engine with a fresh scratch directory
+ * and under playwatch's engine (both run by ./oracle.ts), at once, against
+ * the same host: the local connection, or the first host of the sshd fleet
+ * (test/fleet/fleet.sh, PLAYWATCH_FLEET_DIR), each engine with a fresh scratch directory
  * (`parity_tmp`, the same machine's path on the fleet host); then per task
  * and host: the status, the value every `debug` printed (per loop item
  * too), and the recap.
@@ -13,18 +12,15 @@
  * failed task is compared by status; when its name holds `(msg)`, by its
  * message too (without playwatch's `file:line:col: ` prefix).
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RunEvent } from '../../src/events/index.js';
-import { runIn } from '../helpers/run.js';
-import { fleetDir, fleetHosts } from '../fleet/helpers.js';
+import * as oracle from './oracle.js';
+import { fleetInventory, localInventory, type EngineRun, type Seen } from './oracle.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const PARITY_DIR = path.join(ROOT, 'test/parity');
-const CALLBACKS = path.join(ROOT, 'ansible/callback');
 
 /** Environment both engines see, for the `env` lookups. */
 export const PARITY_ENV: Record<string, string> = { PARITY_ONE: 'one', PARITY_TWO: 'two words' };
@@ -104,22 +100,9 @@ function scratch(): string {
 /** Where both engines run the playbook. */
 export type Connection = 'local' | 'fleet';
 
-const LOCAL_INVENTORY = 'localhost ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n';
-
-/**
- * The inventory of one host: localhost, or the fleet's first host with what
- * ansible-playbook needs to reach it (the fleet's key and known_hosts).
- */
+/** The inventory of one host: localhost, or the fleet's first host. */
 export function inventoryFor(connection: Connection): string {
-  if (connection === 'local') return LOCAL_INVENTORY;
-  const host = fleetHosts(fleetDir)[0];
-  const v = host.vars;
-  const known = v.playwatch_known_hosts;
-  return (
-    `${host.name} ansible_host=${v.ansible_host} ansible_port=${v.ansible_port} ansible_user=${v.ansible_user}` +
-    ` ansible_ssh_private_key_file=${v.ansible_ssh_private_key_file} playwatch_known_hosts=${known}` +
-    ` ansible_python_interpreter=/usr/bin/python3 "ansible_ssh_common_args=-o UserKnownHostsFile=${known}"\n`
-  );
+  return connection === 'local' ? localInventory() : fleetInventory().text;
 }
 
 /** Both engines' runs of one playbook, at once (ansible-playbook is a child process, playwatch runs here). */
@@ -131,48 +114,16 @@ export async function runBoth(playbook: string, connection: Connection = 'local'
 /** ansible-playbook's run, read from the callback's JSON lines. */
 export async function runAnsible(playbook: string, connection: Connection = 'local'): Promise<Outcome> {
   const tmp = scratch();
-  const out = path.join(tmp, 'events.jsonl');
   const inv = path.join(tmp, 'inventory.ini');
   fs.writeFileSync(inv, inventoryFor(connection));
   const file = path.join(PARITY_DIR, playbook);
-  const res = await spawnText('ansible-playbook', ['-i', inv, file, '-e', `parity_tmp=${tmp}`, ...ansibleArgs(argsOf(playbook))], {
-    cwd: path.dirname(file),
-    env: {
-      ...process.env,
-      ...PARITY_ENV,
-      ANSIBLE_CALLBACK_PLUGINS: CALLBACKS,
-      ANSIBLE_CALLBACKS_ENABLED: 'playwatch',
-      PLAYWATCH_CALLBACK_OUT: out,
-      ANSIBLE_NOCOLOR: '1',
-      ANSIBLE_RETRY_FILES_ENABLED: 'False',
-      ANSIBLE_LOCALHOST_WARNING: 'False',
-      ANSIBLE_INVENTORY_UNPARSED_WARNING: 'False',
-    },
-  });
-  if (res.error) throw new Error(`ansible-playbook could not run (install the Debian package ansible-core): ${res.error.message}`);
-  const events = fs.existsSync(out) ? fs.readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
-  const outcome = fromEvents(events, tmp);
-  fs.rmSync(tmp, { recursive: true, force: true });
-  return { ...outcome, log: res.stdout + res.stderr };
-}
-
-interface Spawned {
-  stdout: string;
-  stderr: string;
-  code: number | null;
-  error?: Error;
-}
-
-function spawnText(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): Promise<Spawned> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', (error) => resolve({ stdout, stderr, code: null, error }));
-    child.on('close', (code) => resolve({ stdout, stderr, code }));
-  });
+  try {
+    const o = { inventory: inv, playbook: file, extraVars: { parity_tmp: tmp }, args: ansibleArgs(argsOf(playbook)), env: PARITY_ENV, loadErrorOk: true };
+    const run = await oracle.runAnsible({ dir: path.dirname(file) }, o);
+    return { ...fromRun(run, tmp), log: run.log };
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 /** playwatch's run: the engine in this process. */
@@ -184,10 +135,9 @@ export async function runPlaywatch(playbook: string, connection: Connection = 'l
   // Set for the process's life, not per run: runs overlap (the suite runs a few at once).
   Object.assign(process.env, PARITY_ENV);
   try {
-    const run = await runIn(path.dirname(file), { playbook: path.basename(file), inventory: [inv], extraVars: { parity_tmp: tmp }, delayScale: 1, ...argsOf(playbook) });
-    const events = run.events.map(toCallbackShape).filter((e) => e !== undefined);
-    const outcome = fromEvents(events, tmp);
-    return { ...outcome, log: run.plain };
+    const spec = { playbook: path.basename(file), inventory: [inv], extraVars: { parity_tmp: tmp }, delayScale: 1, ...argsOf(playbook) };
+    const run = await oracle.runPlaywatch({ dir: path.dirname(file) }, spec);
+    return { ...fromRun(run, tmp), log: run.log };
   } catch (e) {
     // A load error: no task ran, as ansible-playbook's run of a playbook it cannot load.
     return { rows: [], recap: {}, log: String(e) };
@@ -198,48 +148,29 @@ export async function runPlaywatch(playbook: string, connection: Connection = 'l
 
 type Loose = Record<string, any>;
 
-/** playwatch's events in the callback's shape (items, the final per-host result, the stats). */
-function toCallbackShape(e: RunEvent): Loose | undefined {
-  const x = e as Loose;
-  if (e.type === 'task.start' || e.type === 'handler.start') return { type: 'task.start', task: { name: x.task?.name ?? x.name, role: x.task?.role } };
-  if (e.type === 'host.ok' || e.type === 'host.failed' || e.type === 'host.skipped' || e.type === 'host.unreachable') {
-    if (x.item !== undefined) return undefined;
-    return { ...x, type: e.type };
-  }
-  if (e.type === 'run.end') {
-    const hosts: Loose = {};
-    for (const [h, s] of Object.entries(x.stats as Loose)) hosts[h] = { ...s, failures: s.failed };
-    return { type: 'stats', hosts };
-  }
-  return undefined;
-}
-
-function fromEvents(events: Loose[], tmp: string): Omit<Outcome, 'log'> {
+/** Rows by task start (numbered from 1) and host, with what each debug printed. */
+function fromRun(run: EngineRun, tmp: string): Omit<Outcome, 'log'> {
   const rows: Row[] = [];
-  let recap: Outcome['recap'] = {};
   let n = 0;
   let current = '';
-  for (const e of events) {
-    if (e.type === 'task.start' || e.type === 'handler.start') current = `${++n}. ${e.task.role ? `${e.task.role} : ` : ''}${e.task.name}`;
-    else if (e.type === 'stats') recap = normalizeRecap(e.hosts);
-    else if (e.type.startsWith('host.')) {
-      const row: Row = { task: current, host: e.host, status: statusOf(e) };
-      const result = e.result ?? {};
-      const v = e.type === 'host.failed' ? failureMessage(result, current) : e.type === 'host.ok' ? debugValue(result) : undefined;
-      if (v !== undefined) row.value = normalize(v, tmp, /\(shape\)/.test(current));
-      rows.push(row);
+  for (const s of run.steps) {
+    if (s.kind === 'start') {
+      current = `${++n}. ${s.role ? `${s.role} : ` : ''}${s.task}`;
+      continue;
     }
+    const row: Row = { task: current, host: s.host, status: statusOf(s) };
+    const v = s.status === 'failed' ? failureMessage(s.result, current) : s.status === 'ok' || s.status === 'changed' ? debugValue(s.result) : undefined;
+    if (v !== undefined) row.value = normalize(v, tmp, /\(shape\)/.test(current));
+    rows.push(row);
   }
   // Hosts finish a task in any order: within a task, rows go by host name.
   const taskNo = (r: Row) => Number(r.task.slice(0, r.task.indexOf('.')));
   rows.sort((a, b) => taskNo(a) - taskNo(b) || (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
-  return { rows, recap };
+  return { rows, recap: run.recap };
 }
 
-function statusOf(e: Loose): string {
-  if (e.type === 'host.ok') return e.changed ? 'changed' : 'ok';
-  if (e.type === 'host.failed') return e.ignored ? 'failed (ignored)' : 'failed';
-  return e.type.slice(5);
+function statusOf(s: Seen): string {
+  return s.status === 'failed' && s.ignored ? 'failed (ignored)' : s.status;
 }
 
 function failureMessage(result: Loose, task: string): unknown {
@@ -282,14 +213,6 @@ function normalize(v: unknown, tmp: string, shape: boolean): unknown {
     return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, x]) => [k, normalize(x, tmp, shape)]));
   }
   return v;
-}
-
-function normalizeRecap(hosts: Loose): Outcome['recap'] {
-  const out: Outcome['recap'] = {};
-  for (const [h, s] of Object.entries(hosts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    out[h] = { ok: s.ok, changed: s.changed, unreachable: s.unreachable, failed: s.failures, skipped: s.skipped, rescued: s.rescued, ignored: s.ignored };
-  }
-  return out;
 }
 
 /** The differences between two outcomes, as table lines (empty when equal). */

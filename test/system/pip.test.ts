@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fleetHosts } from '../fleet/helpers.js';
 import { makeWheels, TEST_WHEEL_NAME } from '../helpers/wheel.js';
-import { ansibleRun, playwatchRun, statuses } from './engines.js';
+import { runOn, statuses } from './oracle.js';
 
 const HOST = fleetHosts()[0]!.name;
 const wheels = makeWheels(['1.0', '1.1']);
@@ -47,7 +47,7 @@ function installed(venv: string): string[] {
 test('pip makes a virtualenv and installs a pinned wheel offline, is unchanged again, removes it; check mode predicts; ansible-core agrees', async () => {
   const outcome = async (engine: 'ansible' | 'playwatch') => {
     const venv = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pw-venv-')), 'venv');
-    const go = (site: string, check = false) => (engine === 'ansible' ? ansibleRun({ 'site.yml': site }, HOST, { venv }, check) : playwatchRun({ 'site.yml': site }, HOST, { venv }, check));
+    const go = (site: string, check = false) => runOn(engine, site, HOST, { extraVars: { venv }, check });
     const check = await go(INSTALL, true);
     const run = await go(INSTALL);
     const again = await go(INSTALL);
@@ -86,7 +86,7 @@ test('pip on a host without pip fails saying so', async () => {
   tasks:
     - {name: no pip, pip: {name: anything}, ignore_errors: true}
 `;
-  const p = await playwatchRun({ 'site.yml': site }, HOST, {});
+  const p = await runOn('playwatch', site, HOST);
   assert.equal(p.tasks.get('no pip')!.result.msg, 'Unable to find any of pip3 to use.  pip needs to be installed (nor does python3 -m pip work).');
   fs.rmSync(bare, { recursive: true, force: true });
 });

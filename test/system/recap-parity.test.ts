@@ -5,34 +5,18 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { customStatsOf, debugResults, FIXTURES, recapOf, views } from '../contract/views.js';
+import { ansibleText } from './oracle.js';
 
-function ansiblePlaybook(playbook: string): { stdout: string; status: number | null } {
-  const res = spawnSync('ansible-playbook', ['-i', path.join(FIXTURES, 'inventory.ini'), path.join(FIXTURES, playbook)], {
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      ANSIBLE_NOCOLOR: '1',
-      ANSIBLE_HOST_KEY_CHECKING: 'False',
-      ANSIBLE_RETRY_FILES_ENABLED: 'False',
-      ANSIBLE_SHOW_CUSTOM_STATS: 'True',
-    },
-    cwd: FIXTURES,
-  });
-  if (res.error) assert.fail(`ansible-playbook could not run (install the Debian package ansible-core): ${res.error.message}`);
-  return { stdout: res.stdout, status: res.status };
-}
-
-function ansibleRecap(playbook: string): ReturnType<typeof recapOf> {
-  return recapOf(ansiblePlaybook(playbook).stdout);
+function ansiblePlaybook(playbook: string) {
+  return ansibleText(FIXTURES, ['-i', path.join(FIXTURES, 'inventory.ini'), path.join(FIXTURES, playbook)], { ANSIBLE_SHOW_CUSTOM_STATS: 'True' });
 }
 
 for (const playbook of ['recap.yml', 'free.yml', 'serial.yml']) {
   test(`${playbook}: playwatch's PLAY RECAP equals ansible-playbook's`, async () => {
     const mine = await views(playbook);
-    assert.deepEqual(mine.plain, ansibleRecap(playbook));
+    assert.deepEqual(mine.plain, recapOf((await ansiblePlaybook(playbook)).stdout));
   });
 }
 
@@ -43,7 +27,7 @@ for (const playbook of ['recap.yml', 'free.yml', 'serial.yml']) {
  */
 for (const playbook of ['flow-inventory.yml', 'flow-meta.yml', 'flow-stats.yml', 'flow-play-hosts.yml']) {
   test(`${playbook}: recap, debug output, custom stats and exit code equal ansible-playbook's`, async () => {
-    const theirs = ansiblePlaybook(playbook);
+    const theirs = await ansiblePlaybook(playbook);
     const mine = await views(playbook);
     assert.deepEqual(mine.plain, recapOf(theirs.stdout), 'PLAY RECAP');
     const debug = debugResults(theirs.stdout);

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fleetHosts, fleetScript } from '../fleet/helpers.js';
-import { differences, fleetProject, runAnsible, runPlaywatch, statuses, type EngineRun } from './oracle-fleet.js';
+import { differences, fleetProject, runAnsible, runPlaywatch, statuses, type EngineRun } from './oracle.js';
 
 const PORT = process.env.PLAYWATCH_NET_FLEET_PORT ?? '2289';
 const fleetDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-reconnect-oracle-'));
@@ -85,8 +85,8 @@ async function through(engine: 'ansible' | 'playwatch', playbook: string, down =
   const pidBefore = fs.readFileSync(path.join(HD, 'sshd.pid'), 'utf8').trim();
   for (const f of ['shutdown.calls', 'restarted']) fs.rmSync(path.join(HD, f), { force: true });
   if (down > 0) downFor(down);
-  const p = fleetProject(playbook.split('@H').join(HD), {}, fleetDir);
-  const run = engine === 'ansible' ? runAnsible(p) : await runPlaywatch(p);
+  const p = fleetProject(playbook.split('@H').join(HD), {}, undefined, fleetDir);
+  const run = engine === 'ansible' ? await runAnsible(p) : await runPlaywatch(p);
   const calls = fs.existsSync(path.join(HD, 'shutdown.calls')) ? fs.readFileSync(path.join(HD, 'shutdown.calls'), 'utf8').trim().split('\n') : [];
   return { run, calls, pids: [pidBefore, fs.readFileSync(path.join(HD, 'sshd.pid'), 'utf8').trim()] };
 }
@@ -112,7 +112,7 @@ test('wait_for_connection across an sshd restart: ansible-playbook and playwatch
   assert.deepEqual(p.run.recap, a.run.recap);
   for (const r of [a, p]) {
     assert.notEqual(r.pids[0], r.pids[1], 'the sshd was restarted during the run');
-    assert.ok((r.run.results.get('wait')!.elapsed as number) >= 1, `elapsed ${r.run.results.get('wait')!.elapsed}`);
+    assert.ok((r.run.tasks.get('wait')!.result.elapsed as number) >= 1, `elapsed ${r.run.tasks.get('wait')!.result.elapsed}`);
   }
 });
 
@@ -134,9 +134,9 @@ test('wait_for_connection that times out fails (not unreachable) with ansible-co
   assert.deepEqual(differences(a.run, p.run, { 'too short': ['changed', '?elapsed'] }), []);
   assert.deepEqual(p.run.recap, a.run.recap);
   for (const r of [a, p]) {
-    assert.match(String(r.run.results.get('too short')!.msg), /^timed out waiting for ping module test: /);
+    assert.match(String(r.run.tasks.get('too short')!.result.msg), /^timed out waiting for ping module test: /);
     // The timeout counts from after the delay: 4 + 6.
-    assert.ok((r.run.results.get('too short')!.elapsed as number) >= 10, `elapsed ${r.run.results.get('too short')!.elapsed}`);
+    assert.ok((r.run.tasks.get('too short')!.result.elapsed as number) >= 10, `elapsed ${r.run.tasks.get('too short')!.result.elapsed}`);
   }
 });
 
@@ -167,7 +167,7 @@ test('reboot through a stand-in shutdown: ansible-playbook and playwatch agree o
   }), []);
   // ansible-core's ssh runs this command on a tty: its stderr comes in stdout, with "Shared connection … closed." after.
   for (const r of [a, p]) {
-    const msg = String(r.run.results.get('no boot time')!.msg);
+    const msg = String(r.run.tasks.get('no boot time')!.result.msg);
     assert.match(msg, /^reboot: failed to get host boot time info, rc: 1, stdout: .*, stderr: /s);
     assert.match(msg, /cat: \S+\/missing: No such file or directory/);
   }
@@ -176,7 +176,7 @@ test('reboot through a stand-in shutdown: ansible-playbook and playwatch agree o
   assert.deepEqual(p.calls, a.calls);
   for (const r of [a, p]) {
     assert.notEqual(r.pids[0], r.pids[1], 'the sshd was restarted during the run');
-    assert.ok((r.run.results.get('reboot')!.elapsed as number) >= 1);
+    assert.ok((r.run.tasks.get('reboot')!.result.elapsed as number) >= 1);
   }
 });
 

@@ -24,9 +24,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fleetHosts } from '../fleet/helpers.js';
 import { recapOf } from '../contract/views.js';
+import { ansibleText, playwatchText, type TextRun } from './oracle.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const MAIN = path.join(ROOT, 'src/cli/main.ts');
 const FLEET_SH = path.join(ROOT, 'test/fleet/fleet.sh');
 const PORT = process.env.PLAYWATCH_SEEDS_FLEET_PORT ?? '2293';
 const HOSTS = 3;
@@ -73,40 +73,8 @@ function inventory(groups: Record<string, Array<[string, string]>>, vars: Record
   return file;
 }
 
-interface EngineRun {
-  status: number | null;
-  out: string;
-}
-
-function ansible(cwd: string, args: string[]): EngineRun {
-  const r = spawnSync('ansible-playbook', args, {
-    cwd,
-    encoding: 'utf8',
-    timeout: 300_000,
-    env: {
-      ...process.env,
-      ANSIBLE_NOCOLOR: '1',
-      ANSIBLE_HOST_KEY_CHECKING: 'False',
-      ANSIBLE_RETRY_FILES_ENABLED: 'False',
-      ANSIBLE_STDOUT_CALLBACK: 'default',
-      ANSIBLE_FORCE_COLOR: '0',
-      // Fewer round trips per task (the test is not about ansible-core's speed).
-      ANSIBLE_PIPELINING: 'True',
-    },
-  });
-  if (r.error) assert.fail(`ansible-playbook could not run (install the Debian package ansible-core): ${r.error.message}`);
-  return { status: r.status, out: `${r.stdout}${r.stderr}` };
-}
-
-function playwatch(cwd: string, args: string[]): EngineRun {
-  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), MAIN, 'run', ...args, '--ui', 'plain', '--runs-dir', path.join(work, 'runs')], {
-    cwd,
-    encoding: 'utf8',
-    timeout: 300_000,
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { status: r.status, out: `${r.stdout}${r.stderr}` };
-}
+const ansible = (cwd: string, args: string[]) => ansibleText(cwd, args);
+const playwatch = (cwd: string, args: string[]) => playwatchText(cwd, args, path.join(work, 'runs'));
 
 /** Every file, directory and link under each host's root: path → kind, mode, content or link target. */
 function snapshot(): Record<string, string> {
@@ -137,17 +105,17 @@ function diffsOf(out: string, task: string): string[] {
 }
 
 /** Runs one fixture under both engines from the same empty state and compares what each left. */
-function compareEngines(cwd: string, args: string[], editTasks: string[], prepare = () => {}): { ansibleRun: EngineRun; mine: EngineRun } {
+async function compareEngines(cwd: string, args: string[], editTasks: string[], prepare = () => {}): Promise<{ ansibleRun: TextRun; mine: TextRun }> {
   fs.rmSync(targets, { recursive: true, force: true });
   prepare();
-  const ansibleRun = ansible(cwd, args);
+  const ansibleRun = await ansible(cwd, args);
   assert.equal(ansibleRun.status, 0, `ansible-playbook:\n${ansibleRun.out.slice(-4000)}`);
   const theirs = snapshot();
   assert.ok(Object.keys(theirs).length > 5, 'ansible-playbook made the files');
 
   fs.rmSync(targets, { recursive: true, force: true });
   prepare();
-  const mine = playwatch(cwd, args);
+  const mine = await playwatch(cwd, args);
   assert.equal(mine.status, 0, `playwatch:\n${mine.out.slice(-4000)}`);
   assert.deepEqual(recapOf(mine.out), recapOf(ansibleRun.out), 'the same PLAY RECAP');
   assert.deepEqual(snapshot(), theirs, 'the same files, modes and links on the targets');
@@ -157,7 +125,7 @@ function compareEngines(cwd: string, args: string[], editTasks: string[], prepar
 
 const unchanged = (rows: Record<string, number[]>) => Object.fromEntries(Object.entries(rows).map(([h, r]) => [h, r[1]]));
 
-test("seed 002's Celery deploy on sshd hosts with --limit api_worker,api_beat --diff: ansible-playbook and playwatch give the same recap, files and diffs", () => {
+test("seed 002's Celery deploy on sshd hosts with --limit api_worker,api_beat --diff: ansible-playbook and playwatch give the same recap, files and diffs", async () => {
   const cwd = path.join(ROOT, 'fixtures/seed002');
   const inv = inventory(
     {
@@ -168,7 +136,7 @@ test("seed 002's Celery deploy on sshd hosts with --limit api_worker,api_beat --
     { deploy_root: `${targets}/{{ inventory_hostname }}/srv/api` },
   );
   const args = [`--inventory-file=${inv}`, 'ansible/api_worker.yml', '--limit=api_worker,api_beat', '--diff'];
-  const { mine } = compareEngines(cwd, args, [
+  const { mine } = await compareEngines(cwd, args, [
     "deploy : Point the broker at this environment's Redis",
     "celery_beat : Beat schedules in this environment's timezone",
     'monit : Monit includes its conf.d',
@@ -182,14 +150,14 @@ test("seed 002's Celery deploy on sshd hosts with --limit api_worker,api_beat --
   assert.ok(!fs.existsSync(path.join(targets, 'elh-api1')), 'the host outside --limit is never reached');
 
   // Each engine finds the other's work done: nothing changes, no handler runs.
-  const ansibleAgain = ansible(cwd, args);
+  const ansibleAgain = await ansible(cwd, args);
   assert.deepEqual(unchanged(recapOf(ansibleAgain.out)), { 'elh-beat1': 0, 'elh-worker1': 0, 'elh-worker2': 0 }, ansibleAgain.out.slice(-3000));
-  const mineAgain = playwatch(cwd, args);
+  const mineAgain = await playwatch(cwd, args);
   assert.deepEqual(unchanged(recapOf(mineAgain.out)), { 'elh-beat1': 0, 'elh-worker1': 0, 'elh-worker2': 0 }, mineAgain.out.slice(-3000));
   assert.equal(fs.readFileSync(path.join(targets, 'elh-worker2/srv/api/log/api_worker/worker.log'), 'utf8'), 'worker api restarted on release 2018.06.14-3\n');
 });
 
-test("seed 002 as its repository is: `ansible-playbook site.yml` and `playwatch run site.yml` with no flags (ansible.cfg's inventory directory with a script, vaulted group_vars, an inline !vault, import_playbook, FQCN names) give the same recap and files", () => {
+test("seed 002 as its repository is: `ansible-playbook site.yml` and `playwatch run site.yml` with no flags (ansible.cfg's inventory directory with a script, vaulted group_vars, an inline !vault, import_playbook, FQCN names) give the same recap and files", async () => {
   // A copy per engine: each host deploys under the project's targets/ (the inventory makes deploy_root from inventory_dir).
   const copy = (name: string) => {
     const dir = path.join(work, name);
@@ -206,10 +174,10 @@ test("seed 002 as its repository is: `ansible-playbook site.yml` and `playwatch 
     return out;
   };
   const theirsDir = copy('seed002-ansible');
-  const theirs = ansible(theirsDir, ['site.yml']);
+  const theirs = await ansible(theirsDir, ['site.yml']);
   assert.equal(theirs.status, 0, theirs.out.slice(-4000));
   const mineDir = copy('seed002-playwatch');
-  const mine = playwatch(mineDir, ['site.yml']);
+  const mine = await playwatch(mineDir, ['site.yml']);
   assert.equal(mine.status, 0, mine.out.slice(-4000));
   assert.deepEqual(recapOf(mine.out), recapOf(theirs.out), 'the same PLAY RECAP');
   assert.deepEqual(recapOf(mine.out), {
@@ -226,20 +194,20 @@ test("seed 002 as its repository is: `ansible-playbook site.yml` and `playwatch 
   assert.match(view.stdout, /^vault_db_password: Kq7-tr0ut-Lamp-92$/m);
 });
 
-test("seed 003's Traefik role on sshd hosts (async setup, templates, health check): ansible-playbook and playwatch give the same recap and files", () => {
+test("seed 003's Traefik role on sshd hosts (async setup, templates, health check): ansible-playbook and playwatch give the same recap and files", async () => {
   const cwd = path.join(ROOT, 'fixtures/seed003');
   const inv = inventory({ edge: [['edge1', 'h01'], ['edge2', 'h02']] }, { traefik_root: `${targets}/{{ inventory_hostname }}/opt/traefik` });
-  const { mine } = compareEngines(cwd, ['-i', inv, 'site.yml'], []);
+  const { mine } = await compareEngines(cwd, ['-i', inv, 'site.yml'], []);
   assert.deepEqual(recapOf(mine.out), { edge1: [11, 6, 0, 0, 0, 0, 0], edge2: [11, 6, 0, 0, 0, 0, 0] });
   assert.match(mine.out, /"msg": "edge2: OK: 3 entry points, 2 routers"/);
 });
 
-test("seed 003's phase 1 on sshd hosts: one host's bad setting stops both engines at the same task with the same recap", () => {
+test("seed 003's phase 1 on sshd hosts: one host's bad setting stops both engines at the same task with the same recap", async () => {
   const cwd = path.join(ROOT, 'fixtures/seed003');
   const inv = inventory({ edge: [['edge1', 'h01'], ['edge2 traefik_acme_email=ops-at-example.test', 'h02']] }, { traefik_root: `${targets}/{{ inventory_hostname }}/opt/traefik` });
   fs.rmSync(targets, { recursive: true, force: true });
-  const theirs = ansible(cwd, ['-i', inv, 'site.yml']);
-  const mine = playwatch(cwd, ['-i', inv, 'site.yml']);
+  const theirs = await ansible(cwd, ['-i', inv, 'site.yml']);
+  const mine = await playwatch(cwd, ['-i', inv, 'site.yml']);
   assert.equal(theirs.status, 2, theirs.out.slice(-3000));
   assert.equal(mine.status, 2, mine.out.slice(-3000));
   assert.deepEqual(recapOf(mine.out), recapOf(theirs.out));
@@ -255,15 +223,15 @@ const TAGS: Array<[tags: string, recap: Record<string, number[]>]> = [
 ];
 
 for (const [tags, recap] of TAGS) {
-  test(`seed 002 with --tags ${tags} (local connection): ansible-playbook and playwatch run the same tasks and leave the same files`, () => {
+  test(`seed 002 with --tags ${tags} (local connection): ansible-playbook and playwatch run the same tasks and leave the same files`, async () => {
     const cwd = path.join(ROOT, 'fixtures/seed002');
     const args = ['--inventory-file=ansible/inventory/local', 'ansible/api_worker.yml', '--limit=api_worker,api_beat', '--tags', tags, '-e', `deploy_root=${targets}/{{ inventory_hostname }}/srv/api`];
-    const { mine } = compareEngines(cwd, args, []);
+    const { mine } = await compareEngines(cwd, args, []);
     assert.deepEqual(recapOf(mine.out), recap);
   });
 }
 
-test('the files role (every file module; local connection): ansible-playbook and playwatch give the same recap, files and edit diffs, and each finds the other\'s work done', () => {
+test('the files role (every file module; local connection): ansible-playbook and playwatch give the same recap, files and edit diffs, and each finds the other\'s work done', async () => {
   const cwd = path.join(ROOT, 'fixtures/files-role');
   // What the operating system ships on each host, edited in place by the role.
   const shipOs = () => {
@@ -276,10 +244,10 @@ test('the files role (every file module; local connection): ansible-playbook and
   // fetch's controller directory sits beside the hosts' roots, so the snapshots compare what each engine fetched too.
   const vars = `app_root=${targets}/{{ inventory_hostname }}/srv/app os_root=${targets}/{{ inventory_hostname }}/os fetched_dir=${targets}/controller`;
   const args = ['-i', 'inventory.ini', 'site.yml', '--diff', '-e', vars];
-  const { mine } = compareEngines(cwd, args, ['app : Fewer swaps', 'app : A longer listen queue', 'app : Peers in /etc/hosts'], shipOs);
+  const { mine } = await compareEngines(cwd, args, ['app : Fewer swaps', 'app : A longer listen queue', 'app : Peers in /etc/hosts'], shipOs);
   assert.deepEqual(recapOf(mine.out), { app1: [28, 16, 0, 0, 0, 0, 0], app2: [27, 16, 0, 0, 0, 0, 0] });
   assert.equal(fs.readFileSync(path.join(targets, 'controller/app2/worker.conf'), 'utf8'), '[worker]\nconcurrency = 4\nqueue = default');
   assert.doesNotMatch(mine.out, /s3cr3t/);
-  assert.deepEqual(unchanged(recapOf(ansible(cwd, args).out)), { app1: 0, app2: 0 });
-  assert.deepEqual(unchanged(recapOf(playwatch(cwd, args).out)), { app1: 0, app2: 0 });
+  assert.deepEqual(unchanged(recapOf((await ansible(cwd, args)).out)), { app1: 0, app2: 0 });
+  assert.deepEqual(unchanged(recapOf((await playwatch(cwd, args)).out)), { app1: 0, app2: 0 });
 });

@@ -11,7 +11,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { fleetProject, runAnsible, runPlaywatch, sh, statuses, type EngineRun } from './oracle-fleet.js';
+import { fleetProject, runAnsible, runPlaywatch, sh, statuses, type EngineRun } from './oracle.js';
 import { makeDebRepo, purgeTestPkg, installedVersion, TEST_PKG } from '../helpers/deb-repo.js';
 import { makeStandIn } from '../helpers/systemctl-standin.js';
 import { spawn } from 'node:child_process';
@@ -91,8 +91,7 @@ function clean(): void {
 
 after(clean);
 
-// The "service": an HTTP server in a process of its own (ansible-playbook runs
-// under spawnSync, which would hold an in-process server's event loop).
+// The "service": an HTTP server in a process of its own, apart from both engines.
 const SERVER = `require('http').createServer((q, r) => { r.setHeader('Content-Type', 'application/json'); r.end(JSON.stringify({ name: 'web', ok: true })); })
   .listen(0, '127.0.0.1', function () { console.log(this.address().port); });`;
 
@@ -102,11 +101,6 @@ async function startService(): Promise<{ port: number; close(): void }> {
   return { port: Number(chunk.toString().trim()), close: () => child.kill() };
 }
 
-/** ansible-core names a role's task `role : name`; playwatch's results are by name. */
-function strip(run: EngineRun): EngineRun {
-  return { ...run, results: new Map([...run.results].map(([k, v]) => [k.replace(/^webapp : /, ''), v])) };
-}
-
 async function twice(engine: 'playwatch' | 'ansible'): Promise<[EngineRun, EngineRun, string[]]> {
   clean();
   const http = await startService();
@@ -114,10 +108,10 @@ async function twice(engine: 'playwatch' | 'ansible'): Promise<[EngineRun, Engin
   const repo = makeDebRepo(['1.0']);
   try {
     const p = fleetProject(PLAYBOOK, FILES(standin.bin, repo.aptConfig, http.port));
-    const run = () => (engine === 'playwatch' ? runPlaywatch(p) : Promise.resolve(runAnsible(p)));
-    const first = strip(await run());
+    const run = () => (engine === 'playwatch' ? runPlaywatch(p) : runAnsible(p));
+    const first = await run();
     const calls = standin.calls().filter((c) => !/^(show|is-active|is-enabled|list-unit-files)\b/.test(c));
-    const second = strip(await run());
+    const second = await run();
     assert.deepEqual(standin.unit('webapp'), { active: true, enabled: true, masked: false }, `${engine}: the unit is enabled and running`);
     assert.equal(installedVersion(), '1.0', `${engine}: the package is installed`);
     assert.ok(fs.existsSync(`${ROOT}/units/webapp.service`));
@@ -143,6 +137,6 @@ test('the Traefik-shaped role deploys, and its second run changes nothing, as in
   // The handler ran once, after daemon-reload, enable and start, in both engines.
   assert.deepEqual(pwCalls, anCalls, 'systemctl calls that change something');
   assert.ok(pwCalls.some((c) => c.startsWith('restart webapp')), pwCalls.join('\n'));
-  assert.equal(pw1.results.get('Report')?.msg, an1.results.get('Report')?.msg);
-  assert.match(String(pw1.results.get('Report')?.msg), /^web ok=/);
+  assert.equal(pw1.tasks.get('Report')?.result.msg, an1.tasks.get('Report')?.result.msg);
+  assert.match(String(pw1.tasks.get('Report')?.result.msg), /^web ok=/);
 });

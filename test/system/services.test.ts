@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fleetHosts } from '../fleet/helpers.js';
 import { makeStandIn, type UnitState } from '../helpers/systemctl-standin.js';
-import { ansibleRun, playwatchRun, statuses, type EngineRun } from './engines.js';
+import { runOn, statuses, type EngineRun } from './oracle.js';
 
 const HOST = fleetHosts()[0]!.name;
 const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -62,7 +62,7 @@ async function passes(engine: 'ansible' | 'playwatch'): Promise<Pass> {
   const s = makeStandIn(UNITS);
   const go = async (check: boolean) => {
     const vars = { standin_bin: s.bin };
-    return engine === 'ansible' ? ansibleRun({ 'site.yml': SITE }, HOST, vars, check) : playwatchRun({ 'site.yml': SITE }, HOST, vars, check);
+    return runOn(engine, SITE, HOST, { extraVars: vars, check });
   };
   const calls: string[][] = [];
   const check = await go(true);
@@ -91,8 +91,8 @@ test('systemd, systemd_service and service (use: systemd) against the stand-in: 
     'daemon-reload', 'show pw-web', 'is-active pw-web', 'restart pw-web',
   ]);
   assert.deepEqual(p.calls[2], readers, 'a second run only reads');
-  assert.deepEqual(p.run.recap, { ok: 5, changed: 5, failed: 0, skipped: 0, unreachable: 0, rescued: 0, ignored: 0 }, p.run.log);
-  assert.equal(p.again.recap.changed, 0, p.again.log);
+  assert.deepEqual(p.run.recap[HOST], { ok: 5, changed: 5, failed: 0, skipped: 0, unreachable: 0, rescued: 0, ignored: 0 }, p.run.log);
+  assert.equal(p.again.recap[HOST]!.changed, 0, p.again.log);
   const web = p.run.tasks.get('web started and enabled')!.result;
   assert.deepEqual([web.name, web.state, web.enabled, web.changed, web.status.ActiveState], ['pw-web', 'started', true, true, 'inactive']);
 
@@ -159,7 +159,7 @@ test('service without systemd runs the init script through the real service and 
   const outcome = async (engine: 'ansible' | 'playwatch') => {
     removeInit();
     fs.writeFileSync(INIT, initScript(), { mode: 0o755 });
-    const go = (check: boolean) => engine === 'ansible' ? ansibleRun({ 'site.yml': SYSV_SITE }, HOST, {}, check) : playwatchRun({ 'site.yml': SYSV_SITE }, HOST, {}, check);
+    const go = (check: boolean) => runOn(engine, SYSV_SITE, HOST, { check });
     const check = await go(true);
     const checkCalls = fs.existsSync(path.join(sysvState, 'calls')) ? fs.readFileSync(path.join(sysvState, 'calls'), 'utf8') : '';
     const run = await go(false);
@@ -198,7 +198,7 @@ test('service and systemd on a host with neither systemctl nor an init script fa
     - {name: by service, service: {name: playwatch-no-such-svc, state: started}, ignore_errors: true}
     - {name: by systemd, systemd: {name: playwatch-no-such-svc, state: started}, ignore_errors: true}
 `;
-  const p = await playwatchRun({ 'site.yml': site }, HOST, {});
+  const p = await runOn('playwatch', site, HOST);
   assert.equal(p.tasks.get('by service')!.result.msg,
     'service playwatch-no-such-svc: this host has no systemd (no systemctl on PATH) and no init script /etc/init.d/playwatch-no-such-svc');
   assert.equal(p.tasks.get('by systemd')!.result.msg, `systemctl not found on the host: it has no systemd (PATH=${bare})`);

@@ -11,7 +11,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { fleetProject, runPlaywatch, sh, statuses } from './oracle-fleet.js';
+import { fleetProject, runPlaywatch, sh, statuses } from './oracle.js';
 
 const BASE = '/tmp/pw-test-sysctl';
 const FILE = `${BASE}/sysctl.conf`;
@@ -61,7 +61,7 @@ test('sysctl: check mode predicts, the run writes the file as ansible.posix does
   assert.deepEqual(statuses(run), { ...want, 'the running value already right': 'ok', 'a key the kernel does not have': 'failed' }, run.log);
   assert.equal(fs.readFileSync(FILE, 'utf8'), AFTER);
   assert.equal(sh(`stat -c %a ${FILE}`).trim(), '600');
-  assert.match(String(run.results.get('a key the kernel does not have')?.msg), /^setting kernel\.pw_no_such_key failed: sysctl: cannot stat \/proc\/sys\/kernel\/pw_no_such_key/);
+  assert.match(String(run.tasks.get('a key the kernel does not have')?.result.msg), /^setting kernel\.pw_no_such_key failed: sysctl: cannot stat \/proc\/sys\/kernel\/pw_no_such_key/);
   assert.equal(fs.existsSync(`${BASE}/other.conf`), false);
   const again = await runPlaywatch(p);
   assert.deepEqual(Object.values(again.recap).map((r) => [r.changed, r.failed, r.ignored]), [[0, 0, 1]], again.log);

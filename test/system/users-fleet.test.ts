@@ -9,7 +9,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { differences, fleetProject, runAnsible, runPlaywatch, sh, statuses, type EngineRun } from './oracle-fleet.js';
+import { differences, fleetProject, runAnsible, runPlaywatch, sh, statuses, type EngineRun } from './oracle.js';
 
 const BASE = '/tmp/pw-test-users';
 const HASH = '$6$pwtestsalt$qvjNuqVesYKGrYxxw38dAmAThXI5DU4p21p2Vj.178vSZQbECRmd9Qx8IKGUhHYLqUNDTotSYXeNQv4Fg.9wg/';
@@ -91,7 +91,7 @@ interface Passes {
 
 async function passes(engine: 'ansible' | 'playwatch'): Promise<Passes> {
   const p = fleetProject(PLAYBOOK);
-  const go = (check: boolean) => (engine === 'ansible' ? Promise.resolve(runAnsible(p, { check })) : runPlaywatch(p, { check }));
+  const go = (check: boolean) => (engine === 'ansible' ? runAnsible(p, { check }) : runPlaywatch(p, { check }));
   cleanUp();
   const check = await go(true);
   const run = await go(false);
@@ -116,7 +116,7 @@ test('user and group do on a fleet host what ansible-core does: check mode, run,
   assert.deepEqual(Object.values(p.again.recap).map((r) => r.changed), [0], p.again.log);
   assert.deepEqual(p.again.recap, a.again.recap);
   // Nothing to change costs one round trip a task.
-  assert.equal(p.again.execs?.length, p.again.results.size, p.again.execs?.join('\n---\n'));
+  assert.equal(p.again.execs?.length, p.again.tasks.size, p.again.execs?.join('\n---\n'));
   assert.deepEqual(differences(a.run, p.run, KEYS), []);
   assert.deepEqual(differences(a.again, p.again, KEYS), []);
   assert.deepEqual(p.state, a.state);
@@ -142,9 +142,9 @@ test('user and group on a host without useradd or groupadd fail naming what is m
 `);
   const run = await runPlaywatch(p);
   assert.deepEqual(statuses(run), { 'a user': 'failed', 'a group': 'failed' });
-  assert.equal(run.results.get('a user')?.msg,
+  assert.equal(run.tasks.get('a user')?.result.msg,
     'user: the target has no getent, useradd, usermod on its PATH (install libc-bin (glibc), passwd (shadow-utils); playwatch does not fall back to busybox adduser/addgroup)');
-  assert.equal(run.results.get('a group')?.msg,
+  assert.equal(run.tasks.get('a group')?.result.msg,
     'group: the target has no getent, groupadd, groupmod on its PATH (install libc-bin (glibc), passwd (shadow-utils); playwatch does not fall back to busybox adduser/addgroup)');
   fs.rmSync(`${BASE}-empty`, { recursive: true, force: true });
   fs.rmSync(p.dir, { recursive: true, force: true });
