@@ -79,6 +79,8 @@ export interface AnsibleOptions {
   env?: NodeJS.ProcessEnv;
   /** A run that ends before its recap (a playbook that does not load) is a result, not an error. */
   loadErrorOk?: boolean;
+  /** What ansible-playbook reads on stdin (answers to `--step`); none: stdin is closed. */
+  input?: string;
 }
 
 /** ansible-playbook in the project, its results read from the callback's JSON lines. */
@@ -92,7 +94,7 @@ export async function runAnsible(p: Project, o: AnsibleOptions = {}): Promise<En
   ];
   try {
     const env = { ...ANSIBLE_ENV, ...p.env, ...o.env, ANSIBLE_CALLBACK_PLUGINS: CALLBACKS, ANSIBLE_CALLBACKS_ENABLED: 'playwatch', PLAYWATCH_CALLBACK_OUT: out };
-    const { out: log } = await spawnText('ansible-playbook', args, p.dir, env);
+    const { out: log } = await spawnText('ansible-playbook', args, p.dir, env, o.input);
     const events: Loose[] = fs.existsSync(out) ? fs.readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
     if (!o.loadErrorOk && !events.some((e) => e.type === 'stats')) throw new Error(`ansible-playbook ${args.join(' ')} ended before its recap:\n${log}`);
     return { ...read(events), log };
@@ -286,14 +288,15 @@ export function playwatchText(dir: string, args: string[], runsDir = path.join(d
  * while ansible-playbook runs). ansible-playbook missing fails with the
  * package to install.
  */
-function spawnText(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<TextRun> {
+function spawnText(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, input?: string): Promise<TextRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (input !== undefined) child.stdin!.end(input);
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 600_000);
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
     child.on('error', (e) => {
       clearTimeout(timer);
       reject(new Error(`${cmd} could not run (install the Debian package ansible-core): ${e.message}`));

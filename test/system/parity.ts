@@ -18,6 +18,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as oracle from './oracle.js';
 import { fleetInventory, localInventory, type EngineRun, type Seen } from './oracle.js';
+import type { StepAnswer } from '../../src/events/types.js';
+import type { StepGate } from '../../src/engine/state.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const PARITY_DIR = path.join(ROOT, 'test/parity');
@@ -62,11 +64,13 @@ export function runsOn(playbook: string, connection: Connection): boolean {
   return !/\(parity: local only\b/.test(first);
 }
 
-/** Command-line options of a playbook, from `(parity args: --tags a,b --skip-tags c --start-at-task "name")` on its first line. */
+/** Command-line options of a playbook, from `(parity args: --tags a,b --skip-tags c --start-at-task "name" --step y,n,c)` on its first line. */
 export interface ParityArgs {
   tags?: string[];
   skipTags?: string[];
   startAtTask?: string;
+  /** `--step`, and the operator's answers in order (y, n or c). */
+  step?: string[];
 }
 
 export function argsOf(playbook: string): ParityArgs {
@@ -80,6 +84,7 @@ export function argsOf(playbook: string): ParityArgs {
     if (x[1] === 'tags') out.tags = value.split(',');
     else if (x[1] === 'skip-tags') out.skipTags = value.split(',');
     else if (x[1] === 'start-at-task') out.startAtTask = value;
+    else if (x[1] === 'step') out.step = value.split(',');
     else throw new Error(`${playbook}: unknown parity arg --${x[1]}`);
   }
   return out;
@@ -90,7 +95,26 @@ function ansibleArgs(a: ParityArgs): string[] {
     ...(a.tags ? ['--tags', a.tags.join(',')] : []),
     ...(a.skipTags ? ['--skip-tags', a.skipTags.join(',')] : []),
     ...(a.startAtTask ? ['--start-at-task', a.startAtTask] : []),
+    ...(a.step ? ['--step'] : []),
   ];
+}
+
+const ANSWERS: Record<string, StepAnswer> = { y: 'yes', n: 'no', c: 'continue' };
+
+/** playwatch's `--step` gate answering as the playbook's parity args say, in order; out of answers is an error. */
+function stepGate(answers: string[]): StepGate {
+  const left = [...answers];
+  return async (label) => {
+    const a = left.shift();
+    if (!a || !ANSWERS[a]) throw new Error(`--step asked about ${label} with no answer left`);
+    return ANSWERS[a];
+  };
+}
+
+/** The engine's options from the parity args (`step` becomes the gate). */
+function specOf(a: ParityArgs): Omit<ParityArgs, 'step'> & { step?: StepGate } {
+  const { step, ...rest } = a;
+  return { ...rest, ...(step ? { step: stepGate(step) } : {}) };
 }
 
 function scratch(): string {
@@ -118,7 +142,9 @@ export async function runAnsible(playbook: string, connection: Connection = 'loc
   fs.writeFileSync(inv, inventoryFor(connection));
   const file = path.join(PARITY_DIR, playbook);
   try {
-    const o = { inventory: inv, playbook: file, extraVars: { parity_tmp: tmp }, args: ansibleArgs(argsOf(playbook)), env: PARITY_ENV, loadErrorOk: true };
+    const a = argsOf(playbook);
+    const input = a.step ? a.step.map((x) => `${x}\n`).join('') : undefined;
+    const o = { inventory: inv, playbook: file, extraVars: { parity_tmp: tmp }, args: ansibleArgs(a), env: PARITY_ENV, loadErrorOk: true, input };
     const run = await oracle.runAnsible({ dir: path.dirname(file) }, o);
     return { ...fromRun(run, tmp), log: run.log };
   } finally {
@@ -135,7 +161,7 @@ export async function runPlaywatch(playbook: string, connection: Connection = 'l
   // Set for the process's life, not per run: runs overlap (the suite runs a few at once).
   Object.assign(process.env, PARITY_ENV);
   try {
-    const spec = { playbook: path.basename(file), inventory: [inv], extraVars: { parity_tmp: tmp }, delayScale: 1, ...argsOf(playbook) };
+    const spec = { playbook: path.basename(file), inventory: [inv], extraVars: { parity_tmp: tmp }, delayScale: 1, ...specOf(argsOf(playbook)) };
     const run = await oracle.runPlaywatch({ dir: path.dirname(file) }, spec);
     return { ...fromRun(run, tmp), log: run.log };
   } catch (e) {
