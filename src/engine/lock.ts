@@ -67,10 +67,11 @@ function functions(h: LockHolder): string {
     'umask 022',
     'echo "PLACE=$L"',
     // A lock taken a moment ago may not have its info file yet: wait a little before calling it unknown.
-    'held() { echo HELD; for i in 1 2 3 4 5; do [ -f "$L/info" ] && break; sleep 0.2; done; cat "$L/info" 2>/dev/null; exit 0; }',
+    // A lock released while we look (gone from $L) is not held: held returns 1 and take tries again.
+    'held() { for i in 1 2 3 4 5; do [ -f "$L/info" ] && break; [ -d "$L" ] || return 1; sleep 0.2; done; echo HELD; cat "$L/info" 2>/dev/null; exit 0; }',
     // The info file appears whole (written aside, then renamed), readable by every user.
     // cd pins the new lock, so its info lands in it even if a breaker of an older lock moves it aside a moment.
-    `take() { if mkdir "$L" 2>/dev/null; then cd "$L" && chmod 755 . && printf '%s\\n' ${info.map(shellQuote).join(' ')} "login=$(id -un)" > .info && mv .info info && echo TAKEN; exit 0; fi; held; }`,
+    `take() { for n in 1 2 3; do if mkdir "$L" 2>/dev/null; then cd "$L" && chmod 755 . && printf '%s\\n' ${info.map(shellQuote).join(' ')} "login=$(id -un)" > .info && mv .info info && echo TAKEN; exit 0; fi; held; done; echo HELD; exit 0; }`,
     // Claims the lock instance at $L (cd pins it), moves it to a unique name and drops it. $1: the run the
     // lock must belong to ('' for a lock without info), $2: what to call the moved one. Prints what stopped it.
     'claim_and_move() {',

@@ -222,3 +222,14 @@ test('a lock command that fails says why, not just where', async () => {
   assert.equal(got.taken, false);
   assert.match(got.taken ? '' : got.message, /could not take the deploy lock \/.*\/file\/sub\/lock: the lock command exited 3 \(mkdir: .*Not a directory\)/);
 });
+
+test('a lock released while it is being looked at is taken, not reported as held by an unknown holder', async () => {
+  // A lock with no info file yet (just made, or being released) that goes away 300 ms later.
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-lock-gone-'));
+  fs.mkdirSync(lockDir(base, 'h'), { recursive: true });
+  setTimeout(() => fs.rmSync(lockDir(base, 'h'), { recursive: true }), 300);
+  const t = new LocalTransport({ host: 'h', connection: 'local', root: path.join(base, 'h') });
+  const got = await takeLock(t, lock('run-next'), '~/.playwatch/lock');
+  assert.deepEqual(got, { taken: true });
+  assert.match(fs.readFileSync(path.join(lockDir(base, 'h'), 'info'), 'utf8'), /^run=run-next$/m);
+});
