@@ -35,7 +35,7 @@ export const scale: Scenario = {
         const runs = (await interleave(ctx, `scale ${label}`, [{ name: 'playwatch', runs: ctx.opts.runs, once: () => runPlaywatch(ws, playbook, s.names, { fds: true, args: ['--timeout', '60'] }) }])).get('playwatch');
         const sc = 'scale';
         const cpuTarget: Target | undefined = s.cpu
-          ? atMost(s.cpu, `≤ ${s.cpu} ms`, 'the SSH handshake alone is ~5 ms of CPU per connection (a bare ssh2 program needs ~1.2 ms per task and host here); the engine\'s per-event work (stamping, masking, record writes) is the rest, which the cpu helper\'s profiling on issue 26 addresses.')
+          ? atMost(s.cpu, `≤ ${s.cpu} ms`, 'the SSH handshake alone is ~5 ms of CPU per connection (a bare ssh2 program needs ~0.9 ms per task and host here); the rest is V8 compiling, the event path and module loading (docs/architecture.md, "Controller CPU: where it goes"), which a bundled CLI and a cheaper TUI frame would cut.')
           : undefined;
         rows.push(
           { scenario: sc, measure: `${label} over ${p.sshds} sshd: wall`, unit: 's', figure: summarize(pick(runs, (m) => m.wallMs / 1000)) },
