@@ -14,21 +14,12 @@ import { project, runDirs } from '../faults/cli.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const HOOK = path.join(ROOT, 'test/faults/engine-fault.ts');
-const { run: tmux, stop: stopTmux } = tmuxServer(`playwatch-crash-${process.pid}`);
-const screen = () => tmux('capture-pane', '-p', '-S', '-60');
+const { run: tmux, stop: stopTmux, screen: pane, waitFor: waitPane } = tmuxServer(`playwatch-crash-${process.pid}`);
+const screen = () => pane(60);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-async function waitFor(pattern: RegExp, what: string, ms = 20_000): Promise<string> {
-  const until = Date.now() + ms;
-  let last = '';
-  while (Date.now() < until) {
-    last = screen();
-    if (pattern.test(last)) return last;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}; the screen was:\n${last}`);
-}
+const waitFor = (pattern: RegExp, what: string, ms = 20_000) => waitPane(pattern, what, ms, 60);
 
 test('an engine crash under the TUI in a real terminal: exit 250, the error below the final view, the terminal restored', async () => {
   const dir = project({

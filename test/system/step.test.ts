@@ -16,21 +16,12 @@ import { fileURLToPath } from 'node:url';
 import { tmuxServer } from './tmux.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const { run: tmux, stop: stopTmux } = tmuxServer(`playwatch-step-${process.pid}`);
-const screen = () => tmux('capture-pane', '-p', '-S', '-200');
+const { run: tmux, stop: stopTmux, screen: pane, waitFor: waitPane } = tmuxServer(`playwatch-step-${process.pid}`);
+const screen = () => pane(200);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-async function waitFor(pattern: RegExp, what: string, ms = 40_000): Promise<string> {
-  const until = Date.now() + ms;
-  let last = '';
-  while (Date.now() < until) {
-    last = screen();
-    if (pattern.test(last)) return last;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}; the screen was:\n${last}`);
-}
+const waitFor = (pattern: RegExp, what: string, ms = 40_000) => waitPane(pattern, what, ms, 200);
 
 /** Starts `playwatch run … --step` in a new tmux session; returns the file its exit code lands in. */
 function start(ui: 'plain' | 'tui', dir: string): string {

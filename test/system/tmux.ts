@@ -15,5 +15,18 @@ export function tmuxServer(name: string) {
     spawnSync('tmux', ['-L', name, 'kill-server']);
     if (socket) fs.rmSync(socket, { force: true });
   };
-  return { run, stop };
+  /** The pane's text, with `history` lines of scrollback (0: the visible screen only). */
+  const screen = (history = 0): string => run('capture-pane', '-p', ...(history ? ['-S', `-${history}`] : []));
+  /** Polls the screen until `pattern` shows up; the screen it matched, or an error showing the last one. */
+  const waitFor = async (pattern: RegExp, what: string, ms = 10_000, history = 0): Promise<string> => {
+    const until = Date.now() + ms;
+    let last = '';
+    while (Date.now() < until) {
+      last = screen(history);
+      if (pattern.test(last)) return last;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`timed out waiting for ${what}; the screen was:\n${last}`);
+  };
+  return { run, stop, screen, waitFor };
 }

@@ -14,24 +14,14 @@ import { fileURLToPath } from 'node:url';
 import { tmuxServer } from './tmux.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const { run: tmux, stop: stopTmux } = tmuxServer(`playwatch-e2e-${process.pid}`);
+const { run: tmux, stop: stopTmux, screen: pane, waitFor: waitPane } = tmuxServer(`playwatch-e2e-${process.pid}`);
 
 
 
-const screen = () => tmux('capture-pane', '-p');
+const screen = () => pane();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls the screen until `pattern` shows up. */
-async function waitFor(pattern: RegExp, what: string, ms = 10_000): Promise<string> {
-  const until = Date.now() + ms;
-  let last = '';
-  while (Date.now() < until) {
-    last = screen();
-    if (pattern.test(last)) return last;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}; the screen was:\n${last}`);
-}
+const waitFor = (pattern: RegExp, what: string, ms = 10_000) => waitPane(pattern, what, ms);
 
 const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
