@@ -1,7 +1,7 @@
 import type { Include, TaskNode, Vars } from '../model/index.js';
 import { UserError } from '../model/index.js';
 import path from 'node:path';
-import { evalCond, pyStr, render } from '../template/index.js';
+import { evalCond, markUnsafe, pyStr, render } from '../template/index.js';
 import type { Frame, PlayContext } from './context.js';
 import { addPublicRoles, scopeFor } from './scope.js';
 import { emitStarts, stepName, type RunMode } from './task.js';
@@ -59,8 +59,9 @@ export async function runInclude(pc: PlayContext, inc: Include, hosts: string[],
     const ref = refs.get(host)!;
     pc.opts.emit({ type: 'host.start', task: ref, host });
     try {
-      const { list, waitMs } = instancesFor(pc, inc, host, frame);
+      const { list, waitMs, registered } = instancesFor(pc, inc, host, frame);
       pauseMs = Math.max(pauseMs, waitMs);
+      if (inc.register) pc.hosts.get(host)!.hostFacts[inc.register] = markUnsafe(registered);
       perHost.set(host, list);
       if (list.length) {
         // `included` names each file with its item, for ansible-core's `included: <file> for <host>` lines.
@@ -99,27 +100,46 @@ export async function runInclude(pc: PlayContext, inc: Include, hosts: string[],
 }
 
 /** The instances one host includes, and how long the loop's pauses take. */
-function instancesFor(pc: PlayContext, inc: Include, host: string, frame: Frame): { list: Instance[]; waitMs: number } {
+function instancesFor(pc: PlayContext, inc: Include, host: string, frame: Frame): { list: Instance[]; waitMs: number; registered: Vars } {
   const scope = scopeFor(pc, host, inc, frame);
   if (!inc.loop) {
-    if (!inc.when.every((c) => evalCond(c, scope, inc.pos))) return { list: [], waitMs: 0 };
-    return { list: [instance(inc, scope, {})], waitMs: 0 };
+    if (!inc.when.every((c) => evalCond(c, scope, inc.pos))) return { list: [], waitMs: 0, registered: { ...SKIPPED } };
+    const one = instance(inc, scope, {});
+    return { list: [one], waitMs: 0, registered: { changed: false, ...includeResult(inc, one.target, scope) } };
   }
   const out: Instance[] = [];
+  const items: Vars[] = [];
   const run = loopRun(inc, loopItems(inc, scope), scope);
   if (run.items.length) warnLoopVarInUse(pc, inc, scope);
   run.items.forEach((_item, index) => {
     const vars = loopVars(run, index);
     const s = { ...scope, ...vars };
+    const loopKeys = { ...vars };
     // The included tasks get the loop var, the index var and ansible_loop, as
     // ansible-core's IncludedFile passes them; not ansible_loop_var/ansible_index_var.
     delete vars.ansible_loop_var;
     delete vars.ansible_index_var;
-    if (!inc.when.every((c) => evalCond(c, s, inc.pos))) return;
+    if (!inc.when.every((c) => evalCond(c, s, inc.pos))) {
+      items.push({ ...loopKeys, ...SKIPPED });
+      return;
+    }
     const label = run.spec.label === undefined ? _item : render(run.spec.label, s, inc.pos);
-    out.push({ ...instance(inc, s, vars), label: pyStr(label) });
+    const one = instance(inc, s, vars);
+    out.push({ ...one, label: pyStr(label) });
+    items.push({ ...loopKeys, ...includeResult(inc, one.target, s) });
   });
-  return { list: out, waitMs: run.pause * 1000 * Math.max(0, run.items.length - 1) };
+  const skipped = items.every((r) => r.skipped === true);
+  const registered = { changed: false, msg: skipped ? 'All items skipped' : 'All items completed', results: items, skipped };
+  return { list: out, waitMs: run.pause * 1000 * Math.max(0, run.items.length - 1), registered };
+}
+
+const SKIPPED = { changed: false, skipped: true, skip_reason: 'Conditional result was False' };
+
+/** What `register:` holds for one include, as ansible-core 2.14 registers it: the file and the args as given. */
+function includeResult(inc: Include, target: string, scope: Vars): Vars {
+  const args: Vars = inc.action === 'include_role' ? { name: target } : {};
+  for (const [k, v] of Object.entries(inc.args)) args[k] = render(v, scope, inc.pos);
+  return inc.action === 'include_tasks' ? { include: target, include_args: args } : { include_args: args };
 }
 
 function instance(inc: Include, scope: Vars, loopVars: Vars): Instance {

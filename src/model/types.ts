@@ -136,6 +136,8 @@ export interface Include extends NodeBase {
   loop?: LoopSpec;
   /** An include_tasks handler only: topics from `listen:`. */
   listen?: string[];
+  /** `register:`: the include's result (`include`, `include_args`), per item under a loop. */
+  register?: string;
 }
 
 export type TaskNode = Task | Block | Include;

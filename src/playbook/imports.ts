@@ -8,6 +8,7 @@ import { UserError, withHint, type Include, type NodeBase, type Pos, type RoleUs
 import { actionArgs, type Classified } from './action.js';
 import { toBool } from '../template/filters.js';
 import { field, toStrList } from './coerce.js';
+import { registerName } from './identifier.js';
 import { BASE_KEYWORDS } from './keywords.js';
 import { isLoopKey, readLoop } from './loop.js';
 import { loadRoleIn, markUse } from './role.js';
@@ -141,9 +142,11 @@ export function includeNode(src: Source, base: NodeBase, c: Classified, scope: S
   const action = c.action!;
   const kind = action.name as Include['action'];
   let listen: string[] | undefined;
+  let register: string | undefined;
   for (const e of c.keywords) {
     // An include_tasks handler may listen, as any handler.
     if (e.key === 'listen' && opts.handler) listen = toStrList(field(src, e));
+    else if (e.key === 'register') register = registerName(src, e);
     else if (e.key !== 'args' && e.key !== 'loop_control' && !isLoopKey(e.key)) {
       throw new UserError(`'${e.key}' is not a valid attribute for ${kind}`, posOf(src, e.keyNode));
     }
@@ -173,6 +176,7 @@ export function includeNode(src: Source, base: NodeBase, c: Classified, scope: S
   const loop = readLoop(src, c.keywords, extra);
   if (loop) node.loop = loop;
   if (listen) node.listen = listen;
+  if (register) node.register = register;
   return node;
 }
 

@@ -6,7 +6,7 @@ import { importRole, importTasks, includeNode } from './imports.js';
 import { META_ACTIONS } from './keywords.js';
 import { checkLookupCalls, isLoopKey, readLoop } from './loop.js';
 import { childScope, readBase, type ListOpts, type Scope } from './scope.js';
-import { isIdentifier } from './identifier.js';
+import { registerName } from './identifier.js';
 import { asMap, asSeq, deref, entries as entriesOf, kindOf, posOf, toValue, type Entry, type Source, type YMap, type YNode } from './source.js';
 
 /**
@@ -118,15 +118,9 @@ function buildTask(src: Source, base: NodeBase, c: Classified, scope: Scope, opt
 function readTaskKeyword(src: Source, e: Entry, task: Task, opts: ListOpts): void {
   const f = field(src, e);
   switch (e.key) {
-    case 'register': {
-      // A string field in ansible-core: a YAML bool becomes Python's 'True'/'False' (keywords, so refused).
-      const raw = toValue(src, e.value);
-      const v = typeof raw === 'boolean' ? (raw ? 'True' : 'False') : toStr(f);
-      // ansible-core runs the task on every host, then stops the whole run with this message (exit 1); refusing at load runs nothing.
-      if (!isIdentifier(v)) throw new UserError(`Invalid variable name in 'register' specified: '${v}'`, f.pos);
-      task.register = v;
+    case 'register':
+      task.register = registerName(src, e);
       return;
-    }
     case 'changed_when':
       task.changedWhen = toConds(f);
       return;
