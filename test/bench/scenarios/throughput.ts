@@ -54,7 +54,7 @@ async function size(ctx: Context, hosts: number, tasks: number): Promise<Row[]> 
       { scenario: sc, measure: `${label} floor: connections only`, unit: 's', figure: summarize(pick(runs.get('floor'), (m) => (m as { connectMs?: number }).connectMs! / 1000)) },
       {
         scenario: sc, measure: `${label} playwatch ÷ floor`, unit: '×', figure: ratio(pw, fl), derived: true,
-        target: atMost(1.0, '≤ 1.0×', 'playwatch does more than the floor per run (CLI and module loading, inventory, playbook, run record, deploy lock, output) and spends more CPU per task; on 2 busy cores CPU is wall time. A cheaper start-up (modules loaded when used) and hot path (the cpu work of issue 26) would close it.'),
+        target: atMost(1.0, '≤ 1.0×', 'playwatch does more than the floor per run (loading the run path\'s modules, 0.1–0.2 s; inventory, playbook, run record, deploy lock, output) and spends about twice the floor\'s CPU per task and host (the controller rows); on 2 cores that also run every target\'s sshd and shell, CPU is wall time. A bundled run path and a cheaper event path (issue 26) would close it.'),
       },
     ];
     for (const [variant, need] of [['defaults', 30], ['pipelining', 20]] as const) {
