@@ -40,11 +40,41 @@ export function runDirs(runsDir: string): string[] {
   } catch {
     return [];
   }
-  return names
+  const dirs = names
     .filter((n) => !n.startsWith('.'))
     .sort()
     .map((n) => path.join(runsDir, n))
     .filter((p) => isDir(p) && fs.existsSync(path.join(p, EVENTS_FILE)));
+  // Ids carry the start to the second only: runs started within one second go by their recorded start.
+  const walls = new Map<string, number>();
+  const wall = (d: string): number => {
+    if (!walls.has(d)) walls.set(d, startWall(d));
+    return walls.get(d)!;
+  };
+  return dirs.sort((a, b) => {
+    const sa = path.basename(a).slice(0, 15);
+    const sb = path.basename(b).slice(0, 15);
+    if (sa !== sb) return sa < sb ? -1 : 1;
+    return wall(a) - wall(b) || (a < b ? -1 : a > b ? 1 : 0);
+  });
+}
+
+/** The wall time of a record's first event (run.start); 0 when unreadable. Read only for runs started in the same second. */
+function startWall(dir: string): number {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(path.join(dir, EVENTS_FILE), 'r');
+    // run.start lists every host and ends with its wall time: a big fleet's line is long.
+    const buf = Buffer.alloc(8 * 1024 * 1024);
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    const line = buf.subarray(0, n).toString('utf8').split('\n')[0]!;
+    const wall = (JSON.parse(line) as { wall?: unknown }).wall;
+    return typeof wall === 'number' ? wall : 0;
+  } catch {
+    return 0;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
 }
 
 /** Every run in `runsDir`, oldest first. */
