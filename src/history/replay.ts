@@ -105,8 +105,8 @@ export async function followRecord(file: string, deliver: (e: RunEvent) => void,
   return 'stopped';
 }
 
-/** The bytes of `file` from `offset` on (none when it is missing or not yet there). */
-function readFrom(file: string, offset: number): Buffer {
+/** The bytes of `file` from `offset` on, at most 4 MiB (none when it is missing or not yet there). */
+export function readFrom(file: string, offset: number): Buffer {
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');

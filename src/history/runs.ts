@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EVENTS_FILE, loadRun, type LoadedRun } from './load.js';
+import { readFrom } from './replay.js';
 
 /** How a run came out; `running` and `incomplete` have no `run.end` yet (or ever). */
 export type RunResult = 'ok' | 'failed' | 'unreachable' | 'aborted' | 'running' | 'incomplete';
@@ -42,7 +43,6 @@ export function runDirs(runsDir: string): string[] {
   }
   const dirs = names
     .filter((n) => !n.startsWith('.'))
-    .sort()
     .map((n) => path.join(runsDir, n))
     .filter((p) => isDir(p) && fs.existsSync(path.join(p, EVENTS_FILE)));
   // Ids carry the start to the second only: runs started within one second go by their recorded start.
@@ -61,19 +61,12 @@ export function runDirs(runsDir: string): string[] {
 
 /** The wall time of a record's first event (run.start); 0 when unreadable. Read only for runs started in the same second. */
 function startWall(dir: string): number {
-  let fd: number | undefined;
   try {
-    fd = fs.openSync(path.join(dir, EVENTS_FILE), 'r');
-    // run.start lists every host and ends with its wall time: a big fleet's line is long.
-    const buf = Buffer.alloc(8 * 1024 * 1024);
-    const n = fs.readSync(fd, buf, 0, buf.length, 0);
-    const line = buf.subarray(0, n).toString('utf8').split('\n')[0]!;
+    const line = readFrom(path.join(dir, EVENTS_FILE), 0).toString('utf8').split('\n')[0]!;
     const wall = (JSON.parse(line) as { wall?: unknown }).wall;
     return typeof wall === 'number' ? wall : 0;
   } catch {
     return 0;
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 
