@@ -18,6 +18,7 @@ import type { Hello } from './control-protocol.js';
 import { uiMode, withResumeLines, type UiMode } from './presenter.js';
 import { installHangup } from './signals.js';
 import { guardTerminal, muteTerminal } from './terminal.js';
+import { loadTui } from './load-tui.js';
 
 export interface AttachFlags extends TargetFlags {
   ui?: UiMode;
@@ -111,7 +112,7 @@ async function attachedView(mode: UiMode, conn: ControlConnection, onDetach: () 
   const hello: Hello = conn.hello;
   const resume = { dir: shown(hello.runDir) };
   if (mode === 'tui') {
-    const { createTuiPresenter } = await import('./tui.js');
+    const { createTuiPresenter } = await loadTui();
     const steer = (command: 'pause' | 'resume' | 'drain' | 'kill') => () => void conn.ask(command, 'attach');
     return createTuiPresenter({
       control: { pause: steer('pause'), resume: steer('resume'), drain: steer('drain'), kill: steer('kill') },

@@ -7,6 +7,7 @@ import { createJsonPresenter } from '../reporters/json.js';
 import { resumeLines } from './resume.js';
 import type { StepAnswers } from './step.js';
 import { errorLine } from './stderr.js';
+import { loadTui } from './load-tui.js';
 
 export type UiMode = 'tui' | 'plain' | 'json';
 
@@ -76,7 +77,7 @@ async function innerPresenter(o: PresenterOptions): Promise<{ reporter: Reporter
     });
     return { reporter: withResumeLines(plain, o.resume) };
   }
-  const { createTuiPresenter } = await import('./tui.js');
+  const { createTuiPresenter } = await loadTui();
   const hostGroups = Object.fromEntries([...o.inventory.hosts].map(([name, h]) => [name, h.groups]));
   const step = o.step;
   return createTuiPresenter({

@@ -21,6 +21,7 @@ import { EVENTS_FILE } from '../history/load.js';
 import { pidAlive } from '../history/runs.js';
 import { uiMode, withResumeLines, type UiMode } from './presenter.js';
 import { runsDirOf, shown } from './history-command.js';
+import { loadTui } from './load-tui.js';
 
 export interface ReplayFlags {
   runsDir?: string;
@@ -45,7 +46,7 @@ export async function replayCommand(arg: string, flags: ReplayFlags): Promise<nu
   if (!(speed >= 0)) throw new UserError('--speed must be a number (0: no waiting)');
   const mode = uiMode(flags.ui);
   // Loaded first, so a view can be made the moment run.start is read.
-  const tui = mode === 'tui' ? await import('./tui.js') : undefined;
+  const tui = mode === 'tui' ? await loadTui() : undefined;
   const stop = new AbortController();
   const onInt = () => stop.abort();
   process.on('SIGINT', onInt);

@@ -3,8 +3,7 @@
  * replaces the live view with the final view in plain text (it stays in the
  * scrollback). In TUI mode Ctrl-C is a key (raw mode), handled by the app.
  */
-// First: React picks its build when it is loaded.
-import '../ui/react-mode.js';
+// Load it with loadTui (load-tui.ts): React picks its build when it is loaded.
 import { createElement } from 'react';
 import { render } from 'ink';
 import type { Reporter, ResumePlan, RunEvent } from '../events/index.js';

@@ -1,9 +1,8 @@
 /**
- * Selects React's production build unless told otherwise. React decides when
- * it is first loaded, so this module must be imported before `react` or
- * `ink` (the TUI presenter imports it first). The development build records
- * a performance track with a diff of every prop on every commit: several
- * times slower per frame.
+ * Selects React's production build unless told otherwise, for a program that
+ * only draws (the benchmark's TUI child): import it before `react` or `ink`.
+ * It leaves `NODE_ENV` set for good; the CLI loads the TUI with
+ * `cli/load-tui.ts` instead, which gives the environment back.
  */
 process.env.NODE_ENV ??= 'production';
 export {};
