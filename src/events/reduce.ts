@@ -10,7 +10,7 @@
 import type { HostStats, ModuleResult } from '../model/index.js';
 import { formatDiff } from '../model/diff.js';
 import type { EngineInfo, EventOf, RunEvent, TaskRef } from './types.js';
-import { emptyVec, vecGet, vecPush, vecSet, type Vec } from './vec.js';
+import { emptyVec, transiently, vecGet, vecPush, vecSet, type Vec } from './vec.js';
 import { emptyProfile, stepProfile, type ProfileState } from './profile.js';
 import { addStats, statsDelta, sumStats, zeroStats } from './stats.js';
 
@@ -181,12 +181,29 @@ export function reduce(state: RunState, event: RunEvent): RunState {
   return counted(apply(state, event), event);
 }
 
+/**
+ * The state after all of `events`, as `reduce` one by one would give it,
+ * but folded in one go: each touched chunk of the host and task lists is
+ * copied once for the whole burst, not once per event (`transiently`).
+ */
+export function reduceAll(state: RunState, events: readonly RunEvent[]): RunState {
+  if (events.length === 1) return reduce(state, events[0]!);
+  return transiently(() => {
+    let s = state;
+    for (const e of events) s = reduce(s, e);
+    return s;
+  });
+}
+
 /** The live counts: the same tally the engine makes for `run.end` (events/stats.ts). */
 function counted(s: RunState, e: RunEvent): RunState {
   const d = 'host' in e ? statsDelta(e) : undefined;
   if (!d || !('host' in e)) return s;
   const next = ensureHost(s, e.host);
-  return updateHost({ ...next, counts: addStats(next.counts, d) }, e.host, (h) => ({ ...h, stats: addStats(h.stats, d) }));
+  // One copy of the state for both tallies (this runs for most events).
+  const i = next.hostIndex[e.host]!;
+  const h = vecGet(next.hosts, i)!;
+  return { ...next, counts: addStats(next.counts, d), hosts: vecSet(next.hosts, i, { ...h, stats: addStats(h.stats, d) }) };
 }
 
 function apply(state: RunState, event: RunEvent): RunState {
@@ -302,17 +319,20 @@ function hostStart(s: RunState, e: EventOf<'host.start'>): RunState {
   const entry: HostTaskEntry = { taskId: e.task.id, title, status: 'running', startAt: e.at, stdout: '', stderr: '', retries: 0 };
   return updateHost(next, e.host, (h) => {
     const v: HostView = { ...h, touched: true, current: { taskId: e.task.id, title, startAt: e.at }, tasks: vecPush(h.tasks, entry) };
-    return { ...v, status: statusOf(v) };
+    v.status = statusOf(v);
+    return v;
   });
 }
 
 type EndEvent = EventOf<'host.ok'> | EventOf<'host.failed'> | EventOf<'host.skipped'> | EventOf<'host.unreachable'>;
 
 function hostEnd(s: RunState, e: EndEvent, status: ResultStatus): RunState {
-  let next = ensureHost(s, e.host);
+  const next = ensureHost(s, e.host);
   const title = taskTitle(e.task);
   const summary = summarize(e.result, status);
-  next = updateHost(next, e.host, (h) => {
+  const started: HostTaskEntry = { taskId: e.task.id, title, status: 'running', startAt: e.at, stdout: '', stderr: '', retries: 0 };
+  // The row and its task entry in one update of the host (the hottest event of a run).
+  return updateHost(next, e.host, (h) => {
     const v: HostView = {
       ...h,
       touched: true,
@@ -321,27 +341,31 @@ function hostEnd(s: RunState, e: EndEvent, status: ResultStatus): RunState {
       last: { status, title, at: e.at, ...(summary !== undefined ? { summary } : {}) },
       failedFlag: h.failedFlag || status === 'failed',
       unreachableFlag: h.unreachableFlag || status === 'unreachable',
+      tasks: entriesWith(h.tasks, e.task.id, (entry) => endedEntry(entry, e, status, summary), started),
     };
     if ((status === 'failed' || status === 'unreachable') && v.firstError === undefined) {
       v.firstError = summary ? `${title}: ${summary}` : title;
       v.firstErrorTask = e.task.id;
     }
-    return { ...v, status: statusOf(v) };
+    v.status = statusOf(v);
+    return v;
   });
-  return updateEntry(next, e.host, e.task.id, (entry) => {
-    const done: HostTaskEntry = {
-      ...entry,
-      status,
-      endAt: e.at,
-      stdout: typeof e.result.stdout === 'string' && e.result.stdout !== '' ? tail(e.result.stdout) : entry.stdout,
-      stderr: typeof e.result.stderr === 'string' && e.result.stderr !== '' ? tail(e.result.stderr) : entry.stderr,
-    };
-    if (typeof e.result.rc === 'number') done.rc = e.result.rc;
-    if (summary !== undefined) done.summary = summary;
-    if (e.delegate) Object.assign(done, { delegate: e.delegate }, e.delegateAddress ? { delegateAddress: e.delegateAddress } : {});
-    if (e.type === 'host.ok' && e.changed && e.result.diff) done.diff = tail(formatDiff(e.result.diff));
-    return done;
-  }, { taskId: e.task.id, title, status: 'running', startAt: e.at, stdout: '', stderr: '', retries: 0 });
+}
+
+/** A host's task entry once the task ended on it. */
+function endedEntry(entry: HostTaskEntry, e: EndEvent, status: ResultStatus, summary: string | undefined): HostTaskEntry {
+  const done: HostTaskEntry = {
+    ...entry,
+    status,
+    endAt: e.at,
+    stdout: typeof e.result.stdout === 'string' && e.result.stdout !== '' ? tail(e.result.stdout) : entry.stdout,
+    stderr: typeof e.result.stderr === 'string' && e.result.stderr !== '' ? tail(e.result.stderr) : entry.stderr,
+  };
+  if (typeof e.result.rc === 'number') done.rc = e.result.rc;
+  if (summary !== undefined) done.summary = summary;
+  if (e.delegate) Object.assign(done, { delegate: e.delegate }, e.delegateAddress ? { delegateAddress: e.delegateAddress } : {});
+  if (e.type === 'host.ok' && e.changed && e.result.diff) done.diff = tail(formatDiff(e.result.diff));
+  return done;
 }
 
 /**
@@ -459,11 +483,17 @@ function updateEntry(
   fallback?: HostTaskEntry,
 ): RunState {
   return updateHost(s, host, (h) => {
-    const i = h.tasks.length - 1;
-    const last = vecGet(h.tasks, i);
-    if (last && last.taskId === taskId) return { ...h, tasks: vecSet(h.tasks, i, fn(last)) };
-    return fallback ? { ...h, tasks: vecPush(h.tasks, fn(fallback)) } : h;
+    const tasks = entriesWith(h.tasks, taskId, fn, fallback);
+    return tasks === h.tasks ? h : { ...h, tasks };
   });
+}
+
+/** `tasks` with the latest entry for `taskId` updated; `fallback` added first when there is none (else `tasks` itself). */
+function entriesWith(tasks: Vec<HostTaskEntry>, taskId: number, fn: (e: HostTaskEntry) => HostTaskEntry, fallback?: HostTaskEntry): Vec<HostTaskEntry> {
+  const i = tasks.length - 1;
+  const last = vecGet(tasks, i);
+  if (last && last.taskId === taskId) return vecSet(tasks, i, fn(last));
+  return fallback ? vecPush(tasks, fn(fallback)) : tasks;
 }
 
 /** Status from the flags: running beats everything, then failures, then finished. */

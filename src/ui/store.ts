@@ -1,10 +1,12 @@
 /**
- * Holds the run state between events and frames. Every event goes through
- * `reduce` at once, but the screen hears about it at most once per frame
- * (100 ms by default): a burst of a thousand events costs one render.
+ * Holds the run state between events and frames. Events wait in a queue
+ * and are folded in one go (`reduceAll`) when a frame is due or someone
+ * reads the state; the screen hears about them at most once per frame
+ * (100 ms by default): a burst of a thousand events costs one fold and
+ * one render, and each touched host's chunk is copied once per frame.
  */
 import { performance } from 'node:perf_hooks';
-import { initialState, reduce, type RunEvent, type RunState } from '../events/index.js';
+import { initialState, reduceAll, type RunEvent, type RunState } from '../events/index.js';
 
 const NOW = new Set<RunEvent['type']>(['run.end', 'abort.requested', 'run.paused', 'run.resumed']);
 
@@ -27,6 +29,8 @@ export interface StoreOptions {
 /** The run state, published to the screen at a bounded rate. */
 export class RunStore {
   private current: RunState;
+  /** Events not yet folded into `current`. */
+  private pending: RunEvent[] = [];
   private published: RunState;
   private readonly listeners = new Set<() => void>();
   private readonly interruptListeners = new Set<() => void>();
@@ -55,12 +59,12 @@ export class RunStore {
 
   /** The latest state, including events not yet published. */
   get state(): RunState {
-    return this.current;
+    return this.fold();
   }
 
-  /** Folds one event in and schedules a frame. */
+  /** Takes one event in and schedules a frame (the event is folded in then, or when the state is read). */
   dispatch(event: RunEvent): void {
-    this.current = reduce(this.current, event);
+    this.pending.push(event);
     // With wall times: as if it had arrived when it happened (never later than now).
     this.receivedAt = this.clockFn() - (this.wallClock ? Math.max(0, Date.now() - event.wall) : 0);
     // What the operator just asked for shows at once, not a frame later.
@@ -70,7 +74,7 @@ export class RunStore {
 
   /** The run's clock now, in event time: the latest event's `at` plus the time since it arrived. */
   now(): number {
-    const s = this.current;
+    const s = this.fold();
     if (s.end) return s.end.at;
     return s.lastAt + Math.max(0, this.clockFn() - this.receivedAt);
   }
@@ -88,6 +92,7 @@ export class RunStore {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.lastPublish = this.clockFn();
+    this.fold();
     if (this.published === this.current) return;
     this.published = this.current;
     for (const fn of this.listeners) fn();
@@ -99,7 +104,7 @@ export class RunStore {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     // A new identity, so the screen renders once more (and draws nothing).
-    this.published = { ...this.current };
+    this.published = { ...this.fold() };
     for (const fn of this.listeners) fn();
   }
 
@@ -122,6 +127,16 @@ export class RunStore {
   onInterrupt(fn: () => void): () => void {
     this.interruptListeners.add(fn);
     return () => this.interruptListeners.delete(fn);
+  }
+
+  /** Folds the queued events into the current state. */
+  private fold(): RunState {
+    if (this.pending.length) {
+      const events = this.pending;
+      this.pending = [];
+      this.current = reduceAll(this.current, events);
+    }
+    return this.current;
   }
 
   private schedule(): void {
