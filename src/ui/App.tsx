@@ -1,4 +1,4 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useRef } from 'react';
 import { Box } from 'ink';
 import { profileTimeline, vecGet, type RunState, type StepAnswer, type TimelineEntry } from '../events/index.js';
 import { abortPlan } from './abort-plan.js';
@@ -7,7 +7,7 @@ import { Confirm } from './Confirm.js';
 import { DrillDown, drillListRows, outputLines } from './DrillDown.js';
 import { Header } from './Header.js';
 import { Help } from './Help.js';
-import { visibleHosts } from './host-rows.js';
+import { HostRows, type visibleHosts } from './host-rows.js';
 import { HostTable } from './HostTable.js';
 import { KeyBar } from './KeyBar.js';
 import { clampView, type Command } from './keys.js';
@@ -77,10 +77,15 @@ export function App({ store, control, playbook, groups, columns, rows, onQuit, w
   // What keys need to know; filled in below once the layout is known (useKeys reads it when a key arrives).
   const ctx = { hostCount: 0, pageSize: 1, drillTasks: 0, drillLines: 0, drillPage: 1, ended, paused, draining: state.abort !== undefined, killed: state.abort?.mode === 'kill', watching, readOnly, stepAsking: state.stepAsking !== undefined && control.answerStep !== undefined } as Parameters<typeof useKeys>[1];
   const rawView = useKeys(store, ctx, run);
+  // The rows and the header's tally, kept from frame to frame (only hosts that changed are looked at).
+  const rowsRef = useRef<HostRows>(null);
+  rowsRef.current ??= new HostRows();
+  const hostRows = rowsRef.current;
   const hosts = useMemo(
-    () => visibleHosts(state, { problemsFirst: rawView.problemsFirst, failedOnly: rawView.failedOnly, filter: rawView.filter, groups }),
-    [state, rawView.problemsFirst, rawView.failedOnly, rawView.filter, groups],
+    () => hostRows.rows(state, { problemsFirst: rawView.problemsFirst, failedOnly: rawView.failedOnly, filter: rawView.filter, groups }),
+    [hostRows, state, rawView.problemsFirst, rawView.failedOnly, rawView.filter, groups],
   );
+  const tally = useMemo(() => hostRows.tally(state), [hostRows, state]);
   const confirm = rawView.mode === 'confirm' && !ended;
   // The step question takes the abort question's two rows.
   const lay = layout(size.rows, { asyncJobs: jobs.length, timelineEntries: timeline.length, confirm: confirm || state.stepAsking !== undefined });
@@ -105,7 +110,7 @@ export function App({ store, control, playbook, groups, columns, rows, onQuit, w
     .join(' · ');
   return (
     <Box flexDirection="column" width={size.columns}>
-      <Header state={state} playbook={playbook} now={now} width={size.columns} paused={paused} />
+      <Header state={state} playbook={playbook} now={now} width={size.columns} paused={paused} tally={tally} />
       {confirm ? <Confirm plan={abortPlan(state, view.confirm ?? 'drain')} width={size.columns} /> : null}
       {state.stepAsking !== undefined && !confirm ? <StepPrompt label={state.stepAsking} canAnswer={control.answerStep !== undefined} width={size.columns} /> : null}
       {view.mode === 'help' ? (

@@ -16,6 +16,8 @@ export interface HeaderProps {
   width: number;
   /** The run is paused (from the run control). */
   paused: boolean;
+  /** Hosts per state when the caller keeps them (`HostRows`); counted from `state` otherwise. */
+  tally?: ReturnType<typeof hostTally>;
 }
 
 /** The run's state word and colour. */
@@ -29,7 +31,7 @@ function runWord(s: RunState, paused: boolean): { text: string; color: string } 
 }
 
 /** Two lines: where the run is (playbook, play, batch, clock, state) and how it is going (counts, hosts, progress). */
-export function Header({ state, playbook, now, width, paused }: HeaderProps) {
+export function Header({ state, playbook, now, width, paused, tally }: HeaderProps) {
   const elapsed = state.end ? state.end.durationMs : state.startAt === undefined ? 0 : now - state.startAt;
   const word = runWord(state, paused);
   const parts = [` playwatch  ${oneLine(path.basename(playbook))}`];
@@ -43,7 +45,7 @@ export function Header({ state, playbook, now, width, paused }: HeaderProps) {
   const gap = ' '.repeat(Math.max(1, width - 1 - left.length - right.length));
 
   const c = state.counts;
-  const t = hostTally(state);
+  const t = tally ?? hostTally(state);
   const counts = ` ok ${c.ok}  changed ${c.changed}  failed ${c.failed}  unreachable ${c.unreachable}  skipped ${c.skipped}`;
   const hosts = `    hosts ${t.finished}/${t.total} `;
   const pct = t.total ? t.finished / t.total : 0;

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { Box, Text } from 'ink';
 import { vecGet, type GroupView, type HostView } from '../events/index.js';
 import { Section } from './Section.js';
@@ -79,25 +80,55 @@ export function HostTable({ hosts, total, scroll, selected, rows, now, width, no
         const time = h.current ? clock(now - h.current.startAt) : '';
         const rest = ` ${fit(oneLine(task), taskW)} ${fit(time, 8)} ${detail(h, groups)}`;
         const isSel = scroll + i === selected;
-        // The glyphs sit in their own node: ink measures each text node with
-        // string-width, which is ~200x slower on a string holding one non-ASCII
-        // character, so the long rest of the row stays plain ASCII where it can.
         return (
-          <Box key={h.name} height={1}>
-            <Box flexShrink={0}>
-              <Text color={look.color}>{`${isSel ? '›' : ' '}${look.glyph}`}</Text>
-            </Box>
-            <Text wrap="truncate">
-              {' '}
-              <Text bold={isSel}>{fit(oneLine(h.name), nw)}</Text>
-              {' '}
-              <Text color={look.color}>{fit(look.word, 11)}</Text>
-              {cut(rest, Math.max(0, width - nw - 16))}
-            </Text>
-          </Box>
+          <HostRow
+            key={h.name}
+            mark={`${isSel ? '›' : ' '}${look.glyph}`}
+            color={look.color}
+            selected={isSel}
+            name={fit(oneLine(h.name), nw)}
+            word={fit(look.word, 11)}
+            rest={cut(rest, Math.max(0, width - nw - 16))}
+          />
         );
       })}
       {shown.length === 0 ? <Text dimColor>{'   no hosts match'}</Text> : null}
     </Box>
   );
 }
+
+interface HostRowProps {
+  /** Selection mark and state glyph. */
+  mark: string;
+  color: string | undefined;
+  selected: boolean;
+  /** Name, state word and the rest of the row, already fitted to their columns. */
+  name: string;
+  word: string;
+  rest: string;
+}
+
+/**
+ * One row, from strings only: a row whose strings did not change since the
+ * last frame is not rendered again (React skips it, ink keeps its layout),
+ * so a frame costs the rows that changed, not every row on screen.
+ */
+const HostRow = memo(function HostRow({ mark, color, selected, name, word, rest }: HostRowProps) {
+  // The glyphs sit in their own node: ink measures each text node with
+  // string-width, which is ~200x slower on a string holding one non-ASCII
+  // character, so the long rest of the row stays plain ASCII where it can.
+  return (
+    <Box height={1}>
+      <Box flexShrink={0}>
+        <Text color={color}>{mark}</Text>
+      </Box>
+      <Text wrap="truncate">
+        {' '}
+        <Text bold={selected}>{name}</Text>
+        {' '}
+        <Text color={color}>{word}</Text>
+        {rest}
+      </Text>
+    </Box>
+  );
+});

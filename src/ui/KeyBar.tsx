@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { Text } from 'ink';
 import type { Mode } from './keys.js';
 import { cut } from './text.js';
@@ -19,7 +20,7 @@ export interface KeyBarProps {
 }
 
 /** The bottom line: the keys that work now. */
-export function KeyBar({ mode, ended, paused, filter, failedOnly, width, watching, readOnly }: KeyBarProps) {
+export const KeyBar = memo(function KeyBar({ mode, ended, paused, filter, failedOnly, width, watching, readOnly }: KeyBarProps) {
   let text: string;
   const steer = readOnly ? '' : '  a abort  p pause';
   const steerMain = readOnly ? '' : ` a abort  p ${paused ? 'resume' : 'pause'}`;
@@ -36,4 +37,4 @@ export function KeyBar({ mode, ended, paused, filter, failedOnly, width, watchin
       {cut(text, width - 1)}
     </Text>
   );
-}
+});

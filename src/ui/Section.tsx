@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { Box, Text } from 'ink';
 
 /** Props of `Section`. */
@@ -10,7 +11,7 @@ export interface SectionProps {
 }
 
 /** A section rule: `─ hosts 9/20 ───────`. */
-export function Section({ title, note, width }: SectionProps) {
+export const Section = memo(function Section({ title, note, width }: SectionProps) {
   const head = ` ─ ${title}${note ? ` ${note}` : ''} `;
   const fill = Math.max(0, width - 1 - [...head].length);
   // Title and rule are separate nodes: the rule is the only non-ASCII run.
@@ -24,4 +25,4 @@ export function Section({ title, note, width }: SectionProps) {
       </Text>
     </Box>
   );
-}
+});
