@@ -110,13 +110,15 @@ export class RunStore {
 
   /**
    * Tells the store what the last frame cost (ms of render work). Frames are
-   * then spaced so drawing takes at most about a sixth of a core: a huge
-   * fleet on a slow terminal gets fewer frames rather than a busy CPU.
+   * then spaced so drawing takes at most about a tenth of a core: a slow or
+   * busy machine gets fewer frames rather than a busier CPU (a frame's cost
+   * is ink drawing the whole screen, whatever changed; at 10 frames a
+   * second a frame under 10 ms keeps the full rate).
    */
   noteFrameCost(ms: number): void {
     // A moving average, so one slow frame (the first one, a resize) does not stall the screen.
     this.costMs = this.costMs * 0.7 + ms * 0.3;
-    this.gapMs = Math.min(1000, Math.max(this.frameMs, this.costMs * 6));
+    this.gapMs = Math.min(1000, Math.max(this.frameMs, this.costMs * 10));
   }
 
   /** Ctrl-C arriving as a signal (no raw mode): the app treats it like the key. */
