@@ -6,7 +6,7 @@ import type { Inventory, Playbook, TaskLoader, Vars, Vault } from '../model/inde
 import { UserError } from '../model/index.js';
 import { loadConfig } from '../config/index.js';
 import { hostSource, loadInventory, selectHosts, takeInventoryWarnings } from '../inventory/index.js';
-import { loadPlaybook, takeYamlWarnings, taskLoader } from '../playbook/index.js';
+import { readPlaybook, takeYamlWarnings, taskLoader } from '../playbook/index.js';
 import { moduleInfo } from '../modules/index.js';
 import { EventBus, type EngineInfo, type NewEvent, type RunEvent } from '../events/index.js';
 import { RunControl, runPlaybook, splitTags, EXIT, type StepGate, type TagFilter } from '../engine/index.js';
@@ -179,7 +179,7 @@ async function load(playbookArg: string, flags: RunFlags, { cwd, config }: ReadC
   const extraVars: Vars = {};
   for (const e of flags.extraVars ?? []) Object.assign(extraVars, parseExtraVars(e, cwd, vault));
   const inventory = loadInventory(settings.inventory, inventoryOptions(settings, cwd, vault));
-  const playbook = loadPlaybook(playbookPath, { rolesPath: settings.rolesPath, collectionsPath: settings.collectionsPath, gatherDefault: settings.gathering !== 'explicit', modules: moduleInfo, vault });
+  const playbook = await readPlaybook(playbookPath, { rolesPath: settings.rolesPath, collectionsPath: settings.collectionsPath, gatherDefault: settings.gathering !== 'explicit', modules: moduleInfo, vault });
   const loaded = { cwd, settings, inventory, playbook, extraVars, tags: { only: splitTags(flags.tags), skip: splitTags(flags.skipTags) }, vault, warnings: [] as string[] };
   // A wrong vault password is one error before anything runs, not a failure halfway through.
   openEveryVault({ playbook, limit: flags.limit }, hostSources(loaded), taskLoaders(loaded));
@@ -213,10 +213,17 @@ function warnOnLoad(loader: TaskLoader, shown: string[], warn: (message: string)
       flush();
     }
   };
+  const afterRead = async <T>(read: () => Promise<T>): Promise<T> => {
+    try {
+      return await read();
+    } finally {
+      flush();
+    }
+  };
   return {
     varsFile: (file) => after(() => loader.varsFile(file)),
-    includeTasks: (inc, file, handlers) => after(() => loader.includeTasks(inc, file, handlers)),
-    includeRole: (inc, name, handlers) => after(() => loader.includeRole(inc, name, handlers)),
+    includeTasks: (inc, file, handlers) => afterRead(() => loader.includeTasks(inc, file, handlers)),
+    includeRole: (inc, name, handlers) => afterRead(() => loader.includeRole(inc, name, handlers)),
   };
 }
 
