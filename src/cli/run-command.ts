@@ -31,7 +31,6 @@ import { createHangWatch } from './hang-watch.js';
 import { vaultKeyring, type VaultFlags } from './vault-options.js';
 import { openEveryVault } from './vault-preflight.js';
 import { writeRetryFile } from './retry-file.js';
-import { prepareAnsible } from './ansible-run.js';
 import { unsupportedReason, withAnsibleHint } from './engine-choice.js';
 
 /** Flags of `playwatch run`, as commander hands them over. */
@@ -132,6 +131,8 @@ export async function runCommand(playbookArg: string, flags: RunFlags, argv: str
 }
 
 async function runUnderAnsible(playbookArg: string, flags: RunFlags, cfg: ReadConfig, extra: string[], argv: string[], reason?: string): Promise<number> {
+  // ansible-core's adapter loads only for the runs it serves.
+  const { prepareAnsible } = await import('./ansible-run.js');
   const prepared = await prepareAnsible(playbookArg, flags, cfg, extra, argv, reason);
   if (prepared.kind === 'done') return prepared.exitCode;
   return execute(prepared.setup, playbookArg, flags, prepared.engine);
