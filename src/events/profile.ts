@@ -113,6 +113,39 @@ export function profileOf(events: Iterable<RunEvent>): ProfileState {
   return p;
 }
 
+/**
+ * One profiler state for several views of one event stream (the plain
+ * presenter, run.log's presenter, summary.json): the first view handed an
+ * event steps the state, the others read the result, so the profiler runs
+ * once per event however many views read it. Every view must be fed the
+ * same stream; the bus hands each event (one object) to all of them. The
+ * last few events are remembered, not just one: a reporter may emit while
+ * the bus is handing out another event, so views later on the bus see the
+ * two in the other order (each is still stepped once, in the order the
+ * first view saw them).
+ */
+export class ProfileFeed {
+  private state: ProfileState = emptyProfile();
+  private readonly recent: RunEvent[] = [];
+
+  /** The profile with `e` in it. */
+  after(e: RunEvent): ProfileState {
+    if (this.recent.includes(e)) return this.state;
+    this.state = stepProfile(this.state, e);
+    if (this.recent.length === RECENT) this.recent.shift();
+    this.recent.push(e);
+    return this.state;
+  }
+
+  /** The profile so far. */
+  get current(): ProfileState {
+    return this.state;
+  }
+}
+
+/** Events a feed remembers as stepped: deeper than any nesting of emits. */
+const RECENT = 8;
+
 // ------------------------------------------------------------------- stepping
 
 /** The next profiler state. Pure: `p` is left as it was. */
