@@ -8,12 +8,13 @@ import { loadConfig } from '../config/index.js';
 import { hostSource, loadInventory, selectHosts, takeInventoryWarnings } from '../inventory/index.js';
 import { readPlaybook, takeYamlWarnings, taskLoader } from '../playbook/index.js';
 import { moduleInfo } from '../modules/index.js';
-import { EventBus, type EngineInfo, type NewEvent, type RunEvent } from '../events/index.js';
+import { EventBus, ProfileFeed, type EngineInfo, type NewEvent, type RunEvent } from '../events/index.js';
 import { RunControl, runPlaybook, splitTags, EXIT, type StepGate, type TagFilter } from '../engine/index.js';
 import { lineGate, StepAnswers } from './step.js';
 import { createTransport, connectionSpecFromVars } from '../transport/index.js';
 import { createRecorder } from '../reporters/recorder.js';
 import { createRunRecord, type RunRecord } from '../reporters/run-record.js';
+import { ViewMemo } from '../reporters/result-view.js';
 import { parseSshArgs, type Config, type Settings, type SshArgs } from '../config/index.js';
 import { parseExtraVars } from './extra-vars.js';
 import { inventoryOptions } from './inventory-options.js';
@@ -312,14 +313,16 @@ export async function execute(l: RunSetup, playbookArg: string, flags: RunFlags,
   const unfinished = findIncomplete(runsDir, runDir);
 
   const verbosity = flags.verbose ?? 0;
-  const record = createRunRecord({ runDir, runsDir, settings: s, mailTo: flags.mailTo, verbosity });
+  // One profiler and one result view per event for stdout, run.log and summary.json.
+  const shared = { profile: new ProfileFeed(), views: new ViewMemo() };
+  const record = createRunRecord({ runDir, runsDir, settings: s, mailTo: flags.mailTo, verbosity, shared });
   const control = new RunControl();
   const mode = uiMode(flags.ui);
   const resumeWith = { dir: shown(cwd, runDir) };
   const bus = new EventBus();
   // --step: the TUI answers with keys; plain and json read a line of stdin per question, as ansible-core does.
   const tuiStep = flags.step && mode === 'tui' ? new StepAnswers() : undefined;
-  const presenter = await createPresenter({ mode, settings: s, summaryOnly: flags.summaryOnly, verbosity, control, playbookArg, runDir, inventory: l.inventory, resume: resumeWith, step: tuiStep });
+  const presenter = await createPresenter({ mode, settings: s, summaryOnly: flags.summaryOnly, verbosity, control, playbookArg, runDir, inventory: l.inventory, resume: resumeWith, step: tuiStep, shared });
   bus.add(presenter);
   // A lost terminal is not a reason to stop: let go of it, record why, and go on (DESIGN §12).
   let hungUp = false;
