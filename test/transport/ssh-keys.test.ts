@@ -10,7 +10,7 @@ import { loadKey, signingOnce } from '../../src/transport/ssh-keys.js';
 const data = Buffer.from('session id and userauth request to be signed');
 
 function fresh(type: 'ed25519' | 'rsa' | 'ecdsa', bits?: number): { text: string; ssh2Key: ParsedKey; ours: ParsedKey } {
-  const pair = ssh2.utils.generateKeyPairSync(type, bits ? { bits } : undefined);
+  const pair = ssh2.utils.generateKeyPairSync(type, (bits ? { bits } : {}) as never);
   const parse = () => ssh2.utils.parseKey(pair.private) as ParsedKey;
   return { text: pair.private, ssh2Key: parse(), ours: signingOnce(parse()) };
 }
