@@ -2,12 +2,13 @@ import type { Reporter, ResumePlan, StepAnswer } from '../events/index.js';
 import type { RunControl } from '../engine/index.js';
 import type { Settings } from '../config/index.js';
 import type { Inventory } from '../model/index.js';
-import { createPlainPresenter } from '../reporters/plain.js';
+import { createPlainPresenter, type PlainShared } from '../reporters/plain.js';
 import { createJsonPresenter } from '../reporters/json.js';
 import { resumeLines } from './resume.js';
 import type { StepAnswers } from './step.js';
 import { errorLine } from './stderr.js';
 import { loadTui } from './load-tui.js';
+import { flushOut, writeOut } from './stdout.js';
 
 export type UiMode = 'tui' | 'plain' | 'json';
 
@@ -32,6 +33,8 @@ export interface PresenterOptions {
   resume: { dir: string };
   /** `--step` in the TUI: its y/n/c keys answer here. */
   step?: StepAnswers;
+  /** Plain mode: the profiler and result views run.log's presenter and summary.json share. */
+  shared?: PlainShared;
 }
 
 /** The presenter, and how it lets go of a terminal that is gone. */
@@ -64,7 +67,8 @@ export async function createPresenter(o: PresenterOptions): Promise<Presenter> {
 }
 
 async function innerPresenter(o: PresenterOptions): Promise<{ reporter: Reporter; hangup?: () => void }> {
-  const write = (text: string) => void process.stdout.write(text);
+  // Batched per turn of the event loop (stdout.ts); a prompt goes out at once.
+  const write = writeOut;
   if (o.mode === 'json') return { reporter: withResumeLines(createJsonPresenter({ write }), o.resume) };
   if (o.mode === 'plain') {
     const plain = createPlainPresenter({
@@ -74,6 +78,7 @@ async function innerPresenter(o: PresenterOptions): Promise<{ reporter: Reporter
       customStats: o.settings.showCustomStats,
       summaryOnly: o.summaryOnly,
       verbosity: o.verbosity,
+      ...(o.shared ? { shared: o.shared } : {}),
     });
     return { reporter: withResumeLines(plain, o.resume) };
   }
@@ -108,6 +113,7 @@ export function withResumeLines(presenter: Reporter, resume: PresenterOptions['r
     },
     async close() {
       await presenter.close?.();
+      flushOut();
       if (plan) errorLine(`\n${resumeLines(plan, argv, resume.dir).join('\n')}`);
     },
   };

@@ -6,14 +6,15 @@ import type { Inventory, Playbook, TaskLoader, Vars, Vault } from '../model/inde
 import { UserError } from '../model/index.js';
 import { loadConfig } from '../config/index.js';
 import { hostSource, loadInventory, selectHosts, takeInventoryWarnings } from '../inventory/index.js';
-import { loadPlaybook, takeYamlWarnings, taskLoader } from '../playbook/index.js';
+import { readPlaybook, takeYamlWarnings, taskLoader } from '../playbook/index.js';
 import { moduleInfo } from '../modules/index.js';
-import { EventBus, type EngineInfo, type NewEvent, type RunEvent } from '../events/index.js';
+import { EventBus, ProfileFeed, type EngineInfo, type NewEvent, type RunEvent } from '../events/index.js';
 import { RunControl, runPlaybook, splitTags, EXIT, type StepGate, type TagFilter } from '../engine/index.js';
 import { lineGate, StepAnswers } from './step.js';
 import { createTransport, connectionSpecFromVars } from '../transport/index.js';
 import { createRecorder } from '../reporters/recorder.js';
 import { createRunRecord, type RunRecord } from '../reporters/run-record.js';
+import { ViewMemo } from '../reporters/result-view.js';
 import { parseSshArgs, type Config, type Settings, type SshArgs } from '../config/index.js';
 import { parseExtraVars } from './extra-vars.js';
 import { inventoryOptions } from './inventory-options.js';
@@ -31,7 +32,6 @@ import { createHangWatch } from './hang-watch.js';
 import { vaultKeyring, type VaultFlags } from './vault-options.js';
 import { openEveryVault } from './vault-preflight.js';
 import { writeRetryFile } from './retry-file.js';
-import { prepareAnsible } from './ansible-run.js';
 import { unsupportedReason, withAnsibleHint } from './engine-choice.js';
 
 /** Flags of `playwatch run`, as commander hands them over. */
@@ -132,6 +132,8 @@ export async function runCommand(playbookArg: string, flags: RunFlags, argv: str
 }
 
 async function runUnderAnsible(playbookArg: string, flags: RunFlags, cfg: ReadConfig, extra: string[], argv: string[], reason?: string): Promise<number> {
+  // ansible-core's adapter loads only for the runs it serves.
+  const { prepareAnsible } = await import('./ansible-run.js');
   const prepared = await prepareAnsible(playbookArg, flags, cfg, extra, argv, reason);
   if (prepared.kind === 'done') return prepared.exitCode;
   return execute(prepared.setup, playbookArg, flags, prepared.engine);
@@ -179,7 +181,7 @@ async function load(playbookArg: string, flags: RunFlags, { cwd, config }: ReadC
   const extraVars: Vars = {};
   for (const e of flags.extraVars ?? []) Object.assign(extraVars, parseExtraVars(e, cwd, vault));
   const inventory = loadInventory(settings.inventory, inventoryOptions(settings, cwd, vault));
-  const playbook = loadPlaybook(playbookPath, { rolesPath: settings.rolesPath, collectionsPath: settings.collectionsPath, gatherDefault: settings.gathering !== 'explicit', modules: moduleInfo, vault });
+  const playbook = await readPlaybook(playbookPath, { rolesPath: settings.rolesPath, collectionsPath: settings.collectionsPath, gatherDefault: settings.gathering !== 'explicit', modules: moduleInfo, vault });
   const loaded = { cwd, settings, inventory, playbook, extraVars, tags: { only: splitTags(flags.tags), skip: splitTags(flags.skipTags) }, vault, warnings: [] as string[] };
   // A wrong vault password is one error before anything runs, not a failure halfway through.
   openEveryVault({ playbook, limit: flags.limit }, hostSources(loaded), taskLoaders(loaded));
@@ -213,10 +215,17 @@ function warnOnLoad(loader: TaskLoader, shown: string[], warn: (message: string)
       flush();
     }
   };
+  const afterRead = async <T>(read: () => Promise<T>): Promise<T> => {
+    try {
+      return await read();
+    } finally {
+      flush();
+    }
+  };
   return {
     varsFile: (file) => after(() => loader.varsFile(file)),
-    includeTasks: (inc, file, handlers) => after(() => loader.includeTasks(inc, file, handlers)),
-    includeRole: (inc, name, handlers) => after(() => loader.includeRole(inc, name, handlers)),
+    includeTasks: (inc, file, handlers) => afterRead(() => loader.includeTasks(inc, file, handlers)),
+    includeRole: (inc, name, handlers) => afterRead(() => loader.includeRole(inc, name, handlers)),
   };
 }
 
@@ -304,14 +313,16 @@ export async function execute(l: RunSetup, playbookArg: string, flags: RunFlags,
   const unfinished = findIncomplete(runsDir, runDir);
 
   const verbosity = flags.verbose ?? 0;
-  const record = createRunRecord({ runDir, runsDir, settings: s, mailTo: flags.mailTo, verbosity });
+  // One profiler and one result view per event for stdout, run.log and summary.json.
+  const shared = { profile: new ProfileFeed(), views: new ViewMemo() };
+  const record = createRunRecord({ runDir, runsDir, settings: s, mailTo: flags.mailTo, verbosity, shared });
   const control = new RunControl();
   const mode = uiMode(flags.ui);
   const resumeWith = { dir: shown(cwd, runDir) };
   const bus = new EventBus();
   // --step: the TUI answers with keys; plain and json read a line of stdin per question, as ansible-core does.
   const tuiStep = flags.step && mode === 'tui' ? new StepAnswers() : undefined;
-  const presenter = await createPresenter({ mode, settings: s, summaryOnly: flags.summaryOnly, verbosity, control, playbookArg, runDir, inventory: l.inventory, resume: resumeWith, step: tuiStep });
+  const presenter = await createPresenter({ mode, settings: s, summaryOnly: flags.summaryOnly, verbosity, control, playbookArg, runDir, inventory: l.inventory, resume: resumeWith, step: tuiStep, shared });
   bus.add(presenter);
   // A lost terminal is not a reason to stop: let go of it, record why, and go on (DESIGN §12).
   let hungUp = false;

@@ -1,4 +1,5 @@
 import type { RunControl } from '../engine/index.js';
+import { flushOut } from './stdout.js';
 
 /** SIGTERM drains for this long, then kills (DESIGN §11). */
 const SIGTERM_BUDGET_MS = 10_000;
@@ -11,11 +12,13 @@ export function installSignals(control: RunControl, opts: { termBudgetMs?: numbe
   const termBudgetMs = opts.termBudgetMs ?? SIGTERM_BUDGET_MS;
   let termTimer: NodeJS.Timeout | undefined;
   const onInt = () => {
+    flushOut();
     if (!control.draining) process.stderr.write('\n[playwatch] draining: running tasks finish, nothing new starts (Ctrl-C again to kill)\n');
     else process.stderr.write('\n[playwatch] killing running commands\n');
     control.escalate('SIGINT');
   };
   const onTerm = () => {
+    flushOut();
     control.drain('SIGTERM');
     termTimer ??= setTimeout(() => control.kill('SIGTERM'), termBudgetMs);
     termTimer.unref();

@@ -1,4 +1,5 @@
 import { inert } from '../text/index.js';
+import { flushOut } from './stdout.js';
 
 /**
  * One line on stderr, made inert: warnings, resume commands and errors can
@@ -6,5 +7,7 @@ import { inert } from '../text/index.js';
  * drive the operator's terminal (DESIGN §7).
  */
 export function errorLine(s: string): void {
+  // What the presenter printed before this line is on stdout first (2>&1 keeps the order).
+  flushOut();
   process.stderr.write(`${inert(s)}\n`);
 }

@@ -87,7 +87,7 @@ export async function runInclude(pc: PlayContext, inc: Include, hosts: string[],
     }
     for (const group of groups.values()) {
       const first = perHost.get(group[0])![i];
-      const { nodes, use } = load(pc, inc, first.target);
+      const { nodes, use } = await load(pc, inc, first.target);
       // A host that has been through this role already skips it, unless duplicates are allowed.
       const run = use ? unlessRun(use, group) : group;
       if (!run.length) continue;
@@ -151,9 +151,9 @@ function instance(inc: Include, scope: Vars, loopVars: Vars): Instance {
   return { key: `${target}\u0000${JSON.stringify(vars)}`, target, vars };
 }
 
-function load(pc: PlayContext, inc: Include, target: string): { nodes: TaskNode[]; use?: UseState } {
-  if (inc.action === 'include_tasks') return { nodes: pc.opts.loader.includeTasks(inc, target, pc.handlers) };
-  const loaded = pc.opts.loader.includeRole(inc, target, pc.handlers);
+async function load(pc: PlayContext, inc: Include, target: string): Promise<{ nodes: TaskNode[]; use?: UseState }> {
+  if (inc.action === 'include_tasks') return { nodes: await pc.opts.loader.includeTasks(inc, target, pc.handlers) };
+  const loaded = await pc.opts.loader.includeRole(inc, target, pc.handlers);
   const use = loaded.useKey === undefined ? undefined : useState(pc, loaded.useKey, true);
   // ansible-core sets the role's flag at each include_role (default true).
   if (use) use.allow = inc.args.allow_duplicates === undefined || toBool(inc.args.allow_duplicates);

@@ -1,7 +1,7 @@
 import type { ModuleResult, Task, Vars } from '../model/index.js';
 import { UserError } from '../model/index.js';
 import { evalCond, evalExpr, render } from '../template/index.js';
-import { getModule } from '../modules/index.js';
+import { getModule, loadModule } from '../modules/index.js';
 import { toBool } from '../modules/args.js';
 import type { ModuleContext } from '../modules/types.js';
 import { UnreachableError, type ExecOptions, type ExecResult } from '../transport/types.js';
@@ -23,7 +23,8 @@ import { jobSeen } from './async-jobs.js';
  * escapes, as the transport's UnreachableError.
  */
 export async function callModule(pc: PlayContext, task: Task, host: string, scope: Vars, ref: TaskRef): Promise<ModuleResult> {
-  const mod = getModule(task.module);
+  // Loaded with the playbook, except the engine's own tasks' (fact gathering's setup).
+  const mod = getModule(task.module) ?? (await loadModule(task.module));
   if (!mod) return { failed: true, msg: `module '${task.module}' is not available` };
   const check = task.checkMode === undefined ? pc.opts.check : toBool(render(task.checkMode, scope, task.pos));
   const diff = task.extra.diff === undefined ? Boolean(pc.opts.diff) : toBool(render(task.extra.diff, scope, task.pos));

@@ -36,6 +36,8 @@ export class SecretMasker {
   /** Secrets by their first character: where a stream's held-back tail may start. */
   private readonly byFirst = new Map<string, string[]>();
   private longest = 0;
+  /** The shortest secret: a shorter string cannot hold one (most strings of an event are short). */
+  private shortest = Infinity;
   private pattern?: RegExp;
   /** Objects already searched for secret keys (layers are shared between hosts and tasks). */
   private readonly searched = new WeakSet<object>();
@@ -68,9 +70,11 @@ export class SecretMasker {
    */
   learn(layer: unknown): void {
     if (!layer || typeof layer !== 'object') return;
-    for (const [k, v] of Object.entries(layer)) {
+    // Keys, not entries: no [key, value] array per key (every event passes here).
+    for (const k of Object.keys(layer)) {
+      const v = (layer as Record<string, unknown>)[k];
       if (this.isSecretName(k)) this.addUnder(v, k);
-      else this.search(v);
+      else if (v && typeof v === 'object') this.search(v);
     }
   }
 
@@ -114,6 +118,7 @@ export class SecretMasker {
     if (group) group.push(v);
     else this.byFirst.set(v[0], [v]);
     this.longest = Math.max(this.longest, v.length);
+    this.shortest = Math.min(this.shortest, v.length);
     this.pattern = undefined;
   }
 
@@ -146,7 +151,7 @@ export class SecretMasker {
 
   /** `text` with every secret masked. */
   maskText(text: string): string {
-    if (this.empty) return text;
+    if (text.length < this.shortest) return text;
     this.pattern ??= new RegExp([...this.values].sort((a, b) => b.length - a.length).map(escape).join('|'), 'g');
     return text.replace(this.pattern, MASK);
   }

@@ -113,11 +113,53 @@ export function profileOf(events: Iterable<RunEvent>): ProfileState {
   return p;
 }
 
+/**
+ * One profiler state for several views of one event stream (the plain
+ * presenter, run.log's presenter, summary.json): the first view handed an
+ * event steps the state, the others read the result, so the profiler runs
+ * once per event however many views read it. Every view must be fed the
+ * same stream; the bus hands each event (one object) to all of them. The
+ * last few events are remembered, not just one: a reporter may emit while
+ * the bus is handing out another event, so views later on the bus see the
+ * two in the other order (each is still stepped once, in the order the
+ * first view saw them).
+ */
+export class ProfileFeed {
+  private state: ProfileState = emptyProfile();
+  private readonly recent: RunEvent[] = [];
+
+  /** The profile with `e` in it. */
+  after(e: RunEvent): ProfileState {
+    if (this.recent.includes(e)) return this.state;
+    this.state = stepProfile(this.state, e);
+    if (this.recent.length === RECENT) this.recent.shift();
+    this.recent.push(e);
+    return this.state;
+  }
+
+  /** The profile so far. */
+  get current(): ProfileState {
+    return this.state;
+  }
+}
+
+/** Events a feed remembers as stepped: deeper than any nesting of emits. */
+const RECENT = 8;
+
 // ------------------------------------------------------------------- stepping
 
 /** The next profiler state. Pure: `p` is left as it was. */
 export function stepProfile(p: ProfileState, e: RunEvent): ProfileState {
-  const s: ProfileState = e.at > p.lastAt ? { ...p, lastAt: e.at } : p;
+  const next = stepped(p, e);
+  if (!(e.at > p.lastAt)) return next;
+  if (next === p) return { ...p, lastAt: e.at };
+  // `next` is this step's own new object (no one else holds it yet): one copy of the state, not two.
+  (next as { lastAt: number }).lastAt = e.at;
+  return next;
+}
+
+/** The next state but for `lastAt`: `p` itself when the event changes nothing. */
+function stepped(s: ProfileState, e: RunEvent): ProfileState {
   switch (e.type) {
     case 'run.start':
       return withHosts({ ...s, origin: e.at }, e.hosts);
@@ -240,12 +282,22 @@ function updateRound(s: ProfileState, i: number, r: number, fn: (round: Round) =
   return setTask(s, i, { ...t, rounds });
 }
 
-/** The host's slot in the round (its time for this task in this batch), added when new. */
-function slotFor(s: ProfileState, i: number, r: number, h: number, tr: HostTrack): { s: ProfileState; slot: number; track: HostTrack } {
+/**
+ * The host's slot in the round (its time for this task in this batch), added
+ * when new; `also` changes the round in the same copy (one copy per event).
+ */
+function slotFor(
+  s: ProfileState,
+  i: number,
+  r: number,
+  h: number,
+  tr: HostTrack,
+  also: (round: Round) => Round,
+): { s: ProfileState; slot: number; track: HostTrack } {
   const have = tr.slots[i];
-  if (have !== undefined) return { s, slot: have, track: tr };
+  if (have !== undefined) return { s: updateRound(s, i, r, also), slot: have, track: tr };
   const slot = vecGet(s.tasks, i)!.rounds[r]!.hostMs.length;
-  const next = updateRound(s, i, r, (round) => ({ ...round, hostMs: vecPush(round.hostMs, 0) }));
+  const next = updateRound(s, i, r, (round) => also({ ...round, hostMs: vecPush(round.hostMs, 0) }));
   return { s: next, slot, track: { ...tr, slots: { ...tr.slots, [i]: slot } } };
 }
 
@@ -261,8 +313,7 @@ function hostStart(s0: ProfileState, ref: TaskRef, host: string, at: number): Pr
   let r: number;
   ({ s, r } = currentRound(s, i));
   let slot: number;
-  ({ s, slot, track: tr } = slotFor(s, i, r, h, tr));
-  s = updateRound(s, i, r, (round) => ({ ...round, open: round.open + 1, firstStart: Math.min(round.firstStart ?? at, at) }));
+  ({ s, slot, track: tr } = slotFor(s, i, r, h, tr, (round) => ({ ...round, open: round.open + 1, firstStart: Math.min(round.firstStart ?? at, at) })));
   return { ...s, hosts: vecSet(s.hosts, h, { ...tr, open: { task: i, round: r, slot, start: at } }) };
 }
 
@@ -278,8 +329,7 @@ function hostEnd(s0: ProfileState, ref: TaskRef, host: string, at: number): Prof
   let r: number;
   ({ s, r } = currentRound(s, i));
   let slot: number;
-  ({ s, slot, track: tr } = slotFor(s, i, r, h, tr));
-  s = updateRound(s, i, r, (round) => ({ ...round, firstStart: Math.min(round.firstStart ?? from, from) }));
+  ({ s, slot, track: tr } = slotFor(s, i, r, h, tr, (round) => ({ ...round, firstStart: Math.min(round.firstStart ?? from, from) })));
   return finish(s, h, tr, { task: i, round: r, slot, start: from }, at, false);
 }
 
@@ -299,6 +349,7 @@ function finish(s: ProfileState, h: number, tr: HostTrack, run: NonNullable<Host
       maxMs: Math.max(round.maxMs, hostMs),
     };
   });
-  const { open: _, ...rest } = tr;
-  return { ...next, hosts: vecSet(next.hosts, h, { ...rest, lastEnd: at }) };
+  // The track without `open` (spelled out: an object rest is V8's slow path, and this runs for every result).
+  const ended: HostTrack = { batch: tr.batch, slots: tr.slots, lastEnd: at };
+  return { ...next, hosts: vecSet(next.hosts, h, ended) };
 }

@@ -13,6 +13,13 @@ export interface ModuleInfo {
   names(): string[];
   /** Throws a positioned UserError for bad args. */
   validate?(name: string, args: Vars, pos: Pos): void;
+  /**
+   * Loads the code of these modules, which `validate` needs. Absent when
+   * every module is at hand (tests' tables); present, the loader's callers
+   * use `readPlaybook` and the task loader, which call it for the modules
+   * each file names before validating.
+   */
+  load?(names: string[]): Promise<void>;
 }
 
 /** Actions the engine or loader handles itself (they have no module). */

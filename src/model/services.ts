@@ -47,10 +47,10 @@ export interface TaskLoader {
    * `include_tasks`: the tasks of `file` as `inc` brings them in. Handlers
    * of roles the file imports (`import_role`) are appended to `handlers`.
    */
-  includeTasks(inc: Include, file: string, handlers: Handler[]): TaskNode[];
+  includeTasks(inc: Include, file: string, handlers: Handler[]): Promise<TaskNode[]>;
   /**
    * `include_role`: the role's tasks and handlers as `inc` brings them in (`handlers` as above),
    * and its role cache key (see RoleUse).
    */
-  includeRole(inc: Include, name: string, handlers: Handler[]): { tasks: TaskNode[]; handlers: Handler[]; useKey?: string };
+  includeRole(inc: Include, name: string, handlers: Handler[]): Promise<{ tasks: TaskNode[]; handlers: Handler[]; useKey?: string }>;
 }

@@ -1,121 +1,80 @@
 import { canonicalName, type ModuleInfo } from '../model/index.js';
 import type { Module } from './types.js';
-import { addHostModule } from './add-host.js';
-import { assertModule } from './assert.js';
-import { asyncStatusModule } from './async-status.js';
-import { blockinfileModule } from './blockinfile.js';
-import { commandModule } from './command.js';
-import { copyModule } from './copy.js';
-import { debugModule } from './debug.js';
-import { failModule } from './fail.js';
-import { fileModule } from './file.js';
-import { includeVarsModule } from './include-vars.js';
-import { lineinfileModule } from './lineinfile.js';
-import { pauseModule } from './pause.js';
-import { pingModule } from './ping.js';
-import { rawModule } from './raw.js';
-import { replaceModule } from './replace.js';
-import { scriptModule } from './script.js';
-import { assembleModule } from './assemble.js';
-import { fetchModule } from './fetch.js';
-import { findModule } from './find.js';
-import { slurpModule } from './slurp.js';
-import { tempfileModule } from './tempfile.js';
-import { unarchiveModule } from './unarchive.js';
-import { setFactModule } from './set-fact.js';
-import { gatherFactsModule, setupModule } from './setup.js';
-import { groupByModule } from './group-by.js';
-import { setStatsModule } from './set-stats.js';
-import { shellModule } from './shell.js';
-import { statModule } from './stat.js';
-import { templateModule } from './template.js';
-import { serviceModule } from './service.js';
-import { aptModule } from './apt.js';
-import { packageModule } from './package.js';
-import { aptRepositoryModule } from './apt-repository.js';
-import { dnfModule } from './dnf.js';
-import { yumModule } from './yum.js';
-import { pipModule } from './pip.js';
-import { systemdModule } from './systemd.js';
-import { systemdServiceModule } from './systemd-service.js';
-import { userModule } from './user.js';
-import { groupModule } from './group.js';
-import { authorizedKeyModule } from './authorized-key.js';
-import { cronModule } from './cron.js';
-import { knownHostsModule } from './known-hosts.js';
-import { hostnameModule } from './hostname.js';
-import { sysctlModule } from './sysctl.js';
-import { mountModule } from './mount.js';
-import { waitForModule } from './wait-for.js';
-import { uriModule } from './uri.js';
-import { getUrlModule } from './get-url.js';
-import { gitModule } from './git.js';
-import { waitForConnectionModule } from './wait-for-connection.js';
-import { synchronizeModule } from './synchronize.js';
-import { rebootModule } from './reboot.js';
+import { CATALOG } from './catalog.js';
 
 /**
- * The module registry. Each module lives in its own file and is listed here.
+ * The module registry. Each module lives in its own file, listed in
+ * `catalog.ts`; its code loads when a playbook names it (`loadModule`), so
+ * a run never loads the modules it does not use.
  * `ansible.builtin.x` and `ansible.legacy.x` resolve to `x`.
  */
-const registry = new Map<string, Module>();
+const loaded = new Map<string, Module>();
+const loading = new Map<string, Promise<Module>>();
+/** Modules registered at run time (tests' probes), beside the catalog's. */
+const registered = new Map<string, Module>();
 
 export function registerModule(m: Module): void {
-  registry.set(m.name, m);
+  registered.set(m.name, m);
+  loaded.set(m.name, m);
 }
 
-for (const m of [
-  commandModule, shellModule, rawModule, debugModule, setFactModule, failModule,
-  assertModule, pingModule, pauseModule, includeVarsModule, setupModule, asyncStatusModule,
-  lineinfileModule, blockinfileModule, replaceModule,
-  statModule, fileModule, copyModule, templateModule,
-  scriptModule, slurpModule, fetchModule, tempfileModule, findModule, assembleModule, unarchiveModule,
-  groupByModule, addHostModule, setStatsModule,
-]) {
-  registerModule(m);
+function known(name: string): boolean {
+  return Object.hasOwn(CATALOG, name) || registered.has(name);
 }
-registerModule(gatherFactsModule);
-registerModule(serviceModule);
-registerModule(systemdModule);
-registerModule(systemdServiceModule);
-registerModule(aptModule);
-registerModule(packageModule);
-registerModule(aptRepositoryModule);
-registerModule(dnfModule);
-registerModule(yumModule);
-registerModule(pipModule);
-registerModule(userModule);
-registerModule(groupModule);
-registerModule(authorizedKeyModule);
-registerModule(cronModule);
-registerModule(knownHostsModule);
-registerModule(hostnameModule);
-registerModule(sysctlModule);
-registerModule(mountModule);
-registerModule(waitForModule);
-registerModule(uriModule);
-registerModule(getUrlModule);
-registerModule(gitModule);
-registerModule(waitForConnectionModule);
-registerModule(synchronizeModule);
-registerModule(rebootModule);
 
+/** The module, if its code is loaded (`loadModule` loads it). */
 export function getModule(name: string): Module | undefined {
-  return registry.get(canonicalName(name));
+  return loaded.get(canonicalName(name));
+}
+
+/** The module, its code loaded first if need be; undefined for a name no module has. */
+export function loadModule(name: string): Promise<Module | undefined> {
+  const short = canonicalName(name);
+  const have = loaded.get(short);
+  if (have) return Promise.resolve(have);
+  if (!Object.hasOwn(CATALOG, short)) return Promise.resolve(undefined);
+  let pending = loading.get(short);
+  if (!pending) {
+    pending = CATALOG[short].load().then((m) => {
+      loaded.set(short, m);
+      return m;
+    });
+    loading.set(short, pending);
+  }
+  return pending;
+}
+
+/** Loads the code of these modules (every module when none are named). */
+export async function loadModules(names: string[] = moduleNames()): Promise<void> {
+  await Promise.all(names.map(loadModule));
 }
 
 export function moduleNames(): string[] {
-  return [...registry.keys()];
+  return [...Object.keys(CATALOG), ...[...registered.keys()].filter((n) => !Object.hasOwn(CATALOG, n))];
 }
 
-/** The registry as the playbook loader sees it (the CLI hands it over). */
+/**
+ * The registry as the playbook loader sees it (the CLI hands it over). Names
+ * and free-form come from the catalog; `validate` needs the module's code,
+ * which `load` brings in (the playbook layer's `readPlaybook` and task
+ * loader do that for every module a file names).
+ */
 export const moduleInfo: ModuleInfo = {
-  has: (name) => getModule(name) !== undefined,
-  freeForm: (name) => getModule(name)?.freeForm === true,
+  has: (name) => known(canonicalName(name)),
+  freeForm(name) {
+    const short = canonicalName(name);
+    return (registered.get(short)?.freeForm ?? (Object.hasOwn(CATALOG, short) ? CATALOG[short].freeForm : undefined)) === true;
+  },
   names: () => moduleNames(),
   validate(name, args, pos) {
-    getModule(name)?.validate?.(args, pos);
+    const short = canonicalName(name);
+    if (!known(short)) return;
+    const mod = loaded.get(short);
+    // A bug, not the user's: skipping the check would let bad args through to the run.
+    if (!mod) throw new Error(`module '${short}' was to be validated before its code was loaded`);
+    mod.validate?.(args, pos);
   },
+  load: (names) => loadModules(names),
 };
 
 export { ENGINE_ACTIONS, canonicalName } from '../model/index.js';

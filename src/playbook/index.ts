@@ -13,6 +13,7 @@ import { loadRoleIn } from './role.js';
 import { parseTaskList } from './task.js';
 import type { Inherited, Scope } from './scope.js';
 import { loadVarsFile } from './vars-file.js';
+import { withModules } from './module-checks.js';
 
 export type { ModuleInfo } from '../model/index.js';
 export { loadVarsFile };
@@ -81,6 +82,15 @@ export function loadPlaybook(file: string, opts: LoadOptions): Playbook {
     vault: opts.vault,
   });
   return { path: abs, dir, plays };
+}
+
+/**
+ * `loadPlaybook` for a registry that loads module code on demand
+ * (`ModuleInfo.load`): the code of every module the playbook names is
+ * loaded and their args checked, with the same errors in the same order.
+ */
+export function readPlaybook(file: string, opts: LoadOptions): Promise<Playbook> {
+  return withModules(opts.modules, (modules) => loadPlaybook(file, { ...opts, modules }));
 }
 
 function scopeOf(ctx: IncludeContext, baseDir: string): Scope {
@@ -168,13 +178,15 @@ export function taskLoader(opts: { playbookDir: string; rolesPath?: string[]; co
     modules: opts.modules,
     vault: opts.vault,
   };
+  // Each file's modules are loaded (and their args checked) as the file is read.
   return {
     varsFile: (file) => loadVarsFile(file, undefined, opts.vault),
-    includeTasks: (inc, file, handlers) => loadTaskFile(file, { ...includeContext(inc, { ...base, handlers }), baseDir: inc.baseDir }),
-    includeRole(inc, name, handlers) {
+    includeTasks: (inc, file, handlers) =>
+      withModules(opts.modules, (modules) => loadTaskFile(file, { ...includeContext(inc, { ...base, modules, handlers }), baseDir: inc.baseDir })),
+    includeRole: (inc, name, handlers) => withModules(opts.modules, (modules) => {
       const from = (k: string) => (inc.args[k] === undefined ? undefined : String(inc.args[k]));
       const loaded = loadRole(name, {}, {
-        ...includeContext(inc, { ...base, handlers }),
+        ...includeContext(inc, { ...base, modules, handlers }),
         pos: inc.pos,
         tasksFrom: from('tasks_from'),
         varsFrom: from('vars_from'),
@@ -182,6 +194,6 @@ export function taskLoader(opts: { playbookDir: string; rolesPath?: string[]; co
         handlersFrom: from('handlers_from'),
       });
       return { ...loaded, useKey: roleUseKey(loaded.role.dir, inc.vars, inc.args) };
-    },
+    }),
   };
 }

@@ -7,13 +7,21 @@ const FLUSH_BYTES = 64 * 1024;
 
 const open = new Set<FileSink>();
 let exitHooked = false;
+/** Sinks holding text, and the one timer that writes them all (not a timer per sink and line: a run has one log per host). */
+const dirty = new Set<FileSink>();
+let timer: NodeJS.Timeout | undefined;
+
+function flushDirty(): void {
+  timer = undefined;
+  for (const s of [...dirty]) s.flushQuietly();
+}
 
 /**
  * Appends text to a file (0600) in batches: one write call per 50 ms or
- * 64 KiB instead of one per line, which on a busy run is the difference
- * between a few and hundreds of milliseconds of blocked event loop. Every
- * open sink is flushed when the process exits (a crash included), so only
- * a SIGKILL can lose the last 50 ms.
+ * 64 KiB instead of one per line (one timer for all sinks), which on a busy
+ * run is the difference between a few and hundreds of milliseconds of
+ * blocked event loop. Every open sink is flushed when the process exits (a
+ * crash included), so only a SIGKILL can lose the last 50 ms.
  *
  * A write that fails (disk full, EIO) closes the sink for good. A failure
  * in the flush timer cannot be thrown there (nothing would catch it but the
@@ -25,7 +33,6 @@ export class FileSink {
   private fd: number | undefined;
   private pending: string[] = [];
   private size = 0;
-  private timer: NodeJS.Timeout | undefined;
   /** A failure not yet told to the caller. */
   private failure: Error | undefined;
 
@@ -48,9 +55,12 @@ export class FileSink {
     this.pending.push(text);
     this.size += text.length;
     if (this.size >= FLUSH_BYTES) this.flush();
-    else if (!this.timer) {
-      this.timer = setTimeout(() => this.flushQuietly(), FLUSH_MS);
-      this.timer.unref();
+    else {
+      dirty.add(this);
+      if (!timer) {
+        timer = setTimeout(flushDirty, FLUSH_MS);
+        timer.unref();
+      }
     }
   }
 
@@ -70,8 +80,7 @@ export class FileSink {
 
   /** Writes what is pending; a failure is kept for the next call from the bus (callers outside the bus use this). */
   flushQuietly(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    dirty.delete(this);
     if (this.fd === undefined || this.pending.length === 0) return;
     const buf = Buffer.from(this.pending.join(''));
     this.pending = [];

@@ -94,7 +94,7 @@ export function hostFileName(host: string): string {
  */
 function resultJson(result: ModuleResult, e: { loop?: boolean; item?: string }): string {
   const body: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(result)) if (!k.startsWith('_')) body[k] = v;
+  for (const k of Object.keys(result)) if (!k.startsWith('_')) body[k] = result[k];
   if (e.loop) delete body.results;
   if (e.item !== undefined && !('item' in body)) body.item = e.item;
   return oneLine(body);

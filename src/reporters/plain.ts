@@ -7,9 +7,9 @@
 import path from 'node:path';
 import type { ConnectionInfo } from '../model/index.js';
 import { formatDiff } from '../model/diff.js';
-import { emptyProfile, stepProfile, type EventHandlers, type EventOf, type Reporter, type RunEvent, type SortOrder, type TaskRef } from '../events/index.js';
+import { emptyProfile, stepProfile, type EventHandlers, type ProfileFeed, type EventOf, type Reporter, type RunEvent, type SortOrder, type TaskRef } from '../events/index.js';
 import { banner, customStatsLines, engineLine, durationClock, filled, hostLabel, inert, stepPrompt, wallClock } from '../text/index.js';
-import { dumpResult, itemLabel, viewResult, type ResultView } from './result-view.js';
+import { dumpResult, itemLabel, viewResult, type ResultView, type ViewMemo } from './result-view.js';
 import { profileLines, recapLines } from './summary.js';
 
 export interface PlainOptions {
@@ -40,6 +40,19 @@ export interface PlainOptions {
   timezone?: string;
   /** Replaces the `%A %d %B %Y  %H:%M:%S %z` part entirely (tests, other locales). */
   formatClock?: (date: Date) => string;
+  /**
+   * What this presenter shares with the run's other views of the same
+   * events (stdout's and run.log's presenters, summary.json): the profiler,
+   * stepped once per event, and each result's view. Without it the
+   * presenter keeps its own.
+   */
+  shared?: PlainShared;
+}
+
+/** See `PlainOptions.shared`: one per event stream, given to every view of it. */
+export interface PlainShared {
+  profile: ProfileFeed;
+  views: ViewMemo;
 }
 
 /** Creates the plain presenter. */
@@ -76,7 +89,7 @@ class PlainPresenter implements Reporter {
   }
 
   onEvent(event: RunEvent): void {
-    this.profile = stepProfile(this.profile, event);
+    this.profile = this.opts.shared ? this.opts.shared.profile.after(event) : stepProfile(this.profile, event);
     (this.handlers[event.type] as (e: RunEvent) => void)(event);
   }
 
@@ -118,19 +131,19 @@ class PlainPresenter implements Reporter {
       this.ensureBanner(e.task);
       // ansible leaves a trailing space after a skipped item; kept for byte-for-byte output.
       let line = e.item === undefined ? `skipping: [${e.host}]` : `skipping: [${e.host}] => (item=${itemLabel(e.item, e.result)}) `;
-      if (this.verbosity > 0 && !e.loop) line += ` => ${this.dump(viewResult(e.task, e.result))}`;
+      if (this.verbosity > 0 && !e.loop) line += ` => ${this.dump(this.view(e))}`;
       this.out(line);
     },
     'host.unreachable': (e) => {
       this.ensureBanner(e.task);
-      const view = viewResult(e.task, e.result);
+      const view = this.view(e);
       this.out(`fatal: [${hostLabel(e)}]: UNREACHABLE! => ${this.dump(view)}`, ...(e.ignored ? ['...ignoring'] : []));
     },
     'host.retry': (e) => {
       const line = `FAILED - RETRYING: [${e.host}]: ${taskTitle(e.task)} (${e.retriesLeft} retries left).`;
       // ansible -vvv appends the result right after the full stop.
       const shown = this.verbosity > 2 || this.opts.retryResults === true;
-      this.out(shown ? `${line}Result was: ${this.dump(viewResult(e.task, e.result))}` : line);
+      this.out(shown ? `${line}Result was: ${this.dump(this.view(e))}` : line);
     },
     'host.rescued': () => {},
     'host.output': () => {},
@@ -207,6 +220,12 @@ class PlainPresenter implements Reporter {
     this.out(`<${e.host}> EXEC ${e.command} (rc=${e.rc}, ${commandTime(e.ms)}${over})`);
   }
 
+  /** The event's result as shown (made once for all presenters sharing `views`). */
+  private view(e: { task: TaskRef; result: EventOf<'host.ok'>['result'] }, loop?: boolean): ResultView {
+    if (this.opts.shared) return this.opts.shared.views.of(e, loop === true);
+    return viewResult(e.task, e.result, { loop: loop === true });
+  }
+
   /** A result after `=>`: one line, or pretty-printed at -vvv as ansible does. */
   private dump(view: ResultView): string {
     return dumpResult(this.verbosity > 2 ? { ...view, verbose: true } : view);
@@ -227,7 +246,7 @@ class PlainPresenter implements Reporter {
       );
       return this.out(...lines);
     }
-    const view = viewResult(e.task, e.result, { loop: e.loop });
+    const view = this.view(e, e.loop);
     // A loop's summary prints nothing: its items were shown one by one.
     if (e.loop) return this.out(...view.notes);
     let line = `${e.changed ? 'changed' : 'ok'}: [${hostLabel(e)}]`;
@@ -238,7 +257,7 @@ class PlainPresenter implements Reporter {
 
   private failed(e: EventOf<'host.failed'>): void {
     this.ensureBanner(e.task);
-    const view = viewResult(e.task, e.result, { loop: e.loop });
+    const view = this.view(e, e.loop);
     if (e.item !== undefined) {
       this.out(...view.notes, `failed: [${hostLabel(e)}] (item=${itemLabel(e.item, e.result)}) => ${this.dump(view)}`);
       return;

@@ -56,6 +56,26 @@ export function viewResult(task: TaskRef, result: ModuleResult, opts: { loop?: b
   return { body, notes, verbose };
 }
 
+/**
+ * Each event's result view, made once for every presenter that prints the
+ * event (stdout's and run.log's see the same event objects, one after the
+ * other): the last event's view is kept. Views are read, never changed.
+ */
+export class ViewMemo {
+  private event: object | undefined;
+  private loop = false;
+  private view: ResultView | undefined;
+
+  of(e: { task: TaskRef; result: ModuleResult }, loop = false): ResultView {
+    if (e !== this.event || loop !== this.loop || !this.view) {
+      this.view = viewResult(e.task, e.result, { loop });
+      this.event = e;
+      this.loop = loop;
+    }
+    return this.view;
+  }
+}
+
 /** The JSON after `=>`: one line, or four-space indented when `verbose`. */
 export function dumpResult(view: ResultView): string {
   return pyJson(view.body, view.verbose ? 4 : undefined);

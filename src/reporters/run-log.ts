@@ -17,7 +17,7 @@ import { FileSink } from './file-sink.js';
 import path from 'node:path';
 import type { Reporter, RunEvent } from '../events/index.js';
 import { inert, wallClock } from '../text/index.js';
-import { createPlainPresenter } from './plain.js';
+import { createPlainPresenter, type PlainShared } from './plain.js';
 
 /** The file name of the run log inside a run directory. */
 export const RUN_LOG_FILE = 'run.log';
@@ -37,6 +37,8 @@ export interface RunLogOptions {
   verbosity?: number;
   /** Applied to all text before it is written: hides values the engine does not know are secret (the SMTP password). */
   redact?: (text: string) => string;
+  /** The profiler and result views shared with the run's other views (see `PlainOptions.shared`). */
+  shared?: PlainShared;
 }
 
 /** Opens `<runDir>/run.log` (0600, appending) and returns the reporter that writes it. */
@@ -54,6 +56,7 @@ export function createRunLog(opts: RunLogOptions): Reporter {
     // The record keeps set_stats data whatever the console shows.
     customStats: true,
     formatClock: clock,
+    ...(opts.shared ? { shared: opts.shared } : {}),
   });
   return {
     name: 'run-log',

@@ -12,6 +12,7 @@ import { createHostLogs } from './host-logs.js';
 import type { MailOutcome } from './mail/send.js';
 import type { MailConfig, MailTimeouts } from './mail/types.js';
 import { createRunLog, RUN_LOG_FILE } from './run-log.js';
+import type { PlainShared } from './plain.js';
 import { SummaryCollector, SUMMARY_FILE, type RunOutcome, type RunSummary } from './run-summary.js';
 
 /** The settings the run record reads (a subset of config's `Settings`, which can be passed as is). */
@@ -38,6 +39,8 @@ export interface RunRecordOptions {
   formatClock?: (date: Date) => string;
   /** `-v` count: the run log shows as much as plain output would (at least `-v`). */
   verbosity?: number;
+  /** The profiler and result views shared with the run's presenter (see `PlainOptions.shared`). */
+  shared?: PlainShared;
 }
 
 export interface RunRecordResult {
@@ -70,7 +73,7 @@ export function createRunRecord(opts: RunRecordOptions): RunRecord {
   const mail = mailConfig(opts.settings.mail, opts.mailTo);
   const env = opts.env ?? process.env;
   const redact = redactor(mail, env);
-  const collector = new SummaryCollector({ runDir, redact });
+  const collector = new SummaryCollector({ runDir, redact, ...(opts.shared ? { profile: opts.shared.profile } : {}) });
   const reporters: Reporter[] = [
     createRunLog({
       runDir,
@@ -78,6 +81,7 @@ export function createRunRecord(opts: RunRecordOptions): RunRecord {
       ...(opts.timezone ? { timezone: opts.timezone } : {}),
       ...(opts.formatClock ? { formatClock: opts.formatClock } : {}),
       ...(opts.verbosity ? { verbosity: opts.verbosity } : {}),
+      ...(opts.shared ? { shared: opts.shared } : {}),
     }),
     createHostLogs({ runDir, redact }),
     collector,

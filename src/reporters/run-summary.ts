@@ -13,6 +13,7 @@ import {
   profileTasks,
   profileTimeline,
   stepProfile,
+  type ProfileFeed,
   type EventOf,
   type Reporter,
   type RoleTiming,
@@ -111,10 +112,11 @@ export class SummaryCollector implements Reporter {
   private readonly unreachable = new Map<string, HostFailure>();
   private written = false;
 
-  constructor(private readonly opts: { runDir?: string; taskLimit?: number; redact?: (text: string) => string } = {}) {}
+  constructor(private readonly opts: { runDir?: string; taskLimit?: number; redact?: (text: string) => string; profile?: ProfileFeed } = {}) {}
 
   onEvent(e: RunEvent): void {
-    this.profile = stepProfile(this.profile, e);
+    // The run's views share one profiler when given it (stepped once per event).
+    this.profile = this.opts.profile ? this.opts.profile.after(e) : stepProfile(this.profile, e);
     this.last = e;
     switch (e.type) {
       case 'run.start':

@@ -7,7 +7,14 @@
  * `call()` rethrows it. If the engine does panic anyway, the next call builds
  * a fresh Environment.
  */
-import { Environment } from 'minijinja-js';
+import { createRequire } from 'node:module';
+import type { Environment } from 'minijinja-js';
+
+// minijinja compiles its WASM as it loads (~20 ms of CPU): loaded at the
+// first render, so a run that renders nothing never pays for it. It is
+// CommonJS, so it loads synchronously, as a render needs.
+const require = createRequire(import.meta.url);
+let Minijinja: typeof import('minijinja-js') | undefined;
 
 /** A filter or test found bad input; the message is for the user. */
 export class FilterError extends Error {
@@ -123,7 +130,8 @@ function guard(fn: Fn): Fn {
 function getEnv(level: number): Environment {
   const have = envs[level];
   if (have) return have;
-  const e = new Environment();
+  Minijinja ??= require('minijinja-js') as typeof import('minijinja-js');
+  const e = new Minijinja.Environment();
   e.undefinedBehavior = 'strict';
   e.enablePyCompat();
   e.debug = false;

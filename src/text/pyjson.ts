@@ -51,8 +51,23 @@ function number(n: number): string {
   return String(n);
 }
 
-/** Python sorts str keys by code point, not by UTF-16 unit. */
+/**
+ * Python sorts str keys by code point, not by UTF-16 unit. The two orders
+ * differ only where a surrogate meets another unit from U+D800 up, so units
+ * are compared directly until then (keys are sorted for every result shown).
+ */
 function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    return x >= 0xd800 || y >= 0xd800 ? compareSpread(a, b) : x - y;
+  }
+  return a.length - b.length;
+}
+
+function compareSpread(a: string, b: string): number {
   const x = [...a];
   const y = [...b];
   for (let i = 0; i < Math.min(x.length, y.length); i++) {

@@ -19,6 +19,8 @@ const OTHER_ESC = String.raw`\x1b[ -/]*[0-~]`;
 const SEQUENCES = new RegExp(`${STRING_SEQ}|${CSI}|${OTHER_ESC}`, 'g');
 // Whatever control characters remain: C0 except tab and newline, DEL, C1.
 const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+// Anything any of the replacements above acts on (CONTROLS without the g flag: `test` keeps no state).
+const ANY_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
 
 /**
  * Returns `s` with escape sequences removed and other control characters
@@ -27,6 +29,8 @@ const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
  * printed earlier can be overwritten.
  */
 export function inert(s: string): string {
+  // Most text has no control character at all (ESC, CR, 0x9b and the rest are all in ANY_CONTROL).
+  if (!ANY_CONTROL.test(s)) return s;
   return s
     .replace(SEQUENCES, '')
     .replace(/\r\n?/g, '\n')

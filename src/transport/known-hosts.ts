@@ -96,6 +96,21 @@ function globMatches(pattern: string, name: string): boolean {
   return new RegExp(`^${re}$`, 'i').test(name);
 }
 
+/**
+ * The unmarked entries for `name`, remembered per parsed file: a connection
+ * asks twice (algorithms, then the key), and with hashed names each entry
+ * costs an HMAC (~1000 entries: milliseconds).
+ */
+const byName = new WeakMap<KnownHostEntry[], Map<string, KnownHostEntry[]>>();
+
+function entriesFor(entries: KnownHostEntry[], name: string): KnownHostEntry[] {
+  let names = byName.get(entries);
+  if (!names) byName.set(entries, (names = new Map()));
+  let found = names.get(name);
+  if (!found) names.set(name, (found = entries.filter((e) => e.marker === undefined && hostFieldMatches(e.hosts, name))));
+  return found;
+}
+
 /** Key types that describe the same key material (RSA keys sign with several algorithms). */
 function sameKeyFamily(a: string, b: string): boolean {
   return a === b || (a.startsWith('ssh-rsa') && b.startsWith('ssh-rsa'));
@@ -109,7 +124,7 @@ export function checkHostKey(entries: KnownHostEntry[], name: string, keyBlob: B
   const b64 = keyBlob.toString('base64');
   const revoked = entries.find((e) => e.marker === 'revoked' && e.key === b64);
   if (revoked) return { kind: 'revoked', line: revoked.line };
-  const forName = entries.filter((e) => e.marker === undefined && hostFieldMatches(e.hosts, name));
+  const forName = entriesFor(entries, name);
   if (forName.some((e) => e.key === b64)) return { kind: 'known' };
   if (forName.length === 0) return { kind: 'unknown' };
   // A name recorded with another key of any type is a changed key: the server
@@ -127,8 +142,7 @@ export function checkHostKey(entries: KnownHostEntry[], name: string, keyBlob: B
 /** Host key algorithms to ask for first, so the server shows the key we already know. */
 export function preferredAlgorithms(entries: KnownHostEntry[], name: string): string[] {
   const out: string[] = [];
-  for (const e of entries) {
-    if (e.marker !== undefined || !hostFieldMatches(e.hosts, name)) continue;
+  for (const e of entriesFor(entries, name)) {
     const algs = e.keyType === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [e.keyType];
     for (const a of algs) if (!out.includes(a)) out.push(a);
   }

@@ -62,7 +62,7 @@ const LINGER =
 /**
  * The first script: a private directory with the stdin relay's FIFO, the
  * channel saved on fd 5 (the relay reads there; commands get it closed),
- * and the ready records.
+ * the functions that run commands, and the ready records.
  */
 export function initScript(nonce: string): string {
   const rec = `printf '%sr\\n' ${quoteAlways(recordPrefix(nonce))}`;
@@ -76,6 +76,8 @@ export function initScript(nonce: string): string {
       '__pw_v=$(head -c "$__pw_n" <&5; echo x); printf %s "${__pw_v%x}" 2>/dev/null; done; }',
     LINGER,
     `__pw_S=${quoteAlways(SHELL_WRAPPER_SCRIPT)}`,
+    `__pw_P=${quoteAlways(recordPrefix(nonce))}`,
+    RUN,
     `${rec}; ${rec} >&2`,
     '',
   ].join('\n');
@@ -90,35 +92,45 @@ export type StdinMode =
   | { kind: 'relay' };
 
 /**
- * The script that runs one command and reports its end. The command runs
- * in the foreground: a job started with `&` would get SIGINT and SIGQUIT
- * ignored (POSIX, without job control), which no command of exec mode has.
- * It gets the channel's stderr on fd 6 (the wrapper moves it to fd 2),
- * while the session's own stderr goes to a file meanwhile: dash prints
- * there the name of the signal ("Terminated") when one killed the command,
- * which is how a signal is told from an exit status of 128+N; the end
- * record names it as exec mode's exit-signal would. dash names neither
- * SIGINT nor SIGPIPE, and bash nothing: there the status stays 128+N.
+ * Runs one command and reports its end: `__pw_run <stdin> <command> [<data>]`,
+ * defined once per session so that each command sends only its call (a
+ * few dozen bytes besides the command, not ~550). `<stdin>` is `c` (closed),
+ * `l` (the literal `<data>`, piped in) or `r` (the relay).
+ *
+ * The command runs in the foreground: a job started with `&` would get
+ * SIGINT and SIGQUIT ignored (POSIX, without job control), which no
+ * command of exec mode has. It gets the channel's stderr on fd 6 (the
+ * wrapper moves it to fd 2), while the session's own stderr goes to a file
+ * meanwhile: dash prints there the name of the signal ("Terminated") when
+ * one killed the command, which is how a signal is told from an exit
+ * status of 128+N; the end record names it as exec mode's exit-signal
+ * would. dash names neither SIGINT nor SIGPIPE, and bash nothing: there
+ * the status stays 128+N. The record prefix is a session variable, given
+ * only to builtins (printf): no process's argument list shows it.
  */
-export function commandScript(nonce: string, command: string, stdin: StdinMode): string {
-  const prefix = quoteAlways(recordPrefix(nonce));
-  const run = `setsid /bin/sh -c "$__pw_S" sh "$__pw_S" ${quoteAlways(command)} 5<&- 7>"$__pw_d/p"`;
-  const start =
-    stdin.kind === 'closed' ? `${run} </dev/null`
-    : stdin.kind === 'literal' ? `printf %s ${quoteAlways(stdin.data)} 5<&- 6>&- | ${run}`
-    : `${run} <"$__pw_d/i"`;
-  return [
-    ...(stdin.kind === 'relay' ? ['__pw_relay >"$__pw_d/i" &'] : []),
-    `{ { ${start}; } 6>&2 2>"$__pw_d/w"; __pw_r=$?; __pw_k=; __pw_p=`,
-    ...(stdin.kind === 'relay' ? [`printf '%sx\\n' ${prefix} >&2; wait 2>/dev/null`] : []),
-    'read -r __pw_p <"$__pw_d/p"',
-    // No pgid: the wrapper never ran (no setsid?); what the session said about it is the command's stderr.
-    '[ -n "$__pw_p" ] || while IFS= read -r __pw_l; do printf \'%s\\n\' "$__pw_l" >&2; done <"$__pw_d/w"',
-    '[ -n "$__pw_p" ] && kill -0 -$__pw_p 2>/dev/null && __pw_linger $__pw_p',
-    '[ $__pw_r -gt 128 ] && [ -s "$__pw_d/w" ] && __pw_k=$(kill -l $__pw_r 2>/dev/null)',
-    `printf '%s:%d %s\\n' ${prefix} "$__pw_r" "$__pw_k"; printf '%s.\\n' ${prefix} >&2; }`,
-    '',
-  ].join('\n');
+const RUN = [
+  '__pw_run() {',
+  '  if [ "$1" = r ]; then __pw_relay >"$__pw_d/i" & fi',
+  '  { case $1 in',
+  '      c) setsid /bin/sh -c "$__pw_S" sh "$__pw_S" "$2" 5<&- 7>"$__pw_d/p" </dev/null;;',
+  '      l) printf %s "$3" 5<&- 6>&- | setsid /bin/sh -c "$__pw_S" sh "$__pw_S" "$2" 5<&- 7>"$__pw_d/p";;',
+  '      *) setsid /bin/sh -c "$__pw_S" sh "$__pw_S" "$2" 5<&- 7>"$__pw_d/p" <"$__pw_d/i";;',
+  '    esac; } 6>&2 2>"$__pw_d/w"; __pw_r=$?; __pw_k=; __pw_p=',
+  '  [ "$1" = r ] && { printf \'%sx\\n\' "$__pw_P" >&2; wait 2>/dev/null; }',
+  '  read -r __pw_p <"$__pw_d/p"',
+  // No pgid: the wrapper never ran (no setsid?); what the session said about it is the command's stderr.
+  '  [ -n "$__pw_p" ] || while IFS= read -r __pw_l; do printf \'%s\\n\' "$__pw_l" >&2; done <"$__pw_d/w"',
+  '  [ -n "$__pw_p" ] && kill -0 -$__pw_p 2>/dev/null && __pw_linger $__pw_p',
+  '  [ $__pw_r -gt 128 ] && [ -s "$__pw_d/w" ] && __pw_k=$(kill -l $__pw_r 2>/dev/null)',
+  '  printf \'%s:%d %s\\n\' "$__pw_P" "$__pw_r" "$__pw_k"; printf \'%s.\\n\' "$__pw_P" >&2; }',
+].join('\n');
+
+/** The call that runs one command in a session (see RUN). */
+export function commandScript(command: string, stdin: StdinMode): string {
+  const cmd = quoteAlways(command);
+  if (stdin.kind === 'closed') return `__pw_run c ${cmd}\n`;
+  if (stdin.kind === 'literal') return `__pw_run l ${cmd} ${quoteAlways(stdin.data)}\n`;
+  return `__pw_run r ${cmd}\n`;
 }
 
 /** A frame of stdin data for the relay (nothing for no data). */

@@ -54,7 +54,7 @@ export class ShellSession {
     if (this.current) throw new Error('a shell session runs one command at a time');
     const cmd = new ShellCommand(this, stdin.kind === 'relay');
     this.current = cmd;
-    this.channel.write(commandScript(this.nonce, command, stdin));
+    this.channel.write(commandScript(command, stdin));
     return cmd;
   }
 

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import SSHConfig from 'ssh-config';
+import { createRequire } from 'node:module';
+import type SSHConfig from 'ssh-config';
 import type { ConnectionSpec } from './types.js';
 
 /**
@@ -106,6 +107,8 @@ function endpoint(ctx: Ctx, label: string, name: string, c: Computed, given: { p
 
 /** The last config parsed, by its file and text: every host of a run reads the same file. */
 let lastConfig: { file: string; text: string; parsed: SSHConfig } | undefined;
+// The parser loads only when there is a config file to parse (its CommonJS build: loadConfig is synchronous).
+const require = createRequire(import.meta.url);
 
 function loadConfig(file: string): SSHConfig | undefined {
   let text: string;
@@ -115,7 +118,7 @@ function loadConfig(file: string): SSHConfig | undefined {
     return undefined;
   }
   // Read every time (an edit shows at once), parsed only when the text changed.
-  if (lastConfig?.file !== file || lastConfig.text !== text) lastConfig = { file, text, parsed: SSHConfig.parse(text) };
+  if (lastConfig?.file !== file || lastConfig.text !== text) lastConfig = { file, text, parsed: (require('ssh-config') as typeof import('ssh-config')).default.parse(text) };
   return lastConfig.parsed;
 }
 

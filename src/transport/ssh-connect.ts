@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import type { AnyAuthMethod, Client, ConnectConfig, ParsedKey } from 'ssh2';
@@ -11,6 +10,7 @@ import {
   readKnownHosts,
 } from './known-hosts.js';
 import type { SshEndpoint } from './ssh-config.js';
+import { loadKey } from './ssh-keys.js';
 import { UnreachableError } from './types.js';
 
 /** How one connection is opened and checked; every wait is injectable. */
@@ -140,7 +140,14 @@ function shellWord(s: string): string {
 /** The authentication methods to try, as OpenSSH orders them: given keys, agent, other keys, password. */
 function authMethods(ep: SshEndpoint, settings: ConnectSettings): AnyAuthMethod[] {
   const methods: AnyAuthMethod[] = [];
-  const keys = ep.identityFiles.map((file) => loadKey(file, file === ep.explicitKey, settings.passphrase));
+  const keys = ep.identityFiles.map((file) => {
+    const key = loadKey(file, settings.passphrase);
+    if (typeof key === 'string') {
+      if (file !== ep.explicitKey) return undefined;
+      throw new ConnectError(key, 'config');
+    }
+    return key;
+  });
   const withKey = (key: ParsedKey): AnyAuthMethod =>
     settings.passphrase !== undefined
       ? { type: 'publickey', username: ep.user, key, passphrase: settings.passphrase }
@@ -157,39 +164,6 @@ function authMethods(ep: SshEndpoint, settings: ConnectSettings): AnyAuthMethod[
     );
   }
   return methods;
-}
-
-/**
- * Keys parsed so far, by file, with the bytes and passphrase they were
- * parsed from: a run opens one connection per host with the same key, and
- * parsing it (ed25519 or RSA) costs more CPU than reading it.
- */
-const parsedKeys = new Map<string, { data: Buffer; passphrase?: string; key: ParsedKey }>();
-
-/**
- * Reads and parses a private key (ssh2 takes the parsed key as is); an
- * unreadable or undecryptable key is skipped, or fails when it was given
- * explicitly. The file is read every time; it is parsed again only when its
- * bytes or the passphrase changed.
- */
-function loadKey(file: string, explicit: boolean, passphrase?: string): ParsedKey | undefined {
-  let data: Buffer;
-  try {
-    data = fs.readFileSync(file);
-  } catch (err) {
-    if (!explicit) return undefined;
-    throw new ConnectError(`cannot read private key file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'config');
-  }
-  const known = parsedKeys.get(file);
-  if (known && known.passphrase === passphrase && known.data.equals(data)) return known.key;
-  const parsed = ssh2.utils.parseKey(data, passphrase);
-  if (parsed instanceof Error) {
-    if (!explicit) return undefined;
-    // ssh2's parse errors name the problem (encrypted, unsupported), never the key material.
-    throw new ConnectError(`cannot use private key file ${file}: ${parsed.message}`, 'config');
-  }
-  parsedKeys.set(file, { data, passphrase, key: parsed });
-  return parsed;
 }
 
 /** Turns an ssh2 connect error into a message without secrets, and a retry class. */

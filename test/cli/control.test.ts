@@ -192,7 +192,10 @@ test('pause and resume from other processes: the run waits between tasks, record
 });
 
 test('`attach --ui plain` shows the run from its start and exits with the run’s own code; the raw protocol answers state and watch', async () => {
-  const failing = SLOW('5.2').replace('{name: three, command: sleep 0.2}', '{name: three, command: "false"}');
+  // Task two waits for the file `release`, written once the attached view has shown it: however slow the attach starts, it starts mid-run.
+  const failing = SLOW('5.2')
+    .replace('{name: two, command: sleep 5.2}', `{name: two, shell: "while [ ! -e '{{ playbook_dir }}/release' ]; do sleep 0.05; done"}`)
+    .replace('{name: three, command: sleep 0.2}', '{name: three, command: "false"}');
   const dir = makeProject({ 'inventory.ini': INVENTORY, 'site.yml': failing });
   const run = background(dir);
   await run.waitOut(/TASK \[two\]/);
@@ -208,7 +211,10 @@ test('`attach --ui plain` shows the run from its start and exits with the run’
     const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), MAIN, 'attach', runDir, '--ui', 'plain'], { cwd: dir, env: env(dir) });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d) => (out += d));
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (/TASK \[two\]/.test(out)) fs.writeFileSync(path.join(dir, 'release'), '');
+    });
     child.stderr.on('data', (d) => (err += d));
     child.on('close', (code) => resolve({ code, out, err }));
   });

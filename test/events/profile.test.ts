@@ -10,6 +10,7 @@ import {
   profileRoles,
   profileTasks,
   profileTimeline,
+  ProfileFeed,
   stepProfile,
   type RunEvent,
   type TaskRef,
@@ -216,4 +217,29 @@ test('stepping is pure: an earlier state is left as it was', () => {
   assert.equal(JSON.stringify(half), before);
   assert.deepEqual(profileTasks(p), profileTasks(profileOf(evs)));
   assert.deepEqual(profileTasks(emptyProfile()), []);
+});
+
+test('views sharing a feed get the profile of the stream as if each stepped it alone, each event counted once', () => {
+  const evs = events(SERIAL);
+  const alone = profileOf(evs);
+  const cases: Array<{ what: string; order: (feed: ProfileFeed) => void }> = [
+    { what: 'three views, each handed every event in turn', order: (f) => evs.forEach((e) => [1, 2, 3].forEach(() => f.after(e))) },
+    {
+      // A reporter emitting while the bus hands out an event: views later on the bus see the two the other way round.
+      what: 'a view seeing two events in the other order',
+      order: (f) => {
+        for (let i = 0; i < evs.length; i += 2) {
+          const pair = evs.slice(i, i + 2);
+          pair.forEach((e) => f.after(e));
+          [...pair].reverse().forEach((e) => f.after(e));
+        }
+      },
+    },
+  ];
+  for (const c of cases) {
+    const feed = new ProfileFeed();
+    c.order(feed);
+    assert.deepEqual(profileTasks(feed.current), profileTasks(alone), c.what);
+    assert.deepEqual(profileTimeline(feed.current), profileTimeline(alone), c.what);
+  }
 });

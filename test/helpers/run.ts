@@ -4,7 +4,7 @@ import path from 'node:path';
 import { EventBus, type Reporter, type RunEvent } from '../../src/events/index.js';
 import { RunControl, runPlaybook, type RunOutcome } from '../../src/engine/index.js';
 import { hostSource, loadInventory } from '../../src/inventory/index.js';
-import { loadPlaybook, taskLoader } from '../../src/playbook/index.js';
+import { readPlaybook, taskLoader } from '../../src/playbook/index.js';
 import { moduleInfo } from '../../src/modules/index.js';
 import { createTransport, connectionSpecFromVars } from '../../src/transport/index.js';
 import { createPlainPresenter } from '../../src/reporters/plain.js';
@@ -109,7 +109,7 @@ export async function runIn(dir: string, spec: Omit<RunSpec, 'files'>): Promise<
   const invPaths = (spec.inventory ?? ['inventory.ini']).map((p) => path.resolve(dir, p));
   const vault = spec.vault;
   const inventory = loadInventory(invPaths, { cwd: dir, vault });
-  const playbook = loadPlaybook(path.join(dir, spec.playbook ?? 'site.yml'), { rolesPath: [], modules: moduleInfo, vault });
+  const playbook = await readPlaybook(path.join(dir, spec.playbook ?? 'site.yml'), { rolesPath: [], modules: moduleInfo, vault });
   const events: RunEvent[] = [];
   let plain = '';
   const bus = new EventBus();

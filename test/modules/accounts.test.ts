@@ -4,13 +4,13 @@ import { userModule, userArgs, looksUnhashed } from '../../src/modules/user.js';
 import { groupModule, groupCommand, type GroupArgs } from '../../src/modules/group.js';
 import { chageScript, commandLine, parseSeen, useraddWords, usermodWords, userdelWords, type UserSeen } from '../../src/modules/user-plan.js';
 import { missingFailure, sections } from '../../src/modules/accounts.js';
-import { getModule } from '../../src/modules/index.js';
+import { loadModule } from '../../src/modules/index.js';
 
 const pos = { file: 'site.yml', line: 4, col: 7 };
 
-test('user and group are registered under their names and FQCNs', () => {
-  assert.equal(getModule('ansible.builtin.user'), userModule);
-  assert.equal(getModule('group'), groupModule);
+test('user and group are registered under their names and FQCNs', async () => {
+  assert.equal(await loadModule('ansible.builtin.user'), userModule);
+  assert.equal(await loadModule('group'), groupModule);
 });
 
 test('user and group refuse what ansible-core refuses, and what playwatch does not do, at load', () => {

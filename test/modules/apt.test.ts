@@ -12,7 +12,7 @@ import { aptResult, aptScript, installCommand, removeCommand, splitPackage } fro
 import { packageModule } from '../../src/modules/package.js';
 import { readArgs } from '../../src/modules/spec.js';
 import { APT_SPEC } from '../../src/modules/apt.js';
-import { getModule } from '../../src/modules/index.js';
+import { loadModule } from '../../src/modules/index.js';
 import { fakeContext, tempDir } from './context.js';
 
 const pos = { file: 'site.yml', line: 9, col: 7 };
@@ -92,11 +92,11 @@ for (const [what, args, message] of BAD) {
   });
 }
 
-test('package needs name and state, drives apt, and refuses another manager', () => {
+test('package needs name and state, drives apt, and refuses another manager', async () => {
   assert.throws(() => packageModule.validate!({ name: 'x' }, pos), /missing required arguments: state/);
   assert.throws(() => packageModule.validate!({ state: 'present' }, pos), /missing required arguments: name/);
   assert.throws(() => packageModule.validate!({ name: 'x', state: 'present', use: 'dnf' }, pos), /use=dnf is not supported/);
   assert.throws(() => packageModule.validate!({ name: 'x', state: 'present', cache_valid_tim: 1 }, pos), /unsupported parameter 'cache_valid_tim' for module 'package'/);
   assert.doesNotThrow(() => packageModule.validate!({ name: ['x', 'y'], state: 'latest', update_cache: true, use: 'auto' }, pos));
-  for (const n of ['apt', 'package']) assert.equal(getModule(`ansible.builtin.${n}`)?.name, n);
+  for (const n of ['apt', 'package']) assert.equal((await loadModule(`ansible.builtin.${n}`))?.name, n);
 });

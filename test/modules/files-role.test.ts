@@ -18,8 +18,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../../src/model/index.js';
 import { loadPlaybook } from '../../src/playbook/index.js';
-import { moduleInfo } from '../../src/modules/index.js';
+import { loadModules, moduleInfo } from '../../src/modules/index.js';
 import { runIn, type TestRun } from '../helpers/run.js';
+
+// Every module's code, so the synchronous loader and validate can check args (a run loads only what it names).
+await loadModules();
 
 // The local hosts' new files start from this process's umask; the expected modes and diffs assume Debian's 022.
 process.umask(0o022);

@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { moduleInfo } from '../../src/modules/index.js';
+import { loadModules, moduleInfo } from '../../src/modules/index.js';
 import { parseAddress } from '../../src/modules/add-host.js';
+
+// Every module's code, so the synchronous loader and validate can check args (a run loads only what it names).
+await loadModules();
 
 const pos = { file: 'site.yml', line: 4, col: 7 };
 

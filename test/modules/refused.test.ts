@@ -2,8 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { UserError } from '../../src/model/index.js';
-import { moduleInfo } from '../../src/modules/index.js';
+import { loadModules, moduleInfo } from '../../src/modules/index.js';
 import { synchronizeRefusal } from '../../src/modules/synchronize.js';
+
+// Every module's code, so the synchronous loader and validate can check args (a run loads only what it names).
+await loadModules();
 
 const pos = { file: 'deploy.yml', line: 14, col: 7 };
 

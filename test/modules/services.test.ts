@@ -10,7 +10,7 @@ import type { Vars } from '../../src/model/index.js';
 import { serviceModule } from '../../src/modules/service.js';
 import { systemdModule } from '../../src/modules/systemd.js';
 import { systemdServiceModule } from '../../src/modules/systemd-service.js';
-import { getModule } from '../../src/modules/index.js';
+import { loadModule } from '../../src/modules/index.js';
 import type { Module } from '../../src/modules/types.js';
 import { makeStandIn, type UnitState } from '../helpers/systemctl-standin.js';
 import { fakeContext, tempDir } from './context.js';
@@ -214,8 +214,8 @@ for (const [what, module, args, message] of BAD) {
   });
 }
 
-test('the three modules answer to their ansible.builtin names and accept templated values at load', () => {
-  for (const n of ['service', 'systemd', 'systemd_service']) assert.equal(getModule(`ansible.builtin.${n}`)?.name, n);
+test('the three modules answer to their ansible.builtin names and accept templated values at load', async () => {
+  for (const n of ['service', 'systemd', 'systemd_service']) assert.equal((await loadModule(`ansible.builtin.${n}`))?.name, n);
   assert.doesNotThrow(() => systemdModule.validate!({ name: '{{ unit }}', state: '{{ st }}', enabled: '{{ on }}' }, pos));
   assert.doesNotThrow(() => serviceModule.validate!({ name: 'web', state: 'started', use: '{{ mgr }}' }, pos));
 });

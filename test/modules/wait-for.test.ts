@@ -185,7 +185,7 @@ test('wait_for refuses unknown and mistyped arguments at load, and ansible-core\
 });
 
 test('wait_for is registered, under its collection names too', async () => {
-  const { getModule } = await import('../../src/modules/index.js');
-  assert.equal(getModule('ansible.builtin.wait_for'), waitForModule);
+  const { loadModule } = await import('../../src/modules/index.js');
+  assert.equal(await loadModule('ansible.builtin.wait_for'), waitForModule);
   assert.equal(waitForModule.supportsCheck, false);
 });

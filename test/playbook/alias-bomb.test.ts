@@ -4,7 +4,10 @@ import path from 'node:path';
 import { makeProject, runProject } from '../helpers/run.js';
 import { loadPlaybook } from '../../src/playbook/index.js';
 import { loadInventory } from '../../src/inventory/index.js';
-import { moduleInfo } from '../../src/modules/index.js';
+import { loadModules, moduleInfo } from '../../src/modules/index.js';
+
+// Every module's code, so the synchronous loader and validate can check args (a run loads only what it names).
+await loadModules();
 
 /** A billion laughs: nine levels of nine aliases each, 9^9 strings once expanded; `indent` spaces deep. */
 function bomb(indent: number): string {

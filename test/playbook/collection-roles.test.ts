@@ -29,23 +29,28 @@ function settingsIn(dir: string, env: NodeJS.ProcessEnv = {}) {
 }
 
 /** The play's tasks: each task's role and debug msg, include_role as `include <name>`, plus the role an include brings in. */
-function load(dir: string, env: NodeJS.ProcessEnv = {}): string[] {
+async function load(dir: string, env: NodeJS.ProcessEnv = {}): Promise<string[]> {
   const settings = settingsIn(dir, env);
   const pb = loadPlaybook(path.join(dir, 'site.yml'), { collectionsPath: settings.collectionsPath, modules: testModules });
   const loader = taskLoader({ playbookDir: pb.dir, collectionsPath: settings.collectionsPath, modules: testModules });
-  const describe = (n: TaskNode): string[] => {
+  const describe = async (n: TaskNode): Promise<string[]> => {
     if (n.kind === 'task') return [`${n.role?.name ?? '-'}: ${String((n.args as { msg?: unknown }).msg)}`];
     if (n.kind !== 'include') return [];
     const inc = n as Include;
-    return [`include ${inc.target}`, ...flat(loader.includeRole(inc, inc.target, []).tasks).flatMap(describe)];
+    return [`include ${inc.target}`, ...(await describeAll(flat((await loader.includeRole(inc, inc.target, [])).tasks)))];
   };
-  return flat(pb.plays[0].sections.flatMap((s) => s.tasks)).flatMap(describe);
+  const describeAll = async (nodes: TaskNode[]): Promise<string[]> => {
+    const out: string[] = [];
+    for (const n of nodes) out.push(...(await describe(n)));
+    return out;
+  };
+  return describeAll(flat(pb.plays[0].sections.flatMap((s) => s.tasks)));
 }
 
 /** The load error's message, the temp dir shown as DIR. */
-function loadError(dir: string, env: NodeJS.ProcessEnv = {}): string {
+async function loadError(dir: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
   try {
-    load(dir, env);
+    await load(dir, env);
   } catch (e) {
     assert.ok(e instanceof UserError, String(e));
     return e.message.split(dir).join('DIR');
@@ -69,18 +74,18 @@ const SOURCES: Array<[how: string, cfg: string | undefined, env: NodeJS.ProcessE
 ];
 
 for (const [how, cfg, env] of SOURCES) {
-  test(`roles:, import_role and include_role find FQCN roles installed under ${how}`, () => {
+  test(`roles:, import_role and include_role find FQCN roles installed under ${how}`, async () => {
     const dir = tree({
       'site.yml': PLAY,
       ...(cfg ? { 'ansible.cfg': cfg } : {}),
       ...collectionRole('installed', 'acme.web.nginx', 'from installed'),
       ...collectionRole('installed', 'acme.db.pg', 'from installed'),
     });
-    assert.deepEqual(load(dir, env), EXPECTED);
+    assert.deepEqual(await load(dir, env), EXPECTED);
   });
 }
 
-test('the collections dir beside the playbook is searched before collections_path, and its copy of a collection wins', () => {
+test('the collections dir beside the playbook is searched before collections_path, and its copy of a collection wins', async () => {
   const dir = tree({
     'site.yml': PLAY,
     'ansible.cfg': '[defaults]\ncollections_path = ./installed\n',
@@ -88,7 +93,7 @@ test('the collections dir beside the playbook is searched before collections_pat
     ...collectionRole('installed', 'acme.db.pg', 'from installed'),
     ...collectionRole('collections', 'acme.web.nginx', 'from beside'),
   });
-  assert.deepEqual(load(dir), ['acme.web.nginx: from beside', 'acme.web.nginx: from beside', 'include acme.db.pg', 'acme.db.pg: from installed']);
+  assert.deepEqual(await load(dir), ['acme.web.nginx: from beside', 'acme.web.nginx: from beside', 'include acme.db.pg', 'acme.db.pg: from installed']);
 });
 
 test('the current name ANSIBLE_COLLECTIONS_PATH wins over ANSIBLE_COLLECTIONS_PATHS', () => {
@@ -128,13 +133,13 @@ const MISSING: Array<[where: string, play: string, message: string]> = [
 ];
 
 for (const [where, play, message] of MISSING) {
-  test(`a missing FQCN role ${where} is one error at its file:line:col naming the paths searched`, () => {
+  test(`a missing FQCN role ${where} is one error at its file:line:col naming the paths searched`, async () => {
     const dir = tree({
       'site.yml': play,
       'ansible.cfg': '[defaults]\ncollections_path = ./installed\n',
       ...collectionRole('installed', 'acme.web.nginx', 'ok'),
       ...(where.startsWith('hidden') ? collectionRole('collections', 'acme.web.other', 'beside') : {}),
     });
-    assert.equal(loadError(dir), message);
+    assert.equal(await loadError(dir), message);
   });
 }

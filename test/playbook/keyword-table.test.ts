@@ -12,8 +12,11 @@ import { fileURLToPath } from 'node:url';
 import { UserError } from '../../src/model/index.js';
 import { BLOCK_KEYWORDS, PLAY_KEYWORDS, ROLE_ENTRY_KEYWORDS, TASK_KEYWORDS } from '../../src/playbook/keywords.js';
 import { loadPlaybook } from '../../src/playbook/index.js';
-import { moduleInfo } from '../../src/modules/index.js';
+import { loadModules, moduleInfo } from '../../src/modules/index.js';
 import { tree } from './helpers.js';
+
+// Every module's code, so the synchronous loader and validate can check args (a run loads only what it names).
+await loadModules();
 
 const TEST_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Vars } from '../../src/model/index.js';
-import { getModule } from '../../src/modules/index.js';
+import { loadModule } from '../../src/modules/index.js';
 import type { ModuleContext } from '../../src/modules/types.js';
 import { connectionSpecFromVars } from '../../src/transport/index.js';
 import { SshTransport } from '../../src/transport/ssh.js';
@@ -139,7 +139,7 @@ async function call(host: string, root: string, module: string, args: Vars, o: {
   const t: Rooted = rooted(open[host]!, root, { keepOpen: true });
   const base = fakeContext(module, args, { check: o.check, vars: o.vars, task: o.task });
   const ctx: ModuleContext = { ...base, transport: t, exec: (command, opts) => t.exec(command, { ...opts, signal: base.signal }) };
-  const result = await getModule(module)!.run(ctx);
+  const result = await (await loadModule(module))!.run(ctx);
   return { result, commands: t.commands.length };
 }
 

@@ -59,6 +59,26 @@ test('the verdict distinguishes known, unknown, changed and revoked keys', () =>
   assert.deepEqual(changed.kind === 'changed' && changed.lines, [2]);
 });
 
+test('each name gets its own answer from one parsed file, asked in any order and again', () => {
+  const hashed = (name: string) => {
+    const salt = Buffer.from(`salt-for-${name}-0123`);
+    return `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
+  };
+  const entries = parseKnownHosts([`${hashed('web1')} ssh-ed25519 ${b64('k1')}`, `${hashed('web2')} ssh-rsa ${b64('k2')}`].join('\n'));
+  const cases: [string, string, string, string[]][] = [
+    // [name, key presented, verdict, algorithms asked for first]
+    ['web2', 'k2', 'known', ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']],
+    ['web1', 'k1', 'known', ['ssh-ed25519']],
+    ['web1', 'k2', 'changed', ['ssh-ed25519']],
+    ['web3', 'k1', 'unknown', []],
+    ['web2', 'k1', 'changed', ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']],
+  ];
+  for (const [name, key, verdict, algs] of cases) {
+    assert.equal(checkHostKey(entries, name, blob(key)).kind, verdict, `${name} presenting ${key}`);
+    assert.deepEqual(preferredAlgorithms(entries, name), algs, name);
+  }
+});
+
 test('the known key types are asked for first', () => {
   const entries = parseKnownHosts(`web2 ssh-rsa ${b64('k')}\nweb2 ecdsa-sha2-nistp256 ${b64('e')}`);
   assert.deepEqual(preferredAlgorithms(entries, 'web2'), ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa', 'ecdsa-sha2-nistp256']);

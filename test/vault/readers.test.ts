@@ -8,13 +8,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { makeProject } from '../helpers/run.js';
-import { moduleInfo } from '../../src/modules/index.js';
+import { loadModules, moduleInfo } from '../../src/modules/index.js';
 import { loadPlaybook, loadVarsFile } from '../../src/playbook/index.js';
 import { inventoryVarsFor, loadInventory } from '../../src/inventory/index.js';
 import { parseExtraVars } from '../../src/cli/extra-vars.js';
 import { UserError } from '../../src/model/index.js';
 import { VaultKeyring } from '../../src/vault/index.js';
 import { bothPasswords, INLINE_11, INLINE_12, read, secret, VARS_SECRETS } from './fixtures.js';
+
+// Every module's code, so the synchronous loader and validate can check args (a run loads only what it names).
+await loadModules();
 
 /** `name: !vault |` lines of a fixture, indented under `indent` more spaces. */
 const inlineAt = (fixture: string, indent: string) => read(fixture).trimEnd().split('\n').map((l) => indent + l).join('\n') + '\n';

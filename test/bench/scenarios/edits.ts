@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { EDITS, type EditName } from '../../../src/modules/edit/index.js';
-import { getModule } from '../../../src/modules/index.js';
+import { loadModule } from '../../../src/modules/index.js';
 import { fakeContext } from '../../modules/context.js';
 import { atCleanup } from '../lib/cleanup.js';
 import type { Scenario } from '../lib/scenario.js';
@@ -54,7 +54,7 @@ export const edits: Scenario = {
         fs.writeFileSync(target, file(1000));
         for (const state of ['changed', 'unchanged']) {
           const ctx = fakeContext(name, { path: target, ...args });
-          await getModule(name)!.run(ctx);
+          await (await loadModule(name))!.run(ctx);
           rows.push({ scenario: 'edits', measure: `${name} ${JSON.stringify(args)}, ${state}: commands per call`, unit: 'n', figure: single(ctx.commands.length) });
         }
       }

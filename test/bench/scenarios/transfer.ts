@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { getModule } from '../../../src/modules/index.js';
+import { loadModule } from '../../../src/modules/index.js';
 import { fakeContext, fakeTask } from '../../modules/context.js';
 import { atCleanup } from '../lib/cleanup.js';
 import type { Scenario } from '../lib/scenario.js';
@@ -58,7 +58,7 @@ export const transfer: Scenario = {
         for (const run of ['first', 'second']) {
           const ctx = fakeContext(name, args, { root: host, task: fakeTask(name, path.join(project, 'site.yml')), vars: { playbook_dir: project } });
           const t0 = performance.now();
-          const r = await getModule(name)!.run(ctx);
+          const r = await (await loadModule(name))!.run(ctx);
           const ms = performance.now() - t0;
           const label = `${name} ${JSON.stringify(args)}, ${run} run`;
           rows.push({ scenario: 'transfer', measure: `${label}: commands`, unit: 'n', figure: single(ctx.commands.length), ...(r.failed ? { note: `failed: ${String(r.msg)}` } : {}) });

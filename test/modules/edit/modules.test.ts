@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { getModule } from '../../../src/modules/index.js';
+import { loadModule } from '../../../src/modules/index.js';
 import { formatDiff } from '../../../src/model/diff.js';
 import { fakeContext, tempDir } from '../context.js';
 import { ORACLE_FILE, type OracleRow } from './oracle-table.js';
@@ -20,7 +20,7 @@ const rows: OracleRow[] = JSON.parse(fs.readFileSync(ORACLE_FILE, 'utf8'));
 
 async function call(module: string, args: Record<string, unknown>, o: { check?: boolean; diff?: boolean } = {}) {
   const ctx = fakeContext(module, args, o);
-  const result = await getModule(module)!.run(ctx);
+  const result = await (await loadModule(module))!.run(ctx);
   return { result, commands: ctx.commands.length };
 }
 

@@ -6,8 +6,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ModuleResult } from '../../../src/model/index.js';
-import { getModule } from '../../../src/modules/index.js';
+import { loadModules, getModule } from '../../../src/modules/index.js';
 import type { OracleRow, Outcome } from './oracle-table.js';
+
+// Every module's code, so the synchronous loader and validate can check args (a run loads only what it names).
+await loadModules();
 
 export function seen(r: ModuleResult, file: string): Outcome {
   const exists = fs.existsSync(file);

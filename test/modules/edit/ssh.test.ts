@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Vars } from '../../../src/model/index.js';
-import { getModule } from '../../../src/modules/index.js';
+import { loadModule } from '../../../src/modules/index.js';
 import type { ModuleContext } from '../../../src/modules/types.js';
 import type { Transport } from '../../../src/transport/types.js';
 import { makeFixture } from '../../transport/ssh-helpers.js';
@@ -38,7 +38,7 @@ test('lineinfile, blockinfile and replace over SSH: one command unchanged, two c
     ];
     for (const [module, args, o, changed, commands] of steps) {
       const call = sshContext(module, args, t, o);
-      const result = await getModule(module)!.run(call.ctx);
+      const result = await (await loadModule(module))!.run(call.ctx);
       assert.equal(result.failed, undefined, `${module}: ${String(result.msg)}`);
       assert.equal(result.changed, changed, `${module} ${JSON.stringify(args)} ${JSON.stringify(o)}`);
       assert.equal(call.commands.length, commands, `${module} round trips`);
