@@ -215,17 +215,10 @@ function warnOnLoad(loader: TaskLoader, shown: string[], warn: (message: string)
       flush();
     }
   };
-  const afterRead = async <T>(read: () => Promise<T>): Promise<T> => {
-    try {
-      return await read();
-    } finally {
-      flush();
-    }
-  };
   return {
     varsFile: (file) => after(() => loader.varsFile(file)),
-    includeTasks: (inc, file, handlers) => afterRead(() => loader.includeTasks(inc, file, handlers)),
-    includeRole: (inc, name, handlers) => afterRead(() => loader.includeRole(inc, name, handlers)),
+    includeTasks: (inc, file, handlers) => loader.includeTasks(inc, file, handlers).finally(flush),
+    includeRole: (inc, name, handlers) => loader.includeRole(inc, name, handlers).finally(flush),
   };
 }
 

@@ -20,7 +20,7 @@ const SEQUENCES = new RegExp(`${STRING_SEQ}|${CSI}|${OTHER_ESC}`, 'g');
 // Whatever control characters remain: C0 except tab and newline, DEL, C1.
 const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
 // Anything any of the replacements above acts on (CONTROLS without the g flag: `test` keeps no state).
-const ANY_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
+const ANY_CONTROL = new RegExp(CONTROLS.source);
 
 /**
  * Returns `s` with escape sequences removed and other control characters

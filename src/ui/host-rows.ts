@@ -17,33 +17,38 @@ const RANK: Record<HostStatus, number> = { failed: 0, unreachable: 0, running: 1
 
 /** The hosts to show, filtered and sorted. */
 export function visibleHosts(state: RunState, q: HostQuery): HostView[] {
+  const needle = needleOf(q);
   const rows = vecToArray(state.hosts).filter((h) => {
     if (q.failedOnly && h.status !== 'failed' && h.status !== 'unreachable') return false;
-    return shownBy(h, q);
+    return shownBy(h, needle, q.groups);
   });
   if (q.problemsFirst) rows.sort((a, b) => RANK[a.status] - RANK[b.status] || a.order - b.order);
   return rows;
 }
 
-/** The host matches the query's filter words (its name, its budget group or one of its inventory groups). */
-function shownBy(h: HostView, q: HostQuery): boolean {
-  const needle = q.filter.trim().toLowerCase();
+/** The query's filter words as hosts are matched against them. */
+function needleOf(q: HostQuery): string {
+  return q.filter.trim().toLowerCase();
+}
+
+/** The host matches the filter words (its name, its budget group or one of its inventory groups). */
+function shownBy(h: HostView, needle: string, groups: HostQuery['groups']): boolean {
   if (!needle) return true;
   if (h.name.toLowerCase().includes(needle)) return true;
   if (h.group?.toLowerCase().includes(needle)) return true;
-  return (q.groups?.[h.name] ?? []).some((g) => g.toLowerCase().includes(needle));
+  return (groups?.[h.name] ?? []).some((g) => g.toLowerCase().includes(needle));
 }
 
 /** Hosts per state, for the header. */
 export function hostTally(state: RunState): Record<HostStatus, number> & { total: number; finished: number } {
-  const t = { running: 0, failed: 0, unreachable: 0, waiting: 0, done: 0, skipped: 0, cancelled: 0, total: 0, finished: 0 };
+  const t = emptyTally();
   for (const chunk of state.hosts.chunks) {
     for (const h of chunk) {
       t[h.status]++;
       t.total++;
     }
   }
-  t.finished = t.done + t.skipped + t.failed + t.unreachable + t.cancelled;
+  t.finished = finishedOf(t);
   return t;
 }
 
@@ -68,6 +73,7 @@ export class HostRows {
   private lists: number[][] = [[], [], [], []];
   private counts: Tally = emptyTally();
   private query: HostQuery | undefined;
+  private needle = '';
   private out: HostView[] = [];
   private stale = true;
 
@@ -76,6 +82,7 @@ export class HostRows {
     const p = this.query;
     if (!p || p.problemsFirst !== q.problemsFirst || p.failedOnly !== q.failedOnly || p.filter !== q.filter || p.groups !== q.groups) {
       this.query = { ...q };
+      this.needle = needleOf(q);
       this.reset();
     }
     this.update(state);
@@ -125,7 +132,7 @@ export class HostRows {
     }
     t[h.status]++;
     t.total++;
-    t.finished = t.done + t.skipped + t.failed + t.unreachable + t.cancelled;
+    t.finished = finishedOf(t);
     this.views[i] = h;
     const rank = this.rankOf(h);
     const was = this.ranks[i] ?? -1;
@@ -141,9 +148,14 @@ export class HostRows {
   private rankOf(h: HostView): number {
     const q = this.query!;
     if (q.failedOnly && h.status !== 'failed' && h.status !== 'unreachable') return -1;
-    if (!shownBy(h, q)) return -1;
+    if (!shownBy(h, this.needle, q.groups)) return -1;
     return q.problemsFirst ? RANK[h.status] : 0;
   }
+}
+
+/** Hosts that are through: done, skipped, failed, unreachable or cancelled. */
+function finishedOf(t: Tally): number {
+  return t.done + t.skipped + t.failed + t.unreachable + t.cancelled;
 }
 
 function emptyTally(): Tally {
