@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { shellQuote } from '../transport/command.js';
 import type { ExecResult, Transport } from '../transport/types.js';
 
@@ -48,11 +49,18 @@ export type LockOutcome =
   | { taken: true; warning?: string }
   | { taken: false; message: string; holder?: LockHolder; stale: boolean };
 
-/** The lock place a host var gives (`~/` is the login user's home), or the default. */
+/**
+ * The lock place a host var gives (`~/` is the login user's home), or the
+ * default. Its parent is worked out here, not by `dirname` on the target:
+ * each program a lock command starts is one more fork and exec there.
+ */
 function placeScript(place: string | undefined): string {
   if (place !== undefined && place !== '') {
-    const p = place.startsWith('~/') ? `"$HOME"/${shellQuote(place.slice(2))}` : shellQuote(place);
-    return `L=${p}; D=$(dirname "$L"); [ -d "$D" ] || mkdir -p "$D" || exit 3`;
+    const home = place.startsWith('~/');
+    // A trailing slash would make the release's `mv "$L" "$L.released…"` a move into itself.
+    const rest = (home ? place.slice(2) : place).replace(/(.)\/+$/, '$1');
+    const at = (p: string) => (!home ? shellQuote(p) : p === '.' ? '"$HOME"' : `"$HOME"/${shellQuote(p)}`);
+    return `L=${at(rest)}; D=${at(posix.dirname(rest))}; [ -d "$D" ] || mkdir -p "$D" || exit 3`;
   }
   return [
     'if [ -d /run/lock ]; then L=/run/lock/playwatch',
@@ -68,15 +76,17 @@ function functions(h: LockHolder): string {
     'echo "PLACE=$L"',
     // A lock taken a moment ago may not have its info file yet: wait a little before calling it unknown.
     // A lock released while we look (gone from $L) is not held: held returns 1 and take tries again.
+    // Whether file $2 has the line $1 (grep -qxF without starting grep).
+    'has_line() { [ -r "$2" ] || return 1; while IFS= read -r l || [ -n "$l" ]; do [ "$l" = "$1" ] && return 0; done <"$2"; return 1; }',
     'held() { for i in 1 2 3 4 5; do [ -f "$L/info" ] && break; [ -d "$L" ] || return 1; sleep 0.2; done; echo HELD; cat "$L/info" 2>/dev/null; exit 0; }',
     // The info file appears whole (written aside, then renamed), readable by every user.
     // cd pins the new lock, so its info lands in it even if a breaker of an older lock moves it aside a moment.
-    `take() { for n in 1 2 3; do if mkdir "$L" 2>/dev/null; then cd "$L" && chmod 755 . && printf '%s\\n' ${info.map(shellQuote).join(' ')} "login=$(id -un)" > .info && mv .info info && echo TAKEN; exit 0; fi; held; done; echo HELD; exit 0; }`,
+    `take() { for n in 1 2 3; do if mkdir -m 755 "$L" 2>/dev/null; then cd "$L" && printf '%s\\n' ${info.map(shellQuote).join(' ')} "login=$(id -un)" > .info && mv .info info && echo TAKEN; exit 0; fi; held; done; echo HELD; exit 0; }`,
     // Claims the lock instance at $L (cd pins it), moves it to a unique name and drops it. $1: the run the
     // lock must belong to ('' for a lock without info), $2: what to call the moved one. Prints what stopped it.
     'claim_and_move() {',
     '  cd "$L" 2>/dev/null || return 0',
-    '  if [ -n "$1" ]; then grep -qx "run=$1" info 2>/dev/null || { cd /; echo CHANGED; return 1; }',
+    '  if [ -n "$1" ]; then has_line "run=$1" info || { cd /; echo CHANGED; return 1; }',
     '  else [ -f info ] && { cd /; echo CHANGED; return 1; }; fi',
     '  if ! mkdir breaking 2>/dev/null; then r=BUSY; [ -d breaking ] || r=DENIED; cd /; echo $r; return 1; fi',
     // A lock another breaker has moved away (and is removing) may still be our cwd: claimed, but no longer the lock.
@@ -86,7 +96,7 @@ function functions(h: LockHolder): string {
     `  X="$L.$2.${shellQuote(h.run)}.$$"`,
     '  mv "$L" "$X" 2>/dev/null || { rm -rf "$L/breaking" 2>/dev/null; echo DENIED; return 1; }',
     // Whatever sat at $L was the instance we claimed unless its holder released it in between: put that one back.
-    `  if ! grep -qx ${shellQuote(h.run)} "$X/breaking/by" 2>/dev/null; then [ -e "$L" ] || mv "$X" "$L"; echo CHANGED; return 1; fi`,
+    `  if ! has_line ${shellQuote(h.run)} "$X/breaking/by"; then [ -e "$L" ] || mv "$X" "$L"; echo CHANGED; return 1; fi`,
     // The claim stands once the move is ours; a late claimer's dir inside can make the first rm fail.
     '  rm -rf "$X" 2>/dev/null || { sleep 0.1; rm -rf "$X" 2>/dev/null; }',
     '  return 0',

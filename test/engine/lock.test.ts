@@ -6,7 +6,7 @@ import path from 'node:path';
 import { runProject } from '../helpers/run.js';
 import { LocalTransport } from '../../src/transport/local.js';
 import type { Transport } from '../../src/transport/types.js';
-import { takeLock, type LockOutcome } from '../../src/engine/lock.js';
+import { releaseCommand, takeLock, type LockOutcome } from '../../src/engine/lock.js';
 import type { LockSettings } from '../../src/engine/lock.js';
 
 const lock = (run: string, extra: Partial<LockSettings> = {}): LockSettings => ({
@@ -190,6 +190,31 @@ test('the lock is /run/lock/playwatch by default, ~/.playwatch/lock with a warni
   assert.equal(byDefault.exitCode, 0);
   assert.deepEqual(places.splice(0), [`${runLock}/playwatch`, `${runLock}/playwatch`]);
   assert.deepEqual(byDefault.of('warning'), []);
+});
+
+test('a host var place is taken and released wherever it points: under ~, several levels deep, with a trailing slash', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-lockplace-'));
+  const t = new LocalTransport({ host: 'web1', root } as never);
+  const rows: Array<[place: string, where: string]> = [
+    ['~/lock', path.join(root, 'lock')],
+    ['~/.pw/a/b/lock', path.join(root, '.pw/a/b/lock')],
+    [path.join(root, 'abs/deep/lock') + '/', path.join(root, 'abs/deep/lock')],
+  ];
+  try {
+    for (const [i, [place, where]] of rows.entries()) {
+      const got = await takeLock(t, lock(`p${i}`), place);
+      assert.equal(got.taken, true, place);
+      assert.equal(fs.statSync(where).mode & 0o777, 0o755, `${place}: the lock directory is ${where}, world-readable`);
+      assert.match(fs.readFileSync(path.join(where, 'info'), 'utf8'), new RegExp(`^run=p${i}$`, 'm'));
+      const again = await takeLock(t, lock('other'), place);
+      assert.equal(again.taken, false, `${place}: held for another run`);
+      const res = await t.exec(releaseCommand(lock(`p${i}`).holder, place));
+      assert.equal(res.rc, 0);
+      assert.equal(fs.existsSync(where), false, `${place}: released`);
+    }
+  } finally {
+    await t.close();
+  }
 });
 
 test('the holder is readable by the next operator: user, controller, pid, run, playbook and start, world-readable', async () => {

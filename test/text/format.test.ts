@@ -45,6 +45,13 @@ test('the wall clock follows strftime in the given zone, half-hour offsets inclu
   assert.equal(wallClock(new Date(Date.UTC(2017, 5, 11, 23, 50, 53)), 'Asia/Kathmandu'), 'Monday 12 June 2017  05:35:53 +0545');
 });
 
+test('without a zone the wall clock is the process zone, read without Intl as Intl would read it', () => {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  for (const t of [new Date(Date.UTC(2015, 11, 9, 9, 51, 53)), new Date(Date.UTC(2024, 6, 1, 0, 0, 1)), new Date(Date.UTC(2026, 0, 1, 23, 59, 59))]) {
+    assert.equal(wallClock(t), wallClock(t, zone));
+  }
+});
+
 test('results are printed as Python json.dumps with sorted keys', () => {
   assert.equal(pyJson({ msg: 'x', changed: false, rc: 1, cmd: ['a', 'b'], e: {} }), '{"changed": false, "cmd": ["a", "b"], "e": {}, "msg": "x", "rc": 1}');
   assert.equal(pyJson({ b: [1, { z: null, a: true }], a: 'é"' }, 4), '{\n    "a": "é\\"",\n    "b": [\n        1,\n        {\n            "a": true,\n            "z": null\n        }\n    ]\n}');
