@@ -31,6 +31,8 @@ export interface ConnectSettings {
   password?: string;
   /** Passphrase for encrypted private keys. */
   passphrase?: string;
+  /** ssh2's protocol trace, a line per message. */
+  debug?: (line: string) => void;
 }
 
 /** Why a connection attempt failed; only `network` failures are retried. */
@@ -68,6 +70,7 @@ export async function openConnection(ep: SshEndpoint, settings: ConnectSettings,
     keepaliveCountMax: settings.keepaliveCountMax,
     authHandler: auth,
     ...(sock ? { sock: sock as ConnectConfig['sock'] } : {}),
+    ...(settings.debug ? { debug: settings.debug } : {}),
   };
   if (settings.hostKeyChecking) {
     const entries = readKnownHosts(settings.knownHostsFile);
@@ -102,10 +105,32 @@ export async function openConnection(ep: SshEndpoint, settings: ConnectSettings,
     client.on('close', () => fail(new ConnectError(`connection to ${where} closed during the handshake`, 'network')));
     try {
       client.connect(config);
+      skipHostKeyProofs(client);
     } catch (err) {
       fail(new ConnectError(`cannot connect to ${where}: ${(err as Error).message}`, 'config'));
     }
   });
+}
+
+/** ssh2's handlers for the server's messages (a private field of the pinned ssh2 1.17). */
+type Handlers = Record<string, (proto: { requestSuccess(): void }, name: string, wantReply: boolean, data: unknown) => void>;
+
+/**
+ * After login OpenSSH announces all its host keys (`hostkeys-00@openssh.com`),
+ * and ssh2 answers by asking the server to prove each one: a signature per
+ * key made on the target (RSA's is the dearest) and checked here, a round
+ * trip, all for an event playwatch never uses. Each connection skips it, as
+ * OpenSSH's own client does unless it is to update known_hosts. Where
+ * ssh2's internals differ, nothing changes.
+ */
+export function skipHostKeyProofs(client: Client): void {
+  const handlers = (client as unknown as { _protocol?: { _handlers?: Handlers } })._protocol?._handlers;
+  const answer = handlers?.GLOBAL_REQUEST;
+  if (!handlers || typeof answer !== 'function') return;
+  handlers.GLOBAL_REQUEST = (proto, name, wantReply, data) => {
+    if (name !== 'hostkeys-00@openssh.com') return answer(proto, name, wantReply, data);
+    if (wantReply) proto.requestSuccess();
+  };
 }
 
 function judgeHostKey(where: string, name: string, key: Buffer, settings: ConnectSettings): string | undefined {

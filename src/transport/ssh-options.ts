@@ -8,6 +8,8 @@ import type { ConnectionSpec } from './types.js';
 export interface SshOptions {
   /** Home, `.ssh` directory and config file of the controller (tests use temp dirs). */
   env?: SshEnvironment;
+  /** ssh2's protocol trace, a line per message (what `ssh -vvv` shows of OpenSSH's). */
+  debug?: (line: string) => void;
   /** Overrides the spec's and the default `~/.ssh/known_hosts`. */
   knownHostsFile?: string;
   /** false turns host key checking off (`host_key_checking: false`). Default true. */
@@ -63,5 +65,6 @@ export function connectSettings(spec: ConnectionSpec, o: SshOptions): ConnectSet
     ...(agent ? { agentSocket: agent } : {}),
     ...(spec.password !== undefined ? { password: spec.password } : {}),
     ...(o.passphrase !== undefined ? { passphrase: o.passphrase } : {}),
+    ...(o.debug ? { debug: o.debug } : {}),
   };
 }

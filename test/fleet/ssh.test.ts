@@ -47,6 +47,16 @@ const alive = (pid: number) => {
 };
 const hostFp = (name: string) => execFileSync('ssh-keygen', ['-lf', path.join(fleetDir, name, 'ssh_host_ed25519_key.pub')], { encoding: 'utf8' }).split(' ')[1];
 
+test('OpenSSH announces its host keys after login and the connection does not ask it to prove them (a signature per key on the target, for nothing)', async () => {
+  const lines: string[] = [];
+  const t = transport(fleetHosts()[0]!.name, { debug: (l) => lines.push(l) });
+  await t.connect();
+  // The announcement comes right after login: a command's answer comes after it.
+  assert.equal((await t.exec('echo ok')).stdout, 'ok\n');
+  assert.ok(lines.some((l) => l.includes('hostkeys-00@openssh.com')), 'the server announced its keys');
+  assert.deepEqual(lines.filter((l) => l.includes('hostkeys-prove')), []);
+});
+
 test('every fleet host connects and runs commands over its own address', async () => {
   const hosts = fleetHosts();
   assert.ok(hosts.length >= 10, `fleet has ${hosts.length} hosts`);
