@@ -6,4 +6,4 @@ import v8 from 'node:v8';
 // back. Only code four times hotter than V8's default gets optimized, so a
 // long templating loop still does (docs/architecture.md, "Controller CPU").
 v8.setFlagsFromString('--interrupt-budget=270336');
-await import('../dist/cli/main.js');
+await import('../dist/bundle/main.js');

@@ -1,0 +1,35 @@
+/**
+ * Bundles the compiled CLI (dist/cli/main.js) into dist/bundle/: one file
+ * per lazily loaded part (each command, each module, the TUI), with the pure
+ * JavaScript packages inside. A run then loads a few dozen files instead of
+ * ~300, which was a fifth of its start-up CPU (docs/architecture.md,
+ * "Controller CPU"). Packages with native code, WebAssembly or React stay
+ * outside and load from node_modules as before.
+ */
+import { build } from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = path.join(root, 'dist/bundle');
+fs.rmSync(outdir, { recursive: true, force: true });
+
+const result = await build({
+  entryPoints: [path.join(root, 'dist/cli/main.js')],
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // Same depth as dist/cli: `../../package.json` and `../../ansible/callback` still resolve.
+  chunkNames: '[name]-[hash]',
+  external: ['ssh2', 'cpu-features', 'minijinja-js', 'ink', 'ink-*', 'react', 'react/*', 'react-*', 'yoga-layout', 'nodemailer'],
+  // Bundled CommonJS packages require Node's own modules; an ES module has no `require` of its own.
+  banner: { js: "import { createRequire as __pwCreateRequire } from 'node:module'; const require = __pwCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+  metafile: true,
+});
+const files = Object.keys(result.metafile.outputs).length;
+if (process.argv.includes('--verbose')) console.log(`bundle: ${files} files in ${path.relative(root, outdir)}`);
