@@ -3,8 +3,12 @@
  * per lazily loaded part (each command, each module, the TUI), with the pure
  * JavaScript packages inside. A run then loads a few dozen files instead of
  * ~300, which was a fifth of its start-up CPU (docs/architecture.md,
- * "Controller CPU"). Packages with native code, WebAssembly or React stay
- * outside and load from node_modules as before.
+ * "Controller CPU"). ink and React are inside the TUI's own file (ink's
+ * import of es-toolkit's 400-file index was half of its load), which only
+ * `cli/load-tui.ts` imports, with NODE_ENV set: React picks its production
+ * build then, as from node_modules. Packages with native code or their own
+ * WebAssembly loader (ssh2, minijinja) and nodemailer load from
+ * node_modules as before.
  */
 import { build } from 'esbuild';
 import fs from 'node:fs';
@@ -25,7 +29,7 @@ const result = await build({
   target: 'node20',
   // Same depth as dist/cli: `../../package.json` and `../../ansible/callback` still resolve.
   chunkNames: '[name]-[hash]',
-  external: ['ssh2', 'cpu-features', 'minijinja-js', 'ink', 'ink-*', 'react', 'react/*', 'react-*', 'yoga-layout', 'nodemailer'],
+  external: ['ssh2', 'cpu-features', 'minijinja-js', 'nodemailer', 'react-devtools-core'],
   // Bundled CommonJS packages require Node's own modules; an ES module has no `require` of its own.
   banner: { js: "import { createRequire as __pwCreateRequire } from 'node:module'; const require = __pwCreateRequire(import.meta.url);" },
   logLevel: 'warning',
