@@ -16,10 +16,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// Same depth as dist/cli: `../../package.json` and `../../ansible/callback` still resolve.
 const outdir = path.join(root, 'dist/bundle');
 fs.rmSync(outdir, { recursive: true, force: true });
 
-const result = await build({
+await build({
   entryPoints: [path.join(root, 'dist/cli/main.js')],
   outdir,
   bundle: true,
@@ -27,13 +28,8 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // Same depth as dist/cli: `../../package.json` and `../../ansible/callback` still resolve.
-  chunkNames: '[name]-[hash]',
   external: ['ssh2', 'cpu-features', 'minijinja-js', 'nodemailer', 'react-devtools-core'],
   // Bundled CommonJS packages require Node's own modules; an ES module has no `require` of its own.
   banner: { js: "import { createRequire as __pwCreateRequire } from 'node:module'; const require = __pwCreateRequire(import.meta.url);" },
   logLevel: 'warning',
-  metafile: true,
 });
-const files = Object.keys(result.metafile.outputs).length;
-if (process.argv.includes('--verbose')) console.log(`bundle: ${files} files in ${path.relative(root, outdir)}`);

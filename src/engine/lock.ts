@@ -74,10 +74,10 @@ function functions(h: LockHolder): string {
   return [
     'umask 022',
     'echo "PLACE=$L"',
-    // A lock taken a moment ago may not have its info file yet: wait a little before calling it unknown.
-    // A lock released while we look (gone from $L) is not held: held returns 1 and take tries again.
     // Whether file $2 has the line $1 (grep -qxF without starting grep).
     'has_line() { [ -r "$2" ] || return 1; while IFS= read -r l || [ -n "$l" ]; do [ "$l" = "$1" ] && return 0; done <"$2"; return 1; }',
+    // A lock taken a moment ago may not have its info file yet: wait a little before calling it unknown.
+    // A lock released while we look (gone from $L) is not held: held returns 1 and take tries again.
     'held() { for i in 1 2 3 4 5; do [ -f "$L/info" ] && break; [ -d "$L" ] || return 1; sleep 0.2; done; echo HELD; cat "$L/info" 2>/dev/null; exit 0; }',
     // The info file appears whole (written aside, then renamed), readable by every user.
     // cd pins the new lock, so its info lands in it even if a breaker of an older lock moves it aside a moment.

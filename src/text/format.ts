@@ -159,8 +159,7 @@ function numericParts(date: Date, timeZone?: string) {
       hour: date.getHours(), minute: date.getMinutes(), second: date.getSeconds(),
     };
   }
-  const key = timeZone;
-  let f = formatters.get(key);
+  let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
       timeZone,
@@ -168,7 +167,7 @@ function numericParts(date: Date, timeZone?: string) {
       hour: 'numeric', minute: 'numeric', second: 'numeric',
       hourCycle: 'h23',
     });
-    formatters.set(key, f);
+    formatters.set(timeZone, f);
   }
   const parts: Record<string, number> = {};
   for (const p of f.formatToParts(date)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
